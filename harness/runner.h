@@ -1,0 +1,64 @@
+/* runner.h - expand a request into runs, one child process per run.
+ *
+ * The parent validates the whole request first (plugin loads, options and
+ * params resolve, pinning is possible): a bad request runs nothing and is
+ * exit status 2.  Then each repetition is a fresh process: the parent
+ * fork()s and exec()s gcbench itself as `gcbench __child` (so the child's
+ * heap and RSS hold no Lua or parent state), sends the run's spec as JSON
+ * on the child's stdin and reads its record from fd 3.  A child that
+ * crashes, is killed or exceeds `timeout` seconds (SIGKILL) still yields a
+ * record, with status "crashed" or "timeout", an `error` in words, and
+ * every metric present with zero values.  Each record is appended to the
+ * results file as one line with a single write() on an O_APPEND descriptor
+ * and fsync()ed, so a crash of anything never truncates earlier records.
+ */
+#ifndef GCB_HARNESS_RUNNER_H
+#define GCB_HARNESS_RUNNER_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "options.h"
+
+typedef struct run_spec {
+    const char *collector;   /* name from `gcbench list`, or path to a .so */
+    const opt_kv *options;   /* collector options as text */
+    size_t noptions;
+    const char *workload;    /* workload name */
+    const opt_kv *params;    /* workload params as text */
+    size_t nparams;
+    int threads;             /* mutator threads, >= 1 */
+    const char *pin;         /* "none" | "core" | "pu" | "list" */
+    const int *pus;          /* PU list for "list" */
+    size_t npus;
+    uint64_t ops;            /* total operations across threads; 0: use duration */
+    double duration;         /* seconds of operations per thread; 0: use ops */
+    int repeat;              /* independent runs, >= 1 */
+    double timeout;          /* seconds per run, > 0 */
+    double sample_hz;        /* RSS sampler rate, > 0 */
+    int record_latency;      /* 1: per-op latency histogram (default); 0: off
+                                (for measuring the recorder's own overhead) */
+    const char *out_path;    /* results file (JSON Lines), appended to */
+} run_spec;
+
+/* Set the defaults: threads 1, pin "none", ops 0, duration 0 (the runner
+ * then uses the workload's default op count), repeat 1, timeout 600,
+ * sample_hz 100, record_latency 1. */
+void runner_spec_init(run_spec *s);
+
+/* Check a request without running it.  Returns 0, or 2 with a message
+ * naming the bad field / option / param and the allowed values. */
+int runner_validate(const run_spec *s, char *err, size_t errlen);
+
+/* Run every repetition.  *records receives a JSON array of the records
+ * (also appended to s->out_path).  Returns 0 when every run's status is
+ * "ok", 1 when any run failed, crashed or timed out, 2 when the request is
+ * wrong (nothing run; message in err). */
+int runner_run(const run_spec *s, json_t **records, char *err, size_t errlen);
+
+/* Entry point of `gcbench __child`: spec JSON on stdin, record on fd 3.
+ * Returns the process exit status. */
+int runner_child_main(void);
+
+#endif
