@@ -1,0 +1,361 @@
+/* lgcb.c - the `gcb` Lua module and the script runner.
+ *
+ * Every Lua error (syntax, runtime, or a request gcb.run refuses) ends the
+ * script with exit status 2 and a message that starts with file:line, plus
+ * a traceback.  Runs that fail do not raise: they come back as records with
+ * status ~= "ok", and the script's exit status becomes 1.
+ */
+#include <errno.h>
+#include <lauxlib.h>
+#include <lua.h>
+#include <lualib.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "catalog.h"
+#include "gcb/version.h"
+#include "lgcb.h"
+#include "runner.h"
+
+/* State shared by the module's functions (an upvalue, never a global). */
+typedef struct lgcb_state {
+    const char *out_path; /* results file */
+    int any_failed;       /* a run's status was not "ok" */
+    long runs;            /* records written */
+} lgcb_state;
+
+/* Scratch strings for one run_spec; freed together. */
+typedef struct scratch {
+    char **s;
+    size_t n, cap;
+} scratch;
+
+static const char *keep(scratch *k, const char *s)
+{
+    if (k->n == k->cap) {
+        k->cap = k->cap ? 2 * k->cap : 32;
+        k->s = realloc(k->s, k->cap * sizeof *k->s);
+    }
+    return k->s[k->n++] = strdup(s);
+}
+
+static void scratch_free(scratch *k)
+{
+    for (size_t i = 0; i < k->n; i++)
+        free(k->s[i]);
+    free(k->s);
+}
+
+static void push_json(lua_State *L, json_t *j)
+{
+    switch (json_typeof(j)) {
+    case JSON_OBJECT: {
+        const char *key;
+        json_t *v;
+        lua_createtable(L, 0, (int)json_object_size(j));
+        json_object_foreach(j, key, v) {
+            if (json_is_null(v))
+                continue;
+            push_json(L, v);
+            lua_setfield(L, -2, key);
+        }
+        break;
+    }
+    case JSON_ARRAY: {
+        size_t i;
+        json_t *v;
+        lua_createtable(L, (int)json_array_size(j), 0);
+        json_array_foreach(j, i, v) {
+            push_json(L, v);
+            lua_rawseti(L, -2, (lua_Integer)i + 1);
+        }
+        break;
+    }
+    case JSON_STRING:
+        lua_pushlstring(L, json_string_value(j), json_string_length(j));
+        break;
+    case JSON_INTEGER:
+        lua_pushinteger(L, (lua_Integer)json_integer_value(j));
+        break;
+    case JSON_REAL:
+        lua_pushnumber(L, json_real_value(j));
+        break;
+    case JSON_TRUE:
+        lua_pushboolean(L, 1);
+        break;
+    case JSON_FALSE:
+        lua_pushboolean(L, 0);
+        break;
+    default:
+        lua_pushnil(L);
+    }
+}
+
+/* Text of an option value as a user would write it: 100, 0.5, true, "off". */
+static const char *value_text(lua_State *L, int idx, const char *what, const char *key, scratch *k)
+{
+    char buf[64];
+    switch (lua_type(L, idx)) {
+    case LUA_TNUMBER:
+        if (lua_isinteger(L, idx))
+            snprintf(buf, sizeof buf, "%lld", (long long)lua_tointeger(L, idx));
+        else
+            snprintf(buf, sizeof buf, "%.17g", lua_tonumber(L, idx));
+        return keep(k, buf);
+    case LUA_TBOOLEAN:
+        return keep(k, lua_toboolean(L, idx) ? "true" : "false");
+    case LUA_TSTRING:
+        return keep(k, lua_tostring(L, idx));
+    default:
+        luaL_error(L, "gcb.run: %s '%s' must be a number, boolean or string, not %s", what, key,
+                   luaL_typename(L, idx));
+        return NULL;
+    }
+}
+
+/* Read table field `field` (at table index t) into kv pairs. */
+static size_t read_kv(lua_State *L, int t, const char *field, opt_kv **out, scratch *k)
+{
+    size_t n = 0, cap = 0;
+    opt_kv *kv = NULL;
+    lua_getfield(L, t, field);
+    if (lua_isnil(L, -1)) {
+        lua_pop(L, 1);
+        *out = NULL;
+        return 0;
+    }
+    if (!lua_istable(L, -1))
+        luaL_error(L, "gcb.run: '%s' must be a table of name = value, not %s", field,
+                   luaL_typename(L, -1));
+    int tab = lua_gettop(L);
+    lua_pushnil(L);
+    while (lua_next(L, tab)) {
+        if (lua_type(L, -2) != LUA_TSTRING)
+            luaL_error(L, "gcb.run: '%s' keys must be option names (strings)", field);
+        if (n == cap) {
+            cap = cap ? 2 * cap : 8;
+            kv = realloc(kv, cap * sizeof *kv);
+        }
+        kv[n].key = keep(k, lua_tostring(L, -2));
+        kv[n].value = value_text(L, -1, strcmp(field, "options") ? "param" : "option", kv[n].key, k);
+        n++;
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+    *out = kv;
+    return n;
+}
+
+static const char *const run_keys[] = {
+    "collector", "options", "workload", "params", "threads", "pin", "ops", "duration",
+    "repeat", "timeout", "sample_hz", "record_latency", NULL,
+};
+
+static double num_field(lua_State *L, int t, const char *f, double def, double lo, double hi)
+{
+    lua_getfield(L, t, f);
+    double v = def;
+    if (!lua_isnil(L, -1)) {
+        if (!lua_isnumber(L, -1))
+            luaL_error(L, "gcb.run: '%s' must be a number, not %s", f, luaL_typename(L, -1));
+        v = lua_tonumber(L, -1);
+        if (!(v >= lo && v <= hi))
+            luaL_error(L, "gcb.run: '%s' = %g is out of range [%g, %g]", f, v, lo, hi);
+    }
+    lua_pop(L, 1);
+    return v;
+}
+
+/* gcb.run{...} -> array of run records */
+static int l_run(lua_State *L)
+{
+    lgcb_state *st = lua_touserdata(L, lua_upvalueindex(1));
+    luaL_checktype(L, 1, LUA_TTABLE);
+
+    /* Unknown keys are mistakes (a typo would silently use a default). */
+    lua_pushnil(L);
+    while (lua_next(L, 1)) {
+        int known = 0;
+        if (lua_type(L, -2) == LUA_TSTRING)
+            for (int i = 0; run_keys[i]; i++)
+                known |= strcmp(lua_tostring(L, -2), run_keys[i]) == 0;
+        if (!known) {
+            luaL_Buffer b;
+            luaL_buffinit(L, &b);
+            for (int i = 0; run_keys[i]; i++) {
+                luaL_addstring(&b, i ? ", " : "");
+                luaL_addstring(&b, run_keys[i]);
+            }
+            luaL_pushresult(&b);
+            return luaL_error(L, "gcb.run: unknown field '%s' (known: %s)",
+                              luaL_tolstring(L, -3, NULL), lua_tostring(L, -2));
+        }
+        lua_pop(L, 1);
+    }
+
+    scratch k = {0};
+    run_spec s;
+    opt_kv *opts = NULL, *params = NULL;
+    int *pus = NULL;
+    runner_spec_init(&s);
+    s.out_path = st->out_path;
+
+    lua_getfield(L, 1, "collector");
+    if (!lua_isstring(L, -1))
+        return luaL_error(L, "gcb.run: 'collector' is required (a name from `gcbench list` or a path to a .so)");
+    s.collector = keep(&k, lua_tostring(L, -1));
+    lua_pop(L, 1);
+    lua_getfield(L, 1, "workload");
+    if (!lua_isstring(L, -1))
+        return luaL_error(L, "gcb.run: 'workload' is required (a name from `gcbench list`)");
+    s.workload = keep(&k, lua_tostring(L, -1));
+    lua_pop(L, 1);
+
+    s.noptions = read_kv(L, 1, "options", &opts, &k);
+    s.options = opts;
+    s.nparams = read_kv(L, 1, "params", &params, &k);
+    s.params = params;
+    s.threads = (int)num_field(L, 1, "threads", 1, 1, 1024);
+    s.ops = (uint64_t)num_field(L, 1, "ops", 0, 0, 1e15);
+    s.duration = num_field(L, 1, "duration", 0, 0, 1e6);
+    s.repeat = (int)num_field(L, 1, "repeat", 1, 1, 100000);
+    s.timeout = num_field(L, 1, "timeout", s.timeout, 0.001, 1e6);
+    s.sample_hz = num_field(L, 1, "sample_hz", s.sample_hz, 0.001, 100000);
+    lua_getfield(L, 1, "record_latency");
+    if (!lua_isnil(L, -1))
+        s.record_latency = lua_toboolean(L, -1);
+    lua_pop(L, 1);
+    lua_getfield(L, 1, "pin");
+    if (lua_isstring(L, -1)) {
+        s.pin = keep(&k, lua_tostring(L, -1));
+    } else if (lua_istable(L, -1)) {
+        size_t n = lua_rawlen(L, -1);
+        pus = calloc(n ? n : 1, sizeof *pus);
+        for (size_t i = 0; i < n; i++) {
+            lua_rawgeti(L, -1, (lua_Integer)i + 1);
+            if (!lua_isinteger(L, -1))
+                return luaL_error(L, "gcb.run: 'pin' list entry %d must be a PU number", (int)i + 1);
+            pus[i] = (int)lua_tointeger(L, -1);
+            lua_pop(L, 1);
+        }
+        s.pin = "list";
+        s.pus = pus;
+        s.npus = n;
+    } else if (!lua_isnil(L, -1)) {
+        return luaL_error(L, "gcb.run: 'pin' must be \"none\", \"core\", \"pu\" or a list of PU numbers");
+    }
+    lua_pop(L, 1);
+
+    char err[2048];
+    json_t *records = NULL;
+    int rc = runner_validate(&s, err, sizeof err);
+    if (rc == 0)
+        rc = runner_run(&s, &records, err, sizeof err);
+    scratch_free(&k);
+    free(opts);
+    free(params);
+    free(pus);
+    if (rc == 2) {
+        json_decref(records);
+        return luaL_error(L, "gcb.run: %s", err);
+    }
+    if (rc != 0)
+        st->any_failed = 1;
+    st->runs += records ? (long)json_array_size(records) : 0;
+    push_json(L, records ? records : json_array());
+    json_decref(records);
+    return 1;
+}
+
+static int l_collectors(lua_State *L)
+{
+    json_t *c = catalog_collectors();
+    push_json(L, c);
+    json_decref(c);
+    return 1;
+}
+
+static int l_workloads(lua_State *L)
+{
+    json_t *w = catalog_workloads();
+    push_json(L, w);
+    json_decref(w);
+    return 1;
+}
+
+static int traceback(lua_State *L)
+{
+    const char *msg = lua_tostring(L, 1);
+    if (msg == NULL)
+        msg = luaL_tolstring(L, 1, NULL);
+    luaL_traceback(L, L, msg, 1);
+    return 1;
+}
+
+/* The module table; also what `require "gcb"` returns. */
+static int open_gcb(lua_State *L, lgcb_state *st)
+{
+    lua_newtable(L);
+    lua_pushlightuserdata(L, st);
+    lua_pushcclosure(L, l_run, 1);
+    lua_setfield(L, -2, "run");
+    lua_pushcfunction(L, l_collectors);
+    lua_setfield(L, -2, "collectors");
+    lua_pushcfunction(L, l_workloads);
+    lua_setfield(L, -2, "workloads");
+    lua_pushstring(L, st->out_path);
+    lua_setfield(L, -2, "out");
+    lua_pushstring(L, GCB_VERSION);
+    lua_setfield(L, -2, "version");
+    return 1;
+}
+
+int lgcb_run_script(const char *script, char **args, int nargs, const char *out_path)
+{
+    lgcb_state st = {.out_path = out_path};
+    lua_State *L = luaL_newstate();
+    if (L == NULL) {
+        fprintf(stderr, "gcbench: cannot create a Lua state\n");
+        return 2;
+    }
+    luaL_openlibs(L);
+    open_gcb(L, &st);
+    lua_pushvalue(L, -1);
+    lua_setglobal(L, "gcb");
+    luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
+    lua_pushvalue(L, -2);
+    lua_setfield(L, -2, "gcb");
+    lua_pop(L, 2);
+
+    lua_createtable(L, nargs, 1);
+    lua_pushstring(L, script);
+    lua_rawseti(L, -2, 0);
+    for (int i = 0; i < nargs; i++) {
+        lua_pushstring(L, args[i]);
+        lua_rawseti(L, -2, i + 1);
+    }
+    lua_setglobal(L, "arg");
+
+    int status = 0;
+    lua_pushcfunction(L, traceback);
+    if (luaL_loadfile(L, script) != LUA_OK) {
+        /* The message already reads "file:line: ..." (or names the file). */
+        fprintf(stderr, "gcbench: %s\n", lua_tostring(L, -1));
+        status = 2;
+    } else {
+        for (int i = 0; i < nargs; i++)
+            lua_pushstring(L, args[i]);
+        if (lua_pcall(L, nargs, 0, 1) != LUA_OK) {
+            fprintf(stderr, "gcbench: %s\n", lua_tostring(L, -1));
+            status = 2;
+        } else if (st.any_failed) {
+            status = 1;
+        }
+    }
+    if (st.runs > 0)
+        fprintf(stderr, "gcbench: %ld run record%s appended to %s%s\n", st.runs,
+                st.runs == 1 ? "" : "s", out_path, st.any_failed ? " (some runs failed)" : "");
+    lua_close(L);
+    return status;
+}

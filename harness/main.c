@@ -1,0 +1,132 @@
+/* main.c - the gcbench command line (shared/RESULTS.md).
+ *
+ * Exit status: 0 all runs ok; 1 at least one run failed; 2 the request
+ * itself is wrong (usage, unknown collector or workload, bad option, script
+ * error).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "catalog.h"
+#include "compare.h"
+#include "gcb/version.h"
+#include "lgcb.h"
+#include "report.h"
+#include "runner.h"
+
+static const char usage[] =
+    "usage: gcbench COMMAND [ARGS]\n"
+    "\n"
+    "  gcbench list [--json]\n"
+    "      collectors (name, description, capabilities, options with\n"
+    "      type/default/help) and workloads (params with type/default/help)\n"
+    "  gcbench run SCRIPT.lua [--out FILE] [-- ARGS...]\n"
+    "      run an experiment script; every run record is appended to FILE\n"
+    "      (JSON Lines; default results/SCRIPT-YYYYmmdd-HHMMSS.jsonl);\n"
+    "      ARGS reach the script as `arg`\n"
+    "  gcbench report RECORDS.jsonl... [options]   tables and plots (--help)\n"
+    "  gcbench compare BASE.jsonl NEW.jsonl [options]   regression verdict (--help)\n"
+    "  gcbench --version\n"
+    "\n"
+    "Environment: GCBENCH_PLUGIN_DIR overrides where collectors are found.\n"
+    "Exit status: 0 all runs ok; 1 a run failed; 2 the request is wrong.\n";
+
+/* results/<script basename>-<UTC time>.jsonl */
+static void default_out(const char *script, char *buf, size_t len)
+{
+    const char *base = strrchr(script, '/');
+    base = base ? base + 1 : script;
+    size_t n = strcspn(base, ".");
+    char stamp[32];
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
+    snprintf(buf, len, "results/%.*s-%s.jsonl", (int)n, base, stamp);
+}
+
+static int cmd_run(int argc, char **argv)
+{
+    const char *script = NULL, *out = NULL;
+    int i;
+    for (i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--") == 0) {
+            i++;
+            break;
+        } else if (strcmp(argv[i], "--out") == 0 && i + 1 < argc) {
+            out = argv[++i];
+        } else if (strncmp(argv[i], "--out=", 6) == 0) {
+            out = argv[i] + 6;
+        } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            fputs(usage, stdout);
+            return 0;
+        } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
+            fprintf(stderr, "gcbench run: unknown option '%s'\n%s", argv[i], usage);
+            return 2;
+        } else if (script == NULL) {
+            script = argv[i];
+        } else {
+            fprintf(stderr, "gcbench run: unexpected argument '%s' (script arguments go after --)\n",
+                    argv[i]);
+            return 2;
+        }
+    }
+    if (script == NULL) {
+        fprintf(stderr, "gcbench run: no SCRIPT.lua given\n%s", usage);
+        return 2;
+    }
+    if (access(script, R_OK) != 0) {
+        fprintf(stderr, "gcbench run: cannot read script '%s': %s\n", script, strerror(errno));
+        return 2;
+    }
+    char outbuf[4096];
+    if (out == NULL) {
+        default_out(script, outbuf, sizeof outbuf);
+        out = outbuf;
+    }
+    return lgcb_run_script(script, argv + i, argc - i, out);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fputs(usage, stderr);
+        return 2;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "__child") == 0)
+        return runner_child_main();
+    if (strcmp(cmd, "list") == 0) {
+        int json = 0;
+        for (int i = 2; i < argc; i++) {
+            if (strcmp(argv[i], "--json") == 0) {
+                json = 1;
+            } else {
+                fprintf(stderr, "gcbench list: unknown argument '%s'\n%s", argv[i], usage);
+                return 2;
+            }
+        }
+        return catalog_print(json);
+    }
+    if (strcmp(cmd, "run") == 0)
+        return cmd_run(argc - 1, argv + 1);
+    if (strcmp(cmd, "report") == 0)
+        return report_main(argc - 1, argv + 1);
+    if (strcmp(cmd, "compare") == 0)
+        return compare_main(argc - 1, argv + 1);
+    if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
+        printf("gcbench %s (ABI %d, record %s)\n", GCB_VERSION, GCB_ABI_VERSION, GCB_RECORD_SCHEMA);
+        return 0;
+    }
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+        fputs(usage, stdout);
+        return 0;
+    }
+    fprintf(stderr, "gcbench: unknown command '%s'\n%s", cmd, usage);
+    return 2;
+}
