@@ -1,0 +1,14 @@
+#!/bin/sh
+# deps.sh: install what gcbench needs to build, test and plot, from Debian's
+# packages only.  Never prompts.  Run as root (or with sudo available).
+set -e
+pkgs="build-essential cmake pkg-config git
+      liblua5.4-dev libhwloc-dev hwloc libjansson-dev libcmocka-dev
+      libbenchmark-dev libgc-dev libmimalloc-dev libjemalloc-dev
+      gnuplot-nox"
+sudo=""
+[ "$(id -u)" = 0 ] || sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -q
+# shellcheck disable=SC2086
+$sudo apt-get install -y -q --no-install-recommends $pkgs

@@ -1,0 +1,1 @@
+gcb.run{ collector = "nogc", workload = "builder", params = { writes = -5 }, ops = 1 }

@@ -1,0 +1,65 @@
+-- matrix.lua COLLECTOR WORKLOAD: one small run of the pair; fails (exit 2)
+-- unless the run is ok, validated, and its record has every field of
+-- shared/RESULTS.md with the right type.
+local collector, workload = arg[1], arg[2]
+local small = {
+  builder     = { params = { writes = 200, piece = 36 }, ops = 2000 },
+  binarytrees = { params = { depth = 10, long_lived_depth = 8 }, ops = 2 },
+}
+local cfg = small[workload] or { params = {}, duration = 0.2 }
+local runs = gcb.run{ collector = collector, workload = workload, params = cfg.params,
+                      ops = cfg.ops, duration = cfg.duration, ["repeat"] = 2,
+                      timeout = 120, pin = "core" }
+assert(#runs == 2, "expected 2 records, got " .. #runs)
+
+local function check(rec, path, kind)
+  local v = rec
+  for part in path:gmatch("[^.]+") do
+    assert(type(v) == "table", path .. ": parent is not an object")
+    v = v[part]
+  end
+  assert(v ~= nil, "record lacks field " .. path)
+  if kind then assert(type(v) == kind, path .. " is " .. type(v) .. ", expected " .. kind) end
+  return v
+end
+
+local fields = {
+  {"schema", "string"}, {"id", "string"}, {"time", "string"}, {"commit", "string"}, {"host", nil},
+  {"collector.name", "string"}, {"collector.options", "table"},
+  {"workload.name", "string"}, {"workload.params", "table"},
+  {"threads", "number"}, {"pinning.policy", "string"}, {"pinning.mutator_pus", "table"},
+  {"pinning.gc_pus", "table"}, {"status", "string"}, {"ops", "number"}, {"wall_s", "number"},
+  {"ops_per_s", "number"}, {"bytes_allocated", "number"}, {"objects_allocated", "number"},
+  {"cpu.mutator_s", "number"}, {"cpu.gc_s", "number"}, {"cpu.gc_fraction", "number"},
+  {"gc.cycles", "number"}, {"gc.log", "table"},
+  {"pauses.count", "number"}, {"pauses.total_s", "number"}, {"pauses.p50_s", "number"},
+  {"pauses.p90_s", "number"}, {"pauses.p99_s", "number"}, {"pauses.p999_s", "number"},
+  {"pauses.max_s", "number"}, {"pauses.log", "table"},
+  {"latency.p50_s", "number"}, {"latency.p99_s", "number"}, {"latency.p999_s", "number"},
+  {"latency.max_s", "number"}, {"mmu", "table"},
+  {"rss.peak_bytes", "number"}, {"rss.mean_bytes", "number"}, {"rss.samples", "table"},
+  {"heap.peak_live_bytes", "number"}, {"heap.freed_explicit_bytes", "number"},
+  {"heap.reused_bytes", "number"}, {"validation", "string"},
+}
+
+for i, r in ipairs(runs) do
+  for _, f in ipairs(fields) do check(r, f[1], f[2]) end
+  assert(r.schema == "gcbench.run/1", "schema is " .. tostring(r.schema))
+  assert(r.status == "ok", string.format("run %d status %s: %s", i, r.status, tostring(r.error)))
+  assert(r.validation == "passed", "validation: " .. tostring(r.validation))
+  assert(r.collector.name == collector and r.workload.name == workload, "names differ from the request")
+  assert(r.ops > 0 and r.wall_s > 0 and r.ops_per_s > 0, "no operations measured")
+  assert(r.bytes_allocated > 0 and r.objects_allocated > 0, "no allocation counted")
+  assert(r.rss.peak_bytes > 0, "no RSS measured")
+  for _, w in ipairs({"0.001", "0.01", "0.1", "1"}) do
+    local u = check(r, "mmu." .. w, "number")
+    assert(u >= 0 and u <= 1, "mmu " .. w .. " = " .. u)
+  end
+  assert(r.pauses.count == #r.pauses.log, "pauses.count differs from the pause log")
+  assert(r.gc.cycles == #r.gc.log, "gc.cycles differs from the cycle log")
+  assert(r.id ~= runs[3 - i].id, "two runs share an id")
+end
+-- Same request, same deterministic work: the exact metrics agree.
+assert(runs[1].bytes_allocated == runs[2].bytes_allocated, "bytes_allocated differs between repetitions")
+print(string.format("matrix %s x %s: ok (%.0f ops/s, %d cycles)", collector, workload,
+                    runs[1].ops_per_s, runs[1].gc.cycles))

@@ -1,0 +1,2 @@
+local function helper() error("deliberate failure in the script") end
+helper()

@@ -1,0 +1,1 @@
+gcb.run{ collector = "nosuchgc", workload = "builder", ops = 1 }

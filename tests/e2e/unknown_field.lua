@@ -1,0 +1,1 @@
+gcb.run{ collector = "nogc", workload = "builder", opps = 10 }
