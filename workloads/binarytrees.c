@@ -1,0 +1,272 @@
+/* binarytrees.c - GCBench (Boehm's classic), one whole pass per op.
+ *
+ * Per thread, built in thread_init and kept live for the whole run: a
+ * long-lived tree of depth `long_lived_depth` and an array of 500,000
+ * doubles (pointer-free, 4 MB, a[i] = 1.0 / (i + 1)); both are validated
+ * in thread_fini.  One op: a stretch tree of depth `depth`, built bottom-up
+ * and dropped; then for d = 4, 6, ..., depth - 2, iterations(d) =
+ * 2 * size(depth) / size(d) trees of depth d built top-down (allocate the
+ * node, then populate its children with gcb_store) and as many bottom-up
+ * (children first, then the parent), where size(d) = 2^(d+1) - 1 nodes.
+ * Every tree's node count is checked.  scripts/go/binarytrees.go is the
+ * same pass in Go.
+ *
+ * Rooting: every pointer held across an allocation sits in a frame slot;
+ * the recursive builders push one frame per level.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gcb/workload.h"
+
+#define ARRAY_LEN 500000 /* doubles in the long-lived array */
+
+enum { P_DEPTH, P_LONG_LIVED_DEPTH };
+
+static const gcb_option_desc params[] = {
+    {"depth", GCB_OPT_INT, "18", "depth of the stretch tree; trees of depth 4..depth-2 are built",
+     4, 24, NULL, NULL},
+    {"long_lived_depth", GCB_OPT_INT, "16", "depth of the tree kept live for the whole run",
+     1, 22, NULL, NULL},
+};
+
+typedef struct node {
+    struct node *left, *right; /* pointer slots */
+    int32_t i, j;              /* scalar payload, as in GCBench */
+} node;
+
+static const gcb_type node_type = {"node", sizeof(node), 2};
+
+/* Per thread: the frame rooting its long-lived data from thread_init to
+ * thread_fini. */
+typedef struct bt_thread {
+    gcb_frame frame;
+    void *slots[2]; /* [0] long-lived tree, [1] array of doubles */
+    int live;       /* frame pushed */
+} bt_thread;
+
+typedef struct bt_state {
+    int depth;
+    int long_lived_depth;
+    int nthreads;
+    bt_thread thread[]; /* nthreads */
+} bt_state;
+
+static long tree_size(int d) { return (2L << d) - 1; }
+
+/* Nodes in the tree at n, or -1 when a path is longer than `levels` nodes
+ * (a corrupted tree: a cycle or a foreign subtree). */
+static long count(gcb_mutator *m, const node *n, int levels)
+{
+    if (n == NULL)
+        return 0;
+    if (levels <= 0)
+        return -1;
+    gcb_poll(m);
+    long l = count(m, n->left, levels - 1);
+    if (l < 0)
+        return -1;
+    long r = count(m, n->right, levels - 1);
+    if (r < 0)
+        return -1;
+    return 1 + l + r;
+}
+
+/* Top-down: give `n` (already allocated) children down to depth d.
+ * Returns 0, or -1 when the heap is exhausted. */
+static int populate(gcb_mutator *m, int d, node *n)
+{
+    if (d <= 0)
+        return 0;
+    void *slot[1] = {n};
+    gcb_frame f;
+    gcb_frame_push(m, &f, slot, 1);
+    int rc = -1;
+    node *c = gcb_alloc(m, &node_type, sizeof(node));
+    if (c == NULL)
+        goto out;
+    gcb_store(m, slot[0], (void **)&((node *)slot[0])->left, c);
+    c = gcb_alloc(m, &node_type, sizeof(node));
+    if (c == NULL)
+        goto out;
+    gcb_store(m, slot[0], (void **)&((node *)slot[0])->right, c);
+    if (populate(m, d - 1, ((node *)slot[0])->left) != 0)
+        goto out;
+    rc = populate(m, d - 1, ((node *)slot[0])->right);
+out:
+    gcb_frame_pop(m, &f);
+    return rc;
+}
+
+/* Bottom-up: a fresh tree of depth d, or NULL when the heap is exhausted. */
+static node *make_tree(gcb_mutator *m, int d)
+{
+    if (d <= 0)
+        return gcb_alloc(m, &node_type, sizeof(node));
+    void *slot[2] = {NULL, NULL};
+    gcb_frame f;
+    gcb_frame_push(m, &f, slot, 2);
+    node *n = NULL;
+    if ((slot[0] = make_tree(m, d - 1)) == NULL || (slot[1] = make_tree(m, d - 1)) == NULL)
+        goto out;
+    n = gcb_alloc(m, &node_type, sizeof(node));
+    if (n == NULL)
+        goto out;
+    gcb_store(m, n, (void **)&n->left, slot[0]);
+    gcb_store(m, n, (void **)&n->right, slot[1]);
+out:
+    gcb_frame_pop(m, &f);
+    return n;
+}
+
+static int setup(const gcb_value *pv, int nthreads, void **state, char *err, size_t errlen)
+{
+    bt_state *s = calloc(1, sizeof *s + (size_t)nthreads * sizeof(bt_thread));
+    if (s == NULL) {
+        snprintf(err, errlen, "binarytrees: out of memory in setup (%d threads)", nthreads);
+        return ENOMEM;
+    }
+    s->depth = (int)pv[P_DEPTH].i;
+    s->long_lived_depth = (int)pv[P_LONG_LIVED_DEPTH].i;
+    s->nthreads = nthreads;
+    *state = s;
+    return 0;
+}
+
+static void teardown(void *state)
+{
+    free(state);
+}
+
+static int thread_init(void *state, gcb_mutator *m, int tid, char *err, size_t errlen)
+{
+    bt_state *s = state;
+    bt_thread *t = &s->thread[tid];
+    t->slots[0] = t->slots[1] = NULL;
+    gcb_frame_push(m, &t->frame, t->slots, 2);
+    t->live = 1;
+    node *root = gcb_alloc(m, &node_type, sizeof(node));
+    if (root == NULL)
+        goto oom;
+    t->slots[0] = root;
+    if (populate(m, s->long_lived_depth, root) != 0)
+        goto oom;
+    double *a = gcb_alloc(m, NULL, ARRAY_LEN * sizeof(double));
+    if (a == NULL)
+        goto oom;
+    t->slots[1] = a;
+    for (long k = 0; k < ARRAY_LEN; k++)
+        a[k] = 1.0 / (double)(k + 1);
+    return 0;
+oom:
+    t->slots[0] = t->slots[1] = NULL;
+    gcb_frame_pop(m, &t->frame);
+    t->live = 0;
+    snprintf(err, errlen, "binarytrees: heap exhausted building the long-lived data (depth %d)",
+             s->long_lived_depth);
+    return -1;
+}
+
+static int thread_fini(void *state, gcb_mutator *m, int tid, char *err, size_t errlen)
+{
+    bt_state *s = state;
+    bt_thread *t = &s->thread[tid];
+    if (!t->live)
+        return 0;
+    int rc = 0;
+    long want = tree_size(s->long_lived_depth);
+    long got = count(m, t->slots[0], s->long_lived_depth + 1);
+    const double *a = t->slots[1];
+    if (got != want) {
+        snprintf(err, errlen, "binarytrees: long-lived tree of depth %d has %ld nodes, expected %ld",
+                 s->long_lived_depth, got, want);
+        rc = -1;
+    } else if (a == NULL) {
+        snprintf(err, errlen, "binarytrees: long-lived array is missing");
+        rc = -1;
+    } else {
+        for (long k = 0; k < ARRAY_LEN; k++) {
+            if (a[k] != 1.0 / (double)(k + 1)) {
+                snprintf(err, errlen, "binarytrees: long-lived array[%ld] = %g, expected 1/%ld",
+                         k, a[k], k + 1);
+                rc = -1;
+                break;
+            }
+        }
+    }
+    t->slots[0] = t->slots[1] = NULL;
+    gcb_frame_pop(m, &t->frame);
+    t->live = 0;
+    return rc;
+}
+
+/* 0 when tree t of depth d has size(d) nodes; else -1 and a message. */
+static int check(gcb_mutator *m, const node *t, int d, const char *what, char *err, size_t errlen)
+{
+    long got = count(m, t, d + 1);
+    if (got == tree_size(d))
+        return 0;
+    if (got < 0)
+        snprintf(err, errlen, "binarytrees: %s tree of depth %d is deeper than %d levels "
+                 "(corrupted: a node freed or reused while live?)", what, d, d + 1);
+    else
+        snprintf(err, errlen, "binarytrees: %s tree of depth %d has %ld nodes, expected %ld",
+                 what, d, got, tree_size(d));
+    return -1;
+}
+
+static int op(void *state, gcb_mutator *m, int tid, uint64_t i, char *err, size_t errlen)
+{
+    const bt_state *s = state;
+    void *slot[1] = {NULL}; /* the tree being built or checked */
+    gcb_frame f;
+    gcb_frame_push(m, &f, slot, 1);
+    int rc = -1;
+    int d = s->depth;
+
+    if ((slot[0] = make_tree(m, d)) == NULL)
+        goto oom;
+    if (check(m, slot[0], d, "stretch", err, errlen) != 0)
+        goto out;
+    slot[0] = NULL;
+
+    for (d = 4; d <= s->depth - 2; d += 2) {
+        long iters = 2 * tree_size(s->depth) / tree_size(d);
+        for (long k = 0; k < iters; k++) {
+            if ((slot[0] = gcb_alloc(m, &node_type, sizeof(node))) == NULL)
+                goto oom;
+            if (populate(m, d, slot[0]) != 0)
+                goto oom;
+            if (check(m, slot[0], d, "top-down", err, errlen) != 0)
+                goto out;
+            if ((slot[0] = make_tree(m, d)) == NULL)
+                goto oom;
+            if (check(m, slot[0], d, "bottom-up", err, errlen) != 0)
+                goto out;
+            slot[0] = NULL;
+        }
+    }
+    rc = 0;
+    goto out;
+oom:
+    snprintf(err, errlen, "binarytrees: heap exhausted building a tree of depth %d", d);
+out:
+    gcb_frame_pop(m, &f);
+    return rc;
+}
+
+const gcb_workload workload_binarytrees = {
+    .name = "binarytrees",
+    .description = "GCBench: stretch tree, long-lived tree + 500,000 doubles, top-down and "
+                   "bottom-up trees of depth 4..depth-2; node counts validated",
+    .nparams = sizeof params / sizeof params[0],
+    .params = params,
+    .default_ops = 1,
+    .setup = setup,
+    .thread_init = thread_init,
+    .op = op,
+    .thread_fini = thread_fini,
+    .teardown = teardown,
+};

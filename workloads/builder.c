@@ -1,0 +1,199 @@
+/* builder.c - Go's strings.Builder: one op builds one string.
+ *
+ * An op appends `writes` pieces of `piece` bytes to an empty builder.  The
+ * buffer is a pointer-free []byte grown exactly as Go's append grows it
+ * (builder_grow); at every growth the old buffer is copied into the new one
+ * and then handed to gcb_free_sized(), as the runtime.freegc prototype does
+ * in strings.Builder.  The proposal's benchmark is piece = 36.
+ *
+ * Validation: setup() builds the expected string in malloc'd memory (not
+ * the heap) and keeps its length and checksum; every op checks its result
+ * against both, so a collector that frees or reuses the live buffer fails
+ * the run instead of making it fast.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "builder.h"
+#include "gcb/workload.h"
+#include "sizeclass.h"
+
+#define NPOOL 64 /* distinct pieces; write k appends pool piece k % NPOOL */
+
+enum { P_WRITES, P_PIECE, P_SEED };
+
+static const gcb_option_desc params[] = {
+    {"writes", GCB_OPT_INT, "100", "pieces appended per built string", 1, 1e6, NULL, NULL},
+    {"piece", GCB_OPT_INT, "36", "bytes per piece (the proposal's benchmark: 36)", 1, 65536, NULL, NULL},
+    {"seed", GCB_OPT_INT, "1", "seed of the pseudo-random piece bytes", 0, 1e18, NULL, NULL},
+};
+
+typedef struct builder_state {
+    size_t writes;      /* pieces per op */
+    size_t piece;       /* bytes per piece */
+    size_t npool;       /* pieces in pool: min(writes, NPOOL) */
+    char *pool;         /* npool * piece bytes, malloc'd */
+    size_t want_len;    /* bytes; writes * piece */
+    uint64_t want_sum;  /* builder_checksum of the expected string */
+} builder_state;
+
+size_t builder_grow(size_t oldcap, size_t needed)
+{
+    size_t newcap = oldcap;
+    size_t doublecap = newcap + newcap;
+    if (needed > doublecap) {
+        newcap = needed;
+    } else if (oldcap < 256) {
+        newcap = doublecap;
+    } else {
+        while (newcap < needed)
+            newcap += (newcap + 3 * 256) / 4;
+    }
+    return sc_roundupsize(newcap);
+}
+
+/* Four independent FNV-1a-style lanes over 8-byte words, folded at the
+ * end: every byte reaches the result, and the op's validation costs a
+ * fraction of the copying it checks. */
+uint64_t builder_checksum(const void *p, size_t n)
+{
+    const uint64_t prime = 0x100000001b3ull;
+    uint64_t h[4] = {0xcbf29ce484222325ull, 0x84222325cbf29ce4ull,
+                     0x9e3779b97f4a7c15ull, 0x7f4a7c159e3779b9ull};
+    const unsigned char *b = p;
+    size_t i = 0;
+    for (; i + 32 <= n; i += 32) {
+        for (int k = 0; k < 4; k++) {
+            uint64_t w;
+            memcpy(&w, b + i + 8 * k, 8);
+            h[k] = (h[k] ^ w) * prime;
+        }
+    }
+    for (; i < n; i++)
+        h[0] = (h[0] ^ b[i]) * prime;
+    uint64_t r = n;
+    for (int k = 0; k < 4; k++) {
+        r = (r ^ h[k]) * prime;
+        r ^= r >> 29;
+    }
+    return r;
+}
+
+/* splitmix64: the piece bytes. */
+static uint64_t next(uint64_t *s)
+{
+    uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+static int setup(const gcb_value *pv, int nthreads, void **state, char *err, size_t errlen)
+{
+    builder_state *s = calloc(1, sizeof *s);
+    if (s == NULL)
+        goto oom;
+    s->writes = (size_t)pv[P_WRITES].i;
+    s->piece = (size_t)pv[P_PIECE].i;
+    s->npool = s->writes < NPOOL ? s->writes : NPOOL;
+    s->want_len = s->writes * s->piece;
+    s->pool = malloc(s->npool * s->piece);
+    char *want = malloc(s->want_len);
+    if (s->pool == NULL || want == NULL) {
+        free(want);
+        goto oom;
+    }
+    uint64_t rng = (uint64_t)pv[P_SEED].i;
+    for (size_t i = 0; i < s->npool * s->piece; i++)
+        s->pool[i] = (char)(' ' + next(&rng) % 95); /* printable, for messages */
+    for (size_t k = 0; k < s->writes; k++)
+        memcpy(want + k * s->piece, s->pool + (k % s->npool) * s->piece, s->piece);
+    s->want_sum = builder_checksum(want, s->want_len);
+    free(want);
+    *state = s;
+    return 0;
+oom:
+    if (s != NULL)
+        free(s->pool);
+    free(s);
+    snprintf(err, errlen, "builder: out of memory in setup (writes %lld x piece %lld bytes)",
+             (long long)pv[P_WRITES].i, (long long)pv[P_PIECE].i);
+    return ENOMEM;
+}
+
+static void teardown(void *state)
+{
+    builder_state *s = state;
+    if (s == NULL)
+        return;
+    free(s->pool);
+    free(s);
+}
+
+static int thread_init(void *state, gcb_mutator *m, int tid, char *err, size_t errlen)
+{
+    return 0;
+}
+
+static int thread_fini(void *state, gcb_mutator *m, int tid, char *err, size_t errlen)
+{
+    return 0;
+}
+
+static int op(void *state, gcb_mutator *m, int tid, uint64_t i, char *err, size_t errlen)
+{
+    const builder_state *s = state;
+    void *slot[1] = {NULL}; /* slot[0]: the buffer, live across allocation */
+    gcb_frame f;
+    gcb_frame_push(m, &f, slot, 1);
+    size_t len = 0, cap = 0;
+    for (size_t k = 0; k < s->writes; k++) {
+        if (len + s->piece > cap) {
+            size_t newcap = builder_grow(cap, len + s->piece);
+            char *nb = gcb_alloc(m, NULL, newcap);
+            if (nb == NULL) {
+                gcb_frame_pop(m, &f);
+                snprintf(err, errlen, "builder: heap exhausted growing a buffer to %zu bytes", newcap);
+                return -1;
+            }
+            char *old = slot[0];
+            if (len > 0)
+                memcpy(nb, old, len);
+            slot[0] = nb;
+            if (old != NULL)
+                gcb_free_sized(m, old, cap);
+            cap = newcap;
+        } else if ((k & 63) == 0) {
+            gcb_poll(m);
+        }
+        memcpy((char *)slot[0] + len, s->pool + (k % s->npool) * s->piece, s->piece);
+        len += s->piece;
+    }
+    uint64_t sum = builder_checksum(slot[0], len);
+    gcb_frame_pop(m, &f);
+    if (len != s->want_len || sum != s->want_sum) {
+        snprintf(err, errlen,
+                 "builder: op %llu built %zu bytes with checksum %016llx, expected %zu bytes "
+                 "with checksum %016llx (buffer corrupted: freed or reused while live?)",
+                 (unsigned long long)i, len, (unsigned long long)sum, s->want_len,
+                 (unsigned long long)s->want_sum);
+        return -1;
+    }
+    return 0;
+}
+
+const gcb_workload workload_builder = {
+    .name = "builder",
+    .description = "Go's strings.Builder: writes x piece bytes, append growth + size classes, "
+                   "free_sized on the old buffer (runtime.freegc); checksum-validated",
+    .nparams = sizeof params / sizeof params[0],
+    .params = params,
+    .default_ops = 300000,
+    .setup = setup,
+    .thread_init = thread_init,
+    .op = op,
+    .thread_fini = thread_fini,
+    .teardown = teardown,
+};
