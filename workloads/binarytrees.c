@@ -11,6 +11,10 @@
  * Every tree's node count is checked.  scripts/go/binarytrees.go is the
  * same pass in Go.
  *
+ * Every tree dies once checked; on a collector that honours gcb_dead (the
+ * manual-memory baseline) the workload then frees it node by node, as a C
+ * program would.
+ *
  * Rooting: every pointer held across an allocation sits in a frame slot;
  * the recursive builders push one frame per level.
  */
@@ -72,6 +76,18 @@ static long count(gcb_mutator *m, const node *n, int levels)
     if (r < 0)
         return -1;
     return 1 + l + r;
+}
+
+/* Manual memory: hand every node of a checked tree to gcb_dead, children
+ * first.  Only called when the collector honours dead (the walk would be
+ * pure overhead elsewhere) and only on trees whose shape was validated. */
+static void release(gcb_mutator *m, node *n)
+{
+    if (n == NULL)
+        return;
+    release(m, n->left);
+    release(m, n->right);
+    gcb_dead(m, n, sizeof(node));
 }
 
 /* Top-down: give `n` (already allocated) children down to depth d.
@@ -196,18 +212,28 @@ static int thread_fini(void *state, gcb_mutator *m, int tid, char *err, size_t e
             }
         }
     }
+    if (rc == 0 && GCB_MUT_HAS(m, dead)) {
+        release(m, t->slots[0]);
+        gcb_dead(m, t->slots[1], ARRAY_LEN * sizeof(double));
+    }
     t->slots[0] = t->slots[1] = NULL;
     gcb_frame_pop(m, &t->frame);
     t->live = 0;
     return rc;
 }
 
-/* 0 when tree t of depth d has size(d) nodes; else -1 and a message. */
-static int check(gcb_mutator *m, const node *t, int d, const char *what, char *err, size_t errlen)
+/* 0 when the tree in *slot, of depth d, has size(d) nodes: it is then
+ * dead, released where that means anything, and *slot is cleared.  Else -1
+ * and a message (the corrupted tree is left alone). */
+static int check(gcb_mutator *m, void **slot, int d, const char *what, char *err, size_t errlen)
 {
-    long got = count(m, t, d + 1);
-    if (got == tree_size(d))
+    long got = count(m, *slot, d + 1);
+    if (got == tree_size(d)) {
+        if (GCB_MUT_HAS(m, dead))
+            release(m, *slot);
+        *slot = NULL;
         return 0;
+    }
     if (got < 0)
         snprintf(err, errlen, "binarytrees: %s tree of depth %d is deeper than %d levels "
                  "(corrupted: a node freed or reused while live?)", what, d, d + 1);
@@ -228,9 +254,8 @@ static int op(void *state, gcb_mutator *m, int tid, uint64_t i, char *err, size_
 
     if ((slot[0] = make_tree(m, d)) == NULL)
         goto oom;
-    if (check(m, slot[0], d, "stretch", err, errlen) != 0)
+    if (check(m, &slot[0], d, "stretch", err, errlen) != 0)
         goto out;
-    slot[0] = NULL;
 
     for (d = 4; d <= s->depth - 2; d += 2) {
         long iters = 2 * tree_size(s->depth) / tree_size(d);
@@ -239,13 +264,12 @@ static int op(void *state, gcb_mutator *m, int tid, uint64_t i, char *err, size_
                 goto oom;
             if (populate(m, d, slot[0]) != 0)
                 goto oom;
-            if (check(m, slot[0], d, "top-down", err, errlen) != 0)
+            if (check(m, &slot[0], d, "top-down", err, errlen) != 0)
                 goto out;
             if ((slot[0] = make_tree(m, d)) == NULL)
                 goto oom;
-            if (check(m, slot[0], d, "bottom-up", err, errlen) != 0)
+            if (check(m, &slot[0], d, "bottom-up", err, errlen) != 0)
                 goto out;
-            slot[0] = NULL;
         }
     }
     rc = 0;
