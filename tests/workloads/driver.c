@@ -195,6 +195,75 @@ static void run(const gcb_collector *gc, const gcb_value *gcopts, const wl_param
     gc->heap_free(h);
 }
 
+/* Two mutator threads on one heap and one workload state, as the harness
+ * runs threads = 2: per-thread roots and the heap's shared paths. */
+typedef struct tjob {
+    const gcb_collector *gc;
+    gcb_heap *h;
+    const gcb_workload *w;
+    void *state;
+    int tid;
+    int rc;
+    char err[512];
+} tjob;
+
+static void *thread_main(void *arg)
+{
+    tjob *j = arg;
+    gcb_mutator *m = NULL;
+    j->rc = j->gc->mutator_attach(j->h, &m);
+    if (j->rc != 0) {
+        snprintf(j->err, sizeof j->err, "attach failed");
+        return NULL;
+    }
+    if ((j->rc = j->w->thread_init(j->state, m, j->tid, j->err, sizeof j->err)) == 0) {
+        for (uint64_t i = 0; i < 3 && j->rc == 0; i++)
+            j->rc = j->w->op(j->state, m, j->tid, i, j->err, sizeof j->err);
+        int fin = j->w->thread_fini(j->state, m, j->tid, j->err, sizeof j->err);
+        if (j->rc == 0)
+            j->rc = fin;
+    }
+    j->gc->mutator_detach(m);
+    return NULL;
+}
+
+static void run_threads(const gcb_collector *gc, const gcb_value *gcopts, const wl_params *p)
+{
+    char err[512] = "";
+    const gcb_workload *w = workload_find(p->workload);
+    if (w == NULL)
+        return;
+    gcb_value pv[16];
+    values(w->params, w->nparams, pv, p->names, p->vals, p->n);
+    gcb_heap *h = NULL;
+    int rc = gc->heap_new(&host, gcopts, &h, err, sizeof err);
+    CHECK(rc == 0, "%s heap_new: %s", gc->name, err);
+    if (rc != 0)
+        return;
+    void *state = NULL;
+    rc = w->setup(pv, 2, &state, err, sizeof err);
+    CHECK(rc == 0, "%s/%s setup for 2 threads: %s", gc->name, w->name, err);
+    tjob jobs[2];
+    pthread_t th[2];
+    for (int t = 0; t < 2; t++) {
+        jobs[t] = (tjob){.gc = gc, .h = h, .w = w, .state = state, .tid = t};
+        CHECK(pthread_create(&th[t], NULL, thread_main, &jobs[t]) == 0, "pthread_create");
+    }
+    for (int t = 0; t < 2; t++) {
+        pthread_join(th[t], NULL);
+        CHECK(jobs[t].rc == 0, "%s/%s thread %d of 2: %s", gc->name, w->name, t, jobs[t].err);
+    }
+    w->teardown(state);
+    gcb_heap_stats st = {.size = sizeof st};
+    gc->stats(h, &st);
+    if (strcmp(gc->name, "malloc") == 0)
+        CHECK(st.heap_bytes == 0, "malloc, 2 threads: %llu bytes still live",
+              (unsigned long long)st.heap_bytes);
+    printf("  %s/%s x2 threads: ok, heap %llu bytes\n", gc->name, w->name,
+           (unsigned long long)st.heap_bytes);
+    gc->heap_free(h);
+}
+
 /* ---- corrupter: a broken collector for proving validation can fail ----
  * calloc'd objects (kept on a list, freed with the heap).  Once armed
  * (poll_requested set), its safepoint damages the object in slot 0 of the
@@ -285,8 +354,10 @@ int main(void)
         gcb_value opts[8];
         CHECK(gc->noptions <= 8, "too many options");
         values(gc->options, gc->noptions, opts, NULL, NULL, 0);
-        for (size_t k = 0; k < sizeof small / sizeof small[0]; k++)
+        for (size_t k = 0; k < sizeof small / sizeof small[0]; k++) {
             run(gc, opts, &small[k], NULL);
+            run_threads(gc, opts, &small[k]);
+        }
     }
 
     /* The validation can fail: builder (mode 0, a flipped byte) and
