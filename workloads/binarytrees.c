@@ -159,6 +159,11 @@ static void teardown(void *state)
 static int thread_init(void *state, gcb_mutator *m, int tid, char *err, size_t errlen)
 {
     bt_state *s = state;
+    if (tid < 0 || tid >= s->nthreads) {
+        snprintf(err, errlen, "binarytrees: thread id %d outside the %d threads of setup()",
+                 tid, s->nthreads);
+        return -1;
+    }
     bt_thread *t = &s->thread[tid];
     t->slots[0] = t->slots[1] = NULL;
     gcb_frame_push(m, &t->frame, t->slots, 2);
@@ -188,6 +193,8 @@ oom:
 static int thread_fini(void *state, gcb_mutator *m, int tid, char *err, size_t errlen)
 {
     bt_state *s = state;
+    if (tid < 0 || tid >= s->nthreads)
+        return 0; /* thread_init refused it */
     bt_thread *t = &s->thread[tid];
     if (!t->live)
         return 0;
