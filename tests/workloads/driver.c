@@ -360,6 +360,18 @@ int main(void)
         }
     }
 
+    /* nogc at its smallest chunk: runs fill chunks exactly and the 4 MB
+     * array of binarytrees takes the huge path (a mapping of its own). */
+    const gcb_collector *nogc = load(NOGC_SO);
+    if (nogc != NULL) {
+        static const char *const names[] = {"chunk"};
+        static const int64_t vals[] = {1 << 20};
+        gcb_value opts[8];
+        values(nogc->options, nogc->noptions, opts, names, vals, 1);
+        for (size_t k = 0; k < sizeof small / sizeof small[0]; k++)
+            run_threads(nogc, opts, &small[k]);
+    }
+
     /* The validation can fail: builder (mode 0, a flipped byte) and
      * binarytrees (mode 1, a lost subtree). */
     gcb_value mode0 = {.i = 0}, mode1 = {.i = 1, .d = 1};
