@@ -1,0 +1,197 @@
+/* jemalloc.c - manual-memory baseline on jemalloc (Debian libjemalloc).
+ *
+ * Like the `malloc` baseline, nothing is collected: an object is freed only
+ * when the workload says it is dead (free_sized, dead).  Every object comes
+ * from one jemalloc arena created for this heap (arenas.create), through the
+ * non-standard API: mallocx(MALLOCX_ZERO | MALLOCX_ARENA), and sdallocx for
+ * both hints (sized deallocation is exactly free_sized; `bytes` is the size
+ * the object was requested with, which sdallocx accepts).  heap_free
+ * destroys the arena, returning every object at once.
+ *
+ * Debian's libjemalloc.so.2 is built to replace malloc: it exports malloc,
+ * free, calloc ... under their standard names.  The harness dlopen()s this
+ * plugin RTLD_NOW | RTLD_LOCAL into a child that is already running, so
+ * those definitions stay out of the global symbol scope: the harness (and
+ * this file's own calloc/free for its bookkeeping, which are looked up in
+ * the global scope first) keep glibc's malloc; only the explicit *allocx
+ * calls reach jemalloc.  tests/peers checks this.  jemalloc's state (arenas,
+ * thread caches, background threads) is global to the library.
+ *
+ * Accounting invariant: heap_bytes is the sum of sallocx() (usable size)
+ * over the objects not yet freed; freed_explicit_bytes the sum over those
+ * freed; peak_live_bytes the largest heap_bytes seen after an allocation.
+ * Relaxed atomics: any mutator updates them, stats() reads them anywhere.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <jemalloc/jemalloc.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gcb/collector.h"
+
+struct gcb_heap {
+    const gcb_host *host;
+    unsigned arena;                 /* this heap's jemalloc arena index */
+    int flags;                      /* mallocx flags: zeroed, from `arena` */
+    _Atomic uint64_t heap_bytes;    /* bytes; usable size of live objects */
+    _Atomic uint64_t peak_bytes;    /* bytes; max heap_bytes */
+    _Atomic uint64_t freed_bytes;   /* bytes; usable size of freed objects */
+    _Atomic uint32_t barrier_off;   /* always 0: no barrier */
+};
+
+typedef struct je_mutator {
+    gcb_mutator base; /* must be first */
+} je_mutator;
+
+static const gcb_collector table;
+
+static int heap_new(const gcb_host *host, const gcb_value *opts, gcb_heap **out,
+                    char *err, size_t errlen)
+{
+    gcb_heap *h = calloc(1, sizeof *h);
+    if (h == NULL) {
+        snprintf(err, errlen, "jemalloc: out of memory for the heap");
+        return ENOMEM;
+    }
+    size_t len = sizeof h->arena;
+    int rc = mallctl("arenas.create", &h->arena, &len, NULL, 0);
+    if (rc != 0) {
+        snprintf(err, errlen, "jemalloc: mallctl(\"arenas.create\") failed: %s", strerror(rc));
+        free(h);
+        return rc;
+    }
+    h->host = host;
+    h->flags = MALLOCX_ZERO | MALLOCX_ARENA(h->arena);
+    *out = h;
+    return 0;
+}
+
+/* Destroy the arena: every object not freed goes at once.  Each mutator
+ * flushed its thread cache at detach, as arena.<i>.destroy requires. */
+static void heap_free(gcb_heap *h)
+{
+    char name[64];
+    snprintf(name, sizeof name, "arena.%u.destroy", h->arena);
+    int rc = mallctl(name, NULL, NULL, NULL, 0);
+    if (rc != 0)
+        h->host->log(h->host->ctx, "mallctl(\"%s\") failed: %s", name, strerror(rc));
+    free(h);
+}
+
+static int mutator_attach(gcb_heap *h, gcb_mutator **out)
+{
+    je_mutator *jm = calloc(1, sizeof *jm);
+    if (jm == NULL)
+        return ENOMEM;
+    gcb_mutator *m = &jm->base;
+    m->gc = &table;
+    m->heap = h;
+    m->alloc_kind = GCB_ALLOC_SLOW;
+    m->inline_max = 0;
+    m->write_barrier = &h->barrier_off;
+    m->frames = NULL;
+    *out = m;
+    return 0;
+}
+
+static void mutator_detach(gcb_mutator *m)
+{
+    /* Cached slots of the heap's arena must not outlive it (heap_free). */
+    mallctl("thread.tcache.flush", NULL, NULL, NULL, 0);
+    free((je_mutator *)m);
+}
+
+static void *alloc(gcb_mutator *m, const gcb_type *t, size_t bytes)
+{
+    gcb_heap *h = m->heap;
+    void *p = mallocx(bytes, h->flags);
+    if (p == NULL)
+        return NULL;
+    uint64_t n = sallocx(p, 0);
+    uint64_t live = atomic_fetch_add_explicit(&h->heap_bytes, n, memory_order_relaxed) + n;
+    uint64_t peak = atomic_load_explicit(&h->peak_bytes, memory_order_relaxed);
+    while (live > peak &&
+           !atomic_compare_exchange_weak_explicit(&h->peak_bytes, &peak, live,
+                                                  memory_order_relaxed, memory_order_relaxed))
+        ;
+    return p;
+}
+
+static void release(gcb_mutator *m, void *p, size_t bytes)
+{
+    if (p == NULL)
+        return;
+    gcb_heap *h = m->heap;
+    uint64_t n = sallocx(p, 0);
+    atomic_fetch_sub_explicit(&h->heap_bytes, n, memory_order_relaxed);
+    atomic_fetch_add_explicit(&h->freed_bytes, n, memory_order_relaxed);
+    /* A size outside [requested, usable] would be undefined behaviour in
+     * sdallocx; a hint without a plausible size uses the usable one. */
+    sdallocx(p, bytes != 0 && bytes <= n ? bytes : n, 0);
+}
+
+static void free_sized(gcb_mutator *m, void *p, size_t bytes) { release(m, p, bytes); }
+static void dead(gcb_mutator *m, void *p, size_t bytes) { release(m, p, bytes); }
+
+static void write_barrier(gcb_mutator *m, void *obj, void **slot, void *val)
+{
+    *slot = val; /* never called: barrier_off stays 0 */
+}
+
+static void safepoint(gcb_mutator *m) {}
+static void blocking_enter(gcb_mutator *m) {}
+static void blocking_exit(gcb_mutator *m) {}
+static void add_root(gcb_mutator *m, void **slot) {} /* nothing is ever scanned */
+static void collect(gcb_mutator *m) {}                /* nothing to collect */
+
+static void stats(gcb_heap *h, gcb_heap_stats *out)
+{
+    gcb_heap_stats s = {0};
+    s.heap_bytes = atomic_load_explicit(&h->heap_bytes, memory_order_relaxed);
+    /* Pages jemalloc has mapped for the whole process ("stats.mapped"; the
+     * figures refresh when the epoch is bumped).  In a run's child only this
+     * plugin allocates from jemalloc. */
+    uint64_t epoch = 1;
+    size_t mapped = 0, len = sizeof mapped;
+    if (mallctl("epoch", NULL, NULL, &epoch, sizeof epoch) == 0 &&
+        mallctl("stats.mapped", &mapped, &len, NULL, 0) == 0)
+        s.mapped_bytes = mapped;
+    s.peak_live_bytes = atomic_load_explicit(&h->peak_bytes, memory_order_relaxed);
+    s.freed_explicit_bytes = atomic_load_explicit(&h->freed_bytes, memory_order_relaxed);
+    size_t n = out->size < sizeof s ? out->size : sizeof s;
+    s.size = out->size;
+    memcpy(out, &s, n);
+}
+
+static const gcb_collector table = {
+    .abi = GCB_ABI_VERSION,
+    .size = sizeof(gcb_collector),
+    .name = "jemalloc",
+    .description = "manual memory: jemalloc mallocx/sdallocx in an arena of its own, frees "
+                   "only objects hinted dead (free_sized, dead)",
+    .caps = GCB_CAP_FREE | GCB_CAP_DEAD | GCB_CAP_MANUAL,
+    .noptions = 0,
+    .options = NULL,
+    .heap_new = heap_new,
+    .heap_free = heap_free,
+    .mutator_attach = mutator_attach,
+    .mutator_detach = mutator_detach,
+    .alloc = alloc,
+    .write_barrier = write_barrier,
+    .safepoint = safepoint,
+    .blocking_enter = blocking_enter,
+    .blocking_exit = blocking_exit,
+    .add_root = add_root,
+    .collect = collect,
+    .stats = stats,
+    .free_sized = free_sized,
+    .dead = dead,
+};
+
+__attribute__((visibility("default"))) const gcb_collector *gcb_collector_entry(void)
+{
+    return &table;
+}
