@@ -34,11 +34,16 @@
  * world stopped; the host's event sink is only called while the world runs
  * (a stopped mutator might hold a lock the sink needs):
  *   GC_EVENT_START            -> CYCLE_BEGIN (trigger = heap in use)
+ *   GC_EVENT_END              -> CYCLE_END (marked ~ heap in use after the
+ *                                sweep started, minus what it reclaimed)
  *   GC_EVENT_PRE_STOP_WORLD   -> PAUSE_BEGIN "stw-mark" ("mark-termination"
  *                                when incremental: only the last step stops)
  *   GC_EVENT_POST_START_WORLD -> PAUSE_END
- *   GC_EVENT_END              -> CYCLE_END (marked ~ heap in use after the
- *                                sweep started, minus what it reclaimed)
+ * libgc 8.2 sends START/END only for full collections (GC_gcollect and
+ * every collection when not incremental).  An incremental cycle shows as
+ * PRE_STOP_WORLD ... POST_START_WORLD, RECLAIM_START, RECLAIM_END, so a stop
+ * with no cycle open opens one, closed at RECLAIM_END.  The marking
+ * increments before that stop run inside allocations and send nothing.
  * A pause or cycle end without its begin is dropped, so pairing holds.
  */
 #define _GNU_SOURCE
@@ -89,6 +94,8 @@ struct gcb_heap {
     int world_stopped;            /* between POST_STOP_WORLD and PRE_START_WORLD */
     int in_pause;                 /* PAUSE_BEGIN sent, PAUSE_END not yet */
     int in_cycle;                 /* CYCLE_BEGIN sent, CYCLE_END not yet */
+    int cycle_synthesized;        /* the open cycle began at a stop, not at
+                                     GC_EVENT_START: ends at RECLAIM_END */
     uint64_t trigger_bytes;       /* bytes in use when the open cycle began */
     _Atomic uint64_t cycles;      /* CYCLE_BEGINs sent; read by stats() */
     _Atomic uint64_t peak_marked; /* bytes; max marked_bytes of any cycle */
@@ -122,6 +129,40 @@ static void emit(gcb_heap *h, uint32_t kind, const char *phase, uint64_t cycle)
     h->host->event(h->host->ctx, &ev);
 }
 
+static void begin_cycle(gcb_heap *h, int synthesized)
+{
+    h->in_cycle = 1;
+    h->cycle_synthesized = synthesized;
+    h->trigger_bytes = in_use();
+    uint64_t cycle = atomic_load_explicit(&h->cycles, memory_order_relaxed) + 1;
+    atomic_store_explicit(&h->cycles, cycle, memory_order_relaxed);
+    gcb_event ev = {.size = sizeof ev, .kind = GCB_EV_CYCLE_BEGIN, .cycle = cycle,
+                    .trigger_bytes = h->trigger_bytes, .heap_bytes = h->trigger_bytes};
+    h->host->event(h->host->ctx, &ev);
+}
+
+static void end_cycle(gcb_heap *h)
+{
+    h->in_cycle = 0;
+    struct GC_prof_stats_s ps;
+    memset(&ps, 0, sizeof ps);
+    GC_get_prof_stats_unsafe(&ps, sizeof ps);
+    uint64_t used = in_use();
+    /* Lazy sweeping leaves reclaimed small objects inside blocks that
+     * still count as in use; subtract what libgc says it reclaimed.  An
+     * approximation of the marked bytes. */
+    uint64_t marked = used > ps.bytes_reclaimed_since_gc ? used - ps.bytes_reclaimed_since_gc
+                                                         : used;
+    uint64_t peak = atomic_load_explicit(&h->peak_marked, memory_order_relaxed);
+    if (marked > peak)
+        atomic_store_explicit(&h->peak_marked, marked, memory_order_relaxed);
+    gcb_event ev = {.size = sizeof ev, .kind = GCB_EV_CYCLE_END,
+                    .cycle = atomic_load_explicit(&h->cycles, memory_order_relaxed),
+                    .trigger_bytes = h->trigger_bytes, .marked_bytes = marked,
+                    .goal_bytes = GC_get_heap_size(), .heap_bytes = used};
+    h->host->event(h->host->ctx, &ev);
+}
+
 /* libgc's collection-event callback: libgc's lock is held. */
 static void on_event(GC_EventType type)
 {
@@ -131,37 +172,21 @@ static void on_event(GC_EventType type)
     uint64_t cycle = atomic_load_explicit(&h->cycles, memory_order_relaxed);
     switch (type) {
     case GC_EVENT_START:
-        if (!h->in_cycle) {
-            h->in_cycle = 1;
-            h->trigger_bytes = in_use();
-            atomic_store_explicit(&h->cycles, ++cycle, memory_order_relaxed);
-            gcb_event ev = {.size = sizeof ev, .kind = GCB_EV_CYCLE_BEGIN, .cycle = cycle,
-                            .trigger_bytes = h->trigger_bytes, .heap_bytes = h->trigger_bytes};
-            h->host->event(h->host->ctx, &ev);
-        }
+        if (!h->in_cycle)
+            begin_cycle(h, 0);
         break;
     case GC_EVENT_END:
-        if (h->in_cycle) {
-            h->in_cycle = 0;
-            struct GC_prof_stats_s ps;
-            memset(&ps, 0, sizeof ps);
-            GC_get_prof_stats_unsafe(&ps, sizeof ps);
-            uint64_t used = in_use();
-            /* Lazy sweeping leaves reclaimed small objects inside blocks
-             * that still count as in use; subtract what libgc says it
-             * reclaimed.  An approximation of the marked bytes. */
-            uint64_t marked = used > ps.bytes_reclaimed_since_gc
-                                  ? used - ps.bytes_reclaimed_since_gc : used;
-            uint64_t peak = atomic_load_explicit(&h->peak_marked, memory_order_relaxed);
-            if (marked > peak)
-                atomic_store_explicit(&h->peak_marked, marked, memory_order_relaxed);
-            gcb_event ev = {.size = sizeof ev, .kind = GCB_EV_CYCLE_END, .cycle = cycle,
-                            .trigger_bytes = h->trigger_bytes, .marked_bytes = marked,
-                            .goal_bytes = GC_get_heap_size(), .heap_bytes = used};
-            h->host->event(h->host->ctx, &ev);
-        }
+        if (h->in_cycle)
+            end_cycle(h);
+        break;
+    case GC_EVENT_RECLAIM_END:
+        if (h->in_cycle && h->cycle_synthesized)
+            end_cycle(h);
         break;
     case GC_EVENT_PRE_STOP_WORLD:
+        if (!h->in_cycle)
+            begin_cycle(h, 1);
+        cycle = atomic_load_explicit(&h->cycles, memory_order_relaxed);
         if (!h->in_pause) {
             h->in_pause = 1;
             emit(h, GCB_EV_PAUSE_BEGIN, h->incremental ? "mark-termination" : "stw-mark",

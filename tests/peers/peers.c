@@ -1,0 +1,475 @@
+/* peers.c - the real peer collectors (boehm, mimalloc, jemalloc) loaded
+ * the way the harness loads them, dlopen(RTLD_NOW | RTLD_LOCAL).
+ *
+ *   test_peers PLUGIN.so [name=value ...]
+ *
+ * One plugin per process (libgc allows one heap per process).  With a
+ * minimal host whose event sink checks PAUSE/CYCLE pairing, it:
+ * - checks the table and the mutator prefix;
+ * - builds a list of NODES nodes ({"node", 24, 2}) held only by a frame,
+ *   forces collections, allocates garbage, and checks every payload;
+ * - does the same on a second thread (plain pthread_create) while the main
+ *   thread forces collections, with the frame's slot array in calloc'd
+ *   memory that no collector scans unless it walks the frames;
+ * - collectors (COLLECTS): garbage is reclaimed (mapped bytes stay bounded),
+ *   cycles and pauses are reported and paired; a second heap is refused;
+ * - manual ones (MANUAL): free_sized and dead move exactly the usable bytes
+ *   from heap_bytes to freed_explicit_bytes, and the harness's own malloc
+ *   is still glibc's after the plugin (and its allocator) is loaded.
+ */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <malloc.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "gcb/collector.h"
+#include "gcb/mutator.h"
+
+#define NODES 300000L
+#define GARBAGE_ROUNDS 40   /* x 1 MiB of garbage between checks */
+
+static int failures;
+
+#define CHECK(cond, ...)                                                          \
+    do {                                                                          \
+        if (!(cond)) {                                                            \
+            fprintf(stderr, "%s:%d: check failed: %s: ", __FILE__, __LINE__, #cond); \
+            fprintf(stderr, __VA_ARGS__);                                         \
+            fputc('\n', stderr);                                                  \
+            failures++;                                                           \
+        }                                                                         \
+    } while (0)
+
+/* ---- host: an event sink that checks pairing ---- */
+typedef struct sink {
+    pthread_mutex_t lock;
+    int pause_open, cycle_open;
+    long pauses, cycles, errors;
+} sink;
+
+static void host_event(void *ctx, const gcb_event *ev)
+{
+    sink *s = ctx;
+    pthread_mutex_lock(&s->lock);
+    switch (ev->kind) {
+    case GCB_EV_PAUSE_BEGIN:
+        if (s->pause_open) {
+            fprintf(stderr, "PAUSE_BEGIN inside a pause\n");
+            s->errors++;
+        }
+        s->pause_open = 1;
+        break;
+    case GCB_EV_PAUSE_END:
+        if (!s->pause_open) {
+            fprintf(stderr, "PAUSE_END without PAUSE_BEGIN\n");
+            s->errors++;
+        }
+        s->pause_open = 0;
+        s->pauses++;
+        break;
+    case GCB_EV_CYCLE_BEGIN:
+        if (s->cycle_open) {
+            fprintf(stderr, "CYCLE_BEGIN inside a cycle\n");
+            s->errors++;
+        }
+        s->cycle_open = 1;
+        break;
+    case GCB_EV_CYCLE_END:
+        if (!s->cycle_open) {
+            fprintf(stderr, "CYCLE_END without CYCLE_BEGIN\n");
+            s->errors++;
+        }
+        s->cycle_open = 0;
+        s->cycles++;
+        break;
+    default:
+        break;
+    }
+    pthread_mutex_unlock(&s->lock);
+}
+
+static int host_spawn(void *ctx, const char *name, void *(*fn)(void *), void *arg, pthread_t *out)
+{
+    return pthread_create(out, NULL, fn, arg);
+}
+
+static void host_log(void *ctx, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+static uint64_t host_now(void *ctx)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static sink events = {.lock = PTHREAD_MUTEX_INITIALIZER};
+static const gcb_host host = {
+    .abi = GCB_ABI_VERSION, .size = sizeof(gcb_host), .ctx = &events,
+    .event = host_event, .spawn = host_spawn, .log = host_log, .now_ns = host_now,
+    .procs = 2, .mutators = 1,
+};
+
+/* ---- options: defaults, then name=value overrides from argv ---- */
+static gcb_value value_of(const gcb_option_desc *d, const char *text)
+{
+    gcb_value v = {0};
+    if (d->type == GCB_OPT_BOOL)
+        v.i = strcmp(text, "true") == 0 || strcmp(text, "1") == 0 || strcmp(text, "on") == 0;
+    else
+        v.i = strtoll(text, NULL, 10);
+    v.d = (double)v.i;
+    return v;
+}
+
+static void options(const gcb_collector *gc, gcb_value *out, int argc, char **argv)
+{
+    for (uint32_t i = 0; i < gc->noptions; i++) {
+        const gcb_option_desc *d = &gc->options[i];
+        out[i] = value_of(d, d->def);
+        size_t len = strlen(d->name);
+        for (int k = 0; k < argc; k++)
+            if (strncmp(argv[k], d->name, len) == 0 && argv[k][len] == '=')
+                out[i] = value_of(d, argv[k] + len + 1);
+    }
+}
+
+/* ---- the linked structure ---- */
+typedef struct node {
+    struct node *next;  /* pointer slot */
+    struct node *other; /* pointer slot: NULL or a node further down */
+    long payload;       /* scalar: the node's index */
+} node;
+
+static const gcb_type node_type = {"node", sizeof(node), 2};
+
+/* A list of n nodes, head payload n-1 ... tail 0, into *slot (a frame slot).
+ * Every 7th node's `other` points 3 nodes further down. */
+static void build(gcb_mutator *m, void **slot, long n)
+{
+    *slot = NULL;
+    for (long i = 0; i < n; i++) {
+        node *x = gcb_alloc(m, &node_type, sizeof(node));
+        CHECK(x != NULL, "alloc of node %ld failed", i);
+        if (x == NULL)
+            return;
+        CHECK(x->next == NULL && x->other == NULL && x->payload == 0, "node %ld not zeroed", i);
+        x->payload = i;
+        node *head = *slot;
+        gcb_store(m, x, (void **)&x->next, head);
+        if (i % 7 == 0 && head != NULL && head->next != NULL && head->next->next != NULL)
+            gcb_store(m, x, (void **)&x->other, head->next->next);
+        *slot = x;
+    }
+}
+
+/* Every node holds its index, in order; returns the nodes seen. */
+static long verify(void *head, long n, const char *who)
+{
+    long seen = 0, bad = 0;
+    for (node *x = head; x != NULL; x = x->next, seen++) {
+        long want = n - 1 - seen;
+        if (x->payload != want || (x->other != NULL && x->other->payload != want - 3))
+            bad++;
+        if (seen > n)
+            break;
+    }
+    CHECK(seen == n && bad == 0, "%s: %ld nodes seen (want %ld), %ld corrupted", who, seen, n, bad);
+    return seen;
+}
+
+/* 1 MiB of garbage per round: pointer-free buffers and unreachable nodes. */
+static void garbage(gcb_mutator *m, int rounds, int free_it)
+{
+    for (int r = 0; r < rounds; r++)
+        for (int k = 0; k < 256; k++) {
+            size_t bytes = k % 2 ? 3000 : 1000;
+            char *b = gcb_alloc(m, NULL, bytes);
+            CHECK(b != NULL, "garbage alloc failed");
+            if (b == NULL)
+                return;
+            CHECK(b[0] == 0 && b[bytes - 1] == 0, "pointer-free memory not zeroed");
+            memset(b, 0xab, bytes);
+            node *x = gcb_alloc(m, &node_type, sizeof(node));
+            if (free_it) {
+                gcb_free_sized(m, b, bytes);
+                gcb_dead(m, x, sizeof(node));
+            }
+        }
+}
+
+static void release(gcb_mutator *m, void *head)
+{
+    for (node *x = head, *next; x != NULL; x = next) {
+        next = x->next;
+        gcb_dead(m, x, sizeof(node));
+    }
+}
+
+static uint64_t heap_bytes(const gcb_collector *gc, gcb_heap *h, gcb_heap_stats *s)
+{
+    memset(s, 0, sizeof *s);
+    s->size = sizeof *s;
+    gc->stats(h, s);
+    return s->heap_bytes;
+}
+
+/* ---- a second mutator thread ---- */
+
+/* Overwrite the dead part of the stack below the caller, so that no stale
+ * copy of a list pointer (from build's locals) is left for a conservative
+ * scan to find. */
+static __attribute__((noinline)) void scrub(void)
+{
+    volatile char buf[1 << 16];
+    memset((char *)buf, 0, sizeof buf);
+}
+
+typedef struct second {
+    const gcb_collector *gc;
+    gcb_heap *h;
+    pthread_barrier_t *built, *collected;
+    long seen;
+} second;
+
+static void *second_main(void *arg)
+{
+    second *t = arg;
+    gcb_mutator *m = NULL;
+    int rc = t->gc->mutator_attach(t->h, &m);
+    CHECK(rc == 0 && m != NULL, "second thread: attach failed (%d)", rc);
+    if (m == NULL) {
+        pthread_barrier_wait(t->built);
+        pthread_barrier_wait(t->collected);
+        return NULL;
+    }
+    /* The frame and its slots live in calloc'd memory, as binarytrees
+     * keeps its long-lived frame: only a frame walk finds them. */
+    gcb_frame *f = calloc(1, sizeof *f);
+    void **slots = calloc(2, sizeof *slots);
+    gcb_frame_push(m, f, slots, 2);
+    build(m, &slots[0], NODES / 2);
+    /* Only the calloc'd slot holds the list now. */
+    scrub();
+    gcb_blocking_enter(m);
+    pthread_barrier_wait(t->built);      /* main thread collects now */
+    pthread_barrier_wait(t->collected);
+    gcb_blocking_exit(m);
+    garbage(m, 4, 0);
+    gcb_collect(m);
+    t->seen = verify(slots[0], NODES / 2, "second thread");
+    if (m->gc->caps & GCB_CAP_MANUAL)
+        release(m, slots[0]);
+    gcb_frame_pop(m, f);
+    free(slots);
+    free(f);
+    t->gc->mutator_detach(m);
+    return NULL;
+}
+
+static const gcb_collector *load(const char *path)
+{
+    void *dl = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+    CHECK(dl != NULL, "dlopen %s: %s", path, dlerror());
+    if (dl == NULL)
+        return NULL;
+    gcb_collector_entry_fn entry = (gcb_collector_entry_fn)dlsym(dl, GCB_ENTRY_SYMBOL);
+    CHECK(entry != NULL, "%s has no %s", path, GCB_ENTRY_SYMBOL);
+    if (entry == NULL)
+        return NULL;
+    const gcb_collector *gc = entry();
+    CHECK(gc != NULL && gc->abi == GCB_ABI_VERSION && gc->size >= GCB_COLLECTOR_MIN_SIZE,
+          "%s: bad table", path);
+    return gc;
+}
+
+/* The plugin (and the allocator library it pulls in) must not have taken
+ * over the process's malloc: `malloc` still resolves into glibc, and glibc's
+ * own accounting sees a block the test mallocs. */
+static void check_malloc_is_glibc(const char *who)
+{
+    void *fn = dlsym(RTLD_DEFAULT, "malloc");
+    Dl_info info = {0};
+    CHECK(fn != NULL && dladdr(fn, &info) != 0 && info.dli_fname != NULL &&
+              strstr(info.dli_fname, "libc.so") != NULL,
+          "%s: malloc resolves to %s, not glibc", who, info.dli_fname ? info.dli_fname : "?");
+    size_t before = mallinfo2().uordblks;
+    void *volatile p = malloc(100000);
+    size_t after = mallinfo2().uordblks;
+    struct mallinfo2 mi = mallinfo2();
+    CHECK(p != NULL && (after >= before + 100000 || mi.hblkhd >= 100000),
+          "%s: a malloc() of the test was not served by glibc", who);
+    free(p);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fprintf(stderr, "usage: %s PLUGIN.so [option=value ...]\n", argv[0]);
+        return 2;
+    }
+    const gcb_collector *gc = load(argv[1]);
+    if (gc == NULL)
+        return 1;
+    int manual = (gc->caps & GCB_CAP_MANUAL) != 0;
+    int collects = (gc->caps & GCB_CAP_COLLECTS) != 0;
+    check_malloc_is_glibc(gc->name);
+
+    gcb_value opts[32];
+    CHECK(gc->noptions <= 32, "too many options");
+    options(gc, opts, argc - 2, argv + 2);
+    char err[512] = "";
+    gcb_heap *h = NULL;
+    int rc = gc->heap_new(&host, opts, &h, err, sizeof err);
+    CHECK(rc == 0 && h != NULL, "%s heap_new: %s", gc->name, err);
+    if (rc != 0)
+        return 1;
+    if (strcmp(gc->name, "boehm") == 0) {
+        gcb_heap *h2 = NULL;
+        err[0] = '\0';
+        rc = gc->heap_new(&host, opts, &h2, err, sizeof err);
+        CHECK(rc != 0 && h2 == NULL && err[0] != '\0', "a second boehm heap was not refused");
+        fprintf(stderr, "second heap refused: %s\n", err);
+    }
+
+    gcb_mutator *m = NULL;
+    rc = gc->mutator_attach(h, &m);
+    CHECK(rc == 0 && m != NULL, "attach failed (%d)", rc);
+    if (m == NULL)
+        return 1;
+    CHECK(m->gc == gc && m->heap == h && m->alloc_kind == GCB_ALLOC_SLOW &&
+              m->write_barrier != NULL && *m->write_barrier == 0 && m->frames == NULL &&
+              m->poll_requested == 0,
+          "mutator prefix not filled in");
+
+    gcb_heap_stats s;
+    uint64_t base = heap_bytes(gc, h, &s);
+    void *slots[1] = {NULL};
+    gcb_frame f;
+    gcb_frame_push(m, &f, slots, 1);
+    build(m, &slots[0], NODES);
+    uint64_t live = heap_bytes(gc, h, &s);
+    CHECK(live >= base + NODES * sizeof(node), "heap_bytes %llu after %ld nodes (base %llu)",
+          (unsigned long long)live, NODES, (unsigned long long)base);
+    gcb_collect(m);
+    garbage(m, GARBAGE_ROUNDS, 0);
+    gcb_collect(m);
+    garbage(m, GARBAGE_ROUNDS, 0);
+    verify(slots[0], NODES, "main thread");
+
+    if (collects) {
+        /* 400 MiB of garbage may not grow the heap past a small multiple
+         * of the live list. */
+        for (int i = 0; i < 10; i++)
+            garbage(m, GARBAGE_ROUNDS, 0);
+        heap_bytes(gc, h, &s);
+        CHECK(s.mapped_bytes < 200u << 20, "heap grew to %llu bytes: garbage not reclaimed",
+              (unsigned long long)s.mapped_bytes);
+        CHECK(s.cycles >= 2, "stats: %llu cycles after two collect()",
+              (unsigned long long)s.cycles);
+        verify(slots[0], NODES, "main thread after 400 MiB of garbage");
+    }
+
+    if (!manual && GCB_HAS(gc, free_sized)) {
+        /* A collector's free_sized acts only when its options say so
+         * (boehm: honor_free); either way the live list survives. */
+        int honor = 0;
+        for (int k = 2; k < argc; k++)
+            honor |= strcmp(argv[k], "honor_free=true") == 0;
+        uint64_t fr0 = (heap_bytes(gc, h, &s), s.freed_explicit_bytes);
+        garbage(m, 4, 1);
+        uint64_t fr1 = (heap_bytes(gc, h, &s), s.freed_explicit_bytes);
+        if (honor)
+            CHECK(fr1 - fr0 >= 4 * 256 * 2000, "free_sized freed %llu bytes only",
+                  (unsigned long long)(fr1 - fr0));
+        else
+            CHECK(fr1 == fr0, "free_sized acted without honor_free");
+        verify(slots[0], NODES, "main thread after free_sized");
+    }
+
+    if (manual) {
+        /* free_sized and dead: exactly the usable bytes move. */
+        uint64_t hb0 = heap_bytes(gc, h, &s), fr0 = s.freed_explicit_bytes;
+        garbage(m, 4, 1);
+        uint64_t hb1 = heap_bytes(gc, h, &s), fr1 = s.freed_explicit_bytes;
+        CHECK(hb1 == hb0, "heap_bytes %llu -> %llu across alloc+free",
+              (unsigned long long)hb0, (unsigned long long)hb1);
+        CHECK(fr1 - fr0 >= 4 * 256 * (2000 + sizeof(node)),
+              "freed_explicit_bytes grew by %llu only", (unsigned long long)(fr1 - fr0));
+        CHECK(s.peak_live_bytes >= live, "peak_live_bytes %llu < %llu",
+              (unsigned long long)s.peak_live_bytes, (unsigned long long)live);
+        /* Garbage allocated without hints stays counted (manual memory). */
+        CHECK(hb1 >= live, "unhinted garbage vanished from heap_bytes");
+        /* The allocations above came from the plugin's allocator, not glibc. */
+        check_malloc_is_glibc(gc->name);
+    }
+
+    /* Second thread: builds its own list while this one collects. */
+    pthread_barrier_t built, collected;
+    pthread_barrier_init(&built, NULL, 2);
+    pthread_barrier_init(&collected, NULL, 2);
+    second t = {.gc = gc, .h = h, .built = &built, .collected = &collected};
+    pthread_t tid;
+    rc = pthread_create(&tid, NULL, second_main, &t);
+    CHECK(rc == 0, "pthread_create: %d", rc);
+    gcb_blocking_enter(m);
+    pthread_barrier_wait(&built);
+    gcb_blocking_exit(m);
+    gcb_collect(m);
+    garbage(m, GARBAGE_ROUNDS, 0);
+    gcb_collect(m);
+    gcb_blocking_enter(m);
+    pthread_barrier_wait(&collected);
+    pthread_join(tid, NULL);
+    gcb_blocking_exit(m);
+    CHECK(t.seen == NODES / 2, "second thread saw %ld nodes", t.seen);
+    verify(slots[0], NODES, "main thread after the second thread");
+
+    if (manual) {
+        release(m, slots[0]);
+        slots[0] = NULL;
+    }
+    gcb_frame_pop(m, &f);
+    if (collects) {
+        pthread_mutex_lock(&events.lock);
+        CHECK(events.errors == 0 && !events.pause_open && !events.cycle_open,
+              "event pairing broken (%ld errors)", events.errors);
+        CHECK(events.cycles >= 4 && events.pauses >= 4, "%ld cycles, %ld pauses reported",
+              events.cycles, events.pauses);
+        heap_bytes(gc, h, &s);
+        /* Every cycle libgc counts is reported (one may be under way). */
+        CHECK(events.cycles + 1 >= (long)s.cycles && events.cycles <= (long)s.cycles,
+              "%ld cycles reported, stats say %llu", events.cycles,
+              (unsigned long long)s.cycles);
+        fprintf(stderr, "%s: %ld cycles, %ld pauses reported; stats: cycles %llu, heap %llu, "
+                "peak live %llu, mapped %llu, freed %llu\n", gc->name, events.cycles,
+                events.pauses, (unsigned long long)s.cycles, (unsigned long long)s.heap_bytes,
+                (unsigned long long)s.peak_live_bytes, (unsigned long long)s.mapped_bytes,
+                (unsigned long long)s.freed_explicit_bytes);
+        pthread_mutex_unlock(&events.lock);
+    }
+    gc->mutator_detach(m);
+    if (manual) {
+        heap_bytes(gc, h, &s);
+        CHECK(s.heap_bytes >= base, "heap_bytes below its start");
+        fprintf(stderr, "%s: heap_bytes %llu, freed_explicit %llu, peak %llu, mapped %llu\n",
+                gc->name, (unsigned long long)s.heap_bytes,
+                (unsigned long long)s.freed_explicit_bytes,
+                (unsigned long long)s.peak_live_bytes, (unsigned long long)s.mapped_bytes);
+    }
+    gc->heap_free(h);
+    if (failures == 0)
+        fprintf(stderr, "%s: all checks passed\n", gc->name);
+    return failures == 0 ? 0 : 1;
+}
