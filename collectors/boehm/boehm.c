@@ -17,6 +17,11 @@
  *   pthread_create, not through host->spawn: the host neither pins them nor
  *   counts their CPU as GC time (their work happens inside the stop-the-world
  *   pauses, which are recorded).
+ * - libgc stops the world with signals (SIGPWR to suspend, SIGXCPU to
+ *   restart): mutator threads must not block them.  In incremental mode it
+ *   write-protects heap pages (mprotect; this kernel's soft-dirty bits are
+ *   probed and not used) and installs SIGSEGV/SIGBUS handlers: the host must
+ *   not replace those handlers after heap_new, or chain to them.
  * - The plugin is linked with -z nodelete: libgc must never be unmapped
  *   once initialised (its marker threads and signal handlers live on).
  *
