@@ -27,6 +27,8 @@
  *
  * Roots.  libgc scans the stacks of registered threads (mutator_attach
  * registers the calling thread) and the data segments of loaded objects.
+ * In a threaded libgc the stacks are scanned by its default push-other-
+ * roots procedure, so ours chains to it (replacing it loses every stack).
  * Shadow-stack frames need not live on a stack (binarytrees keeps its
  * long-lived frame in calloc'd memory), so the push-other-roots callback
  * walks every attached mutator's frame chain and pushes its slot arrays.
@@ -116,6 +118,9 @@ struct boehm_mutator {
 
 /* The one heap of this process; see the header comment for why it exists. */
 static _Atomic(gcb_heap *) current;
+/* libgc's own push-other-roots procedure, which push_frames chains to: in
+ * a threaded libgc it is what scans the thread stacks. */
+static GC_push_other_roots_proc push_stacks;
 /* Set by the first heap_new: libgc has been initialised in this process. */
 static atomic_flag initialised = ATOMIC_FLAG_INIT;
 
@@ -219,6 +224,8 @@ static void on_event(GC_EventType type)
  * the collecting thread while libgc pushes its roots. */
 static void push_frames(void)
 {
+    if (push_stacks != 0)
+        push_stacks();
     gcb_heap *h = atomic_load_explicit(&current, memory_order_acquire);
     if (h == NULL || !h->world_stopped)
         return;
@@ -260,6 +267,7 @@ static int heap_new(const gcb_host *host, const gcb_value *opts, gcb_heap **out,
         GC_enable_incremental();
     h->gc_no_base = GC_get_gc_no();
     atomic_store_explicit(&current, h, memory_order_release);
+    push_stacks = GC_get_push_other_roots();
     GC_set_push_other_roots(push_frames);
     GC_set_on_collection_event(on_event);
     *out = h;
@@ -271,7 +279,7 @@ static int heap_new(const gcb_host *host, const gcb_value *opts, gcb_heap **out,
 static void heap_free(gcb_heap *h)
 {
     GC_set_on_collection_event(0);
-    GC_set_push_other_roots(0);
+    GC_set_push_other_roots(push_stacks);
     atomic_store_explicit(&current, NULL, memory_order_release);
     boehm_mutator *bm = atomic_load_explicit(&h->mutators, memory_order_acquire);
     while (bm != NULL) {

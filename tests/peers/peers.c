@@ -33,117 +33,7 @@
 #define NODES 300000L
 #define GARBAGE_ROUNDS 40   /* x 1 MiB of garbage between checks */
 
-static int failures;
-
-#define CHECK(cond, ...)                                                          \
-    do {                                                                          \
-        if (!(cond)) {                                                            \
-            fprintf(stderr, "%s:%d: check failed: %s: ", __FILE__, __LINE__, #cond); \
-            fprintf(stderr, __VA_ARGS__);                                         \
-            fputc('\n', stderr);                                                  \
-            failures++;                                                           \
-        }                                                                         \
-    } while (0)
-
-/* ---- host: an event sink that checks pairing ---- */
-typedef struct sink {
-    pthread_mutex_t lock;
-    int pause_open, cycle_open;
-    long pauses, cycles, errors;
-} sink;
-
-static void host_event(void *ctx, const gcb_event *ev)
-{
-    sink *s = ctx;
-    pthread_mutex_lock(&s->lock);
-    switch (ev->kind) {
-    case GCB_EV_PAUSE_BEGIN:
-        if (s->pause_open) {
-            fprintf(stderr, "PAUSE_BEGIN inside a pause\n");
-            s->errors++;
-        }
-        s->pause_open = 1;
-        break;
-    case GCB_EV_PAUSE_END:
-        if (!s->pause_open) {
-            fprintf(stderr, "PAUSE_END without PAUSE_BEGIN\n");
-            s->errors++;
-        }
-        s->pause_open = 0;
-        s->pauses++;
-        break;
-    case GCB_EV_CYCLE_BEGIN:
-        if (s->cycle_open) {
-            fprintf(stderr, "CYCLE_BEGIN inside a cycle\n");
-            s->errors++;
-        }
-        s->cycle_open = 1;
-        break;
-    case GCB_EV_CYCLE_END:
-        if (!s->cycle_open) {
-            fprintf(stderr, "CYCLE_END without CYCLE_BEGIN\n");
-            s->errors++;
-        }
-        s->cycle_open = 0;
-        s->cycles++;
-        break;
-    default:
-        break;
-    }
-    pthread_mutex_unlock(&s->lock);
-}
-
-static int host_spawn(void *ctx, const char *name, void *(*fn)(void *), void *arg, pthread_t *out)
-{
-    return pthread_create(out, NULL, fn, arg);
-}
-
-static void host_log(void *ctx, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
-}
-
-static uint64_t host_now(void *ctx)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-static sink events = {.lock = PTHREAD_MUTEX_INITIALIZER};
-static const gcb_host host = {
-    .abi = GCB_ABI_VERSION, .size = sizeof(gcb_host), .ctx = &events,
-    .event = host_event, .spawn = host_spawn, .log = host_log, .now_ns = host_now,
-    .procs = 2, .mutators = 1,
-};
-
-/* ---- options: defaults, then name=value overrides from argv ---- */
-static gcb_value value_of(const gcb_option_desc *d, const char *text)
-{
-    gcb_value v = {0};
-    if (d->type == GCB_OPT_BOOL)
-        v.i = strcmp(text, "true") == 0 || strcmp(text, "1") == 0 || strcmp(text, "on") == 0;
-    else
-        v.i = strtoll(text, NULL, 10);
-    v.d = (double)v.i;
-    return v;
-}
-
-static void options(const gcb_collector *gc, gcb_value *out, int argc, char **argv)
-{
-    for (uint32_t i = 0; i < gc->noptions; i++) {
-        const gcb_option_desc *d = &gc->options[i];
-        out[i] = value_of(d, d->def);
-        size_t len = strlen(d->name);
-        for (int k = 0; k < argc; k++)
-            if (strncmp(argv[k], d->name, len) == 0 && argv[k][len] == '=')
-                out[i] = value_of(d, argv[k] + len + 1);
-    }
-}
+#include "host.h"
 
 /* ---- the linked structure ---- */
 typedef struct node {
@@ -260,7 +150,13 @@ static void *second_main(void *arg)
     void **slots = calloc(2, sizeof *slots);
     gcb_frame_push(m, f, slots, 2);
     build(m, &slots[0], NODES / 2);
-    /* Only the calloc'd slot holds the list now. */
+    /* A second list held only by a local of this thread: the mutator API
+     * does not root it, but a conservative collector that scans registered
+     * threads' stacks (boehm) must keep it. */
+    build(m, &slots[1], NODES / 4);
+    void *volatile on_stack = slots[1];
+    slots[1] = NULL;
+    /* Only the calloc'd slot and on_stack hold the lists now. */
     scrub();
     gcb_blocking_enter(m);
     pthread_barrier_wait(t->built);      /* main thread collects now */
@@ -269,6 +165,10 @@ static void *second_main(void *arg)
     garbage(m, 4, 0);
     gcb_collect(m);
     t->seen = verify(slots[0], NODES / 2, "second thread");
+    if (m->gc->caps & GCB_CAP_COLLECTS && strcmp(m->gc->name, "boehm") == 0)
+        verify(on_stack, NODES / 4, "second thread, list on its stack");
+    if (m->gc->caps & GCB_CAP_MANUAL)
+        release(m, on_stack);
     if (m->gc->caps & GCB_CAP_MANUAL)
         release(m, slots[0]);
     gcb_frame_pop(m, f);
@@ -276,22 +176,6 @@ static void *second_main(void *arg)
     free(f);
     t->gc->mutator_detach(m);
     return NULL;
-}
-
-static const gcb_collector *load(const char *path)
-{
-    void *dl = dlopen(path, RTLD_NOW | RTLD_LOCAL);
-    CHECK(dl != NULL, "dlopen %s: %s", path, dlerror());
-    if (dl == NULL)
-        return NULL;
-    gcb_collector_entry_fn entry = (gcb_collector_entry_fn)dlsym(dl, GCB_ENTRY_SYMBOL);
-    CHECK(entry != NULL, "%s has no %s", path, GCB_ENTRY_SYMBOL);
-    if (entry == NULL)
-        return NULL;
-    const gcb_collector *gc = entry();
-    CHECK(gc != NULL && gc->abi == GCB_ABI_VERSION && gc->size >= GCB_COLLECTOR_MIN_SIZE,
-          "%s: bad table", path);
-    return gc;
 }
 
 /* The plugin (and the allocator library it pulls in) must not have taken
