@@ -35,7 +35,8 @@
  * It only does so while the world is stopped (between POST_STOP_WORLD and
  * PRE_START_WORLD), when no frame chain can change: a full collection marks
  * entirely with the world stopped, and an incremental one pushes its roots
- * again in the final stopped phase.  Global roots: GC_add_roots on the slot.
+ * again in the final stopped phase (in tests/peers every push, incremental
+ * mode included, came with the world stopped).  Global roots: GC_add_roots on the slot.
  *
  * Events.  The callback runs with libgc's lock held, some of it with the
  * world stopped; the host's event sink is only called while the world runs
