@@ -65,6 +65,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "gcb/collector.h"
 
@@ -243,6 +244,15 @@ static void push_frames(void)
 static int heap_new(const gcb_host *host, const gcb_value *opts, gcb_heap **out,
                     char *err, size_t errlen)
 {
+    /* libgc takes the initial thread's stack bottom (__libc_stack_end) for
+     * the thread that calls GC_INIT: any other thread would have the wrong
+     * stack range scanned. */
+    if (getpid() != gettid()) {
+        snprintf(err, errlen,
+                 "boehm: heap_new must run on the process's initial thread "
+                 "(libgc initialises itself with that thread's stack)");
+        return EINVAL;
+    }
     if (atomic_flag_test_and_set(&initialised)) {
         snprintf(err, errlen,
                  "boehm: libgc has one heap per process and it was already created; "

@@ -197,6 +197,22 @@ static void check_malloc_is_glibc(const char *who)
     free(p);
 }
 
+/* boehm: heap_new on a thread other than the initial one is refused. */
+typedef struct off_main {
+    const gcb_collector *gc;
+    const gcb_value *opts;
+    int rc;
+    gcb_heap *h;
+    char err[512];
+} off_main;
+
+static void *heap_new_off_main(void *arg)
+{
+    off_main *o = arg;
+    o->rc = o->gc->heap_new(&host, o->opts, &o->h, o->err, sizeof o->err);
+    return NULL;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -215,7 +231,17 @@ int main(int argc, char **argv)
     options(gc, opts, argc - 2, argv + 2);
     char err[512] = "";
     gcb_heap *h = NULL;
-    int rc = gc->heap_new(&host, opts, &h, err, sizeof err);
+    int rc;
+    if (strcmp(gc->name, "boehm") == 0) {
+        off_main o = {.gc = gc, .opts = opts};
+        pthread_t tid;
+        pthread_create(&tid, NULL, heap_new_off_main, &o);
+        pthread_join(tid, NULL);
+        CHECK(o.rc != 0 && o.h == NULL && o.err[0] != '\0',
+              "boehm heap_new off the initial thread was not refused");
+        fprintf(stderr, "off the initial thread: %s\n", o.err);
+    }
+    rc = gc->heap_new(&host, opts, &h, err, sizeof err);
     CHECK(rc == 0 && h != NULL, "%s heap_new: %s", gc->name, err);
     if (rc != 0)
         return 1;
