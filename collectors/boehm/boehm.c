@@ -65,7 +65,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "gcb/collector.h"
 
@@ -244,15 +243,6 @@ static void push_frames(void)
 static int heap_new(const gcb_host *host, const gcb_value *opts, gcb_heap **out,
                     char *err, size_t errlen)
 {
-    /* libgc takes the initial thread's stack bottom (__libc_stack_end) for
-     * the thread that calls GC_INIT: any other thread would have the wrong
-     * stack range scanned. */
-    if (getpid() != gettid()) {
-        snprintf(err, errlen,
-                 "boehm: heap_new must run on the process's initial thread "
-                 "(libgc initialises itself with that thread's stack)");
-        return EINVAL;
-    }
     if (atomic_flag_test_and_set(&initialised)) {
         snprintf(err, errlen,
                  "boehm: libgc has one heap per process and it was already created; "
@@ -276,6 +266,12 @@ static int heap_new(const gcb_host *host, const gcb_value *opts, gcb_heap **out,
     GC_allow_register_threads();
     if (h->incremental)
         GC_enable_incremental();
+    /* GC_INIT registered this thread, which need not be a mutator nor
+     * outlive the heap: libgc aborts ("Signals delivery fails constantly")
+     * when a registered thread has exited.  libgc allows unregistering the
+     * initialising thread once; mutator_attach registers it again if it
+     * becomes a mutator. */
+    GC_unregister_my_thread();
     h->gc_no_base = GC_get_gc_no();
     atomic_store_explicit(&current, h, memory_order_release);
     push_stacks = GC_get_push_other_roots();
