@@ -8,6 +8,17 @@
  * the object was requested with, which sdallocx accepts).  heap_free
  * destroys the arena, returning every object at once.
  *
+ * libjemalloc is not linked but dlopen()ed by heap_new (RTLD_NOW |
+ * RTLD_LOCAL | RTLD_NODELETE) and called through the pointers in the heap:
+ * Debian's libjemalloc.so.2 uses initial-exec TLS (2.6 KB, DT_FLAGS
+ * STATIC_TLS), more than glibc's default surplus for libraries loaded after
+ * start, so loading it fails with "cannot allocate memory in static TLS
+ * block" unless the process was started with GLIBC_TUNABLES=
+ * glibc.rtld.optional_static_tls=16384 (or more).  Loading it late keeps
+ * the plugin itself loadable (gcbench list shows it) and turns the failure
+ * into a heap_new error that says what to set.  It is never unloaded: its
+ * thread-specific-data destructors must outlive every thread.
+ *
  * Debian's libjemalloc.so.2 is built to replace malloc: it exports malloc,
  * free, calloc ... under their standard names.  The harness dlopen()s this
  * plugin RTLD_NOW | RTLD_LOCAL into a child that is already running, so
@@ -24,7 +35,8 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <jemalloc/jemalloc.h>
+#include <dlfcn.h>
+#include <jemalloc/jemalloc.h> /* MALLOCX_* flags only: calls go through je_api */
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,8 +44,20 @@
 
 #include "gcb/collector.h"
 
+/* The entry points used, resolved from the library at heap_new. */
+typedef struct je_api {
+    void *(*mallocx)(size_t size, int flags);
+    void (*sdallocx)(void *ptr, size_t size, int flags);
+    size_t (*sallocx)(const void *ptr, int flags);
+    int (*mallctl)(const char *name, void *oldp, size_t *oldlenp, void *newp, size_t newlen);
+} je_api;
+
+#define JE_LIBRARY "libjemalloc.so.2"
+#define JE_TUNABLE "GLIBC_TUNABLES=glibc.rtld.optional_static_tls=16384"
+
 struct gcb_heap {
     const gcb_host *host;
+    je_api je;                      /* jemalloc's entry points */
     unsigned arena;                 /* this heap's jemalloc arena index */
     int flags;                      /* mallocx flags: zeroed, from `arena` */
     _Atomic uint64_t heap_bytes;    /* bytes; usable size of live objects */
@@ -48,6 +72,27 @@ typedef struct je_mutator {
 
 static const gcb_collector table;
 
+static int bind(je_api *je, char *err, size_t errlen)
+{
+    void *dl = dlopen(JE_LIBRARY, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
+    if (dl == NULL) {
+        const char *why = dlerror();
+        snprintf(err, errlen, "jemalloc: cannot load %s: %s%s", JE_LIBRARY, why ? why : "?",
+                 why != NULL && strstr(why, "static TLS") != NULL
+                     ? " (start the process with " JE_TUNABLE ")" : "");
+        return ELIBACC;
+    }
+    *(void **)&je->mallocx = dlsym(dl, "mallocx");
+    *(void **)&je->sdallocx = dlsym(dl, "sdallocx");
+    *(void **)&je->sallocx = dlsym(dl, "sallocx");
+    *(void **)&je->mallctl = dlsym(dl, "mallctl");
+    if (!je->mallocx || !je->sdallocx || !je->sallocx || !je->mallctl) {
+        snprintf(err, errlen, "jemalloc: %s lacks mallocx/sdallocx/sallocx/mallctl", JE_LIBRARY);
+        return ELIBBAD;
+    }
+    return 0;
+}
+
 static int heap_new(const gcb_host *host, const gcb_value *opts, gcb_heap **out,
                     char *err, size_t errlen)
 {
@@ -56,8 +101,13 @@ static int heap_new(const gcb_host *host, const gcb_value *opts, gcb_heap **out,
         snprintf(err, errlen, "jemalloc: out of memory for the heap");
         return ENOMEM;
     }
+    int rc = bind(&h->je, err, errlen);
+    if (rc != 0) {
+        free(h);
+        return rc;
+    }
     size_t len = sizeof h->arena;
-    int rc = mallctl("arenas.create", &h->arena, &len, NULL, 0);
+    rc = h->je.mallctl("arenas.create", &h->arena, &len, NULL, 0);
     if (rc != 0) {
         snprintf(err, errlen, "jemalloc: mallctl(\"arenas.create\") failed: %s", strerror(rc));
         free(h);
@@ -75,7 +125,7 @@ static void heap_free(gcb_heap *h)
 {
     char name[64];
     snprintf(name, sizeof name, "arena.%u.destroy", h->arena);
-    int rc = mallctl(name, NULL, NULL, NULL, 0);
+    int rc = h->je.mallctl(name, NULL, NULL, NULL, 0);
     if (rc != 0)
         h->host->log(h->host->ctx, "mallctl(\"%s\") failed: %s", name, strerror(rc));
     free(h);
@@ -100,17 +150,17 @@ static int mutator_attach(gcb_heap *h, gcb_mutator **out)
 static void mutator_detach(gcb_mutator *m)
 {
     /* Cached slots of the heap's arena must not outlive it (heap_free). */
-    mallctl("thread.tcache.flush", NULL, NULL, NULL, 0);
+    m->heap->je.mallctl("thread.tcache.flush", NULL, NULL, NULL, 0);
     free((je_mutator *)m);
 }
 
 static void *alloc(gcb_mutator *m, const gcb_type *t, size_t bytes)
 {
     gcb_heap *h = m->heap;
-    void *p = mallocx(bytes, h->flags);
+    void *p = h->je.mallocx(bytes, h->flags);
     if (p == NULL)
         return NULL;
-    uint64_t n = sallocx(p, 0);
+    uint64_t n = h->je.sallocx(p, 0);
     uint64_t live = atomic_fetch_add_explicit(&h->heap_bytes, n, memory_order_relaxed) + n;
     uint64_t peak = atomic_load_explicit(&h->peak_bytes, memory_order_relaxed);
     while (live > peak &&
@@ -125,12 +175,12 @@ static void release(gcb_mutator *m, void *p, size_t bytes)
     if (p == NULL)
         return;
     gcb_heap *h = m->heap;
-    uint64_t n = sallocx(p, 0);
+    uint64_t n = h->je.sallocx(p, 0);
     atomic_fetch_sub_explicit(&h->heap_bytes, n, memory_order_relaxed);
     atomic_fetch_add_explicit(&h->freed_bytes, n, memory_order_relaxed);
     /* A size outside [requested, usable] would be undefined behaviour in
      * sdallocx; a hint without a plausible size uses the usable one. */
-    sdallocx(p, bytes != 0 && bytes <= n ? bytes : n, 0);
+    h->je.sdallocx(p, bytes != 0 && bytes <= n ? bytes : n, 0);
 }
 
 static void free_sized(gcb_mutator *m, void *p, size_t bytes) { release(m, p, bytes); }
@@ -156,8 +206,8 @@ static void stats(gcb_heap *h, gcb_heap_stats *out)
      * plugin allocates from jemalloc. */
     uint64_t epoch = 1;
     size_t mapped = 0, len = sizeof mapped;
-    if (mallctl("epoch", NULL, NULL, &epoch, sizeof epoch) == 0 &&
-        mallctl("stats.mapped", &mapped, &len, NULL, 0) == 0)
+    if (h->je.mallctl("epoch", NULL, NULL, &epoch, sizeof epoch) == 0 &&
+        h->je.mallctl("stats.mapped", &mapped, &len, NULL, 0) == 0)
         s.mapped_bytes = mapped;
     s.peak_live_bytes = atomic_load_explicit(&h->peak_bytes, memory_order_relaxed);
     s.freed_explicit_bytes = atomic_load_explicit(&h->freed_bytes, memory_order_relaxed);
