@@ -36,14 +36,26 @@
  * PRE_START_WORLD), when no frame chain can change: a full collection marks
  * entirely with the world stopped, and an incremental one pushes its roots
  * again in the final stopped phase (in tests/peers every push, incremental
- * mode included, came with the world stopped).  Global roots: GC_add_roots on the slot.
+ * mode included, came with the world stopped).  Global roots: GC_add_roots
+ * on the slot.  Being conservative, libgc also keeps objects that only a
+ * local variable of a registered thread points to, which the mutator API
+ * does not require.
+ *
+ * Threads.  GC_INIT registers the thread that calls heap_new; heap_new
+ * unregisters it again (libgc permits that once), because libgc aborts
+ * ("Signals delivery fails constantly") at the next collection after a
+ * registered thread has exited, and the heap's creator need not be a
+ * mutator nor outlive the heap.  Each mutator thread registers at attach
+ * (GC_register_my_thread) and unregisters at detach.
  *
  * Events.  The callback runs with libgc's lock held, some of it with the
  * world stopped; the host's event sink is only called while the world runs
  * (a stopped mutator might hold a lock the sink needs):
  *   GC_EVENT_START            -> CYCLE_BEGIN (trigger = heap in use)
  *   GC_EVENT_END              -> CYCLE_END (marked ~ heap in use after the
- *                                sweep started, minus what it reclaimed)
+ *                                sweep started, minus what it reclaimed;
+ *                                goal = libgc's heap size, which it fills
+ *                                before it grows the heap)
  *   GC_EVENT_PRE_STOP_WORLD   -> PAUSE_BEGIN "stw-mark" ("mark-termination"
  *                                when incremental: only the last step stops)
  *   GC_EVENT_POST_START_WORLD -> PAUSE_END
