@@ -14,9 +14,11 @@
  *   its options - markers above all - take effect only before GC_INIT).
  *   The runner forks a fresh child per run, so a run always gets one.
  * - libgc's marker threads (option `markers`) are created by libgc with
- *   pthread_create, not through host->spawn: the host neither pins them nor
- *   counts their CPU as GC time (their work happens inside the stop-the-world
- *   pauses, which are recorded).
+ *   pthread_create (in heap_new, from GC_allow_register_threads), not
+ *   through host->spawn: they inherit the CPU affinity of heap_new's thread,
+ *   the host does not pin them to the GC processing units nor count their
+ *   CPU as GC time (their work happens inside the stop-the-world pauses,
+ *   which are recorded).
  * - libgc stops the world with signals (SIGPWR to suspend, SIGXCPU to
  *   restart): mutator threads must not block them.  In incremental mode it
  *   write-protects heap pages (mprotect; this kernel's soft-dirty bits are
@@ -92,7 +94,7 @@ static const gcb_option_desc options[NOPTS] = {
                                 1, 1000, NULL, NULL},
     [OPT_MARKERS] = {"markers", GCB_OPT_INT, "1",
                      "marker threads including the collecting one (GC_set_markers_count); "
-                     "libgc starts them itself, unpinned", 1, 64, NULL, NULL},
+                     "libgc starts them itself, outside the host's pinning", 1, 64, NULL, NULL},
     [OPT_HONOR_FREE] = {"honor_free", GCB_OPT_BOOL, "false",
                         "map free_sized hints to GC_FREE (otherwise ignored)", 0, 0, NULL, NULL},
 };
@@ -285,6 +287,12 @@ static int heap_new(const gcb_host *host, const gcb_value *opts, gcb_heap **out,
      * becomes a mutator. */
     GC_unregister_my_thread();
     h->gc_no_base = GC_get_gc_no();
+    unsigned v = GC_get_version();
+    host->log(host->ctx, "libgc %u.%u.%u: %d marker thread(s) (asked %lld), %s, "
+              "free_space_divisor %lld, honor_free %d", v >> 16, (v >> 8) & 0xff, v & 0xff,
+              GC_get_parallel() + 1, (long long)opts[OPT_MARKERS].i,
+              h->incremental ? "incremental" : "stop-the-world",
+              (long long)opts[OPT_FREE_SPACE_DIVISOR].i, h->honor_free);
     atomic_store_explicit(&current, h, memory_order_release);
     push_stacks = GC_get_push_other_roots();
     GC_set_push_other_roots(push_frames);
