@@ -28,7 +28,8 @@
  * calls reach jemalloc.  tests/peers checks this.  jemalloc's state (arenas,
  * thread caches, background threads) is global to the library.
  *
- * Accounting invariant: heap_bytes is the sum of sallocx() (usable size)
+ * Accounting invariant: heap_bytes is the sum of the usable sizes (nallocx
+ * at allocation, equal to sallocx of the object; sallocx at free)
  * over the objects not yet freed; freed_explicit_bytes the sum over those
  * freed; peak_live_bytes the largest heap_bytes seen after an allocation.
  * Relaxed atomics: any mutator updates them, stats() reads them anywhere.
@@ -49,6 +50,7 @@ typedef struct je_api {
     void *(*mallocx)(size_t size, int flags);
     void (*sdallocx)(void *ptr, size_t size, int flags);
     size_t (*sallocx)(const void *ptr, int flags);
+    size_t (*nallocx)(size_t size, int flags);
     int (*mallctl)(const char *name, void *oldp, size_t *oldlenp, void *newp, size_t newlen);
 } je_api;
 
@@ -85,9 +87,11 @@ static int bind(je_api *je, char *err, size_t errlen)
     *(void **)&je->mallocx = dlsym(dl, "mallocx");
     *(void **)&je->sdallocx = dlsym(dl, "sdallocx");
     *(void **)&je->sallocx = dlsym(dl, "sallocx");
+    *(void **)&je->nallocx = dlsym(dl, "nallocx");
     *(void **)&je->mallctl = dlsym(dl, "mallctl");
-    if (!je->mallocx || !je->sdallocx || !je->sallocx || !je->mallctl) {
-        snprintf(err, errlen, "jemalloc: %s lacks mallocx/sdallocx/sallocx/mallctl", JE_LIBRARY);
+    if (!je->mallocx || !je->sdallocx || !je->sallocx || !je->nallocx || !je->mallctl) {
+        snprintf(err, errlen, "jemalloc: %s lacks mallocx/sdallocx/sallocx/nallocx/mallctl",
+                 JE_LIBRARY);
         return ELIBBAD;
     }
     return 0;
@@ -160,7 +164,8 @@ static void *alloc(gcb_mutator *m, const gcb_type *t, size_t bytes)
     void *p = h->je.mallocx(bytes, h->flags);
     if (p == NULL)
         return NULL;
-    uint64_t n = h->je.sallocx(p, 0);
+    /* The size class mallocx used, computed without a pointer lookup. */
+    uint64_t n = h->je.nallocx(bytes, h->flags);
     uint64_t live = atomic_fetch_add_explicit(&h->heap_bytes, n, memory_order_relaxed) + n;
     uint64_t peak = atomic_load_explicit(&h->peak_bytes, memory_order_relaxed);
     while (live > peak &&
