@@ -1,0 +1,70 @@
+/* suite.c - the issue-5 workloads through the real nogc and malloc plugins.
+ *
+ * Each workload runs setup / thread_init / op x3 / thread_fini / teardown
+ * at small params on one mutator, then with two mutator threads, and every
+ * call must return 0.  Then with corrupt=true (a test-only param that
+ * damages the workload's result before it is checked) an op must fail
+ * with a message naming the workload and what was expected: the
+ * validation can fail.  An optional argument runs only that workload. */
+#include "host.h"
+
+extern const gcb_workload workload_bytesbuffer;
+extern const gcb_workload workload_mapgrow;
+
+typedef struct wl_case {
+    const gcb_workload *w;
+    const char *const over[6]; /* small params, NULL-terminated */
+} wl_case;
+
+static const wl_case cases[] = {
+    {&workload_bytesbuffer, {"writes=200", "chunk=300", "cycles=3", NULL}},
+    {&workload_mapgrow, {"n=3000", "keys=int", NULL}},
+    {&workload_mapgrow, {"n=3000", "keys=string", "delete=0.5", NULL}},
+};
+
+int main(int argc, char **argv)
+{
+    const char *plugins[] = {NOGC_SO, MALLOC_SO};
+    const gcb_collector *gcs[2];
+    for (int c = 0; c < 2; c++)
+        gcs[c] = load(plugins[c]);
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        const wl_case *wc = &cases[k];
+        if (argc > 1 && strcmp(argv[1], wc->w->name) != 0)
+            continue;
+        CHECK(wc->w->default_ops > 0, "%s: default_ops 0", wc->w->name);
+        for (int c = 0; c < 2; c++) {
+            if (gcs[c] == NULL)
+                continue;
+            char err[512] = "";
+            for (int nt = 1; nt <= 2; nt++) {
+                int rc = run(gcs[c], wc->w, wc->over, nt, 3, err, sizeof err);
+                CHECK(rc == 0, "%s/%s (%s...) x%d threads: rc %d: %s", gcs[c]->name, wc->w->name,
+                      wc->over[0], nt, rc, err);
+                if (rc == 0)
+                    printf("  %s/%s (%s %s) x%d: ok\n", gcs[c]->name, wc->w->name, wc->over[0],
+                           wc->over[1] ? wc->over[1] : "", nt);
+            }
+            /* The same, with the result damaged before validation. */
+            const char *bad[8];
+            size_t n = 0;
+            for (; wc->over[n] != NULL; n++)
+                bad[n] = wc->over[n];
+            bad[n++] = "corrupt=true";
+            bad[n] = NULL;
+            err[0] = '\0';
+            int rc = run(gcs[c], wc->w, bad, 1, 3, err, sizeof err);
+            CHECK(rc == -1, "%s/%s corrupted: returned %d, expected -1", gcs[c]->name, wc->w->name, rc);
+            CHECK(strstr(err, wc->w->name) != NULL && strstr(err, "expected") != NULL,
+                  "%s/%s corrupted: message '%s'", gcs[c]->name, wc->w->name, err);
+            if (rc == -1)
+                printf("  %s/%s corrupted: failed as it should: %s\n", gcs[c]->name, wc->w->name, err);
+        }
+    }
+    if (failures) {
+        fprintf(stderr, "%d checks failed\n", failures);
+        return 1;
+    }
+    printf("all checks passed\n");
+    return 0;
+}
