@@ -172,7 +172,7 @@ static void *thread_main(void *arg)
 /* Run w with overrides `over` on gc with nthreads threads x ops ops.
  * Returns 0 when every call returned 0, else the first failure's code,
  * its message in err. */
-static int run(const gcb_collector *gc, const gcb_workload *w, const char *const *over,
+__attribute__((unused)) static int run(const gcb_collector *gc, const gcb_workload *w, const char *const *over,
                int nthreads, uint64_t ops, char *err, size_t errlen)
 {
     gcb_value pv[16];
