@@ -60,6 +60,13 @@ static void checksum_sees_one_byte(void **unused)
     b[999] ^= 0x40;
     assert_int_not_equal(h, builder_checksum(b, sizeof b));
     assert_int_not_equal(h, builder_checksum(a, sizeof a - 1)); /* length counts */
+    /* Order counts: swap two different words of the same lane (offsets 0
+     * and 64), which leaves that lane's plain sum unchanged. */
+    memcpy(b, a, sizeof a);
+    memcpy(b, a + 64, 8);
+    memcpy(b + 64, a, 8);
+    assert_memory_not_equal(a, b, 8);
+    assert_int_not_equal(h, builder_checksum(b, sizeof b));
 }
 
 int main(void)
