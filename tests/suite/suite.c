@@ -10,6 +10,7 @@
 
 extern const gcb_workload workload_bytesbuffer;
 extern const gcb_workload workload_mapgrow;
+extern const gcb_workload workload_collect;
 
 typedef struct wl_case {
     const gcb_workload *w;
@@ -20,6 +21,8 @@ static const wl_case cases[] = {
     {&workload_bytesbuffer, {"writes=200", "chunk=300", "cycles=3", NULL}},
     {&workload_mapgrow, {"n=3000", "keys=int", NULL}},
     {&workload_mapgrow, {"n=3000", "keys=string", "delete=0.5", NULL}},
+    {&workload_collect, {"n=5000", "elem=int", NULL}},
+    {&workload_collect, {"n=5000", "elem=ptr", NULL}},
 };
 
 int main(int argc, char **argv)
