@@ -342,7 +342,11 @@ int main(void)
 {
     size_t nw;
     const gcb_workload *const *all = workload_all(&nw);
-    CHECK(nw == 2, "registry lists %zu workloads, expected 2", nw);
+    /* binarytrees and builder at least (other workloads may be listed too). */
+    size_t mine = 0;
+    for (size_t i = 0; i < nw; i++)
+        mine += strcmp(all[i]->name, "binarytrees") == 0 || strcmp(all[i]->name, "builder") == 0;
+    CHECK(nw >= 2 && mine == 2, "registry lists %zu workloads, %zu of binarytrees/builder", nw, mine);
     for (size_t i = 0; i + 1 < nw; i++)
         CHECK(strcmp(all[i]->name, all[i + 1]->name) < 0, "registry not sorted at %s", all[i]->name);
 
