@@ -1,6 +1,6 @@
 /* suite.c - the issue-5 workloads through the real nogc and malloc plugins.
  *
- * Each workload runs setup / thread_init / op x3 / thread_fini / teardown
+ * Each workload runs setup / thread_init / op x3 (or more) / thread_fini / teardown
  * at small params on one mutator, then with two mutator threads, and every
  * call must return 0.  Then with corrupt=true (a test-only param that
  * damages the workload's result before it is checked) an op must fail
@@ -11,10 +11,12 @@
 extern const gcb_workload workload_bytesbuffer;
 extern const gcb_workload workload_mapgrow;
 extern const gcb_workload workload_collect;
+extern const gcb_workload workload_lrucache;
 
 typedef struct wl_case {
     const gcb_workload *w;
     const char *const over[6]; /* small params, NULL-terminated */
+    uint64_t ops;              /* per thread; 0: 3 */
 } wl_case;
 
 static const wl_case cases[] = {
@@ -23,6 +25,7 @@ static const wl_case cases[] = {
     {&workload_mapgrow, {"n=3000", "keys=string", "delete=0.5", NULL}},
     {&workload_collect, {"n=5000", "elem=int", NULL}},
     {&workload_collect, {"n=5000", "elem=ptr", NULL}},
+    {&workload_lrucache, {"live=200000", "value=256", NULL}, 20000},
 };
 
 int main(int argc, char **argv)
@@ -41,7 +44,7 @@ int main(int argc, char **argv)
                 continue;
             char err[512] = "";
             for (int nt = 1; nt <= 2; nt++) {
-                int rc = run(gcs[c], wc->w, wc->over, nt, 3, err, sizeof err);
+                int rc = run(gcs[c], wc->w, wc->over, nt, wc->ops ? wc->ops : 3, err, sizeof err);
                 CHECK(rc == 0, "%s/%s (%s...) x%d threads: rc %d: %s", gcs[c]->name, wc->w->name,
                       wc->over[0], nt, rc, err);
                 if (rc == 0)
