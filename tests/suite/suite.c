@@ -12,6 +12,7 @@ extern const gcb_workload workload_bytesbuffer;
 extern const gcb_workload workload_mapgrow;
 extern const gcb_workload workload_collect;
 extern const gcb_workload workload_lrucache;
+extern const gcb_workload workload_api;
 
 typedef struct wl_case {
     const gcb_workload *w;
@@ -20,12 +21,13 @@ typedef struct wl_case {
 } wl_case;
 
 static const wl_case cases[] = {
-    {&workload_bytesbuffer, {"writes=200", "chunk=300", "cycles=3", NULL}},
-    {&workload_mapgrow, {"n=3000", "keys=int", NULL}},
-    {&workload_mapgrow, {"n=3000", "keys=string", "delete=0.5", NULL}},
-    {&workload_collect, {"n=5000", "elem=int", NULL}},
-    {&workload_collect, {"n=5000", "elem=ptr", NULL}},
+    {&workload_bytesbuffer, {"writes=200", "chunk=300", "cycles=3", NULL}, 0},
+    {&workload_mapgrow, {"n=3000", "keys=int", NULL}, 0},
+    {&workload_mapgrow, {"n=3000", "keys=string", "delete=0.5", NULL}, 0},
+    {&workload_collect, {"n=5000", "elem=int", NULL}, 0},
+    {&workload_collect, {"n=5000", "elem=ptr", NULL}, 0},
     {&workload_lrucache, {"live=200000", "value=256", NULL}, 20000},
+    {&workload_api, {"live=65536", "objects=300", NULL}, 50},
 };
 
 int main(int argc, char **argv)

@@ -1,0 +1,306 @@
+/* api.c - the Twitch case: an API server with a small live heap and a
+ * high allocation rate per request.
+ *
+ * Per thread, built in thread_init and live for the whole run: a table of
+ * records (about `live` bytes: a pointer array, 32-byte records, each with
+ * its name string).  One op is one request: it picks `objects`/3 records,
+ * and for each builds a response item (a 48-byte object linked into the
+ * response list), a label string ("user-<id>:<n>") and a []int64 of 4..32
+ * derived values, then walks the response to compute its checksum and
+ * drops everything.  So almost every byte allocated dies young: the
+ * workload on which a ballast, GOGC and GOMEMLIMIT are compared, with the
+ * per-request latency as the result.
+ *
+ * Validation: each item's record, label and values are checked against
+ * values computed outside the heap, and the response checksum against one
+ * computed the same way; thread_fini checks every record.  `corrupt`
+ * (tests only) damages a label before the check.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gcb/workload.h"
+
+enum { P_LIVE, P_OBJECTS, P_SEED, P_CORRUPT };
+
+static const gcb_option_desc params[] = {
+    {"live", GCB_OPT_BYTES, "4MiB", "bytes of long-lived records per thread (the small live heap)", 1024, 1e11, NULL, NULL},
+    {"objects", GCB_OPT_INT, "300", "short-lived objects allocated per request", 3, 1e7, NULL, NULL},
+    {"seed", GCB_OPT_INT, "1", "seed of the records picked by each request", 0, 1e18, NULL, NULL},
+    {"corrupt", GCB_OPT_BOOL, "false", "tests only: damage a response label to show validation fails", 0, 0, NULL, NULL},
+};
+
+typedef struct str {
+    uint64_t len;
+    char data[];
+} str;
+
+typedef struct record {
+    str *name;      /* "user-<id>" */
+    uint64_t id;
+    uint64_t score; /* mix(id) */
+    uint64_t pad;
+} record;
+
+typedef struct item {
+    struct item *next;
+    record *rec;
+    str *label;    /* "user-<id>:<n>" */
+    uint64_t *vals; /* nvals values score + j */
+    uint64_t nvals;
+    uint64_t pad;
+} item;
+
+static const gcb_type record_type = {"api.record", sizeof(record), 1};
+static const gcb_type item_type = {"api.item", sizeof(item), 4};
+static const gcb_type table_type = {"[]*api.record", 8, 1};
+
+enum { S_TABLE, S_TMP, NSLOTS };
+
+typedef struct api_thread {
+    gcb_frame frame;
+    void *slot[NSLOTS]; /* the record table; scratch */
+    int live;
+    uint64_t rng;
+} api_thread;
+
+typedef struct api_state {
+    uint64_t nrec;  /* records per thread */
+    uint64_t picks; /* items per request */
+    uint64_t seed;
+    int corrupt;
+    int nthreads;
+    api_thread t[];
+} api_state;
+
+static uint64_t mix(uint64_t z)
+{
+    z += 0x9e3779b97f4a7c15ull;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+static str *newstr(gcb_mutator *m, const char *s, size_t len)
+{
+    str *p = gcb_alloc(m, NULL, sizeof(str) + len + 1);
+    if (p != NULL) {
+        p->len = len;
+        memcpy(p->data, s, len);
+    }
+    return p;
+}
+
+static size_t strsize(const str *s) { return sizeof(str) + s->len + 1; }
+
+static int setup(const gcb_value *pv, int nthreads, void **state, char *err, size_t errlen)
+{
+    api_state *s = calloc(1, sizeof *s + (size_t)nthreads * sizeof(api_thread));
+    if (s == NULL) {
+        snprintf(err, errlen, "api: out of memory in setup");
+        return ENOMEM;
+    }
+    s->nrec = (uint64_t)pv[P_LIVE].i / 72 + 1; /* 8 table + 32 record + ~32 name bytes */
+    s->picks = (uint64_t)pv[P_OBJECTS].i / 3;
+    s->seed = (uint64_t)pv[P_SEED].i;
+    s->corrupt = pv[P_CORRUPT].i != 0;
+    s->nthreads = nthreads;
+    *state = s;
+    return 0;
+}
+
+static void teardown(void *state) { free(state); }
+
+static int check_record(const record *r, uint64_t id, char *err, size_t errlen)
+{
+    char buf[32];
+    int n = snprintf(buf, sizeof buf, "user-%llu", (unsigned long long)id);
+    if (r == NULL || r->id != id || r->score != mix(id) || r->name == NULL ||
+        r->name->len != (uint64_t)n || memcmp(r->name->data, buf, (size_t)n) != 0) {
+        snprintf(err, errlen, "api: record %llu is damaged (id %llu, name '%.*s'), expected '%s' "
+                 "(freed or reused while live?)", (unsigned long long)id,
+                 r ? (unsigned long long)r->id : 0ull,
+                 (r && r->name) ? (int)(r->name->len < 32 ? r->name->len : 32) : 0,
+                 (r && r->name) ? r->name->data : "", buf);
+        return -1;
+    }
+    return 0;
+}
+
+static int thread_init(void *state, gcb_mutator *m, int tid, char *err, size_t errlen)
+{
+    api_state *s = state;
+    if (tid < 0 || tid >= s->nthreads) {
+        snprintf(err, errlen, "api: thread id %d, expected 0..%d", tid, s->nthreads - 1);
+        return -1;
+    }
+    api_thread *t = &s->t[tid];
+    memset(t->slot, 0, sizeof t->slot);
+    gcb_frame_push(m, &t->frame, t->slot, NSLOTS);
+    t->live = 1;
+    t->rng = s->seed ^ ((uint64_t)tid << 32);
+    record **tab = t->slot[S_TABLE] = gcb_alloc(m, &table_type, s->nrec * 8);
+    if (tab == NULL)
+        goto oom;
+    for (uint64_t id = 0; id < s->nrec; id++) {
+        record *r = t->slot[S_TMP] = gcb_alloc(m, &record_type, sizeof(record));
+        if (r == NULL)
+            goto oom;
+        r->id = id;
+        r->score = mix(id);
+        char buf[32];
+        int n = snprintf(buf, sizeof buf, "user-%llu", (unsigned long long)id);
+        str *name = newstr(m, buf, (size_t)n);
+        if (name == NULL)
+            goto oom;
+        gcb_store(m, r, (void **)&r->name, name);
+        gcb_store(m, tab, (void **)&tab[id], r);
+        if ((id & 255) == 0)
+            gcb_poll(m);
+    }
+    t->slot[S_TMP] = NULL;
+    return 0;
+oom:
+    snprintf(err, errlen, "api: heap exhausted building %llu records", (unsigned long long)s->nrec);
+    return -1;
+}
+
+static int op(void *state, gcb_mutator *m, int tid, uint64_t i, char *err, size_t errlen)
+{
+    api_state *s = state;
+    api_thread *t = &s->t[tid];
+    void *slot[2] = {NULL, NULL}; /* [0] the response list, [1] the item being built */
+    gcb_frame f;
+    gcb_frame_push(m, &f, slot, 2);
+    int rc = -1;
+    uint64_t want = 0;
+    uint64_t rng = t->rng ^ mix(i);
+    for (uint64_t k = 0; k < s->picks; k++) {
+        uint64_t r = mix(rng + k);
+        uint64_t id = r % s->nrec, nv = 4 + (r >> 40) % 29;
+        item *it = slot[1] = gcb_alloc(m, &item_type, sizeof(item));
+        if (it == NULL)
+            goto oom;
+        gcb_store(m, it, (void **)&it->rec, ((record **)t->slot[S_TABLE])[id]);
+        char buf[48];
+        int n = snprintf(buf, sizeof buf, "user-%llu:%llu", (unsigned long long)id, (unsigned long long)k);
+        str *label = newstr(m, buf, (size_t)n);
+        if (label == NULL)
+            goto oom;
+        gcb_store(m, it, (void **)&it->label, label);
+        uint64_t *v = gcb_alloc(m, NULL, nv * 8);
+        if (v == NULL)
+            goto oom;
+        uint64_t score = it->rec->score;
+        for (uint64_t j = 0; j < nv; j++)
+            v[j] = score + j;
+        gcb_store(m, it, (void **)&it->vals, v);
+        it->nvals = nv;
+        gcb_store(m, it, (void **)&it->next, slot[0]);
+        slot[0] = it;
+        slot[1] = NULL;
+        want = want * 31 + mix(id) * nv + nv * (nv - 1) / 2 + (uint64_t)n;
+    }
+    if (s->corrupt && slot[0] != NULL)
+        ((item *)slot[0])->label->data[0] ^= 1;
+    /* Walk the response (newest first) and recompute the checksum in build order. */
+    uint64_t got = 0, k = s->picks;
+    uint64_t *sums = malloc(s->picks * sizeof *sums);
+    if (sums == NULL)
+        goto oom;
+    for (const item *it = slot[0]; it != NULL; it = it->next) {
+        k--;
+        uint64_t r = mix(rng + k);
+        uint64_t id = r % s->nrec;
+        char buf[48];
+        int n = snprintf(buf, sizeof buf, "user-%llu:%llu", (unsigned long long)id, (unsigned long long)k);
+        if (check_record(it->rec, id, err, errlen) != 0) {
+            free(sums);
+            goto out;
+        }
+        if (it->label->len != (uint64_t)n || memcmp(it->label->data, buf, (size_t)n) != 0) {
+            snprintf(err, errlen, "api: op %llu item %llu label '%.*s', expected '%s' "
+                     "(freed or reused while live?)", (unsigned long long)i, (unsigned long long)k,
+                     (int)(it->label->len < 48 ? it->label->len : 48), it->label->data, buf);
+            free(sums);
+            goto out;
+        }
+        uint64_t sum = 0;
+        for (uint64_t j = 0; j < it->nvals; j++)
+            sum += it->vals[j];
+        sums[k] = sum + it->label->len;
+    }
+    for (uint64_t j = 0; j < s->picks; j++)
+        got = got * 31 + sums[j];
+    free(sums);
+    if (k != 0 || got != want) {
+        snprintf(err, errlen, "api: op %llu response checksum %016llx over %llu items, expected %016llx",
+                 (unsigned long long)i, (unsigned long long)got,
+                 (unsigned long long)(s->picks - k), (unsigned long long)want);
+        goto out;
+    }
+    rc = 0;
+    goto out;
+oom:
+    snprintf(err, errlen, "api: op %llu: heap exhausted building a response", (unsigned long long)i);
+out:
+    if (GCB_MUT_HAS(m, dead)) {
+        for (item *it = slot[0]; it != NULL;) {
+            item *nx = it->next;
+            if (it->label)
+                gcb_dead(m, it->label, strsize(it->label));
+            if (it->vals)
+                gcb_dead(m, it->vals, it->nvals * 8);
+            gcb_dead(m, it, sizeof(item));
+            it = nx;
+        }
+        item *it = slot[1];
+        if (it != NULL) {
+            if (it->label)
+                gcb_dead(m, it->label, strsize(it->label));
+            gcb_dead(m, it, sizeof(item));
+        }
+    }
+    gcb_frame_pop(m, &f);
+    return rc;
+}
+
+static int thread_fini(void *state, gcb_mutator *m, int tid, char *err, size_t errlen)
+{
+    api_state *s = state;
+    api_thread *t = &s->t[tid];
+    if (!t->live)
+        return 0;
+    int rc = 0;
+    record **tab = t->slot[S_TABLE];
+    for (uint64_t id = 0; tab != NULL && id < s->nrec && rc == 0; id++)
+        rc = check_record(tab[id], id, err, errlen);
+    if (GCB_MUT_HAS(m, dead) && tab != NULL) {
+        for (uint64_t id = 0; id < s->nrec; id++)
+            if (tab[id] != NULL) {
+                if (tab[id]->name)
+                    gcb_dead(m, tab[id]->name, strsize(tab[id]->name));
+                gcb_dead(m, tab[id], sizeof(record));
+            }
+        gcb_dead(m, tab, s->nrec * 8);
+    }
+    gcb_frame_pop(m, &t->frame);
+    t->live = 0;
+    return rc;
+}
+
+const gcb_workload workload_api = {
+    .name = "api",
+    .description = "Twitch-style API server: small live heap of records, ~`objects` short-lived "
+                   "objects per request; per-request latency; validated responses",
+    .nparams = sizeof params / sizeof params[0],
+    .params = params,
+    .default_ops = 100000,
+    .setup = setup,
+    .thread_init = thread_init,
+    .op = op,
+    .thread_fini = thread_fini,
+    .teardown = teardown,
+};
