@@ -1,0 +1,247 @@
+/* compare.c - `gcbench compare BASE.jsonl NEW.jsonl`: per group present in
+ * both files and per metric, the medians, the change, a two-sided
+ * Mann-Whitney U test across repetitions and a verdict; a geometric-mean row
+ * per metric.  Exact metrics (reportmetric.h) are compared for equality.
+ *
+ * Verdict of a timing metric: `better` / `worse` when p < alpha AND
+ * |change| > threshold, in the metric's direction; `~` otherwise.
+ * Exit status: 1 when any timing metric is `worse` (unless
+ * --timing-advisory), any exact metric `changed`, or NEW has non-ok runs in a
+ * group where BASE had none; 2 on bad input; 0 otherwise.
+ */
+#include "compare.h"
+#include "mannwhitney.h"
+#include "records.h"
+#include "reportmetric.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct copts {
+    double threshold;   /* percent */
+    double alpha;
+    int advisory;       /* timing metrics never fail */
+    const char *base, *new;
+} copts;
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+        "usage: gcbench compare BASE.jsonl NEW.jsonl [--threshold PCT] [--alpha A]\n"
+        "                       [--timing-advisory] [--format text]\n"
+        "  --threshold PCT    smallest change of a median that counts (default 5)\n"
+        "  --alpha A          significance level of the Mann-Whitney U test (default 0.05)\n"
+        "  --timing-advisory  timing metrics are reported but never fail; only exact\n"
+        "                     metrics (bytes/objects allocated, gc.cycles at 1 thread)\n"
+        "                     and new failed runs do\n"
+        "exit: 0 no regression, 1 regression or exact metric changed, 2 bad input\n"
+        "(exporters: gcbench report FILE --format benchstat|gab|gbench)\n");
+}
+
+static int parsenum(const char *opt, const char *s, double lo, double hi, double *out)
+{
+    char *end;
+    double v = s ? strtod(s, &end) : 0;
+    if (!s || *end || !(v >= lo && v <= hi)) {
+        fprintf(stderr, "gcbench compare: %s wants a number in [%g, %g], got '%s'\n",
+                opt, lo, hi, s ? s : "(nothing)");
+        return 2;
+    }
+    *out = v;
+    return 0;
+}
+
+static int parse(int argc, char **argv, copts *o)
+{
+    o->threshold = 5;
+    o->alpha = 0.05;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--threshold") == 0) {
+            if (parsenum(a, i + 1 < argc ? argv[++i] : NULL, 0, 1e9, &o->threshold)) return 2;
+        } else if (strcmp(a, "--alpha") == 0) {
+            if (parsenum(a, i + 1 < argc ? argv[++i] : NULL, 0, 1, &o->alpha)) return 2;
+        } else if (strcmp(a, "--timing-advisory") == 0) {
+            o->advisory = 1;
+        } else if (strcmp(a, "--format") == 0) {
+            const char *f = i + 1 < argc ? argv[++i] : "";
+            if (strcmp(f, "text") != 0) {
+                fprintf(stderr, "gcbench compare: --format '%s': only 'text'; "
+                        "for benchstat|gab|gbench use gcbench report FILE --format\n", f);
+                return 2;
+            }
+        } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            usage(stdout);
+            return -1;
+        } else if (a[0] == '-' && a[1]) {
+            fprintf(stderr, "gcbench compare: unknown option '%s'\n", a);
+            usage(stderr);
+            return 2;
+        } else if (!o->base) {
+            o->base = a;
+        } else if (!o->new) {
+            o->new = a;
+        } else {
+            fprintf(stderr, "gcbench compare: one BASE and one NEW file, got also '%s'\n", a);
+            return 2;
+        }
+    }
+    if (!o->new) {
+        usage(stderr);
+        return 2;
+    }
+    return 0;
+}
+
+/* gc.cycles counts as exact when all runs of both groups ran one thread and
+ * each group's values are all equal. */
+static int exactif(const rec_set *bs, const rec_group *bg, const rec_set *ns,
+                   const rec_group *ng, const double *b, size_t nb,
+                   const double *n, size_t nn)
+{
+    for (size_t i = 0; i < bg->n; i++)
+        if (rec_num(bs->runs[bg->idx[i]].j, NULL, "threads", NULL) != 1) return 0;
+    for (size_t i = 0; i < ng->n; i++)
+        if (rec_num(ns->runs[ng->idx[i]].j, NULL, "threads", NULL) != 1) return 0;
+    for (size_t i = 1; i < nb; i++) if (b[i] != b[0]) return 0;
+    for (size_t i = 1; i < nn; i++) if (n[i] != n[0]) return 0;
+    return 1;
+}
+
+static void minmax(const double *v, size_t n, double *lo, double *hi)
+{
+    *lo = *hi = v[0];
+    for (size_t i = 1; i < n; i++) {
+        if (v[i] < *lo) *lo = v[i];
+        if (v[i] > *hi) *hi = v[i];
+    }
+}
+
+static size_t countok(const rec_set *s, const rec_group *g)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < g->n; i++) k += rec_is_ok(s->runs[g->idx[i]].j);
+    return k;
+}
+
+int compare_main(int argc, char **argv)
+{
+    copts o = {0};
+    int rc = parse(argc, argv, &o);
+    if (rc) return rc < 0 ? 0 : rc;
+
+    rec_set bs = {0}, ns = {0};
+    if (rec_load(&bs, o.base) || rec_load(&ns, o.new)) {
+        rec_free(&bs);
+        rec_free(&ns);
+        return 2;
+    }
+    size_t common = 0;
+    for (size_t i = 0; i < bs.ngroups; i++)
+        common += rec_find(&ns, bs.groups[i].key) != NULL;
+    if (common == 0) {
+        fprintf(stderr, "gcbench compare: %s (%zu groups) and %s (%zu groups) "
+                "have no group in common\n", o.base, bs.ngroups, o.new, ns.ngroups);
+        rec_free(&bs);
+        rec_free(&ns);
+        return 2;
+    }
+
+    printf("base: %s (%zu runs)\nnew:  %s (%zu runs)\n", o.base, bs.n, o.new, ns.n);
+    printf("threshold %g%%, alpha %g%s\n", o.threshold, o.alpha,
+           o.advisory ? ", timing metrics advisory" : "");
+    for (size_t i = 0; i < bs.ngroups; i++)
+        if (!rec_find(&ns, bs.groups[i].key))
+            printf("only in base: %s\n", bs.groups[i].key);
+    for (size_t i = 0; i < ns.ngroups; i++)
+        if (!rec_find(&bs, ns.groups[i].key))
+            printf("only in new:  %s\n", ns.groups[i].key);
+
+    size_t worse = 0, better = 0, changed = 0, failed = 0;
+    size_t keyw = 8;
+    for (size_t i = 0; i < bs.ngroups; i++)
+        if (rec_find(&ns, bs.groups[i].key) && strlen(bs.groups[i].key) > keyw)
+            keyw = strlen(bs.groups[i].key);
+
+    printf("\nstatus (ok runs / runs)\n");
+    for (size_t i = 0; i < bs.ngroups; i++) {
+        const rec_group *bg = &bs.groups[i], *ng = rec_find(&ns, bg->key);
+        if (!ng) continue;
+        size_t bo = countok(&bs, bg), no = countok(&ns, ng);
+        int bad = bo == bg->n && no < ng->n;
+        printf("  %-*s  %zu/%zu  %zu/%zu%s\n", (int)keyw, bg->key, bo, bg->n, no, ng->n,
+               bad ? "  FAILED RUNS" : "");
+        failed += bad;
+    }
+
+    for (size_t m = 0; m < rmetric_count; m++) {
+        const rmetric *mt = &rmetric_table[m];
+        double logsum = 0;
+        size_t logn = 0;
+        printf("\n%s [%s] (%s is better)\n", mt->path, mt->unit,
+               mt->bigger ? "bigger" : "smaller");
+        printf("  %-*s  %12s  %12s  %8s  %7s  %s\n", (int)keyw, "group",
+               "base", "new", "change", "p", "verdict");
+        for (size_t i = 0; i < bs.ngroups; i++) {
+            const rec_group *bg = &bs.groups[i], *ng = rec_find(&ns, bg->key);
+            if (!ng) continue;
+            double *b, *n;
+            size_t nb = rec_values(&bs, bg, mt->path, &b);
+            size_t nn = rec_values(&ns, ng, mt->path, &n);
+            if (nb == 0 || nn == 0) {
+                printf("  %-*s  %12s  %12s  (no ok runs with this field)\n",
+                       (int)keyw, bg->key, nb ? "" : "-", nn ? "" : "-");
+                free(b);
+                free(n);
+                continue;
+            }
+            double mb = mw_median(b, nb), mn = mw_median(n, nn);
+            double change = mb != 0 ? (mn - mb) / fabs(mb) * 100
+                          : mn == 0 ? 0 : (mn > mb ? INFINITY : -INFINITY);
+            char chs[32];
+            if (isinf(change)) snprintf(chs, sizeof chs, "%s", "n/a");
+            else snprintf(chs, sizeof chs, "%+.2f%%", change);
+            if (mb > 0 && mn > 0) {
+                logsum += log(mn / mb);
+                logn++;
+            }
+            int exact = mt->kind == RMETRIC_EXACT ||
+                (mt->kind == RMETRIC_EXACT_IF && exactif(&bs, bg, &ns, ng, b, nb, n, nn));
+            if (exact) {
+                double bl, bh, nl, nh;
+                minmax(b, nb, &bl, &bh);
+                minmax(n, nn, &nl, &nh);
+                int ch = bl != nl || bh != nh;
+                changed += ch;
+                printf("  %-*s  %12.6g  %12.6g  %8s  %7s  %s\n", (int)keyw, bg->key,
+                       mb, mn, chs, "exact", ch ? "changed" : "=");
+            } else {
+                int ex;
+                double p = mw_utest(b, nb, n, nn, NULL, &ex);
+                const char *v = "~";
+                if (p < o.alpha && fabs(change) > o.threshold) {
+                    int up = mn > mb;
+                    v = up == mt->bigger ? "better" : "worse";
+                    if (up == mt->bigger) better++;
+                    else if (!o.advisory) worse++;
+                    else v = "worse (advisory)";
+                }
+                printf("  %-*s  %12.6g  %12.6g  %8s  %7.4f%s %s\n", (int)keyw, bg->key,
+                       mb, mn, chs, p, ex ? "" : "*", v);
+            }
+            free(b);
+            free(n);
+        }
+        if (logn)
+            printf("  %-*s  %12s  %12s  %+7.2f%%\n", (int)keyw, "geomean", "", "",
+                   (exp(logsum / (double)logn) - 1) * 100);
+    }
+    printf("\np: two-sided Mann-Whitney U, exact unless marked * (normal approximation)\n");
+    printf("summary: %zu worse, %zu better, %zu exact changed, %zu groups with new failed runs\n",
+           worse, better, changed, failed);
+    rec_free(&bs);
+    rec_free(&ns);
+    return worse || changed || failed ? 1 : 0;
+}
