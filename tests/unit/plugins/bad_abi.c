@@ -1,0 +1,3 @@
+/* abi 999: refused with both ABI numbers. */
+#define STUB_ABI 999
+#include "stub.h"

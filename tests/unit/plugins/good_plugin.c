@@ -1,0 +1,2 @@
+#define STUB_NAME "good"
+#include "stub.h"

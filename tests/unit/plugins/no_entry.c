@@ -1,0 +1,3 @@
+/* no gcb_collector_entry symbol. */
+#define STUB_NO_ENTRY 1
+#include "stub.h"

@@ -1,0 +1,3 @@
+/* the entry returns NULL. */
+#define STUB_TABLE NULL
+#include "stub.h"
