@@ -13,6 +13,7 @@ extern const gcb_workload workload_mapgrow;
 extern const gcb_workload workload_collect;
 extern const gcb_workload workload_lrucache;
 extern const gcb_workload workload_api;
+extern const gcb_workload workload_rpc;
 
 typedef struct wl_case {
     const gcb_workload *w;
@@ -28,6 +29,7 @@ static const wl_case cases[] = {
     {&workload_collect, {"n=5000", "elem=ptr", NULL}, 0},
     {&workload_lrucache, {"live=200000", "value=256", NULL}, 20000},
     {&workload_api, {"live=65536", "objects=300", NULL}, 50},
+    {&workload_rpc, {"requests=4", "items=8", "depth=2", "payload=100", NULL}, 10},
 };
 
 int main(int argc, char **argv)
