@@ -1,0 +1,870 @@
+/* micro.c - gcbench-micro: the fast paths of every collector plugin, timed
+ * by Google Benchmark through the C wrapper (gbench.h).
+ *
+ * Every *.so in the plugin dir ($GCBENCH_PLUGIN_DIR, else the build's
+ * GCB_PLUGIN_DIR) is opened and checked as the harness loader does (entry
+ * symbol, ABI, table size, required methods) and gets one benchmark per
+ * case below, named <case>/<collector>[/<bytes>] so a sorted listing
+ * groups the collectors of one case.  A plugin's heap is created, with its
+ * options at their defaults, the first time one of its benchmarks runs, on
+ * the benchmark thread (Google Benchmark runs single-threaded benchmarks on
+ * the main thread, which boehm requires); its one mutator stays attached
+ * until exit.  The host is minimal: events are ignored, spawn is
+ * pthread_create, log goes to stderr.
+ *
+ * Bounded memory: nothing is ever rooted unless the case needs it, so
+ * - collecting collectors (GCB_CAP_COLLECTS) reclaim what the loop drops;
+ * - manual baselines (GCB_CAP_MANUAL with GCB_CAP_DEAD) get every object
+ *   back through gcb_dead in the timed loop; their cases are named
+ *   "<case>+free" because the figure is an allocate/free pair;
+ * - anything else (nogc) has its heap freed and created again, untimed
+ *   (gbench_pause), once its mutator allocated RESET_BYTES; the label says
+ *   so.  The page faults of fresh memory stay in the timed figure.
+ *
+ * Validation: every allocation is checked non-NULL and 8-byte aligned,
+ * allocation cases check that the mutator's objects_allocated counter grew
+ * by exactly the iterations run, the builder checks each finished string's
+ * length and last piece, the map checks its count; a failure calls
+ * gbench_skip_with_error, so a broken collector shows as an error, never as
+ * a fast figure.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <dlfcn.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "builder.h"
+#include "gbench.h"
+#include "gcb/mutator.h"
+#include "gomap.h"
+
+#define RESET_BYTES ((uint64_t)64 << 20) /* bytes a renewing heap's mutator allocates before renewal */
+#define LARGE_BYTES ((size_t)1 << 20)    /* bytes of the large-allocation case */
+#define STORE_SLOTS 64                   /* pointer slots the store case cycles through */
+#define ARENA_OBJS 1024                  /* arena_alloc calls per arena before arena_free */
+#define BUILDER_WRITES 100               /* writes per built string (builder workload default) */
+#define BUILDER_PIECE 36                 /* bytes per write (the proposal's benchmark) */
+#define MAP_KEYS 4096                    /* inserts per map before it is dropped */
+
+/* Size classes of the small-allocation case: bytes. */
+static const int64_t small_sizes[] = {8, 16, 32, 64, 128, 256, 512, 1024, 4096, 32768};
+/* Pointer-carrying sizes (type node: 16-byte elements, one pointer each). */
+static const int64_t scan_sizes[] = {16, 64};
+
+static const gcb_type node_type = {"node", 16, 1};
+static const gcb_type slots_type = {"[]*T", 8, 1};
+
+enum mode {
+    M_COLLECT, /* the collector reclaims what the loop drops */
+    M_MANUAL,  /* the loop hands each object to gcb_dead */
+    M_RENEW    /* heap freed and created again every RESET_BYTES (untimed) */
+};
+
+typedef struct plugin {
+    char name[64];             /* file name without .so */
+    char path[4096];           /* file opened */
+    void *dl;                  /* dlopen handle; never closed (mimalloc, jemalloc) */
+    const gcb_collector *gc;   /* checked table */
+    gcb_value *opts;           /* noptions defaults */
+    gcb_host host;             /* ctx = this plugin */
+    enum mode mode;
+    gcb_heap *heap;            /* NULL until first use and after a failed renewal */
+    gcb_mutator *m;            /* attached on the benchmark (main) thread */
+    uint64_t objs_carry;       /* objects allocated by mutators detached at renewals */
+    uint64_t renewals;         /* heaps renewed in M_RENEW */
+    int broken;                /* heap_new or attach failed: msg says why */
+    char msg[512];
+} plugin;
+
+enum kind {
+    K_ALLOC, K_ALLOC_SCAN, K_LARGE, K_STORE_OFF, K_STORE_ON, K_FREE_REALLOC,
+    K_SCOPE, K_ARENA, K_BUILDER, K_MAP
+};
+
+typedef struct bench {
+    plugin *p;
+    enum kind kind;
+} bench;
+
+/* ---- Host ----------------------------------------------------------------- */
+
+static void host_event(void *ctx, const gcb_event *ev) {}
+
+static int host_spawn(void *ctx, const char *name, void *(*fn)(void *), void *arg, pthread_t *out)
+{
+    int rc = pthread_create(out, NULL, fn, arg);
+    if (rc == 0)
+        pthread_setname_np(*out, name); /* truncation to 15 chars is the kernel's */
+    return rc;
+}
+
+static void host_log(void *ctx, const char *fmt, ...)
+{
+    const plugin *p = ctx;
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "%s: ", p->name);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+static uint64_t host_now_ns(void *ctx)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* ---- Options at their defaults ------------------------------------------ */
+
+/* A byte count as options.h spells it: "64MiB", "512KB", "4096". */
+static int parse_bytes(const char *s, double *out)
+{
+    char *end;
+    double v = strtod(s, &end);
+    if (end == s)
+        return EINVAL;
+    static const struct { const char *suffix; double mul; } units[] = {
+        {"", 1}, {"B", 1}, {"KiB", 1024.0}, {"MiB", 1048576.0}, {"GiB", 1073741824.0},
+        {"TiB", 1099511627776.0}, {"KB", 1e3}, {"MB", 1e6}, {"GB", 1e9}};
+    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
+        if (strcmp(end, units[i].suffix) == 0) {
+            *out = v * units[i].mul;
+            return 0;
+        }
+    return EINVAL;
+}
+
+static int parse_default(const gcb_option_desc *d, gcb_value *v)
+{
+    const char *s = d->def;
+    memset(v, 0, sizeof *v);
+    if (d->special != NULL && strcmp(s, d->special) == 0) {
+        v->i = -1, v->d = -1, v->special = 1;
+        return 0;
+    }
+    switch (d->type) {
+    case GCB_OPT_INT:
+    case GCB_OPT_BYTES:
+    case GCB_OPT_DOUBLE: {
+        double x;
+        if (parse_bytes(s, &x) != 0 || (d->type != GCB_OPT_BYTES && strpbrk(s, "BK") != NULL))
+            return EINVAL;
+        v->d = x;
+        v->i = (int64_t)x;
+        return 0;
+    }
+    case GCB_OPT_BOOL:
+        if (!strcasecmp(s, "true") || !strcmp(s, "1") || !strcasecmp(s, "on") || !strcasecmp(s, "yes"))
+            v->i = 1;
+        else if (strcasecmp(s, "false") && strcmp(s, "0") && strcasecmp(s, "off") && strcasecmp(s, "no"))
+            return EINVAL;
+        v->d = (double)v->i;
+        return 0;
+    case GCB_OPT_ENUM: {
+        if (d->choices == NULL)
+            return EINVAL;
+        size_t n = strlen(s);
+        int64_t idx = 0;
+        for (const char *c = d->choices; *c != '\0'; idx++) {
+            const char *bar = strchr(c, '|');
+            size_t len = bar ? (size_t)(bar - c) : strlen(c);
+            if (len == n && strncmp(c, s, n) == 0) {
+                v->i = idx, v->d = (double)idx;
+                return 0;
+            }
+            c += len + (bar != NULL);
+        }
+        return EINVAL;
+    }
+    }
+    return EINVAL;
+}
+
+/* ---- Plugins -------------------------------------------------------------- */
+
+static const char *plugin_dir(void)
+{
+    const char *d = getenv("GCBENCH_PLUGIN_DIR");
+    return d != NULL && *d != '\0' ? d : GCB_PLUGIN_DIR;
+}
+
+/* Open and check one plugin as the loader does; 0 or an errno value with a
+ * message naming the file in err. */
+static int plugin_open(plugin *p, const char *dir, const char *file, char *err, size_t errlen)
+{
+    memset(p, 0, sizeof *p);
+    snprintf(p->path, sizeof p->path, "%s/%s", dir, file);
+    snprintf(p->name, sizeof p->name, "%.*s", (int)(strlen(file) - 3), file);
+    p->dl = dlopen(p->path, RTLD_NOW | RTLD_LOCAL);
+    if (p->dl == NULL) {
+        snprintf(err, errlen, "%s: cannot open: %s", p->path, dlerror());
+        return ENOENT;
+    }
+    gcb_collector_entry_fn entry = (gcb_collector_entry_fn)dlsym(p->dl, GCB_ENTRY_SYMBOL);
+    if (entry == NULL) {
+        snprintf(err, errlen, "%s: not a gcbench plugin: no symbol %s", p->path, GCB_ENTRY_SYMBOL);
+        return EINVAL;
+    }
+    const gcb_collector *gc = entry();
+    if (gc == NULL) {
+        snprintf(err, errlen, "%s: %s returned NULL", p->path, GCB_ENTRY_SYMBOL);
+        return EINVAL;
+    }
+    if (gc->abi != GCB_ABI_VERSION) {
+        snprintf(err, errlen, "%s: ABI mismatch: plugin ABI %u, gcbench ABI %u", p->path,
+                 gc->abi, GCB_ABI_VERSION);
+        return EINVAL;
+    }
+    if (gc->size < GCB_COLLECTOR_MIN_SIZE) {
+        snprintf(err, errlen, "%s: table is %u bytes, at least %zu required", p->path, gc->size,
+                 (size_t)GCB_COLLECTOR_MIN_SIZE);
+        return EINVAL;
+    }
+    const struct { const char *name; const void *fn; } req[] = {
+        {"heap_new", (const void *)gc->heap_new}, {"heap_free", (const void *)gc->heap_free},
+        {"mutator_attach", (const void *)gc->mutator_attach},
+        {"mutator_detach", (const void *)gc->mutator_detach}, {"alloc", (const void *)gc->alloc},
+        {"write_barrier", (const void *)gc->write_barrier},
+        {"safepoint", (const void *)gc->safepoint},
+        {"blocking_enter", (const void *)gc->blocking_enter},
+        {"blocking_exit", (const void *)gc->blocking_exit},
+        {"add_root", (const void *)gc->add_root}, {"collect", (const void *)gc->collect},
+        {"stats", (const void *)gc->stats}};
+    for (size_t i = 0; i < sizeof req / sizeof req[0]; i++)
+        if (req[i].fn == NULL) {
+            snprintf(err, errlen, "%s: required method %s missing (NULL)", p->path, req[i].name);
+            return EINVAL;
+        }
+    p->gc = gc;
+    p->opts = calloc(gc->noptions ? gc->noptions : 1, sizeof *p->opts);
+    if (p->opts == NULL) {
+        snprintf(err, errlen, "%s: out of memory", p->path);
+        return ENOMEM;
+    }
+    for (uint32_t i = 0; i < gc->noptions; i++)
+        if (parse_default(&gc->options[i], &p->opts[i]) != 0) {
+            snprintf(err, errlen, "%s: option %s: cannot parse its default \"%s\"", p->path,
+                     gc->options[i].name, gc->options[i].def);
+            return EINVAL;
+        }
+    if ((gc->caps & GCB_CAP_MANUAL) && GCB_HAS(gc, dead))
+        p->mode = M_MANUAL;
+    else if (gc->caps & GCB_CAP_COLLECTS)
+        p->mode = M_COLLECT;
+    else
+        p->mode = M_RENEW;
+    p->host = (gcb_host){
+        .abi = GCB_ABI_VERSION, .size = sizeof(gcb_host), .ctx = p, .event = host_event,
+        .spawn = host_spawn, .log = host_log, .now_ns = host_now_ns,
+        .procs = (uint32_t)sysconf(_SC_NPROCESSORS_ONLN), .mutators = 1};
+    return 0;
+}
+
+static void heap_close(plugin *p)
+{
+    if (p->m != NULL) {
+        p->objs_carry += p->m->objects_allocated;
+        p->gc->mutator_detach(p->m);
+        p->m = NULL;
+    }
+    if (p->heap != NULL) {
+        p->gc->heap_free(p->heap);
+        p->heap = NULL;
+    }
+}
+
+/* Create the heap and attach the calling thread; 0, or -1 with p->msg set
+ * (and p->broken: a heap that failed once is not retried). */
+static int heap_open(plugin *p)
+{
+    char err[256] = "";
+    int rc = p->gc->heap_new(&p->host, p->opts, &p->heap, err, sizeof err);
+    if (rc != 0) {
+        p->heap = NULL;
+        snprintf(p->msg, sizeof p->msg, "%s: heap_new failed (%s): %s", p->name, strerror(rc), err);
+        p->broken = 1;
+        return -1;
+    }
+    rc = p->gc->mutator_attach(p->heap, &p->m);
+    if (rc != 0) {
+        p->m = NULL;
+        snprintf(p->msg, sizeof p->msg, "%s: mutator_attach failed (%s)", p->name, strerror(rc));
+        heap_close(p);
+        p->broken = 1;
+        return -1;
+    }
+    return 0;
+}
+
+/* The plugin's mutator, creating the heap on first use; NULL after
+ * skipping the run with the reason. */
+static gcb_mutator *ready(gbench_state *st, plugin *p)
+{
+    if (p->m == NULL && !p->broken)
+        heap_open(p);
+    if (p->m == NULL)
+        gbench_skip_with_error(st, p->msg);
+    return p->m;
+}
+
+static uint64_t objects(const plugin *p)
+{
+    return p->objs_carry + (p->m != NULL ? p->m->objects_allocated : 0);
+}
+
+/* M_RENEW: past RESET_BYTES, free the heap and make a new one, untimed.
+ * The caller holds no heap pointer across the call.  Returns the new
+ * mutator, or NULL after skipping the run. */
+static gcb_mutator *renew(gbench_state *st, plugin *p)
+{
+    gbench_pause(st);
+    heap_close(p);
+    heap_open(p);
+    p->renewals++;
+    gbench_resume(st);
+    if (p->m == NULL)
+        gbench_skip_with_error(st, p->msg);
+    return p->m;
+}
+
+static inline int renew_due(const plugin *p, const gcb_mutator *m)
+{
+    return p->mode == M_RENEW && m->bytes_allocated >= RESET_BYTES;
+}
+
+static void bad_pointer(gbench_state *st, const plugin *p, const char *what, const void *o,
+                        size_t bytes)
+{
+    char msg[256];
+    snprintf(msg, sizeof msg, "%s: %s of %zu bytes returned %p (want non-NULL, 8-byte aligned)",
+             p->name, what, bytes, o);
+    gbench_skip_with_error(st, msg);
+}
+
+static inline int bad(const void *o)
+{
+    return gcb_unlikely(o == NULL || ((uintptr_t)o & 7) != 0);
+}
+
+/* After an allocation case: did objects_allocated grow by one per iteration? */
+static void check_count(gbench_state *st, const plugin *p, uint64_t before, uint64_t per_iter)
+{
+    uint64_t got = objects(p) - before, want = gbench_iterations(st) * per_iter;
+    if (got != want) {
+        char msg[256];
+        snprintf(msg, sizeof msg, "%s: objects_allocated grew by %llu over %llu iterations, want %llu",
+                 p->name, (unsigned long long)got, (unsigned long long)gbench_iterations(st),
+                 (unsigned long long)want);
+        gbench_skip_with_error(st, msg);
+    }
+}
+
+static void rates(gbench_state *st, const plugin *p, uint64_t bytes_per_iter)
+{
+    uint64_t n = gbench_iterations(st);
+    gbench_set_items_processed(st, (int64_t)n);
+    gbench_set_bytes_processed(st, (int64_t)(n * bytes_per_iter));
+    if (p->mode == M_RENEW)
+        gbench_set_label(st, "heap renewed untimed every 64 MiB");
+}
+
+/* ---- Cases ------------------------------------------------------------------
+ * Each loop is written once and instantiated per mode (always_inline with a
+ * constant mode), so a collecting collector's loop carries no test of the
+ * mode. */
+
+#define INLINE static inline __attribute__((always_inline))
+
+/* alloc: one allocation of `bytes` of type t, dropped at once. */
+INLINE void alloc_loop(gbench_state *st, plugin *p, gcb_mutator *m, const gcb_type *t,
+                       size_t bytes, const enum mode mode)
+{
+    uint64_t n = gbench_max_iterations(st);
+    while (gbench_keep_running_batch(st, n)) {
+        for (uint64_t i = 0; i < n; i++) {
+            void *o = gcb_alloc(m, t, bytes);
+            if (bad(o)) {
+                bad_pointer(st, p, "gcb_alloc", o, bytes);
+                return;
+            }
+            gbench_do_not_optimize(o);
+            if (mode == M_MANUAL) {
+                gcb_dead(m, o, bytes);
+            } else if (mode == M_RENEW && gcb_unlikely(renew_due(p, m))) {
+                if ((m = renew(st, p)) == NULL)
+                    return;
+            }
+        }
+    }
+}
+
+static void run_alloc(gbench_state *st, void *user, const gcb_type *t, size_t bytes)
+{
+    bench *b = user;
+    plugin *p = b->p;
+    gcb_mutator *m = ready(st, p);
+    if (m == NULL)
+        return;
+    uint64_t before = objects(p);
+    switch (p->mode) {
+    case M_COLLECT: alloc_loop(st, p, m, t, bytes, M_COLLECT); break;
+    case M_MANUAL: alloc_loop(st, p, m, t, bytes, M_MANUAL); break;
+    case M_RENEW: alloc_loop(st, p, m, t, bytes, M_RENEW); break;
+    }
+    check_count(st, p, before, 1);
+    rates(st, p, bytes);
+}
+
+static void bm_alloc(gbench_state *st, void *user)
+{
+    run_alloc(st, user, NULL, (size_t)gbench_arg(st, 0));
+}
+
+static void bm_alloc_scan(gbench_state *st, void *user)
+{
+    run_alloc(st, user, &node_type, (size_t)gbench_arg(st, 0));
+}
+
+static void bm_large(gbench_state *st, void *user)
+{
+    run_alloc(st, user, NULL, LARGE_BYTES);
+}
+
+/* free-realloc: allocate, free_sized, allocate the same class again.  One
+ * allocation and one free per iteration; counter reuse = fraction of
+ * allocations that got back the slot freed just before. */
+INLINE uint64_t free_loop(gbench_state *st, plugin *p, gcb_mutator *m, size_t bytes,
+                          const enum mode mode)
+{
+    uint64_t n = gbench_max_iterations(st), same = 0;
+    void *last = NULL;
+    while (gbench_keep_running_batch(st, n)) {
+        for (uint64_t i = 0; i < n; i++) {
+            void *o = gcb_alloc(m, NULL, bytes);
+            if (bad(o)) {
+                bad_pointer(st, p, "gcb_alloc", o, bytes);
+                return same;
+            }
+            same += o == last;
+            last = o;
+            gcb_free_sized(m, o, bytes);
+            if (mode == M_RENEW && gcb_unlikely(renew_due(p, m))) {
+                last = NULL;
+                if ((m = renew(st, p)) == NULL)
+                    return same;
+            }
+        }
+    }
+    return same;
+}
+
+static void bm_free_realloc(gbench_state *st, void *user)
+{
+    bench *b = user;
+    plugin *p = b->p;
+    gcb_mutator *m = ready(st, p);
+    if (m == NULL)
+        return;
+    size_t bytes = (size_t)gbench_arg(st, 0);
+    uint64_t before = objects(p), same;
+    /* free_sized is the free of a manual baseline: no gcb_dead here. */
+    if (p->mode == M_RENEW)
+        same = free_loop(st, p, m, bytes, M_RENEW);
+    else
+        same = free_loop(st, p, m, bytes, M_COLLECT);
+    check_count(st, p, before, 1);
+    rates(st, p, bytes);
+    uint64_t n = gbench_iterations(st);
+    gbench_counter(st, "reuse", n ? (double)same / (double)n : 0.0, GBENCH_COUNTER_DEFAULT);
+}
+
+/* store: gcb_store of a heap pointer into one of STORE_SLOTS pointer slots
+ * of a rooted object.  barrier-off runs with the flag as the collector has
+ * it between cycles (it must be off); barrier-on needs the collector's flag
+ * on, which no API can force: n/a unless it is on already. */
+static void run_store(gbench_state *st, void *user, int want_on)
+{
+    bench *b = user;
+    plugin *p = b->p;
+    gcb_mutator *m = ready(st, p);
+    if (m == NULL)
+        return;
+    uint32_t on = atomic_load_explicit(m->write_barrier, memory_order_relaxed);
+    if (!want_on && on) {
+        gbench_skip_with_error(st, "write barrier is on between benchmarks (collector mid-cycle)");
+        return;
+    }
+    if (want_on && !on) {
+        char msg[256];
+        snprintf(msg, sizeof msg,
+                 "n/a: %s's write barrier is off and the ABI gives no way to turn it on", p->name);
+        gbench_skip_with_error(st, msg);
+        return;
+    }
+    void *roots[2] = {NULL, NULL}; /* [0] the object stored into, [1] the value */
+    gcb_frame f;
+    gcb_frame_push(m, &f, roots, 2);
+    roots[0] = gcb_alloc(m, &slots_type, STORE_SLOTS * sizeof(void *));
+    roots[1] = roots[0] != NULL ? gcb_alloc(m, &node_type, 16) : NULL;
+    if (bad(roots[0]) || bad(roots[1])) {
+        gcb_frame_pop(m, &f);
+        bad_pointer(st, p, "gcb_alloc", roots[0] ? roots[1] : roots[0], 16);
+        return;
+    }
+    void **slots = roots[0];
+    void *val = roots[1];
+    uint64_t n = gbench_max_iterations(st);
+    while (gbench_keep_running_batch(st, n)) {
+        for (uint64_t i = 0; i < n; i++) {
+            gcb_store(m, slots, &slots[i & (STORE_SLOTS - 1)], val);
+            gbench_clobber();
+        }
+    }
+    int ok = 1;
+    for (int i = 0; i < STORE_SLOTS && (uint64_t)i < n; i++)
+        ok &= slots[i] == val;
+    if (p->mode == M_MANUAL) {
+        gcb_dead(m, roots[1], 16);
+        gcb_dead(m, roots[0], STORE_SLOTS * sizeof(void *));
+    }
+    gcb_frame_pop(m, &f);
+    if (!ok) {
+        char msg[160];
+        snprintf(msg, sizeof msg, "%s: a stored pointer did not read back", p->name);
+        gbench_skip_with_error(st, msg);
+        return;
+    }
+    gbench_set_items_processed(st, (int64_t)gbench_iterations(st));
+}
+
+static void bm_store_off(gbench_state *st, void *user) { run_store(st, user, 0); }
+static void bm_store_on(gbench_state *st, void *user) { run_store(st, user, 1); }
+
+/* scope: scope_enter, one alloc_tracked, scope_exit.  Without tracked
+ * scopes alloc_tracked is alloc, and a manual baseline frees the object. */
+INLINE void scope_loop(gbench_state *st, plugin *p, gcb_mutator *m, size_t bytes,
+                       const enum mode mode)
+{
+    uint64_t n = gbench_max_iterations(st);
+    while (gbench_keep_running_batch(st, n)) {
+        for (uint64_t i = 0; i < n; i++) {
+            gcb_scope_enter(m);
+            void *o = gcb_alloc_tracked(m, NULL, bytes);
+            if (bad(o)) {
+                gcb_scope_exit(m);
+                bad_pointer(st, p, "gcb_alloc_tracked", o, bytes);
+                return;
+            }
+            gbench_do_not_optimize(o);
+            gcb_scope_exit(m);
+            if (mode == M_MANUAL) {
+                gcb_dead(m, o, bytes);
+            } else if (mode == M_RENEW && gcb_unlikely(renew_due(p, m))) {
+                if ((m = renew(st, p)) == NULL)
+                    return;
+            }
+        }
+    }
+}
+
+static void bm_scope(gbench_state *st, void *user)
+{
+    bench *b = user;
+    plugin *p = b->p;
+    gcb_mutator *m = ready(st, p);
+    if (m == NULL)
+        return;
+    size_t bytes = (size_t)gbench_arg(st, 0);
+    uint64_t before = objects(p);
+    if (p->mode == M_MANUAL && !GCB_HAS(p->gc, alloc_tracked))
+        scope_loop(st, p, m, bytes, M_MANUAL);
+    else if (p->mode == M_RENEW)
+        scope_loop(st, p, m, bytes, M_RENEW);
+    else
+        scope_loop(st, p, m, bytes, M_COLLECT);
+    check_count(st, p, before, 1);
+    rates(st, p, bytes);
+}
+
+/* arena: arena_alloc of `bytes`; every ARENA_OBJS objects the arena is
+ * freed and a new one made, timed (amortised over the objects).  Without
+ * real arenas the objects come from the heap and are bounded per mode. */
+INLINE void arena_loop(gbench_state *st, plugin *p, gcb_mutator *m, size_t bytes,
+                       const enum mode mode)
+{
+    uint64_t n = gbench_max_iterations(st);
+    gcb_arena *a = gcb_arena_new(m);
+    unsigned used = 0;
+    while (gbench_keep_running_batch(st, n)) {
+        for (uint64_t i = 0; i < n; i++) {
+            void *o = gcb_arena_alloc(m, a, NULL, bytes);
+            if (bad(o)) {
+                gcb_arena_free(m, a);
+                bad_pointer(st, p, "gcb_arena_alloc", o, bytes);
+                return;
+            }
+            gbench_do_not_optimize(o);
+            if (mode == M_MANUAL)
+                gcb_dead(m, o, bytes);
+            if (gcb_unlikely(++used == ARENA_OBJS)) {
+                gcb_arena_free(m, a);
+                used = 0;
+                if (mode == M_RENEW && renew_due(p, m) && (m = renew(st, p)) == NULL)
+                    return;
+                a = gcb_arena_new(m);
+            }
+        }
+    }
+    gcb_arena_free(m, a);
+}
+
+static void bm_arena(gbench_state *st, void *user)
+{
+    bench *b = user;
+    plugin *p = b->p;
+    gcb_mutator *m = ready(st, p);
+    if (m == NULL)
+        return;
+    size_t bytes = (size_t)gbench_arg(st, 0);
+    int real = (p->gc->caps & GCB_CAP_ARENAS) && GCB_HAS(p->gc, arena_new);
+    uint64_t before = objects(p);
+    if (!real && p->mode == M_MANUAL)
+        arena_loop(st, p, m, bytes, M_MANUAL);
+    else if (p->mode == M_RENEW)
+        arena_loop(st, p, m, bytes, M_RENEW);
+    else
+        arena_loop(st, p, m, bytes, M_COLLECT);
+    check_count(st, p, before, 1);
+    rates(st, p, bytes);
+    if (!real && p->mode != M_RENEW)
+        gbench_set_label(st, "no arenas: heap allocation");
+}
+
+/* builder: one 36-byte write into a strings.Builder buffer grown as Go's
+ * append grows it (builder_grow), the old buffer to free_sized.  Every
+ * BUILDER_WRITES writes the string is finished, checked (length, last
+ * piece) and dies (gcb_dead).  Items = writes. */
+static void bm_builder(gbench_state *st, void *user)
+{
+    bench *b = user;
+    plugin *p = b->p;
+    gcb_mutator *m = ready(st, p);
+    if (m == NULL)
+        return;
+    char piece[BUILDER_PIECE];
+    for (int i = 0; i < BUILDER_PIECE; i++)
+        piece[i] = (char)('a' + i % 26);
+    void *slot[1] = {NULL}; /* the buffer, live across allocation */
+    gcb_frame f;
+    gcb_frame_push(m, &f, slot, 1);
+    size_t len = 0, cap = 0;
+    unsigned writes = 0;
+    const char *fail = NULL;
+    uint64_t n = gbench_max_iterations(st);
+    while (fail == NULL && gbench_keep_running_batch(st, n)) {
+        for (uint64_t i = 0; i < n; i++) {
+            if (len + BUILDER_PIECE > cap) {
+                size_t newcap = builder_grow(cap, len + BUILDER_PIECE);
+                char *nb = gcb_alloc(m, NULL, newcap);
+                if (bad(nb)) {
+                    fail = "gcb_alloc returned NULL or a misaligned buffer";
+                    break;
+                }
+                char *old = slot[0];
+                if (len > 0)
+                    memcpy(nb, old, len);
+                slot[0] = nb;
+                if (old != NULL)
+                    gcb_free_sized(m, old, cap);
+                cap = newcap;
+            }
+            memcpy((char *)slot[0] + len, piece, BUILDER_PIECE);
+            len += BUILDER_PIECE;
+            if (++writes == BUILDER_WRITES) {
+                const char *s = slot[0];
+                if (len != BUILDER_WRITES * BUILDER_PIECE ||
+                    memcmp(s + len - BUILDER_PIECE, piece, BUILDER_PIECE) != 0 || s[0] != 'a') {
+                    fail = "finished string has the wrong length or bytes (buffer reused while live?)";
+                    break;
+                }
+                gcb_dead(m, slot[0], cap);
+                slot[0] = NULL;
+                len = cap = 0;
+                writes = 0;
+                if (renew_due(p, m)) {
+                    gcb_frame_pop(m, &f);
+                    if ((m = renew(st, p)) == NULL)
+                        return;
+                    gcb_frame_push(m, &f, slot, 1);
+                }
+            }
+        }
+    }
+    if (slot[0] != NULL)
+        gcb_dead(m, slot[0], cap);
+    gcb_frame_pop(m, &f);
+    if (fail != NULL) {
+        char msg[256];
+        snprintf(msg, sizeof msg, "%s: builder: %s", p->name, fail);
+        gbench_skip_with_error(st, msg);
+        return;
+    }
+    rates(st, p, BUILDER_PIECE);
+}
+
+/* map: one insert of a new int64 key into Go's bucket map (gomap, the
+ * mapgrow workload's map), growth included.  Every MAP_KEYS inserts the
+ * map's count is checked and the map dies (gomap_release: gcb_dead on a
+ * manual baseline); the next insert starts a new map (timed). */
+static void bm_map(gbench_state *st, void *user)
+{
+    bench *b = user;
+    plugin *p = b->p;
+    gcb_mutator *m = ready(st, p);
+    if (m == NULL)
+        return;
+    void *slot[1] = {NULL}; /* the map */
+    gcb_frame f;
+    gcb_frame_push(m, &f, slot, 1);
+    int64_t key = 0;
+    const char *fail = NULL;
+    uint64_t n = gbench_max_iterations(st);
+    while (fail == NULL && gbench_keep_running_batch(st, n)) {
+        for (uint64_t i = 0; i < n; i++) {
+            if (slot[0] == NULL && (slot[0] = gomap_new(m, 0, 0x9e3779b97f4a7c15ull)) == NULL) {
+                fail = "gomap_new: heap exhausted";
+                break;
+            }
+            if (gomap_assign(m, &slot[0], key, NULL, key, NULL) != 0) {
+                fail = "gomap_assign: heap exhausted";
+                break;
+            }
+            if (++key == MAP_KEYS) {
+                gomap *h = slot[0];
+                if (h->count != MAP_KEYS) {
+                    fail = "map count differs from the keys inserted";
+                    break;
+                }
+                gomap_release(m, h);
+                slot[0] = NULL;
+                key = 0;
+                if (renew_due(p, m)) {
+                    gcb_frame_pop(m, &f);
+                    if ((m = renew(st, p)) == NULL)
+                        return;
+                    gcb_frame_push(m, &f, slot, 1);
+                }
+            }
+        }
+    }
+    if (slot[0] != NULL)
+        gomap_release(m, slot[0]);
+    gcb_frame_pop(m, &f);
+    if (fail != NULL) {
+        char msg[256];
+        snprintf(msg, sizeof msg, "%s: map: %s", p->name, fail);
+        gbench_skip_with_error(st, msg);
+        return;
+    }
+    rates(st, p, 16); /* a key and a value word per insert */
+}
+
+/* ---- Registration ---------------------------------------------------------- */
+
+static int add(plugin *p, enum kind kind, const char *what, gbench_fn fn, size_t nargs,
+               int64_t arg)
+{
+    bench *b = malloc(sizeof *b);
+    if (b == NULL)
+        return ENOMEM;
+    *b = (bench){p, kind};
+    char name[160];
+    snprintf(name, sizeof name, "%s/%s", what, p->name);
+    gbench_def d = {.name = name, .run = fn, .user = b, .nargs = nargs, .unit = GBENCH_NS};
+    d.args[0] = arg;
+    return gbench_register(&d);
+}
+
+/* "+free" on cases whose loop frees each object on a manual baseline. */
+static const char *freed(const plugin *p, const char *base, const char *with_free)
+{
+    return p->mode == M_MANUAL ? with_free : base;
+}
+
+static int register_plugin(plugin *p)
+{
+    int rc = 0;
+    for (size_t i = 0; i < sizeof small_sizes / sizeof small_sizes[0]; i++)
+        rc |= add(p, K_ALLOC, freed(p, "alloc", "alloc+free"), bm_alloc, 1, small_sizes[i]);
+    for (size_t i = 0; i < sizeof scan_sizes / sizeof scan_sizes[0]; i++)
+        rc |= add(p, K_ALLOC_SCAN, freed(p, "alloc-scan", "alloc-scan+free"), bm_alloc_scan, 1,
+                  scan_sizes[i]);
+    rc |= add(p, K_LARGE, freed(p, "alloc-large", "alloc-large+free"), bm_large, 1,
+              (int64_t)LARGE_BYTES);
+    rc |= add(p, K_STORE_OFF, "store-barrier-off", bm_store_off, 0, 0);
+    rc |= add(p, K_STORE_ON, "store-barrier-on", bm_store_on, 0, 0);
+    rc |= add(p, K_FREE_REALLOC, "free-realloc", bm_free_realloc, 1, 64);
+    int tracked = GCB_HAS(p->gc, alloc_tracked);
+    rc |= add(p, K_SCOPE, p->mode == M_MANUAL && !tracked ? "scope+free" : "scope", bm_scope, 1, 64);
+    int real = (p->gc->caps & GCB_CAP_ARENAS) && GCB_HAS(p->gc, arena_new);
+    rc |= add(p, K_ARENA, p->mode == M_MANUAL && !real ? "arena+free" : "arena", bm_arena, 1, 64);
+    rc |= add(p, K_BUILDER, "builder", bm_builder, 1, BUILDER_PIECE);
+    rc |= add(p, K_MAP, "map-insert", bm_map, 1, MAP_KEYS);
+    return rc;
+}
+
+static int so_file(const struct dirent *e)
+{
+    size_t n = strlen(e->d_name);
+    return n > 3 && strcmp(e->d_name + n - 3, ".so") == 0;
+}
+
+int main(int argc, char **argv)
+{
+    int rc = gbench_init(&argc, argv);
+    if (rc != 0)
+        return rc;
+    const char *dir = plugin_dir();
+    struct dirent **ents;
+    int nents = scandir(dir, &ents, so_file, alphasort);
+    if (nents < 0) {
+        fprintf(stderr, "gcbench-micro: plugin dir %s: %s\n", dir, strerror(errno));
+        return 1;
+    }
+    plugin *ps = calloc(nents > 0 ? (size_t)nents : 1, sizeof *ps);
+    if (ps == NULL) {
+        fprintf(stderr, "gcbench-micro: out of memory\n");
+        return 1;
+    }
+    int np = 0;
+    for (int i = 0; i < nents; i++) {
+        char err[sizeof ps->path + 512];
+        if (plugin_open(&ps[np], dir, ents[i]->d_name, err, sizeof err) != 0)
+            fprintf(stderr, "gcbench-micro: skipping %s\n", err);
+        else if (register_plugin(&ps[np]) != 0)
+            fprintf(stderr, "gcbench-micro: %s: registration failed\n", ps[np].name);
+        else
+            np++;
+        free(ents[i]);
+    }
+    free(ents);
+    if (np == 0) {
+        fprintf(stderr, "gcbench-micro: no usable collector plugin in %s\n", dir);
+        return 1;
+    }
+    gbench_run();
+    for (int i = 0; i < np; i++)
+        heap_close(&ps[i]);
+    gbench_shutdown();
+    return 0;
+}
