@@ -14,6 +14,7 @@ extern const gcb_workload workload_collect;
 extern const gcb_workload workload_lrucache;
 extern const gcb_workload workload_api;
 extern const gcb_workload workload_rpc;
+extern const gcb_workload workload_jsontree;
 
 typedef struct wl_case {
     const gcb_workload *w;
@@ -30,6 +31,7 @@ static const wl_case cases[] = {
     {&workload_lrucache, {"live=200000", "value=256", NULL}, 20000},
     {&workload_api, {"live=65536", "objects=300", NULL}, 50},
     {&workload_rpc, {"requests=4", "items=8", "depth=2", "payload=100", NULL}, 10},
+    {&workload_jsontree, {"docs=2", "size=8192", "depth=6", NULL}, 4},
 };
 
 int main(int argc, char **argv)

@@ -1,0 +1,537 @@
+/* jsontree.c - parse a JSON document into a tree of values, walk it, drop
+ * it (the fastjson case).
+ *
+ * setup() generates `docs` JSON documents of about `size` bytes each
+ * (objects, arrays, strings with escapes, integers, true/false/null,
+ * nesting up to `depth`) outside the heap, and sums up what they hold.
+ * One op parses document i % docs into a tree of jvalue objects: an
+ * object's or array's children are gathered in a scratch pointer array
+ * (grown by growslice) and then copied into an exact-size array; strings
+ * with escapes are unescaped through a scratch buffer.  Scratch arrays
+ * live in tracked scopes (gcb_scope_enter / gcb_alloc_tracked /
+ * gcb_scope_exit), where Go's compiler would emit freegcTracked.  Then
+ * the op walks the tree and drops it.
+ *
+ * Validation: the walk's counts per kind, integer sum and string hash
+ * (document order, keys included) must equal setup()'s.  `corrupt` (tests
+ * only) damages the parsed tree before the walk.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gcb/workload.h"
+#include "growslice.h"
+
+enum { P_DOCS, P_SIZE, P_DEPTH, P_SEED, P_CORRUPT };
+
+static const gcb_option_desc params[] = {
+    {"docs", GCB_OPT_INT, "4", "distinct documents, parsed round-robin", 1, 1e4, NULL, NULL},
+    {"size", GCB_OPT_BYTES, "64KiB", "approximate bytes per document", 64, 1 << 28, NULL, NULL},
+    {"depth", GCB_OPT_INT, "8", "maximum nesting of objects and arrays", 1, 64, NULL, NULL},
+    {"seed", GCB_OPT_INT, "1", "seed of the documents", 0, 1e18, NULL, NULL},
+    {"corrupt", GCB_OPT_BOOL, "false", "tests only: damage the parsed tree to show validation fails", 0, 0, NULL, NULL},
+};
+
+enum { J_NULL, J_FALSE, J_TRUE, J_NUM, J_STR, J_ARR, J_OBJ, J_KINDS };
+
+typedef struct summary {
+    uint64_t kinds[J_KINDS];
+    int64_t sum;       /* of the integers */
+    uint64_t strhash;  /* FNV over every string (keys too) in document order */
+} summary;
+
+static uint64_t fnv(uint64_t h, const void *p, size_t n)
+{
+    const unsigned char *b = p;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ b[i]) * 0x100000001b3ull;
+    return (h ^ n) * 0x100000001b3ull;
+}
+
+static uint64_t next(uint64_t *s)
+{
+    uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+/* ---- generation (outside the heap) ---- */
+typedef struct gen {
+    char *p;
+    size_t len, cap, target;
+    uint64_t rng;
+    int oom;
+    summary sum;
+} gen;
+
+static void emit(gen *g, const char *s, size_t n)
+{
+    if (g->len + n + 1 > g->cap) {
+        size_t c = g->cap ? 2 * g->cap : 4096;
+        while (c < g->len + n + 1)
+            c *= 2;
+        char *q = realloc(g->p, c);
+        if (q == NULL) {
+            g->oom = 1;
+            return;
+        }
+        g->p = q;
+        g->cap = c;
+    }
+    memcpy(g->p + g->len, s, n);
+    g->len += n;
+    g->p[g->len] = '\0';
+}
+
+static void gen_string(gen *g)
+{
+    char raw[40], out[80];
+    size_t n = 1 + next(&g->rng) % 24, o = 0;
+    out[o++] = '"';
+    for (size_t i = 0; i < n; i++) {
+        uint64_t r = next(&g->rng) % 40;
+        raw[i] = r == 0 ? '\n' : r == 1 ? '"' : r == 2 ? '\\' : (char)('a' + r % 26);
+        if (raw[i] == '\n') {
+            out[o++] = '\\';
+            out[o++] = 'n';
+        } else if (raw[i] == '"' || raw[i] == '\\') {
+            out[o++] = '\\';
+            out[o++] = raw[i];
+        } else {
+            out[o++] = raw[i];
+        }
+    }
+    out[o++] = '"';
+    emit(g, out, o);
+    g->sum.strhash = fnv(g->sum.strhash, raw, n);
+}
+
+static void gen_value(gen *g, int depth)
+{
+    uint64_t r = next(&g->rng) % 16;
+    if (depth > 0 && g->len < g->target && r < 5) {
+        int obj = r < 2;
+        g->sum.kinds[obj ? J_OBJ : J_ARR]++;
+        emit(g, obj ? "{" : "[", 1);
+        size_t n = next(&g->rng) % 12;
+        for (size_t i = 0; i < n && g->len < g->target; i++) {
+            if (i > 0)
+                emit(g, ",", 1);
+            if (obj) {
+                gen_string(g);
+                emit(g, ":", 1);
+            }
+            gen_value(g, depth - 1);
+        }
+        emit(g, obj ? "}" : "]", 1);
+    } else if (r < 9) {
+        gen_string(g);
+        g->sum.kinds[J_STR]++;
+    } else if (r < 13) {
+        char b[32];
+        int64_t v = (int64_t)(next(&g->rng) % 2000001) - 1000000;
+        emit(g, b, (size_t)snprintf(b, sizeof b, "%lld", (long long)v));
+        g->sum.kinds[J_NUM]++;
+        g->sum.sum += v;
+    } else {
+        static const char *const lit[3] = {"null", "false", "true"};
+        int k = (int)(r - 13);
+        emit(g, lit[k], strlen(lit[k]));
+        g->sum.kinds[J_NULL + k]++;
+    }
+}
+
+typedef struct doc {
+    char *text; /* NUL-terminated, malloc'd */
+    size_t len;
+    summary want;
+} doc;
+
+typedef struct js_state {
+    size_t ndocs;
+    int corrupt;
+    doc *docs;
+} js_state;
+
+static void teardown(void *state)
+{
+    js_state *s = state;
+    if (s == NULL)
+        return;
+    for (size_t i = 0; s->docs != NULL && i < s->ndocs; i++)
+        free(s->docs[i].text);
+    free(s->docs);
+    free(s);
+}
+
+static int setup(const gcb_value *pv, int nthreads, void **state, char *err, size_t errlen)
+{
+    js_state *s = calloc(1, sizeof *s);
+    if (s == NULL || (s->docs = calloc((size_t)pv[P_DOCS].i, sizeof(doc))) == NULL)
+        goto oom;
+    s->ndocs = (size_t)pv[P_DOCS].i;
+    s->corrupt = pv[P_CORRUPT].i != 0;
+    uint64_t rng = (uint64_t)pv[P_SEED].i;
+    for (size_t d = 0; d < s->ndocs; d++) {
+        gen g = {.target = (size_t)pv[P_SIZE].i, .rng = next(&rng)};
+        g.sum.strhash = 0xcbf29ce484222325ull;
+        /* The root is an object, grown until the target size. */
+        g.sum.kinds[J_OBJ]++;
+        emit(&g, "{", 1);
+        for (size_t i = 0; g.len < g.target && !g.oom; i++) {
+            if (i > 0)
+                emit(&g, ",", 1);
+            gen_string(&g);
+            emit(&g, ":", 1);
+            gen_value(&g, (int)pv[P_DEPTH].i - 1);
+        }
+        emit(&g, "}", 1);
+        s->docs[d].text = g.p;
+        s->docs[d].len = g.len;
+        s->docs[d].want = g.sum;
+        if (g.oom)
+            goto oom;
+    }
+    *state = s;
+    return 0;
+oom:
+    teardown(s);
+    snprintf(err, errlen, "jsontree: out of memory generating %lld documents of %lld bytes",
+             (long long)pv[P_DOCS].i, (long long)pv[P_SIZE].i);
+    return ENOMEM;
+}
+
+static int thread_init(void *state, gcb_mutator *m, int tid, char *err, size_t errlen) { return 0; }
+static int thread_fini(void *state, gcb_mutator *m, int tid, char *err, size_t errlen) { return 0; }
+
+/* ---- the tree ---- */
+typedef struct jstr {
+    uint64_t len;
+    char data[];
+} jstr;
+
+typedef struct jvalue {
+    void **a;    /* array: n values; object: 2n pointers key, value, ... */
+    jstr *s;     /* J_STR */
+    uint64_t kind;
+    uint64_t n;
+    int64_t num; /* J_NUM */
+} jvalue;
+
+static const gcb_type value_type = {"json.Value", sizeof(jvalue), 2};
+static const gcb_type ptrs_type = {"[]*json.Value", 8, 1};
+
+typedef struct parser {
+    gcb_mutator *m;
+    const char *p, *end;
+    int oom;
+} parser;
+
+static void ws(parser *ps)
+{
+    while (ps->p < ps->end && (*ps->p == ' ' || *ps->p == '\n' || *ps->p == '\t' || *ps->p == '\r'))
+        ps->p++;
+}
+
+/* A string at ps->p ('"'); NULL on malformed input or exhaustion. */
+static jstr *parse_string(parser *ps)
+{
+    gcb_mutator *m = ps->m;
+    const char *q = ++ps->p;
+    int esc = 0;
+    while (q < ps->end && *q != '"') {
+        if (*q == '\\') {
+            esc = 1;
+            q++;
+        }
+        q++;
+    }
+    if (q >= ps->end)
+        return NULL;
+    size_t raw = (size_t)(q - ps->p);
+    jstr *s;
+    if (!esc) {
+        s = gcb_alloc(m, NULL, sizeof(jstr) + raw + 1);
+        if (s != NULL) {
+            s->len = raw;
+            memcpy(s->data, ps->p, raw);
+        }
+    } else { /* unescape into a tracked scratch buffer, then copy */
+        gcb_scope_enter(m);
+        char *tmp = gcb_alloc_tracked(m, NULL, raw);
+        size_t n = 0;
+        if (tmp != NULL)
+            for (const char *c = ps->p; c < q; c++) {
+                if (*c == '\\') {
+                    c++;
+                    tmp[n++] = *c == 'n' ? '\n' : *c == 't' ? '\t' : *c;
+                } else {
+                    tmp[n++] = *c;
+                }
+            }
+        void *slot[1] = {tmp};
+        gcb_frame f;
+        gcb_frame_push(m, &f, slot, 1);
+        s = tmp ? gcb_alloc(m, NULL, sizeof(jstr) + n + 1) : NULL;
+        gcb_frame_pop(m, &f);
+        if (s != NULL) {
+            s->len = n;
+            memcpy(s->data, tmp, n);
+        }
+        gcb_scope_exit(m);
+        if (tmp != NULL && !GCB_MUT_HAS(m, alloc_tracked))
+            gcb_dead(m, tmp, raw);
+    }
+    if (s == NULL)
+        ps->oom = 1;
+    ps->p = q + 1;
+    return s;
+}
+
+static jvalue *parse_value(parser *ps, int depth);
+
+/* An array or object at ps->p; children through a tracked scratch array. */
+static jvalue *parse_container(parser *ps, int depth)
+{
+    gcb_mutator *m = ps->m;
+    int obj = *ps->p == '{';
+    char close = obj ? '}' : ']';
+    ps->p++;
+    void *slot[3] = {NULL, NULL, NULL}; /* [0] node, [1] scratch children, [2] child */
+    gcb_frame f;
+    gcb_frame_push(m, &f, slot, 3);
+    gcb_scope_enter(m);
+    jvalue *v = NULL;
+    size_t n = 0, cap = 0;
+    int ok = 0;
+    if (depth > 64)
+        goto out;
+    ws(ps);
+    if (ps->p < ps->end && *ps->p == close) {
+        ps->p++;
+        ok = 1;
+    }
+    while (!ok && ps->p < ps->end) {
+        for (int part = 0; part <= obj; part++) { /* key (objects), then value */
+            if (obj && part == 0) {
+                ws(ps);
+                if (ps->p >= ps->end || *ps->p != '"' || (slot[2] = parse_string(ps)) == NULL)
+                    goto out;
+                ws(ps);
+                if (ps->p >= ps->end || *ps->p++ != ':')
+                    goto out;
+            } else if ((slot[2] = parse_value(ps, depth + 1)) == NULL) {
+                goto out;
+            }
+            if (n == cap) {
+                size_t nc = growslice_cap(cap, n + 1, 8);
+                void **na = gcb_alloc_tracked(m, &ptrs_type, nc * 8);
+                if (na == NULL) {
+                    ps->oom = 1;
+                    goto out;
+                }
+                void **old = slot[1];
+                for (size_t k = 0; k < n; k++)
+                    gcb_store(m, na, &na[k], old[k]);
+                slot[1] = na;
+                if (old != NULL && !GCB_MUT_HAS(m, alloc_tracked))
+                    gcb_dead(m, old, cap * 8);
+                cap = nc;
+            }
+            gcb_store(m, slot[1], &((void **)slot[1])[n++], slot[2]);
+            slot[2] = NULL;
+        }
+        ws(ps);
+        if (ps->p < ps->end && *ps->p == ',') {
+            ps->p++;
+            continue;
+        }
+        if (ps->p < ps->end && *ps->p == close) {
+            ps->p++;
+            ok = 1;
+        }
+        break;
+    }
+    if (!ok)
+        goto out;
+    v = slot[0] = gcb_alloc(m, &value_type, sizeof(jvalue));
+    void **a = v && n ? gcb_alloc(m, &ptrs_type, n * 8) : NULL;
+    if (v == NULL || (n && a == NULL)) {
+        ps->oom = 1;
+        v = NULL;
+        goto out;
+    }
+    for (size_t k = 0; k < n; k++)
+        gcb_store(m, a, &a[k], ((void **)slot[1])[k]);
+    gcb_store(m, v, (void **)&v->a, a);
+    v->kind = obj ? J_OBJ : J_ARR;
+    v->n = obj ? n / 2 : n;
+out:
+    if (slot[1] != NULL && !GCB_MUT_HAS(m, alloc_tracked))
+        gcb_dead(m, slot[1], cap * 8);
+    gcb_scope_exit(m);
+    gcb_frame_pop(m, &f);
+    return v;
+}
+
+static jvalue *parse_value(parser *ps, int depth)
+{
+    gcb_mutator *m = ps->m;
+    ws(ps);
+    if (ps->p >= ps->end)
+        return NULL;
+    char c = *ps->p;
+    if (c == '{' || c == '[')
+        return parse_container(ps, depth);
+    jvalue *v = NULL;
+    if (c == '"') {
+        jstr *s = parse_string(ps);
+        if (s == NULL)
+            return NULL;
+        void *slot[1] = {s};
+        gcb_frame f;
+        gcb_frame_push(m, &f, slot, 1);
+        v = gcb_alloc(m, &value_type, sizeof(jvalue));
+        gcb_frame_pop(m, &f);
+        if (v != NULL) {
+            v->kind = J_STR;
+            gcb_store(m, v, (void **)&v->s, slot[0]);
+        }
+    } else if (c == '-' || (c >= '0' && c <= '9')) {
+        char *e;
+        long long x = strtoll(ps->p, &e, 10);
+        if (e == ps->p)
+            return NULL;
+        ps->p = e;
+        if ((v = gcb_alloc(m, &value_type, sizeof(jvalue))) != NULL) {
+            v->kind = J_NUM;
+            v->num = x;
+        }
+    } else {
+        static const char *const lit[3] = {"null", "false", "true"};
+        for (int k = 0; k < 3; k++) {
+            size_t n = strlen(lit[k]);
+            if ((size_t)(ps->end - ps->p) >= n && memcmp(ps->p, lit[k], n) == 0) {
+                ps->p += n;
+                if ((v = gcb_alloc(m, &value_type, sizeof(jvalue))) != NULL)
+                    v->kind = J_NULL + (uint64_t)k;
+                break;
+            }
+        }
+        if (v == NULL)
+            return NULL;
+    }
+    if (v == NULL)
+        ps->oom = 1;
+    return v;
+}
+
+/* Walk in document order; -1 at a malformed node. */
+static int walk(gcb_mutator *m, const jvalue *v, summary *s)
+{
+    if (v == NULL || v->kind >= J_KINDS)
+        return -1;
+    s->kinds[v->kind]++;
+    if (v->kind == J_NUM)
+        s->sum += v->num;
+    else if (v->kind == J_STR)
+        s->strhash = fnv(s->strhash, v->s->data, v->s->len);
+    else if (v->kind == J_ARR || v->kind == J_OBJ) {
+        gcb_poll(m);
+        for (uint64_t k = 0; k < v->n; k++) {
+            if (v->kind == J_OBJ) {
+                const jstr *key = v->a[2 * k];
+                s->strhash = fnv(s->strhash, key->data, key->len);
+                if (walk(m, v->a[2 * k + 1], s) != 0)
+                    return -1;
+            } else if (walk(m, v->a[k], s) != 0) {
+                return -1;
+            }
+        }
+    }
+    return 0;
+}
+
+/* Manual-memory baselines: every node, string and array to gcb_dead. */
+static void release(gcb_mutator *m, jvalue *v)
+{
+    if (v == NULL)
+        return;
+    if (v->kind == J_STR)
+        gcb_dead(m, v->s, sizeof(jstr) + v->s->len + 1);
+    if ((v->kind == J_ARR || v->kind == J_OBJ) && v->a != NULL) {
+        uint64_t n = v->kind == J_OBJ ? 2 * v->n : v->n;
+        for (uint64_t k = 0; k < n; k++) {
+            if (v->kind == J_OBJ && (k & 1) == 0) {
+                jstr *key = v->a[k];
+                gcb_dead(m, key, sizeof(jstr) + key->len + 1);
+            } else {
+                release(m, v->a[k]);
+            }
+        }
+        gcb_dead(m, v->a, n * 8);
+    }
+    gcb_dead(m, v, sizeof(jvalue));
+}
+
+static int op(void *state, gcb_mutator *m, int tid, uint64_t i, char *err, size_t errlen)
+{
+    const js_state *s = state;
+    const doc *d = &s->docs[i % s->ndocs];
+    void *slot[1] = {NULL}; /* the tree */
+    gcb_frame f;
+    gcb_frame_push(m, &f, slot, 1);
+    parser ps = {m, d->text, d->text + d->len, 0};
+    int rc = -1;
+    if ((slot[0] = parse_value(&ps, 0)) == NULL) {
+        snprintf(err, errlen, "jsontree: op %llu: %s at byte %zu of document %llu",
+                 (unsigned long long)i, ps.oom ? "heap exhausted" : "malformed JSON (expected valid)",
+                 (size_t)(ps.p - d->text), (unsigned long long)(i % s->ndocs));
+        goto out;
+    }
+    if (s->corrupt) {
+        jvalue *root = slot[0];
+        if (root->n > 0)
+            ((jstr *)root->a[0])->data[0] ^= 1; /* the first key */
+    }
+    summary got = {.strhash = 0xcbf29ce484222325ull};
+    const summary *w = &d->want;
+    if (walk(m, slot[0], &got) != 0 || memcmp(got.kinds, w->kinds, sizeof got.kinds) != 0 ||
+        got.sum != w->sum || got.strhash != w->strhash) {
+        snprintf(err, errlen,
+                 "jsontree: op %llu document %llu: walk saw %llu objects %llu arrays %llu strings "
+                 "%llu numbers (sum %lld, string hash %016llx), expected %llu %llu %llu %llu (sum "
+                 "%lld, %016llx) (tree corrupted: freed or reused while live?)",
+                 (unsigned long long)i, (unsigned long long)(i % s->ndocs),
+                 (unsigned long long)got.kinds[J_OBJ], (unsigned long long)got.kinds[J_ARR],
+                 (unsigned long long)got.kinds[J_STR], (unsigned long long)got.kinds[J_NUM],
+                 (long long)got.sum, (unsigned long long)got.strhash,
+                 (unsigned long long)w->kinds[J_OBJ], (unsigned long long)w->kinds[J_ARR],
+                 (unsigned long long)w->kinds[J_STR], (unsigned long long)w->kinds[J_NUM],
+                 (long long)w->sum, (unsigned long long)w->strhash);
+        goto out;
+    }
+    rc = 0;
+out:
+    if (GCB_MUT_HAS(m, dead))
+        release(m, slot[0]);
+    gcb_frame_pop(m, &f);
+    return rc;
+}
+
+const gcb_workload workload_jsontree = {
+    .name = "jsontree",
+    .description = "fastjson-style: parse a generated JSON document into a tree of values, walk "
+                   "it, drop it; scratch arrays in tracked scopes; validated summary",
+    .nparams = sizeof params / sizeof params[0],
+    .params = params,
+    .default_ops = 2000,
+    .setup = setup,
+    .thread_init = thread_init,
+    .op = op,
+    .thread_fini = thread_fini,
+    .teardown = teardown,
+};
