@@ -2,8 +2,8 @@
  * by Google Benchmark through the C wrapper (gbench.h).
  *
  * Every *.so in the plugin dir ($GCBENCH_PLUGIN_DIR, else the build's
- * GCB_PLUGIN_DIR) is opened and checked as the harness loader does (entry
- * symbol, ABI, table size, required methods) and gets one benchmark per
+ * GCB_PLUGIN_DIR) is opened and checked by the harness loader (loader.c,
+ * compiled in; options.c fills the defaults) and gets one benchmark per
  * case below, named <case>/<collector>[/<bytes>] so a sorted listing
  * groups the collectors of one case.  A plugin's heap is created, with its
  * options at their defaults, the first time one of its benchmarks runs, on
@@ -29,15 +29,12 @@
  * a fast figure.
  */
 #define _GNU_SOURCE
-#include <dirent.h>
-#include <dlfcn.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -45,6 +42,8 @@
 #include "gbench.h"
 #include "gcb/mutator.h"
 #include "gomap.h"
+#include "loader.h"
+#include "options.h"
 
 #define RESET_BYTES ((uint64_t)64 << 20) /* bytes a renewing heap's mutator allocates before renewal */
 #define LARGE_BYTES ((size_t)1 << 20)    /* bytes of the large-allocation case */
@@ -124,139 +123,33 @@ static uint64_t host_now_ns(void *ctx)
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-/* ---- Options at their defaults ------------------------------------------ */
-
-/* A byte count as options.h spells it: "64MiB", "512KB", "4096". */
-static int parse_bytes(const char *s, double *out)
-{
-    char *end;
-    double v = strtod(s, &end);
-    if (end == s)
-        return EINVAL;
-    static const struct { const char *suffix; double mul; } units[] = {
-        {"", 1}, {"B", 1}, {"KiB", 1024.0}, {"MiB", 1048576.0}, {"GiB", 1073741824.0},
-        {"TiB", 1099511627776.0}, {"KB", 1e3}, {"MB", 1e6}, {"GB", 1e9}};
-    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
-        if (strcmp(end, units[i].suffix) == 0) {
-            *out = v * units[i].mul;
-            return 0;
-        }
-    return EINVAL;
-}
-
-static int parse_default(const gcb_option_desc *d, gcb_value *v)
-{
-    const char *s = d->def;
-    memset(v, 0, sizeof *v);
-    if (d->special != NULL && strcmp(s, d->special) == 0) {
-        v->i = -1, v->d = -1, v->special = 1;
-        return 0;
-    }
-    switch (d->type) {
-    case GCB_OPT_INT:
-    case GCB_OPT_BYTES:
-    case GCB_OPT_DOUBLE: {
-        double x;
-        if (parse_bytes(s, &x) != 0 || (d->type != GCB_OPT_BYTES && strpbrk(s, "BK") != NULL))
-            return EINVAL;
-        v->d = x;
-        v->i = (int64_t)x;
-        return 0;
-    }
-    case GCB_OPT_BOOL:
-        if (!strcasecmp(s, "true") || !strcmp(s, "1") || !strcasecmp(s, "on") || !strcasecmp(s, "yes"))
-            v->i = 1;
-        else if (strcasecmp(s, "false") && strcmp(s, "0") && strcasecmp(s, "off") && strcasecmp(s, "no"))
-            return EINVAL;
-        v->d = (double)v->i;
-        return 0;
-    case GCB_OPT_ENUM: {
-        if (d->choices == NULL)
-            return EINVAL;
-        size_t n = strlen(s);
-        int64_t idx = 0;
-        for (const char *c = d->choices; *c != '\0'; idx++) {
-            const char *bar = strchr(c, '|');
-            size_t len = bar ? (size_t)(bar - c) : strlen(c);
-            if (len == n && strncmp(c, s, n) == 0) {
-                v->i = idx, v->d = (double)idx;
-                return 0;
-            }
-            c += len + (bar != NULL);
-        }
-        return EINVAL;
-    }
-    }
-    return EINVAL;
-}
-
 /* ---- Plugins -------------------------------------------------------------- */
 
-static const char *plugin_dir(void)
-{
-    const char *d = getenv("GCBENCH_PLUGIN_DIR");
-    return d != NULL && *d != '\0' ? d : GCB_PLUGIN_DIR;
-}
-
-/* Open and check one plugin as the loader does; 0 or an errno value with a
- * message naming the file in err. */
-static int plugin_open(plugin *p, const char *dir, const char *file, char *err, size_t errlen)
+/* Open and check one plugin with the harness loader (loader.c: entry
+ * symbol, ABI, table size, required methods), options at their defaults
+ * (options.c); 0 or an errno value with a message naming the file. */
+static int plugin_open(plugin *p, const char *name, char *err, size_t errlen)
 {
     memset(p, 0, sizeof *p);
-    snprintf(p->path, sizeof p->path, "%s/%s", dir, file);
-    snprintf(p->name, sizeof p->name, "%.*s", (int)(strlen(file) - 3), file);
-    p->dl = dlopen(p->path, RTLD_NOW | RTLD_LOCAL);
-    if (p->dl == NULL) {
-        snprintf(err, errlen, "%s: cannot open: %s", p->path, dlerror());
-        return ENOENT;
-    }
-    gcb_collector_entry_fn entry = (gcb_collector_entry_fn)dlsym(p->dl, GCB_ENTRY_SYMBOL);
-    if (entry == NULL) {
-        snprintf(err, errlen, "%s: not a gcbench plugin: no symbol %s", p->path, GCB_ENTRY_SYMBOL);
-        return EINVAL;
-    }
-    const gcb_collector *gc = entry();
-    if (gc == NULL) {
-        snprintf(err, errlen, "%s: %s returned NULL", p->path, GCB_ENTRY_SYMBOL);
-        return EINVAL;
-    }
-    if (gc->abi != GCB_ABI_VERSION) {
-        snprintf(err, errlen, "%s: ABI mismatch: plugin ABI %u, gcbench ABI %u", p->path,
-                 gc->abi, GCB_ABI_VERSION);
-        return EINVAL;
-    }
-    if (gc->size < GCB_COLLECTOR_MIN_SIZE) {
-        snprintf(err, errlen, "%s: table is %u bytes, at least %zu required", p->path, gc->size,
-                 (size_t)GCB_COLLECTOR_MIN_SIZE);
-        return EINVAL;
-    }
-    const struct { const char *name; const void *fn; } req[] = {
-        {"heap_new", (const void *)gc->heap_new}, {"heap_free", (const void *)gc->heap_free},
-        {"mutator_attach", (const void *)gc->mutator_attach},
-        {"mutator_detach", (const void *)gc->mutator_detach}, {"alloc", (const void *)gc->alloc},
-        {"write_barrier", (const void *)gc->write_barrier},
-        {"safepoint", (const void *)gc->safepoint},
-        {"blocking_enter", (const void *)gc->blocking_enter},
-        {"blocking_exit", (const void *)gc->blocking_exit},
-        {"add_root", (const void *)gc->add_root}, {"collect", (const void *)gc->collect},
-        {"stats", (const void *)gc->stats}};
-    for (size_t i = 0; i < sizeof req / sizeof req[0]; i++)
-        if (req[i].fn == NULL) {
-            snprintf(err, errlen, "%s: required method %s missing (NULL)", p->path, req[i].name);
-            return EINVAL;
-        }
+    loader_plugin lp;
+    int rc = loader_open(name, &lp, err, errlen);
+    if (rc != 0)
+        return rc;
+    const gcb_collector *gc = lp.gc;
+    snprintf(p->name, sizeof p->name, "%s", name);
+    snprintf(p->path, sizeof p->path, "%s", lp.path);
+    p->dl = lp.dl;
     p->gc = gc;
     p->opts = calloc(gc->noptions ? gc->noptions : 1, sizeof *p->opts);
     if (p->opts == NULL) {
         snprintf(err, errlen, "%s: out of memory", p->path);
         return ENOMEM;
     }
-    for (uint32_t i = 0; i < gc->noptions; i++)
-        if (parse_default(&gc->options[i], &p->opts[i]) != 0) {
-            snprintf(err, errlen, "%s: option %s: cannot parse its default \"%s\"", p->path,
-                     gc->options[i].name, gc->options[i].def);
-            return EINVAL;
-        }
+    char owner[96];
+    snprintf(owner, sizeof owner, "collector '%s'", gc->name);
+    rc = opt_resolve(owner, gc->options, gc->noptions, NULL, 0, p->opts, err, errlen);
+    if (rc != 0)
+        return rc;
     if ((gc->caps & GCB_CAP_MANUAL) && GCB_HAS(gc, dead))
         p->mode = M_MANUAL;
     else if (gc->caps & GCB_CAP_COLLECTS)
@@ -823,47 +716,36 @@ static int register_plugin(plugin *p)
     return rc;
 }
 
-static int so_file(const struct dirent *e)
-{
-    size_t n = strlen(e->d_name);
-    return n > 3 && strcmp(e->d_name + n - 3, ".so") == 0;
-}
-
 int main(int argc, char **argv)
 {
     int rc = gbench_init(&argc, argv);
     if (rc != 0)
         return rc;
-    const char *dir = plugin_dir();
-    struct dirent **ents;
-    int nents = scandir(dir, &ents, so_file, alphasort);
-    if (nents < 0) {
-        fprintf(stderr, "gcbench-micro: plugin dir %s: %s\n", dir, strerror(errno));
-        return 1;
-    }
-    plugin *ps = calloc(nents > 0 ? (size_t)nents : 1, sizeof *ps);
+    char **names;
+    size_t nnames = loader_list(&names);
+    plugin *ps = calloc(nnames > 0 ? nnames : 1, sizeof *ps);
     if (ps == NULL) {
         fprintf(stderr, "gcbench-micro: out of memory\n");
         return 1;
     }
-    int np = 0;
-    for (int i = 0; i < nents; i++) {
+    size_t np = 0;
+    for (size_t i = 0; i < nnames; i++) {
         char err[sizeof ps->path + 512];
-        if (plugin_open(&ps[np], dir, ents[i]->d_name, err, sizeof err) != 0)
+        if (plugin_open(&ps[np], names[i], err, sizeof err) != 0)
             fprintf(stderr, "gcbench-micro: skipping %s\n", err);
         else if (register_plugin(&ps[np]) != 0)
             fprintf(stderr, "gcbench-micro: %s: registration failed\n", ps[np].name);
         else
             np++;
-        free(ents[i]);
+        free(names[i]);
     }
-    free(ents);
+    free(names);
     if (np == 0) {
-        fprintf(stderr, "gcbench-micro: no usable collector plugin in %s\n", dir);
+        fprintf(stderr, "gcbench-micro: no usable collector plugin in %s\n", loader_plugin_dir());
         return 1;
     }
     gbench_run();
-    for (int i = 0; i < np; i++)
+    for (size_t i = 0; i < np; i++)
         heap_close(&ps[i]);
     gbench_shutdown();
     return 0;
