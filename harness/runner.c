@@ -1,0 +1,323 @@
+/* runner.c - validate a request and run each repetition in a fresh child
+ * process (see runner.h).  The parent never loads a heap: it only sends the
+ * spec, waits with a deadline and appends the record it gets back (or one
+ * it synthesizes for a child that died or hung). */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "pin.h"
+#include "record.h"
+#include "recorder.h"
+#include "runner.h"
+#include "runspec.h"
+
+#define RECORD_MAX (256u << 20)  /* bytes; a child's record larger than this is refused */
+
+void runner_spec_init(run_spec *s)
+{
+    memset(s, 0, sizeof *s);
+    s->threads = 1;
+    s->pin = "none";
+    s->repeat = 1;
+    s->timeout = 600;
+    s->sample_hz = 100;
+    s->record_latency = 1;
+}
+
+int runner_validate(const run_spec *s, char *err, size_t errlen)
+{
+    runspec_resolved r;
+    int rc = runspec_resolve(s, &r, err, errlen);
+    if (rc == 0)
+        runspec_release(&r);
+    return rc;
+}
+
+/* mkdir -p of the directory holding `path`. */
+static void make_parents(const char *path)
+{
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (slash == NULL || slash == dir)
+        return;
+    *slash = '\0';
+    for (char *p = dir + 1; *p; p++)
+        if (*p == '/') {
+            *p = '\0';
+            mkdir(dir, 0777);
+            *p = '/';
+        }
+    mkdir(dir, 0777);
+}
+
+/* One line, one write() on an O_APPEND descriptor, then fsync: a crash
+ * anywhere leaves whole earlier lines behind. */
+static int append(const char *path, json_t *rec, char *err, size_t errlen)
+{
+    char *text = json_dumps(rec, JSON_COMPACT);
+    if (text == NULL) {
+        snprintf(err, errlen, "cannot serialize a run record");
+        return -1;
+    }
+    size_t n = strlen(text);
+    char *line = realloc(text, n + 2);
+    if (line == NULL) {
+        free(text);
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    line[n] = '\n';
+    line[n + 1] = '\0';
+    make_parents(path);
+    int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        snprintf(err, errlen, "results file '%s': %s", path, strerror(errno));
+        free(line);
+        return -1;
+    }
+    ssize_t w = write(fd, line, n + 1);
+    int e = errno;
+    free(line);
+    if (w != (ssize_t)(n + 1)) {
+        snprintf(err, errlen, "results file '%s': short write: %s", path,
+                 w < 0 ? strerror(e) : "disk full?");
+        close(fd);
+        return -1;
+    }
+    fsync(fd);
+    close(fd);
+    return 0;
+}
+
+static double now_s(void)
+{
+    return (double)recorder_now_ns() / 1e9;
+}
+
+typedef struct child_out {
+    char *buf;          /* the record text read from fd 3, NUL-terminated */
+    size_t n;
+    int status;         /* waitpid status */
+    int timed_out;
+    int spawn_errno;    /* fork/pipe failure */
+} child_out;
+
+/* Fork + exec `gcbench __child`, feed it the spec, collect its record. */
+static void run_child(const char *spec_text, double timeout, child_out *o)
+{
+    int in[2], rec[2];
+    memset(o, 0, sizeof *o);
+    if (pipe2(in, O_CLOEXEC) != 0) {
+        o->spawn_errno = errno;
+        return;
+    }
+    if (pipe2(rec, O_CLOEXEC) != 0) {
+        o->spawn_errno = errno;
+        close(in[0]);
+        close(in[1]);
+        return;
+    }
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0) {
+        o->spawn_errno = errno;
+        close(in[0]); close(in[1]); close(rec[0]); close(rec[1]);
+        return;
+    }
+    if (pid == 0) {
+        /* dup2 clears close-on-exec on the new descriptor, unless it is
+         * the same number already. */
+        if (in[0] == 0)
+            fcntl(0, F_SETFD, 0);
+        else
+            dup2(in[0], 0);
+        if (rec[1] == 3)
+            fcntl(3, F_SETFD, 0);
+        else
+            dup2(rec[1], 3);
+        execl("/proc/self/exe", "gcbench", "__child", (char *)NULL);
+        fprintf(stderr, "gcbench: cannot exec /proc/self/exe: %s\n", strerror(errno));
+        _exit(127);
+    }
+    close(in[0]);
+    close(rec[1]);
+
+    /* The spec is a few hundred bytes: it fits the pipe, so this never
+     * blocks; a child dead already gives EPIPE, not SIGPIPE. */
+    struct sigaction ign = {.sa_handler = SIG_IGN}, old;
+    sigaction(SIGPIPE, &ign, &old);
+    size_t len = strlen(spec_text), off = 0;
+    while (off < len) {
+        ssize_t w = write(in[1], spec_text + off, len - off);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            break;
+        off += (size_t)w;
+    }
+    close(in[1]);
+    sigaction(SIGPIPE, &old, NULL);
+
+    double deadline = now_s() + timeout;
+    size_t cap = 1 << 16;
+    o->buf = malloc(cap);
+    int eof = 0;
+    while (!eof) {
+        double left = deadline - now_s();
+        if (left <= 0) {
+            o->timed_out = 1;
+            break;
+        }
+        struct pollfd pf = {.fd = rec[0], .events = POLLIN};
+        int pr = poll(&pf, 1, left > 1 ? 1000 : (int)(left * 1000) + 1);
+        if (pr < 0 && errno == EINTR)
+            continue;
+        if (pr <= 0)
+            continue;
+        if (o->n + 4096 > cap && cap < RECORD_MAX) {
+            cap *= 2;
+            char *b = realloc(o->buf, cap);
+            if (b == NULL)
+                break;
+            o->buf = b;
+        }
+        ssize_t r = read(rec[0], o->buf + o->n, cap - o->n - 1);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            eof = 1;
+        else
+            o->n += (size_t)r;
+    }
+    close(rec[0]);
+    if (o->buf)
+        o->buf[o->n] = '\0';
+
+    /* The record is in; the child may still be tearing down. */
+    for (;;) {
+        pid_t w = waitpid(pid, &o->status, WNOHANG);
+        if (w == pid)
+            break;
+        if (w < 0 && errno != EINTR)
+            break;
+        if (o->timed_out || now_s() >= deadline) {
+            o->timed_out = 1;
+            kill(pid, SIGKILL);
+            waitpid(pid, &o->status, 0);
+            break;
+        }
+        struct timespec ts = {0, 5 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+}
+
+/* The record for repetition `rep`: the child's own, or a synthesized one. */
+static json_t *outcome(const record_req *q, const child_out *o)
+{
+    char msg[512];
+    json_t *rec = NULL;
+    if (o->n > 0) {
+        json_error_t e;
+        rec = json_loads(o->buf, 0, &e);
+        if (rec != NULL && !json_is_object(rec)) {
+            json_decref(rec);
+            rec = NULL;
+        }
+    }
+    if (o->spawn_errno) {
+        rec = record_new(q);
+        snprintf(msg, sizeof msg, "cannot start the child process: %s", strerror(o->spawn_errno));
+        record_fail(rec, "crashed", msg);
+        return rec;
+    }
+    if (o->timed_out) {
+        json_decref(rec);
+        rec = record_new(q);
+        snprintf(msg, sizeof msg, "run exceeded timeout of %g s", q->spec->timeout);
+        record_fail(rec, "timeout", msg);
+        return rec;
+    }
+    if (WIFSIGNALED(o->status)) {
+        int sig = WTERMSIG(o->status);
+        json_decref(rec);
+        rec = record_new(q);
+        snprintf(msg, sizeof msg, "child killed by signal %d (%s)", sig, strsignal(sig));
+        record_fail(rec, "crashed", msg);
+        return rec;
+    }
+    if (rec == NULL) {
+        rec = record_new(q);
+        if (WIFEXITED(o->status))
+            snprintf(msg, sizeof msg, "child exited with status %d without a record",
+                     WEXITSTATUS(o->status));
+        else
+            snprintf(msg, sizeof msg, "child ended without a record");
+        record_fail(rec, "crashed", msg);
+        return rec;
+    }
+    if (WIFEXITED(o->status) && WEXITSTATUS(o->status) != 0 &&
+        strcmp(json_string_value(json_object_get(rec, "status")) ?: "", "ok") == 0) {
+        snprintf(msg, sizeof msg, "child exited with status %d after writing its record",
+                 WEXITSTATUS(o->status));
+        record_fail(rec, "crashed", msg);
+    }
+    return rec;
+}
+
+int runner_run(const run_spec *s, json_t **records, char *err, size_t errlen)
+{
+    runspec_resolved r;
+    *records = NULL;
+    int rc = runspec_resolve(s, &r, err, errlen);
+    if (rc != 0)
+        return rc;
+
+    char topo[512] = "";
+    pin_plan *plan = NULL;
+    char msg[256];
+    if (pin_plan_new(s->pin ? s->pin : "none", s->pus, s->npus, s->threads, &plan, msg,
+                     sizeof msg) == 0) {
+        pin_topology_summary(plan, topo, sizeof topo);
+        pin_plan_free(plan);
+    }
+
+    json_t *all = json_array();
+    int failed = 0;
+    for (int rep = 0; rep < s->repeat; rep++) {
+        record_req q = {.spec = s, .gc = r.gc, .opts = r.opts, .w = r.w, .params = r.params,
+                        .ops = r.ops, .repetition = rep, .topology = topo};
+        clock_gettime(CLOCK_REALTIME, &q.start);
+        json_t *sj = runspec_to_json(s, rep);
+        char *spec_text = json_dumps(sj, JSON_COMPACT);
+        json_decref(sj);
+        child_out o;
+        run_child(spec_text ? spec_text : "{}", s->timeout, &o);
+        free(spec_text);
+        json_t *rec = outcome(&q, &o);
+        free(o.buf);
+        const char *st = json_string_value(json_object_get(rec, "status"));
+        if (st == NULL || strcmp(st, "ok") != 0)
+            failed = 1;
+        if (s->out_path != NULL && append(s->out_path, rec, err, errlen) != 0) {
+            json_decref(rec);
+            json_decref(all);
+            runspec_release(&r);
+            return 2;
+        }
+        json_array_append_new(all, rec);
+    }
+    runspec_release(&r);
+    *records = all;
+    return failed ? 1 : 0;
+}
