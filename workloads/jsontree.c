@@ -528,7 +528,7 @@ const gcb_workload workload_jsontree = {
                    "it, drop it; scratch arrays in tracked scopes; validated summary",
     .nparams = sizeof params / sizeof params[0],
     .params = params,
-    .default_ops = 2000,
+    .default_ops = 1000, /* ~1 s on nogc (Release) */
     .setup = setup,
     .thread_init = thread_init,
     .op = op,

@@ -187,7 +187,7 @@ const gcb_workload workload_mapgrow = {
                    "old buckets to free_sized), looked up, a fraction deleted; validated",
     .nparams = sizeof params / sizeof params[0],
     .params = params,
-    .default_ops = 200,
+    .default_ops = 400, /* ~1 s on nogc (Release) */
     .setup = setup,
     .thread_init = thread_init,
     .op = op,
