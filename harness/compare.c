@@ -215,7 +215,7 @@ int compare_main(int argc, char **argv)
                 minmax(n, nn, &nl, &nh);
                 int ch = bl != nl || bh != nh;
                 changed += ch;
-                printf("  %-*s  %12.6g  %12.6g  %8s  %7s  %s\n", (int)keyw, bg->key,
+                printf("  %-*s  %12.10g  %12.10g  %8s  %7s  %s\n", (int)keyw, bg->key,
                        mb, mn, chs, "exact", ch ? "changed" : "=");
             } else {
                 int ex;
