@@ -18,6 +18,7 @@
 #include "gcb/workload.h"
 
 static int failures;
+static unsigned long long last_heap_bytes; /* heap_bytes after the last run()'s teardown */
 
 #define CHECK(cond, ...)                                                             \
     do {                                                                             \
@@ -206,6 +207,9 @@ __attribute__((unused)) static int run(const gcb_collector *gc, const gcb_worklo
         }
     }
     w->teardown(state);
+    gcb_heap_stats st = {.size = sizeof st};
+    gc->stats(h, &st);
+    last_heap_bytes = (unsigned long long)st.heap_bytes;
     gc->heap_free(h);
     return rc;
 }

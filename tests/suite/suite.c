@@ -53,6 +53,11 @@ int main(int argc, char **argv)
                 int rc = run(gcs[c], wc->w, wc->over, nt, wc->ops ? wc->ops : 3, err, sizeof err);
                 CHECK(rc == 0, "%s/%s (%s...) x%d threads: rc %d: %s", gcs[c]->name, wc->w->name,
                       wc->over[0], nt, rc, err);
+                /* Everything a workload allocates dies by thread_fini, and is
+                 * declared dead to the manual-memory baseline. */
+                if (rc == 0 && strcmp(gcs[c]->name, "malloc") == 0)
+                    CHECK(last_heap_bytes == 0, "malloc/%s x%d: %llu bytes never declared dead",
+                          wc->w->name, nt, last_heap_bytes);
                 if (rc == 0)
                     printf("  %s/%s (%s %s) x%d: ok\n", gcs[c]->name, wc->w->name, wc->over[0],
                            wc->over[1] ? wc->over[1] : "", nt);
