@@ -165,6 +165,11 @@ static void frees_old_buckets(void **st)
     e.gc->stats(e.h, &s);
     /* Arrays of 1, 2, ..., 2^(B-1) buckets were freed: (2^B - 1) buckets. */
     assert_true(s.freed_explicit_bytes >= (((uint64_t)1 << h->B) - 1) * GOMAP_BUCKET_SIZE);
+    /* gomap_release hands the rest to gcb_dead: nothing stays live. */
+    gomap_release(e.m, h);
+    e.slot[0] = NULL;
+    e.gc->stats(e.h, &s);
+    assert_int_equal(s.heap_bytes, 0);
     close_env(&e);
 }
 
