@@ -146,7 +146,7 @@ int pin_plan_new(const char *policy, const int *pus, size_t npus, int nthreads,
     return 0;
 }
 
-static int bind(pin_plan *p, hwloc_const_bitmap_t set)
+static int bind_to(pin_plan *p, hwloc_const_bitmap_t set)
 {
     if (hwloc_set_cpubind(p->topo, set, HWLOC_CPUBIND_THREAD) != 0)
         return errno ? errno : EINVAL;
@@ -163,7 +163,7 @@ int pin_bind_mutator(pin_plan *p, int tid)
     if (set == NULL)
         return ENOMEM;
     hwloc_bitmap_only(set, p->slots[(size_t)tid % p->nslots]);
-    int rc = bind(p, set);
+    int rc = bind_to(p, set);
     hwloc_bitmap_free(set);
     return rc;
 }
@@ -172,7 +172,7 @@ int pin_bind_gc(pin_plan *p)
 {
     if (p == NULL || p->policy == POLICY_NONE)
         return 0;
-    return bind(p, p->gcset);
+    return bind_to(p, p->gcset);
 }
 
 int pin_read_pu(pin_plan *p)

@@ -33,8 +33,7 @@ static void safepoint(gcb_mutator *m) {}
 static void blocking_enter(gcb_mutator *m) {}
 static void blocking_exit(gcb_mutator *m) {}
 static void add_root(gcb_mutator *m, void **slot) {}
-static void collect(gcb_mutator *m) {}
-__attribute__((unused)) static const void *keep_collect = (const void *)collect;
+__attribute__((unused)) static void collect(gcb_mutator *m) {}
 static void stats(gcb_heap *h, gcb_heap_stats *out) {}
 
 static const gcb_option_desc options[] = {
