@@ -17,6 +17,10 @@
  * string or value pointer being inserted, in frame slots and pass the
  * slots; lookups and deletes allocate nothing.  The collector is assumed
  * non-moving (Go's is), so a reachable bucket's address stays valid.
+ *
+ * Not modelled: the emptyRest run marker (lookups scan whole chains),
+ * overflow buckets preallocated with the array for B >= 4, the hash seed
+ * reset when a map empties, iterators and the concurrent-write check.
  */
 #ifndef GCB_WORKLOADS_GOMAP_H
 #define GCB_WORKLOADS_GOMAP_H
