@@ -52,6 +52,8 @@ char *export_benchname(json_t *r)
     fclose(f);
     for (char *q = p; *q; q++)
         if (*q == ' ' || *q == '-') *q = '_';
+    /* Go's testing names start upper-case after "Benchmark" */
+    if (p[9] >= 'a' && p[9] <= 'z') p[9] = (char)(p[9] - 'a' + 'A');
     return p;
 }
 
@@ -140,7 +142,7 @@ int export_gbench(FILE *f, const rec_set *s)
         const rec_group *g = &s->groups[gi];
         char *name = export_benchname(s->runs[g->idx[0]].j);
         char full[1200];
-        snprintf(full, sizeof full, "%s/threads:%lld", name + strlen("Benchmark"),
+        snprintf(full, sizeof full, "%s/threads:%lld", name + 9,
                  (long long)json_integer_value(json_object_get(s->runs[g->idx[0]].j, "threads")));
         free(name);
         size_t nok = 0;

@@ -1,0 +1,194 @@
+/* gcbench report on the committed record files: tables, figures, trace
+ * export and exporters. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <sys/stat.h>
+#include <jansson.h>
+
+#include "capture.h"
+#include "report.h"
+
+#define D REPORT_DATA "/"
+#define OUT REPORT_OUT
+
+static long filesize(const char *name)
+{
+    char p[4096];
+    struct stat sb;
+    snprintf(p, sizeof p, "%s/%s", OUT, name);
+    return stat(p, &sb) == 0 ? (long)sb.st_size : -1;
+}
+
+static char *readall(const char *name)
+{
+    static char buf[1 << 18];
+    char p[4096];
+    snprintf(p, sizeof p, "%s/%s", OUT, name);
+    FILE *f = fopen(p, "r");
+    if (!f) return NULL;
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+    return buf;
+}
+
+static void tables_and_figures(void **st)
+{
+    (void)st;
+    assert_int_equal(run(report_main, "report", D "base.jsonl", "--out", OUT, NULL), 0);
+    assert_non_null(strstr(cap_out, "report.md"));
+    char *md = readall("report.md");
+    assert_non_null(md);
+    /* group A throughput: median 1.02e6, n = 5 -> min..max */
+    assert_non_null(strstr(md, "| `marksweep{gogc=100}/builder{piece=36,writes=100}/t1` | "
+                               "1.02e+06 | 1e+06 .. 1.04e+06 (min..max) | 5 |"));
+    assert_non_null(strstr(md, "| `malloc/builder{piece=36,writes=100}/t1` | 5 | 5 | 0 | 0 | 0 |"));
+    char *csv = readall("report.csv");
+    assert_non_null(csv);
+    assert_non_null(strstr(csv, "\"marksweep{gogc=200}/builder{piece=36,writes=100}/t1\",ops_per_s,ops/s,5,104000,100000,108000,minmax,0.9375"));
+    /* data and script are always written */
+    assert_true(filesize("plots.gp") > 0);
+    assert_true(filesize("pause_cdf_0.dat") > 0);
+    assert_true(filesize("mmu_0.dat") > 0);
+    assert_true(filesize("throughput.dat") > 0);
+    assert_true(filesize("timespace_0.dat") > 0);   /* gogc 100 vs 200 */
+    if (system("command -v gnuplot >/dev/null 2>&1") != 0) {
+        assert_non_null(strstr(cap_out, "gnuplot not found"));
+        return;
+    }
+    static const char *const figs[] = { "pause_cdf", "mmu", "rss", "throughput", "timespace_0" };
+    for (size_t i = 0; i < sizeof figs / sizeof *figs; i++) {
+        char n[64];
+        snprintf(n, sizeof n, "%s.png", figs[i]);
+        assert_true(filesize(n) > 0);
+        snprintf(n, sizeof n, "%s.svg", figs[i]);
+        assert_true(filesize(n) > 0);
+    }
+}
+
+/* n >= 6: the binomial interval.  base + same = 10 runs per group: the
+ * 2nd and 9th smallest of {1.00,1.00,1.01,1.01,...,1.04,1.04}e6. */
+static void binomial_ci(void **st)
+{
+    (void)st;
+    assert_int_equal(run(report_main, "report", D "base.jsonl", D "same.jsonl", "--out", OUT,
+                         "--format", "csv", NULL), 0);
+    char *csv = readall("report.csv");
+    assert_non_null(strstr(csv, "/t1\",ops_per_s,ops/s,10,1020000,1000000,1040000,binomial,0.9785"));
+}
+
+static size_t countph(json_t *t, const char *ph)
+{
+    size_t k, n = 0;
+    json_t *e;
+    json_array_foreach(json_object_get(t, "traceEvents"), k, e)
+        n += strcmp(json_string_value(json_object_get(e, "ph")), ph) == 0;
+    return n;
+}
+
+static void trace(void **st)
+{
+    (void)st;
+    assert_int_equal(run(report_main, "report", D "base.jsonl", "--out", OUT, "--trace", "a-0", NULL), 0);
+    char p[4096];
+    snprintf(p, sizeof p, "%s/trace-a-0.json", OUT);
+    json_error_t err;
+    json_t *t = json_load_file(p, 0, &err);
+    assert_non_null(t);
+    /* run a-0: 4 cycles x 2 pauses + timeline 4 x (mark + assist) */
+    assert_int_equal(countph(t, "X"), 16);
+    assert_int_equal(countph(t, "i"), 4);      /* one per GC cycle */
+    /* the first pause: sweep_term at wall*(0.5/4) = 0.0125 s, 100 us */
+    json_t *e;
+    size_t k;
+    int found = 0;
+    json_array_foreach(json_object_get(t, "traceEvents"), k, e) {
+        if (strcmp(json_string_value(json_object_get(e, "ph")), "X") != 0) continue;
+        if (strcmp(json_string_value(json_object_get(e, "name")), "sweep_term") != 0) continue;
+        assert_float_equal(json_number_value(json_object_get(e, "ts")), 12500, 1e-6);
+        assert_float_equal(json_number_value(json_object_get(e, "dur")), 100, 1e-6);
+        assert_int_equal(json_integer_value(json_object_get(e, "pid")), 1);
+        found = 1;
+        break;
+    }
+    assert_true(found);
+    json_decref(t);
+    /* a run without pauses or timeline: no X events */
+    assert_int_equal(run(report_main, "report", D "base.jsonl", "--out", OUT, "--trace", "c-0", NULL), 0);
+    snprintf(p, sizeof p, "%s/trace-c-0.json", OUT);
+    t = json_load_file(p, 0, &err);
+    assert_non_null(t);
+    assert_int_equal(countph(t, "X"), 0);
+    json_decref(t);
+    assert_int_equal(run(report_main, "report", D "base.jsonl", "--out", OUT, "--trace", "zz", NULL), 2);
+    assert_non_null(strstr(cap_err, "no run with id 'zz'"));
+}
+
+static void exporters(void **st)
+{
+    (void)st;
+    char p[4096];
+    json_error_t err;
+    assert_int_equal(run(report_main, "report", D "base.jsonl", "--out", OUT, "--format", "gab", NULL), 0);
+    snprintf(p, sizeof p, "%s/gab-bigger.json", OUT);
+    json_t *b = json_load_file(p, 0, &err);
+    snprintf(p, sizeof p, "%s/gab-smaller.json", OUT);
+    json_t *s = json_load_file(p, 0, &err);
+    assert_non_null(b);
+    assert_non_null(s);
+    /* bigger is better: throughput and mmu, for 3 groups */
+    assert_int_equal(json_array_size(b), 6);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(b, 0), "name")),
+                        "marksweep{gogc=100}/builder{piece=36,writes=100}/t1 - ops_per_s");
+    assert_float_equal(json_number_value(json_object_get(json_array_get(b, 0), "value")), 1020000, 0);
+    assert_int_equal(json_array_size(s), 3 * 13);
+    json_decref(b);
+    json_decref(s);
+
+    assert_int_equal(run(report_main, "report", D "base.jsonl", "--out", OUT, "--format", "gbench", NULL), 0);
+    snprintf(p, sizeof p, "%s/gbench.json", OUT);
+    json_t *g = json_load_file(p, 0, &err);
+    assert_non_null(g);
+    json_t *bm = json_object_get(g, "benchmarks");
+    assert_int_equal(json_array_size(bm), 15 + 3);    /* runs + median aggregates */
+    json_t *b0 = json_array_get(bm, 0);
+    assert_string_equal(json_string_value(json_object_get(b0, "name")),
+                        "Marksweep/gogc=100/builder/piece=36/writes=100/threads:1");
+    assert_int_equal(json_integer_value(json_object_get(b0, "iterations")), 100000);
+    assert_float_equal(json_number_value(json_object_get(b0, "real_time")), 1000, 1e-6);
+    assert_string_equal(json_string_value(json_object_get(b0, "time_unit")), "ns");
+    json_decref(g);
+
+    assert_int_equal(run(report_main, "report", D "base.jsonl", "--out", OUT, "--format", "benchstat", NULL), 0);
+    char *txt = readall("bench.txt");
+    assert_non_null(strstr(txt, "goos: linux\ngoarch: "));
+    assert_non_null(strstr(txt, "\npkg: gcbench\n"));
+    assert_non_null(strstr(txt, "\nBenchmarkMarksweep/gogc=100/builder/piece=36/writes=100-1 100000 1000 ns/op "));
+    size_t lines = 0;
+    for (char *c = txt; (c = strstr(c, "\nBenchmark")) != NULL; c++) lines++;
+    assert_int_equal(lines, 15);
+}
+
+static void bad_usage(void **st)
+{
+    (void)st;
+    assert_int_equal(run(report_main, "report", "--out", OUT, NULL), 2);
+    assert_int_equal(run(report_main, "report", D "base.jsonl", "--format", "xml", NULL), 2);
+    assert_non_null(strstr(cap_err, "--format 'xml'"));
+    assert_int_equal(run(report_main, "report", D "malformed.jsonl", "--out", OUT, NULL), 2);
+    assert_non_null(strstr(cap_err, "malformed.jsonl:3:"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(tables_and_figures),
+        cmocka_unit_test(binomial_ci),
+        cmocka_unit_test(trace),
+        cmocka_unit_test(exporters),
+        cmocka_unit_test(bad_usage),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
