@@ -74,7 +74,7 @@ typedef struct je_mutator {
 
 static const gcb_collector table;
 
-static int bind(je_api *je, char *err, size_t errlen)
+static int link_library(je_api *je, char *err, size_t errlen)
 {
     void *dl = dlopen(JE_LIBRARY, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
     if (dl == NULL) {
@@ -105,7 +105,7 @@ static int heap_new(const gcb_host *host, const gcb_value *opts, gcb_heap **out,
         snprintf(err, errlen, "jemalloc: out of memory for the heap");
         return ENOMEM;
     }
-    int rc = bind(&h->je, err, errlen);
+    int rc = link_library(&h->je, err, errlen);
     if (rc != 0) {
         free(h);
         return rc;
