@@ -44,7 +44,7 @@ typedef struct mutator_slot {
     histogram *hist;        /* per-op latency, ns */
     uint64_t ops;           /* ops done */
     uint64_t bytes, objects;
-    uint64_t cpu_ns;        /* thread CPU over the op loop */
+    uint64_t cpu_ns;        /* thread CPU from thread start to after thread_fini */
     uint64_t start_ns, end_ns; /* CLOCK_MONOTONIC around the op loop */
     int pu;                 /* PU bound to, read back; -1 unbound */
     int failed;
@@ -173,7 +173,6 @@ static void *mutator_main(void *p)
 
     const run_spec *s = &c->sp.s;
     uint64_t t0 = recorder_now_ns();
-    uint64_t cpu0 = recorder_thread_cpu_ns();
     ms->start_ns = t0;
     if (inited && !atomic_load(&c->stop)) {
         uint64_t end = s->duration > 0 ? t0 + (uint64_t)(s->duration * 1e9) : 0;
@@ -203,7 +202,6 @@ static void *mutator_main(void *p)
     } else {
         ms->end_ns = t0;
     }
-    ms->cpu_ns = recorder_thread_cpu_ns() - cpu0;
 
     /* The first failure's message is the one reported. */
     char fini_err[512] = "";
@@ -212,6 +210,9 @@ static void *mutator_main(void *p)
         ms->failed = 1;
         snprintf(ms->err, sizeof ms->err, "%s", fini_err);
     }
+    /* The whole thread, init and fini included: the recorder counts every
+     * assist and pause this thread ran, and the two must cover the same span. */
+    ms->cpu_ns = recorder_thread_cpu_ns();
     if (attached) {
         ms->bytes = m->bytes_allocated;
         ms->objects = m->objects_allocated;
@@ -245,7 +246,7 @@ static void fill(child *c, json_t *rec, mutator_slot *ms, int n, sampler *smp,
     double wall = ns_s(wall_ns);
     json_object_set_new(json_object_get(rec, "pinning"), "mutator_pus", mpus);
     json_t *gpus = json_array();
-    if (c->gc_pus_set) {
+    if (c->gc_pus_set && strcmp(c->sp.s.pin, "none") != 0) {
         /* "0,1" or "0-3,6": expand ranges. */
         char *save = NULL, buf[sizeof c->gc_pus];
         snprintf(buf, sizeof buf, "%s", c->gc_pus);

@@ -1,0 +1,117 @@
+/* check_records FILE EXPECT... - every line of the JSON Lines file FILE is
+ * a complete "gcbench.run/1" record (every field of shared/RESULTS.md, of
+ * the right JSON type), and line i matches EXPECT[i]: "STATUS" or
+ * "STATUS:TEXT" (TEXT must occur in `error`).  Exit 0 or 1 with the reason. */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Dotted path and type: n number, s string, a array, o object, b bool. */
+static const char *const fields[][2] = {
+    {"schema", "s"}, {"id", "s"}, {"time", "s"}, {"commit", "s"}, {"host", "o"},
+    {"host.name", "s"}, {"host.cpu", "s"},
+    {"collector.name", "s"}, {"collector.options", "o"},
+    {"workload.name", "s"}, {"workload.params", "o"},
+    {"threads", "n"}, {"pinning.policy", "s"}, {"pinning.mutator_pus", "a"},
+    {"pinning.gc_pus", "a"}, {"status", "s"}, {"ops", "n"}, {"wall_s", "n"},
+    {"ops_per_s", "n"}, {"bytes_allocated", "n"}, {"objects_allocated", "n"},
+    {"cpu.mutator_s", "n"}, {"cpu.gc_s", "n"}, {"cpu.gc_fraction", "n"},
+    {"gc.cycles", "n"}, {"gc.log", "a"}, {"pauses.count", "n"}, {"pauses.total_s", "n"},
+    {"pauses.p50_s", "n"}, {"pauses.p90_s", "n"}, {"pauses.p99_s", "n"},
+    {"pauses.p999_s", "n"}, {"pauses.max_s", "n"}, {"pauses.log", "a"},
+    {"latency.p50_s", "n"}, {"latency.p99_s", "n"}, {"latency.p999_s", "n"},
+    {"latency.max_s", "n"}, {"mmu", "o"}, {"rss.peak_bytes", "n"}, {"rss.mean_bytes", "n"},
+    {"rss.samples", "a"}, {"heap.peak_live_bytes", "n"}, {"heap.freed_explicit_bytes", "n"},
+    {"heap.reused_bytes", "n"}, {"validation", "s"},
+};
+
+static json_t *get(json_t *j, const char *path)
+{
+    char buf[128];
+    snprintf(buf, sizeof buf, "%s", path);
+    for (char *save = NULL, *k = strtok_r(buf, ".", &save); k && j; k = strtok_r(NULL, ".", &save))
+        j = json_object_get(j, k);
+    return j;
+}
+
+static int typed(json_t *v, char t)
+{
+    switch (t) {
+    case 'n': return json_is_number(v);
+    case 's': return json_is_string(v);
+    case 'a': return json_is_array(v);
+    case 'o': return json_is_object(v);
+    default: return 0;
+    }
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fprintf(stderr, "usage: check_records FILE EXPECT...\n");
+        return 2;
+    }
+    FILE *f = fopen(argv[1], "r");
+    if (f == NULL) {
+        perror(argv[1]);
+        return 1;
+    }
+    char *line = NULL;
+    size_t cap = 0;
+    int n = 0, bad = 0;
+    while (getline(&line, &cap, f) > 0) {
+        n++;
+        json_error_t e;
+        json_t *r = json_loads(line, 0, &e);
+        if (r == NULL) {
+            printf("%s:%d: not JSON: %s\n", argv[1], n, e.text);
+            bad = 1;
+            continue;
+        }
+        for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+            json_t *v = get(r, fields[i][0]);
+            if (v == NULL || !typed(v, fields[i][1][0])) {
+                printf("%s:%d: field %s %s\n", argv[1], n, fields[i][0],
+                       v ? "has the wrong type" : "missing");
+                bad = 1;
+            }
+        }
+        static const char *const w[] = {"0.001", "0.01", "0.1", "1"};
+        for (int i = 0; i < 4; i++)
+            if (!json_is_number(json_object_get(json_object_get(r, "mmu"), w[i]))) {
+                printf("%s:%d: mmu[\"%s\"] missing\n", argv[1], n, w[i]);
+                bad = 1;
+            }
+        if (strcmp(json_string_value(json_object_get(r, "schema")) ?: "", "gcbench.run/1") != 0) {
+            printf("%s:%d: schema is not gcbench.run/1\n", argv[1], n);
+            bad = 1;
+        }
+        const char *st = json_string_value(json_object_get(r, "status")) ?: "";
+        const char *er = json_string_value(json_object_get(r, "error"));
+        if (strcmp(st, "ok") != 0 && er == NULL) {
+            printf("%s:%d: status %s without an error\n", argv[1], n, st);
+            bad = 1;
+        }
+        if (n + 1 < argc) {
+            char want[256];
+            snprintf(want, sizeof want, "%s", argv[n + 1]);
+            char *text = strchr(want, ':');
+            if (text)
+                *text++ = '\0';
+            if (strcmp(st, want) != 0 || (text && (er == NULL || strstr(er, text) == NULL))) {
+                printf("%s:%d: status %s error \"%s\", expected %s\n", argv[1], n, st,
+                       er ? er : "", argv[n + 1]);
+                bad = 1;
+            }
+        }
+        json_decref(r);
+    }
+    free(line);
+    fclose(f);
+    if (n != argc - 2) {
+        printf("%s: %d records, expected %d\n", argv[1], n, argc - 2);
+        bad = 1;
+    }
+    return bad;
+}

@@ -1,0 +1,13 @@
+-- A run that dies by SIGSEGV between two good ones.
+local gc = arg[1]
+local function run(opts)
+  return gcb.run{collector = gc, options = opts, workload = "binarytrees",
+                 params = {depth = 6}, ops = 20, timeout = 30}[1]
+end
+local a = run{}
+local b = run{crash_after = 100}
+local c = run{}
+assert(a.status == "ok", "first run: " .. tostring(a.error))
+assert(b.status == "crashed", "crash run status " .. tostring(b.status))
+assert(b.error:find("signal 11", 1, true), "crash error: " .. tostring(b.error))
+assert(c.status == "ok", "third run: " .. tostring(c.error))
