@@ -28,7 +28,7 @@ typedef struct chunk {
 
 struct gcb_heap {
     const gcb_host *host;
-    int64_t every, crash_after, hang_after;
+    int64_t every, crash_after, hang_after, bad_pairing;
     pthread_mutex_t lock;       /* guards chunks, stop */
     pthread_cond_t wake;
     chunk *chunks;
@@ -55,6 +55,8 @@ static const gcb_option_desc options[] = {
      0, 1e12, NULL, NULL},
     {"hang_after", GCB_OPT_INT, "0", "sleep forever after this many allocations; 0 = never",
      0, 1e12, NULL, NULL},
+    {"bad_pairing", GCB_OPT_BOOL, "false", "emit a PAUSE_END without PAUSE_BEGIN in the first cycle",
+     0, 0, NULL, NULL},
 };
 
 static void emit(gcb_heap *h, uint32_t kind, const char *phase, uint64_t cycle)
@@ -89,6 +91,8 @@ static void cycle(gcb_heap *h)
     emit(h, GCB_EV_PAUSE_BEGIN, "mark-termination", n);
     spin(2000);
     emit(h, GCB_EV_PAUSE_END, "mark-termination", n);
+    if (h->bad_pairing && n == 1)
+        emit(h, GCB_EV_PAUSE_END, "stray", n);
     emit(h, GCB_EV_CYCLE_END, NULL, n);
     pthread_mutex_unlock(&h->lock);
 }
@@ -113,6 +117,7 @@ static int heap_new(const gcb_host *host, const gcb_value *opts, gcb_heap **out,
     h->every = opts[0].i;
     h->crash_after = opts[1].i;
     h->hang_after = opts[2].i;
+    h->bad_pairing = opts[3].i;
     pthread_mutex_init(&h->lock, NULL);
     pthread_cond_init(&h->wake, NULL);
     if (host->spawn(host->ctx, "testgc-bg", background, h, &h->bg) == 0)
