@@ -54,8 +54,8 @@
  * world stopped; the host's event sink is only called while the world runs
  * (a stopped mutator might hold a lock the sink needs):
  *   GC_EVENT_START            -> CYCLE_BEGIN (trigger = heap in use)
- *   GC_EVENT_END              -> CYCLE_END (marked ~ heap in use after the
- *                                sweep started, minus what it reclaimed;
+ *   GC_EVENT_END              -> CYCLE_END (marked ~ heap in use once the
+ *                                sweep has freed the empty blocks;
  *                                goal = libgc's heap size, which it fills
  *                                before it grows the heap)
  *   GC_EVENT_PRE_STOP_WORLD   -> PAUSE_BEGIN "stw-mark" ("mark-termination"
@@ -169,15 +169,13 @@ static void begin_cycle(gcb_heap *h, int synthesized)
 static void end_cycle(gcb_heap *h)
 {
     h->in_cycle = 0;
-    struct GC_prof_stats_s ps;
-    memset(&ps, 0, sizeof ps);
-    GC_get_prof_stats_unsafe(&ps, sizeof ps);
-    uint64_t used = in_use();
-    /* Lazy sweeping leaves reclaimed small objects inside blocks that
-     * still count as in use; subtract what libgc says it reclaimed.  An
-     * approximation of the marked bytes. */
-    uint64_t marked = used > ps.bytes_reclaimed_since_gc ? used - ps.bytes_reclaimed_since_gc
-                                                         : used;
+    /* Blocks with no marked object went back to libgc's free blocks when
+     * the sweep started; the others count whole (their dead objects are
+     * swept lazily).  So this is the marked bytes plus the dead ones that
+     * share a block with a live object: close to and never below the live
+     * heap.  (GC_prof_stats' bytes_reclaimed_since_gc counts the freed
+     * blocks again: subtracting it undercounts.) */
+    uint64_t used = in_use(), marked = used;
     uint64_t peak = atomic_load_explicit(&h->peak_marked, memory_order_relaxed);
     if (marked > peak)
         atomic_store_explicit(&h->peak_marked, marked, memory_order_relaxed);

@@ -309,6 +309,9 @@ int main(int argc, char **argv)
         CHECK(s.cycles >= 2, "stats: %llu cycles after two collect()",
               (unsigned long long)s.cycles);
         verify(slots[0], NODES, "main thread after 400 MiB of garbage");
+        CHECK(s.peak_live_bytes >= NODES * sizeof(node),
+              "peak_live_bytes %llu below the live list's %zu bytes",
+              (unsigned long long)s.peak_live_bytes, NODES * sizeof(node));
     }
 
     if (!manual && GCB_HAS(gc, free_sized)) {
