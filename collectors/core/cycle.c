@@ -1,0 +1,450 @@
+/* cycle.c - heap setup, the GC cycle and the background mark workers.
+ *
+ * Concurrent cycle (Go's): the thread that finds heap_live >= trigger owns
+ * the cycle (CAS phase OFF -> SWEEPTERM), sweeps what is left, stops the
+ * world (sweep termination: finish sweeping, barrier on, inline allocation
+ * off so the slow path allocates black, roots shaded), restarts it and
+ * wakes the workers.  Worker 0 notices the end of marking and runs mark
+ * termination: stop the world, rescan roots, drain, verify, release every
+ * span cache, flip sweepgen (all spans become unswept), pacer, barrier off,
+ * restart, wake the background sweeper.  STW mode does the whole mark in
+ * one pause on the owning thread.  Phase stays non-OFF until CYCLE_END is
+ * emitted, so cycles never overlap.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "gc.h"
+
+typedef struct worker_arg {
+    gc_heap *h;
+    int idx;
+} worker_arg;
+
+static uint64_t now(gc_heap *h) { return h->host->now_ns(h->host->ctx); }
+
+void gc_event_cycle(gc_heap *h, uint32_t kind, const char *phase, uint64_t cycle)
+{
+    gcb_event ev = {
+        .size = sizeof ev,
+        .kind = kind,
+        .phase = phase,
+        .cycle = cycle,
+        .trigger_bytes = h->cycle_trigger,
+        .marked_bytes = atomic_load_explicit(&h->heap_marked, memory_order_relaxed),
+        .goal_bytes = atomic_load_explicit(&h->heap_goal, memory_order_relaxed),
+        .heap_bytes = atomic_load_explicit(&h->heap_live, memory_order_relaxed),
+    };
+    h->host->event(h->host->ctx, &ev);
+}
+
+void gc_event(gc_heap *h, uint32_t kind, const char *phase)
+{
+    gc_event_cycle(h, kind, phase, atomic_load(&h->cycles) + 1);
+}
+
+void gc_fail(gc_heap *h, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    atomic_store(&h->failed, 1);
+    h->host->log(h->host->ctx, "%s: %s", h->cfg.name, msg);
+}
+
+static void gctrace(gc_heap *h, uint64_t live_end)
+{
+    double t = (double)(h->t_sweepterm - h->start_ns) / 1e9;
+    double st = (double)(h->t_mark - h->t_sweepterm) / 1e6;
+    double mk = (double)(h->t_markterm - h->t_mark) / 1e6;
+    double mt = (double)(h->t_end - h->t_markterm) / 1e6;
+    double wall = (double)(h->t_end - h->start_ns);
+    int pct = wall > 0 ? (int)(100.0 * (double)atomic_load(&h->gc_cpu_ns) / (wall * h->host->procs)) : 0;
+    const double MB = 1 << 20;
+    h->host->log(h->host->ctx,
+                 "gc %llu @%.3fs %d%%: %.3f+%.3f+%.3f ms clock, %llu->%llu->%llu MB, %llu MB goal, "
+                 "%llu MB stacks, %llu MB globals, %u P%s",
+                 (unsigned long long)atomic_load(&h->cycles) + 1, t, pct, st, mk, mt,
+                 (unsigned long long)(h->cycle_trigger / MB), (unsigned long long)(live_end / MB),
+                 (unsigned long long)(atomic_load(&h->heap_marked) / MB),
+                 (unsigned long long)(atomic_load(&h->heap_goal) / MB), 0ULL, 0ULL, h->host->procs,
+                 h->cfg.mode == MODE_STW ? " (stw)" : "");
+}
+
+/* Everything after marking, with the world stopped. */
+static void terminate(gc_heap *h)
+{
+    if (h->cfg.verify) {
+        char err[512];
+        if (mark_verify(h) == 0 && gc_heap_is_valid(h, err, sizeof err) != 0)
+            gc_fail(h, "verify after mark: %s", err);
+    }
+    for (gc_mutator *m = h->mutators; m; m = m->next)
+        mcache_release_all(m);
+    uint64_t live_end = atomic_load(&h->heap_live);
+    pthread_mutex_lock(&h->sweep_lock);
+    atomic_fetch_add(&h->sweepgen, 2);
+    pthread_mutex_unlock(&h->sweep_lock);
+    atomic_store(&h->barrier, 0);
+    atomic_store(&h->phase, GCPH_MARKTERM);
+    pacer_mark_done(h);
+    atomic_store(&h->heap_live, atomic_load(&h->heap_marked));
+    for (gc_mutator *m = h->mutators; m; m = m->next) {
+        mcache_set_inline(m);
+        m->assist_debt = 0;
+    }
+    h->t_end = now(h);
+    if (h->cfg.gctrace)
+        gctrace(h, live_end);
+}
+
+/* After the last pause: close the cycle, open the way to the next. */
+static void finish(gc_heap *h)
+{
+    gc_event(h, GCB_EV_CYCLE_END, NULL);
+    h->last_gc_ns = now(h);
+    pthread_mutex_lock(&h->lock);
+    atomic_fetch_add(&h->cycles, 1);
+    atomic_store(&h->phase, GCPH_OFF);
+    pthread_cond_broadcast(&h->cond);
+    pthread_mutex_unlock(&h->lock);
+    pthread_mutex_lock(&h->bglock);
+    h->sweep_wanted = 1;
+    pthread_cond_broadcast(&h->bgcond);
+    pthread_mutex_unlock(&h->bglock);
+}
+
+static void pause_charge(gc_heap *h, uint64_t t0)
+{
+    pacer_limiter_charge(h, (now(h) - t0) * h->host->procs);
+}
+
+static void stw_cycle(gc_heap *h, gc_mutator *self)
+{
+    gc_event(h, GCB_EV_PAUSE_BEGIN, "stw-mark");
+    uint64_t t0 = now(h);
+    h->t_sweepterm = t0;
+    world_stop(h, self);
+    sweep_finish(h);
+    atomic_store(&h->heap_marked, 0);
+    atomic_store(&h->scan_work, 0);
+    h->mark_start_live = atomic_load(&h->heap_live);
+    atomic_store(&h->phase, GCPH_MARK);
+    h->t_mark = now(h);
+    gc_event(h, GCB_EV_MARK_BEGIN, "mark");
+    mark_roots(h);
+    mark_drain(h, -1, 0);
+    gc_event(h, GCB_EV_MARK_END, "mark");
+    h->t_markterm = now(h);
+    terminate(h);
+    world_start(h);
+    pause_charge(h, t0);
+    gc_event(h, GCB_EV_PAUSE_END, "stw-mark");
+    finish(h);
+}
+
+static void concurrent_start(gc_heap *h, gc_mutator *self)
+{
+    gc_event(h, GCB_EV_PAUSE_BEGIN, "sweep-termination");
+    uint64_t t0 = now(h);
+    h->t_sweepterm = t0;
+    world_stop(h, self);
+    sweep_finish(h);
+    atomic_store(&h->heap_marked, 0);
+    atomic_store(&h->scan_work, 0);
+    uint64_t live = atomic_load(&h->heap_live);
+    h->mark_start_live = live;
+    uint64_t goal = atomic_load(&h->heap_goal);
+    uint64_t expect = h->last_marked ? h->last_marked : live;
+    uint64_t runway = goal > live ? goal - live : 0;
+    if (runway < ((uint64_t)1 << 20))
+        runway = (uint64_t)1 << 20;
+    h->assist_ratio = (double)expect / (double)runway;
+    atomic_store(&h->barrier, 1);
+    atomic_store(&h->phase, GCPH_MARK);
+    for (gc_mutator *m = h->mutators; m; m = m->next) {
+        mcache_set_inline(m);
+        m->assist_debt = 0;
+    }
+    gc_event(h, GCB_EV_MARK_BEGIN, "mark");
+    mark_roots(h);
+    world_start(h);
+    h->t_mark = now(h);
+    pause_charge(h, t0);
+    gc_event(h, GCB_EV_PAUSE_END, "sweep-termination");
+    pthread_mutex_lock(&h->bglock);
+    atomic_fetch_add(&h->cycle_request, 1);
+    pthread_cond_broadcast(&h->bgcond);
+    pthread_mutex_unlock(&h->bglock);
+}
+
+/* Run by worker 0 once the work list is empty and idle. */
+static void mark_termination(gc_heap *h)
+{
+    gc_event(h, GCB_EV_PAUSE_BEGIN, "mark-termination");
+    uint64_t t0 = now(h);
+    h->t_markterm = t0;
+    world_stop(h, NULL);
+    atomic_store(&h->phase, GCPH_MARKTERM);
+    pthread_mutex_lock(&h->work.lock);
+    while (h->work.busy > 0)
+        pthread_cond_wait(&h->work.cond, &h->work.lock);
+    pthread_mutex_unlock(&h->work.lock);
+    mark_roots(h);
+    mark_drain(h, -1, 0);
+    gc_event(h, GCB_EV_MARK_END, "mark");
+    terminate(h);
+    world_start(h);
+    pause_charge(h, t0);
+    gc_event(h, GCB_EV_PAUSE_END, "mark-termination");
+    finish(h);
+}
+
+/* Start a cycle if none runs; self is the calling mutator or NULL. 1 if
+ * this call ran/started one. */
+static int start(gc_heap *h, gc_mutator *self)
+{
+    uint32_t off = GCPH_OFF;
+    if (!atomic_compare_exchange_strong(&h->phase, &off, GCPH_SWEEPTERM))
+        return 0;
+    h->cycle_trigger = atomic_load(&h->heap_live);
+    /* most leftover sweeping happens here, before the pause */
+    while (sweep_one(h))
+        ;
+    gc_event(h, GCB_EV_CYCLE_BEGIN, NULL);
+    if (h->cfg.mode == MODE_STW)
+        stw_cycle(h, self);
+    else
+        concurrent_start(h, self);
+    return 1;
+}
+
+void gc_maybe_start(gc_heap *h, gc_mutator *self)
+{
+    if (atomic_load_explicit(&h->phase, memory_order_relaxed) == GCPH_OFF &&
+        pacer_should_trigger(h))
+        start(h, self);
+}
+
+void gc_force(gc_heap *h) { start(h, NULL); }
+
+void gc_collect(gc_mutator *gm)
+{
+    gc_heap *h = gm->h;
+    uint64_t target = atomic_load(&h->cycles) + 1;
+    if (atomic_load(&h->phase) != GCPH_OFF)
+        target++;
+    while (atomic_load(&h->cycles) < target && !atomic_load(&h->failed)) {
+        if (atomic_load(&h->phase) == GCPH_OFF && start(h, gm))
+            continue;
+        world_blocking_enter(gm);
+        pthread_mutex_lock(&h->lock);
+        while (atomic_load(&h->cycles) < target && atomic_load(&h->phase) != GCPH_OFF)
+            pthread_cond_wait(&h->cond, &h->lock);
+        pthread_mutex_unlock(&h->lock);
+        world_blocking_exit(gm);
+    }
+    while (sweep_one(h))
+        ;
+}
+
+static void *worker_main(void *arg)
+{
+    worker_arg *wa = arg;
+    gc_heap *h = wa->h;
+    int idx = wa->idx;
+    free(wa);
+    uint64_t seen = 0;
+    for (;;) {
+        pthread_mutex_lock(&h->bglock);
+        while (!atomic_load(&h->quit) && atomic_load(&h->cycle_request) == seen)
+            pthread_cond_wait(&h->bgcond, &h->bglock);
+        seen = atomic_load(&h->cycle_request);
+        pthread_mutex_unlock(&h->bglock);
+        if (atomic_load(&h->quit))
+            return NULL;
+        uint64_t start_ns = now(h), busy = 0;
+        while (atomic_load(&h->phase) == GCPH_MARK && !atomic_load(&h->quit)) {
+            if (h->fractional > 0) {
+                uint64_t el = now(h) - start_ns;
+                if ((double)busy > h->fractional * (double)el) {
+                    struct timespec ts = {0, 100000};
+                    nanosleep(&ts, NULL);
+                    continue;
+                }
+            }
+            uint64_t t0 = now(h);
+            mark_drain(h, h->fractional > 0 ? 256 * 1024 : -1, 1);
+            uint64_t d = now(h) - t0;
+            busy += d;
+            pacer_limiter_charge(h, d);
+            if (mark_done(h)) {
+                if (idx == 0) {
+                    mark_termination(h);
+                    break;
+                }
+                pthread_mutex_lock(&h->work.lock);
+                if (h->work.n == 0) {
+                    struct timespec ts;
+                    clock_gettime(CLOCK_REALTIME, &ts);
+                    ts.tv_nsec += 1000000;
+                    if (ts.tv_nsec >= 1000000000) {
+                        ts.tv_sec++;
+                        ts.tv_nsec -= 1000000000;
+                    }
+                    h->work.waiting++;
+                    pthread_cond_timedwait(&h->work.cond, &h->work.lock, &ts);
+                    h->work.waiting--;
+                }
+                pthread_mutex_unlock(&h->work.lock);
+            }
+        }
+    }
+}
+
+int gc_heap_init(gc_heap *h, const gcb_host *host, const gc_config *cfg, char *err, size_t errlen)
+{
+    memset(h, 0, sizeof *h);
+    h->cfg = *cfg;
+    h->host = host;
+    int rc = ph_init(&h->ph, cfg->reserve, (size_t)64 << 20);
+    if (rc != 0) {
+        snprintf(err, errlen, "%s: cannot reserve %zu bytes of address space (option reserve): %s",
+                 cfg->name, cfg->reserve, strerror(rc));
+        return rc;
+    }
+    for (unsigned c = 0; c < SC_NCLASSES; c++)
+        for (int k = 0; k < 2; k++)
+            central_init(&h->central[c][k]);
+    mark_init(&h->work);
+    pthread_mutex_init(&h->lock, NULL);
+    pthread_cond_init(&h->cond, NULL);
+    pthread_mutex_init(&h->bglock, NULL);
+    pthread_cond_init(&h->bgcond, NULL);
+    pthread_mutex_init(&h->sweep_lock, NULL);
+    atomic_store(&h->sweepgen, 2);
+    h->start_ns = h->last_gc_ns = now(h);
+    pacer_init(h);
+    rc = host->spawn(host->ctx, "gc-sweep", sweep_main, h, &h->sweeper);
+    if (rc != 0) {
+        snprintf(err, errlen, "%s: cannot spawn the background sweeper: %s", cfg->name, strerror(rc));
+        gc_heap_destroy(h);
+        return rc;
+    }
+    h->have_sweeper = 1;
+    if (cfg->mode == MODE_CONCURRENT) {
+        /* Go: 25 % of procs as dedicated workers, rounded; a fractional
+         * worker when rounding is off by more than 30 %. */
+        double goal = 0.25 * (host->procs ? host->procs : 1);
+        int dedicated = (int)(goal + 0.5);
+        if (dedicated == 0 || (double)dedicated / goal - 1 > 0.3 || 1 - (double)dedicated / goal > 0.3) {
+            dedicated = 0;
+            h->fractional = goal;
+        }
+        int n = dedicated ? dedicated : 1;
+        if (n > 64)
+            n = 64;
+        for (int i = 0; i < n; i++) {
+            worker_arg *wa = malloc(sizeof *wa);
+            if (wa == NULL) {
+                rc = ENOMEM;
+            } else {
+                wa->h = h;
+                wa->idx = i;
+                rc = host->spawn(host->ctx, "gc-mark", worker_main, wa, &h->workers[i]);
+                if (rc != 0)
+                    free(wa);
+            }
+            if (rc != 0) {
+                snprintf(err, errlen, "%s: cannot spawn mark worker %d: %s", cfg->name, i, strerror(rc));
+                gc_heap_destroy(h);
+                return rc;
+            }
+            h->nworkers++;
+        }
+    }
+    return 0;
+}
+
+void gc_heap_destroy(gc_heap *h)
+{
+    pthread_mutex_lock(&h->bglock);
+    atomic_store(&h->quit, 1);
+    pthread_cond_broadcast(&h->bgcond);
+    pthread_mutex_unlock(&h->bglock);
+    pthread_mutex_lock(&h->work.lock);
+    pthread_cond_broadcast(&h->work.cond);
+    pthread_mutex_unlock(&h->work.lock);
+    for (int i = 0; i < h->nworkers; i++)
+        pthread_join(h->workers[i], NULL);
+    if (h->have_sweeper)
+        pthread_join(h->sweeper, NULL);
+    for (unsigned c = 0; c < SC_NCLASSES; c++)
+        for (int k = 0; k < 2; k++)
+            central_destroy(&h->central[c][k]);
+    ph_destroy(&h->ph);
+    mark_destroy(&h->work);
+    free(h->roots);
+    pthread_mutex_destroy(&h->lock);
+    pthread_cond_destroy(&h->cond);
+    pthread_mutex_destroy(&h->bglock);
+    pthread_cond_destroy(&h->bgcond);
+    pthread_mutex_destroy(&h->sweep_lock);
+}
+
+void gc_mutator_init(gc_heap *h, gc_mutator *gm, const gcb_collector *table)
+{
+    memset(gm, 0, sizeof *gm);
+    gcb_mutator *m = &gm->base;
+    gm->h = h;
+    m->gc = table;
+    m->alloc_kind = GCB_ALLOC_FREELIST;
+    m->scan_header = 1;
+    m->size_to_class = sc_size_to_class8;
+    m->class_size = sc_class_size;
+    m->write_barrier = &h->barrier;
+    pthread_mutex_lock(&h->lock);
+    while (h->stw)
+        pthread_cond_wait(&h->cond, &h->lock);
+    mcache_set_inline(gm);
+    gm->state = MST_RUNNING;
+    gm->next = h->mutators;
+    h->mutators = gm;
+    h->nmutators++;
+    pthread_mutex_unlock(&h->lock);
+}
+
+void gc_mutator_fini(gc_mutator *gm)
+{
+    gc_heap *h = gm->h;
+    if (atomic_load(&gm->base.poll_requested))
+        world_safepoint(gm);
+    mcache_release_all(gm);
+    pthread_mutex_lock(&h->lock);
+    for (gc_mutator **p = &h->mutators; *p; p = &(*p)->next)
+        if (*p == gm) {
+            *p = gm->next;
+            break;
+        }
+    h->nmutators--;
+    pthread_cond_broadcast(&h->cond);
+    pthread_mutex_unlock(&h->lock);
+}
+
+void gc_stats(gc_heap *h, gcb_heap_stats *out)
+{
+    gcb_heap_stats s = {0};
+    s.heap_bytes = atomic_load_explicit(&h->heap_live, memory_order_relaxed);
+    s.mapped_bytes = atomic_load_explicit(&h->ph.mapped_bytes, memory_order_relaxed);
+    s.peak_live_bytes = __atomic_load_n(&h->peak_live, __ATOMIC_RELAXED);
+    s.cycles = atomic_load_explicit(&h->cycles, memory_order_relaxed);
+    size_t n = out->size < sizeof s ? out->size : sizeof s;
+    s.size = out->size;
+    memcpy(out, &s, n);
+}

@@ -1,0 +1,195 @@
+/* gc.h - the shared machinery of the Go-like collectors (gcb_gccore).
+ *
+ * Layers (Go's names in C style):
+ * - allocators/: page_heap (mheap), span_central (mcentral), span.
+ * - mcache.c: each mutator's span cache; its free slots are threaded onto
+ *   the gcb_mutator free lists that gcb_alloc() pops inline.
+ * - world.c: safepoint handshake (stop/start the world).
+ * - mark.c: work list, object scanning, roots, write barrier, assists,
+ *   the verify walk.
+ * - sweep.c: lazy and background sweeping; the scavenger.
+ * - pacer.c: heap goal, trigger, memory limit and GC CPU limiter.
+ * - cycle.c: the cycle (sweep termination, mark, mark termination) and
+ *   the background mark workers.
+ *
+ * Invariants:
+ * - Tri-colour: during GCPH_MARK a black object (marked and scanned) never
+ *   points to a white one unless that white object is grey-protected by
+ *   the deletion barrier (snapshot at the beginning); objects allocated
+ *   during mark are marked at once (allocate black).
+ * - Objects with pointers have a one-word header holding their gcb_type *
+ *   (m->scan_header = 1); the workload's pointer is slot + 8.  Go keeps
+ *   small objects' pointer bits in the span instead: this header is a
+ *   documented simplification that costs 8 bytes per scannable object.
+ * - Free slots are zero past word 0 (or poisoned with verify), so a slot
+ *   is zero when handed out except the bytes the inline path clears; an
+ *   object's scanned range (elemsize - 8) is therefore zero past its end.
+ * - heap_live (Go's heapLive): bytes of slots handed out, whole free lists
+ *   counted when a span enters a cache and uncounted when it leaves; set to
+ *   heap_marked at mark termination; sweeping does not lower it.
+ */
+#ifndef GCB_GC_H
+#define GCB_GC_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include "gcb/collector.h"
+#include "central.h"
+#include "pageheap.h"
+
+enum { GCPH_OFF = 0, GCPH_SWEEPTERM = 1, GCPH_MARK = 2, GCPH_MARKTERM = 3 };
+enum { MODE_CONCURRENT = 0, MODE_STW = 1 };
+enum { SCAV_GOAL = 0, SCAV_EAGER = 1, SCAV_OFF = 2 };
+enum { MST_RUNNING = 0, MST_PARKED = 1, MST_BLOCKED = 2 };
+
+#define GC_MIN_HEAP ((uint64_t)4 << 20)         /* bytes: Go's heapMinimum */
+#define GC_FORCE_NS ((uint64_t)120 * 1000000000) /* a cycle at least every 2 min */
+
+typedef struct gc_config {
+    int mode;              /* MODE_* */
+    int64_t gogc;          /* percent; -1 = off */
+    int64_t memlimit;      /* bytes; -1 = off */
+    int gctrace;           /* print Go's gctrace line per cycle */
+    int verify;            /* mark/poison verification */
+    int scavenge;          /* SCAV_* */
+    size_t reserve;        /* bytes of address space for the heap */
+    const char *name;      /* collector name for messages */
+} gc_config;
+
+typedef struct gc_mutator gc_mutator;
+typedef struct gc_heap gc_heap;
+
+struct gc_mutator {
+    gcb_mutator base;                  /* must be first */
+    gc_heap *h;
+    span *cache[GCB_NCLASSES][2];      /* [class][scan]: the span whose free slots
+                                          are on base.freelist[class][scan] */
+    gc_mutator *next;                  /* heap's mutator list (h->lock) */
+    int state;                         /* MST_*; h->lock */
+    int64_t assist_debt;               /* scan bytes owed; this thread only */
+};
+
+/* Work list: a stack of grey objects (slot addresses), under `lock`. */
+typedef struct mark_work {
+    pthread_mutex_t lock;
+    pthread_cond_t cond;      /* work arrived, or mark is over */
+    void **items;
+    size_t n, cap;
+    int busy;                 /* threads holding popped work */
+    int waiting;              /* workers sleeping on cond */
+} mark_work;
+
+struct gc_heap {
+    gc_config cfg;
+    const gcb_host *host;
+    page_heap ph;
+    span_central central[SC_NCLASSES][2]; /* [class][scan]; class 0 = large */
+    _Atomic uint32_t sweepgen;            /* += 2 at each mark termination */
+    _Atomic uint32_t phase;               /* GCPH_* */
+    _Atomic uint32_t barrier;             /* the write barrier flag mutators read */
+    _Atomic int failed;                   /* verification failed: alloc returns NULL */
+
+    /* world */
+    pthread_mutex_t lock;                 /* mutator list, states, stw, roots */
+    pthread_cond_t cond;                  /* state changes, world restart, cycle end */
+    gc_mutator *mutators;
+    int nmutators;
+    int stw;                              /* the world is (being) stopped */
+    void ***roots;                        /* global root slots */
+    size_t nroots, caproots;
+
+    /* marking */
+    mark_work work;
+    _Atomic uint64_t heap_marked;         /* bytes marked this cycle */
+    _Atomic uint64_t scan_work;           /* bytes scanned this cycle */
+    double assist_ratio;                  /* scan bytes owed per byte allocated */
+
+    /* pacer; written by the cycle owner, read anywhere */
+    _Atomic uint64_t heap_live;           /* see the invariant above */
+    _Atomic uint64_t heap_goal;
+    _Atomic uint64_t trigger;
+    uint64_t last_marked;                 /* heap_marked of the last cycle */
+    uint64_t mark_start_live;             /* heap_live at mark start */
+    uint64_t cycle_trigger;               /* heap_live that started this cycle */
+    uint64_t last_runway;                 /* bytes allocated during the last mark */
+    uint64_t peak_live;
+    _Atomic uint64_t cycles;              /* completed */
+    uint64_t last_gc_ns;
+    uint64_t start_ns;                    /* heap_new */
+    int64_t limiter_bucket_ns;            /* GC CPU leaky bucket fill */
+    uint64_t limiter_last_ns;
+    _Atomic int limiter_on;               /* bucket full: assists off */
+    _Atomic uint64_t gc_cpu_ns;           /* pauses + workers + assists, for the limiter */
+    uint64_t t_sweepterm, t_mark, t_markterm, t_end; /* gctrace clock stamps */
+
+    /* threads */
+    pthread_t workers[64];
+    int nworkers;
+    double fractional;                    /* fractional worker utilisation goal */
+    pthread_t sweeper;
+    int have_sweeper;
+    _Atomic int quit;
+    pthread_mutex_t bglock;               /* background threads' sleep */
+    pthread_cond_t bgcond;
+    int sweep_wanted;
+    pthread_mutex_t sweep_lock;           /* held by the background sweeper per span and
+                                             by mark termination across the sweepgen flip */
+    _Atomic uint64_t cycle_request;       /* cycles asked of the workers */
+};
+
+/* heap lifecycle (cycle.c) */
+int gc_heap_init(gc_heap *h, const gcb_host *host, const gc_config *cfg, char *err, size_t errlen);
+void gc_heap_destroy(gc_heap *h);
+void gc_mutator_init(gc_heap *h, gc_mutator *gm, const gcb_collector *table);
+void gc_mutator_fini(gc_mutator *gm);
+void gc_stats(gc_heap *h, gcb_heap_stats *out);
+
+/* world.c */
+void world_stop(gc_heap *h, gc_mutator *self);
+void world_start(gc_heap *h);
+void world_safepoint(gc_mutator *gm);
+void world_blocking_enter(gc_mutator *gm);
+void world_blocking_exit(gc_mutator *gm);
+void world_add_root(gc_heap *h, void **slot);
+
+/* mcache.c */
+void *mcache_alloc(gc_mutator *gm, const gcb_type *t, size_t bytes);
+void mcache_release_all(gc_mutator *gm);
+void mcache_set_inline(gc_mutator *gm);
+
+/* mark.c */
+void mark_init(mark_work *w);
+void mark_destroy(mark_work *w);
+void mark_shade(gc_heap *h, void *p);
+void mark_roots(gc_heap *h);
+int64_t mark_drain(gc_heap *h, int64_t budget, int stop_on_phase);
+int mark_done(gc_heap *h);
+void mark_write_barrier(gcb_mutator *m, void *obj, void **slot, void *val);
+void mark_assist(gc_mutator *gm, size_t bytes);
+int mark_verify(gc_heap *h);
+int gc_heap_is_valid(gc_heap *h, char *err, size_t errlen);
+
+/* sweep.c */
+span *sweep_get_span(gc_heap *h, unsigned cls, int scan);
+void sweep_finish(gc_heap *h);
+int sweep_one(gc_heap *h);
+void sweep_scavenge(gc_heap *h);
+void *sweep_main(void *arg);
+
+/* pacer.c */
+void pacer_init(gc_heap *h);
+void pacer_mark_done(gc_heap *h);
+int pacer_should_trigger(gc_heap *h);
+void pacer_limiter_charge(gc_heap *h, uint64_t ns);
+
+/* cycle.c */
+void gc_maybe_start(gc_heap *h, gc_mutator *self);
+void gc_collect(gc_mutator *gm);
+void gc_fail(gc_heap *h, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void gc_event(gc_heap *h, uint32_t kind, const char *phase);
+void gc_event_cycle(gc_heap *h, uint32_t kind, const char *phase, uint64_t cycle);
+void gc_force(gc_heap *h);
+
+#endif

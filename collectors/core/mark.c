@@ -1,0 +1,297 @@
+/* mark.c - grey work list, precise scanning, roots, the hybrid write
+ * barrier, mark assists and the verify walk.
+ *
+ * Grey = marked and on the work list (or popped and not yet scanned).
+ * The list holds slot addresses of scannable objects; a slot's word 0 is
+ * its gcb_type *.  Termination: the list is empty and no thread holds
+ * popped work (work.busy == 0); late barrier shading after that is drained
+ * by mark termination, with the world stopped.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gc.h"
+
+#define BATCH 256
+
+void mark_init(mark_work *w)
+{
+    memset(w, 0, sizeof *w);
+    pthread_mutex_init(&w->lock, NULL);
+    pthread_cond_init(&w->cond, NULL);
+}
+
+void mark_destroy(mark_work *w)
+{
+    free(w->items);
+    pthread_mutex_destroy(&w->lock);
+    pthread_cond_destroy(&w->cond);
+}
+
+/* Push n items; lock held. */
+static void push_locked(gc_heap *h, void **items, size_t n)
+{
+    mark_work *w = &h->work;
+    if (w->n + n > w->cap) {
+        size_t cap = w->cap ? w->cap : 4096;
+        while (cap < w->n + n)
+            cap *= 2;
+        void **p = realloc(w->items, cap * sizeof *p);
+        if (p == NULL) {
+            gc_fail(h, "out of memory growing the mark work list to %zu entries", cap);
+            return;
+        }
+        w->items = p;
+        w->cap = cap;
+    }
+    memcpy(w->items + w->n, items, n * sizeof *items);
+    w->n += n;
+    if (w->waiting)
+        pthread_cond_broadcast(&w->cond);
+}
+
+static void push(gc_heap *h, void **items, size_t n)
+{
+    pthread_mutex_lock(&h->work.lock);
+    push_locked(h, items, n);
+    pthread_mutex_unlock(&h->work.lock);
+}
+
+/* Mark the object holding p; 1 and its slot in *slot when it turned grey
+ * (scannable and newly marked). */
+static int shade1(gc_heap *h, void *p, void **slot)
+{
+    span *s = ph_lookup(&h->ph, p);
+    if (s == NULL)
+        return 0;
+    size_t i = span_index(s, p);
+    if (!span_set_bit(s->markbits, i))
+        return 0;
+    atomic_fetch_add_explicit(&h->heap_marked, s->elemsize, memory_order_relaxed);
+    if (s->noscan)
+        return 0;
+    *slot = span_slot(s, i);
+    return 1;
+}
+
+void mark_shade(gc_heap *h, void *p)
+{
+    void *slot;
+    if (p != NULL && shade1(h, p, &slot))
+        push(h, &slot, 1);
+}
+
+/* Scan one grey object; returns bytes scanned.  Children go to buf. */
+static size_t scan(gc_heap *h, void *slot, void **buf, size_t *nbuf)
+{
+    span *s = ph_lookup(&h->ph, slot);
+    const gcb_type *t = *(const gcb_type *const *)slot;
+    if (t == NULL || s == NULL)
+        return 8;
+    size_t bytes = s->sizeclass == 0 ? s->large_bytes - 8 : s->elemsize - 8;
+    char *obj = (char *)slot + 8;
+    size_t nel = bytes / t->size;
+    for (size_t e = 0; e < nel; e++) {
+        void **ps = (void **)(obj + e * t->size);
+        for (uint32_t k = 0; k < t->nptrs; k++) {
+            void *p = __atomic_load_n(&ps[k], __ATOMIC_RELAXED);
+            void *child;
+            if (p != NULL && shade1(h, p, &child)) {
+                buf[(*nbuf)++] = child;
+                if (*nbuf == BATCH) {
+                    push(h, buf, BATCH);
+                    *nbuf = 0;
+                }
+            }
+        }
+    }
+    return bytes + 8;
+}
+
+static void scan_slots(gc_heap *h, void **slots, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        mark_shade(h, slots[i]);
+}
+
+void mark_roots(gc_heap *h)
+{
+    /* world stopped: frames and globals are stable */
+    for (gc_mutator *m = h->mutators; m; m = m->next)
+        for (gcb_frame *f = m->base.frames; f; f = f->prev)
+            scan_slots(h, f->slots, f->count);
+    for (size_t i = 0; i < h->nroots; i++)
+        mark_shade(h, *h->roots[i]);
+}
+
+/* Drain grey objects until the list is empty (returns the bytes scanned),
+ * the budget of scan bytes is spent (budget < 0: none), or, with
+ * stop_on_phase, the phase leaves GCPH_MARK. */
+int64_t mark_drain(gc_heap *h, int64_t budget, int stop_on_phase)
+{
+    mark_work *w = &h->work;
+    void *local[BATCH], *out[BATCH];
+    size_t nout = 0;
+    int64_t done = 0;
+    pthread_mutex_lock(&w->lock);
+    w->busy++;
+    for (;;) {
+        if (w->n == 0)
+            break;
+        if (stop_on_phase && atomic_load(&h->phase) != GCPH_MARK)
+            break;
+        size_t n = w->n < BATCH / 4 ? w->n : BATCH / 4;
+        w->n -= n;
+        memcpy(local, w->items + w->n, n * sizeof *local);
+        pthread_mutex_unlock(&w->lock);
+        for (size_t i = 0; i < n; i++)
+            done += (int64_t)scan(h, local[i], out, &nout);
+        pthread_mutex_lock(&w->lock);
+        if (nout) {
+            push_locked(h, out, nout);
+            nout = 0;
+        }
+        if (budget >= 0 && done >= budget)
+            break;
+    }
+    w->busy--;
+    if (w->busy == 0 && w->n == 0)
+        pthread_cond_broadcast(&w->cond);
+    pthread_mutex_unlock(&w->lock);
+    atomic_fetch_add_explicit(&h->scan_work, (uint64_t)done, memory_order_relaxed);
+    return done;
+}
+
+int mark_done(gc_heap *h)
+{
+    pthread_mutex_lock(&h->work.lock);
+    int d = h->work.n == 0 && h->work.busy == 0;
+    pthread_mutex_unlock(&h->work.lock);
+    return d;
+}
+
+/* Go's hybrid barrier: shade the value overwritten (Yuasa deletion) and
+ * the value written (Dijkstra insertion; our shadow stacks are only
+ * scanned at stops, so they count as grey). */
+void mark_write_barrier(gcb_mutator *m, void *obj, void **slot, void *val)
+{
+    gc_heap *h = ((gc_mutator *)m)->h;
+    void *old = __atomic_load_n(slot, __ATOMIC_RELAXED);
+    mark_shade(h, old);
+    mark_shade(h, val);
+    __atomic_store_n(slot, val, __ATOMIC_RELAXED);
+}
+
+void mark_assist(gc_mutator *gm, size_t bytes)
+{
+    gc_heap *h = gm->h;
+    if (atomic_load_explicit(&h->limiter_on, memory_order_relaxed))
+        return;
+    gm->assist_debt += (int64_t)((double)bytes * h->assist_ratio);
+    if (gm->assist_debt < 64 * 1024)
+        return;
+    gc_event(h, GCB_EV_ASSIST_BEGIN, "assist");
+    uint64_t t0 = h->host->now_ns(h->host->ctx);
+    int64_t did = mark_drain(h, gm->assist_debt, 1);
+    gm->assist_debt -= did;
+    if (gm->assist_debt > 0)
+        gm->assist_debt = 0; /* no work left: Go would steal background credit */
+    pacer_limiter_charge(h, h->host->now_ns(h->host->ctx) - t0);
+    gc_event(h, GCB_EV_ASSIST_END, "assist");
+}
+
+/* ---- verification ---- */
+
+typedef struct vstack {
+    void **items;
+    size_t n, cap;
+} vstack;
+
+static int vpush(vstack *v, void *p)
+{
+    if (v->n == v->cap) {
+        size_t cap = v->cap ? v->cap * 2 : 4096;
+        void **q = realloc(v->items, cap * sizeof *q);
+        if (q == NULL)
+            return -1;
+        v->items = q;
+        v->cap = cap;
+    }
+    v->items[v->n++] = p;
+    return 0;
+}
+
+static int vvisit(gc_heap *h, vstack *v, void *p, const char *from)
+{
+    if (p == NULL)
+        return 0;
+    span *s = ph_lookup(&h->ph, p);
+    if (s == NULL) {
+        gc_fail(h, "verify: %s holds %p, which is in no in-use span", from, p);
+        return -1;
+    }
+    size_t i = span_index(s, p);
+    if (!span_bit(s->markbits, i)) {
+        const gcb_type *t = s->noscan ? NULL : *(const gcb_type **)span_slot(s, i);
+        gc_fail(h, "verify: object %p (slot %zu, type %s) reachable from %s but not marked; "
+                "span %p base %p class %u pages %zu noscan %u sweepgen %u",
+                p, i, t ? t->name : "noscan", from, (void *)s, (void *)s->base, s->sizeclass,
+                s->npages, s->noscan, atomic_load(&s->sweepgen));
+        return -1;
+    }
+    if (span_bit(s->verifybits, i))
+        return 0;
+    span_set_bit(s->verifybits, i);
+    if (!s->noscan && vpush(v, span_slot(s, i)) != 0)
+        return -1;
+    return 0;
+}
+
+static void vclear(span *s, void *arg) { memset(s->verifybits, 0, sizeof s->bits[2]); }
+
+int mark_verify(gc_heap *h)
+{
+    vstack v = {0};
+    int rc = 0;
+    for (gc_mutator *m = h->mutators; m && rc == 0; m = m->next)
+        for (gcb_frame *f = m->base.frames; f && rc == 0; f = f->prev)
+            for (size_t i = 0; i < f->count && rc == 0; i++)
+                rc = vvisit(h, &v, f->slots[i], "a frame slot");
+    for (size_t i = 0; i < h->nroots && rc == 0; i++)
+        rc = vvisit(h, &v, *h->roots[i], "a global root");
+    while (rc == 0 && v.n > 0) {
+        char *slot = v.items[--v.n];
+        span *s = ph_lookup(&h->ph, slot);
+        const gcb_type *t = *(const gcb_type **)slot;
+        if (t == NULL)
+            continue;
+        size_t bytes = s->sizeclass == 0 ? s->large_bytes - 8 : s->elemsize - 8;
+        for (size_t e = 0; e < bytes / t->size && rc == 0; e++)
+            for (uint32_t k = 0; k < t->nptrs && rc == 0; k++)
+                rc = vvisit(h, &v, ((void **)(slot + 8 + e * t->size))[k], t->name);
+    }
+    free(v.items);
+    for (unsigned c = 0; c < SC_NCLASSES; c++)
+        for (int k = 0; k < 2; k++)
+            central_each(&h->central[c][k], vclear, NULL);
+    for (gc_mutator *m = h->mutators; m; m = m->next)
+        for (unsigned c = 0; c < GCB_NCLASSES; c++)
+            for (int k = 0; k < 2; k++)
+                if (m->cache[c][k])
+                    vclear(m->cache[c][k], NULL);
+    return rc;
+}
+
+int gc_heap_is_valid(gc_heap *h, char *err, size_t errlen)
+{
+    if (ph_is_valid(&h->ph, err, errlen) != 0)
+        return -1;
+    uint32_t sg = atomic_load(&h->sweepgen);
+    for (unsigned c = 0; c < SC_NCLASSES; c++)
+        for (int k = 0; k < 2; k++)
+            if (central_is_valid(&h->central[c][k], c, !k, sg, err, errlen) != 0)
+                return -1;
+    return 0;
+}

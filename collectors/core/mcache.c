@@ -1,0 +1,155 @@
+/* mcache.c - the per-mutator span cache (Go's mcache) and the allocation
+ * slow path.
+ *
+ * A cached span's free slots are threaded onto the mutator's free list
+ * for its class (gcb_mutator.freelist[class][scan]), which gcb_alloc()
+ * pops inline.  While cached, every slot counts as allocated (its alloc
+ * bit is set and heap_live includes it); releasing the span clears the
+ * alloc bits of the slots still on the list.  Owned by the mutator's
+ * thread, or by the stopper while the world is stopped.
+ */
+#include <string.h>
+
+#include "gc.h"
+
+void mcache_set_inline(gc_mutator *gm)
+{
+    gc_heap *h = gm->h;
+    int slow = h->cfg.verify || atomic_load_explicit(&h->phase, memory_order_relaxed) == GCPH_MARK;
+    gm->base.inline_max = slow ? 0 : GCB_INLINE_MAX;
+}
+
+static void release(gc_mutator *gm, unsigned cls, int scan)
+{
+    gc_heap *h = gm->h;
+    span *s = gm->cache[cls][scan];
+    if (s == NULL)
+        return;
+    uint32_t n = 0;
+    for (gcb_freeobj *o = gm->base.freelist[cls][scan]; o; o = o->next) {
+        span_clear_bit(s->allocbits, span_index(s, o));
+        n++;
+    }
+    s->nalloc -= n;
+    atomic_fetch_sub_explicit(&h->heap_live, (uint64_t)n * s->elemsize, memory_order_relaxed);
+    s->incache = 0;
+    gm->base.freelist[cls][scan] = NULL;
+    gm->cache[cls][scan] = NULL;
+    central_push(&h->central[cls][scan], s, atomic_load(&h->sweepgen));
+}
+
+void mcache_release_all(gc_mutator *gm)
+{
+    for (unsigned c = 1; c < SC_NCLASSES; c++)
+        for (int k = 0; k < 2; k++)
+            release(gm, c, k);
+}
+
+/* Replace the cached span of a class with one that has free slots. */
+static int refill(gc_mutator *gm, unsigned cls, int scan)
+{
+    gc_heap *h = gm->h;
+    release(gm, cls, scan);
+    span *s = sweep_get_span(h, cls, scan);
+    if (s == NULL)
+        return -1;
+    gcb_freeobj *head = NULL;
+    uint32_t n = 0;
+    for (size_t i = s->nelems; i-- > 0;) {
+        if (span_bit(s->allocbits, i))
+            continue;
+        span_set_bit(s->allocbits, i);
+        gcb_freeobj *o = (gcb_freeobj *)span_slot(s, i);
+        o->next = head;
+        head = o;
+        n++;
+    }
+    s->nalloc = s->nelems;
+    s->incache = 1;
+    atomic_fetch_add_explicit(&h->heap_live, (uint64_t)n * s->elemsize, memory_order_relaxed);
+    gm->base.freelist[cls][scan] = head;
+    gm->cache[cls][scan] = s;
+    return 0;
+}
+
+static void markblack(gc_heap *h, span *s, size_t i)
+{
+    if (atomic_load_explicit(&h->phase, memory_order_relaxed) == GCPH_MARK &&
+        span_set_bit(s->markbits, i))
+        atomic_fetch_add_explicit(&h->heap_marked, s->elemsize, memory_order_relaxed);
+}
+
+static void *small(gc_mutator *gm, size_t n, int scan)
+{
+    gc_heap *h = gm->h;
+    unsigned cls = sc_class_of(n);
+    if (gm->base.freelist[cls][scan] == NULL && refill(gm, cls, scan) != 0)
+        return NULL;
+    gcb_freeobj *o = gm->base.freelist[cls][scan];
+    gm->base.freelist[cls][scan] = o->next;
+    span *s = gm->cache[cls][scan];
+    size_t i = span_index(s, o);
+    if (h->cfg.verify) {
+        size_t bad = span_check_poison(s, (char *)o);
+        if (bad) {
+            gc_fail(h, "verify: free slot %p (slot %zu) of span %p (base %p, class %u, noscan %u) "
+                    "was written after it was freed: word %zu is %#llx, not the poison",
+                    (void *)o, i, (void *)s, (void *)s->base, s->sizeclass, s->noscan, bad,
+                    (unsigned long long)((uint64_t *)o)[bad]);
+            return NULL;
+        }
+        memset(o, 0, s->elemsize);
+    } else {
+        memset(o, 0, n);
+    }
+    markblack(h, s, i);
+    return o;
+}
+
+static void *large(gc_mutator *gm, size_t n, int scan)
+{
+    gc_heap *h = gm->h;
+    size_t npages = (n + SC_PAGE_SIZE - 1) / SC_PAGE_SIZE;
+    span *s = ph_alloc(&h->ph, npages);
+    if (s == NULL) {
+        h->host->log(h->host->ctx, "%s: heap reservation exhausted allocating %zu bytes",
+                     h->cfg.name, n);
+        return NULL;
+    }
+    span_init(s, 0, !scan);
+    s->large_bytes = n;
+    if (s->needzero)
+        memset(s->base, 0, n);
+    s->nalloc = 1;
+    span_set_bit(s->allocbits, 0);
+    atomic_store(&s->sweepgen, atomic_load(&h->sweepgen));
+    markblack(h, s, 0);
+    atomic_fetch_add_explicit(&h->heap_live, npages * SC_PAGE_SIZE, memory_order_relaxed);
+    central_push(&h->central[0][scan], s, atomic_load(&h->sweepgen));
+    return s->base;
+}
+
+void *mcache_alloc(gc_mutator *gm, const gcb_type *t, size_t bytes)
+{
+    gc_heap *h = gm->h;
+    if (atomic_load_explicit(&gm->base.poll_requested, memory_order_relaxed))
+        world_safepoint(gm);
+    if (atomic_load_explicit(&h->failed, memory_order_relaxed))
+        return NULL;
+    int scan = t != NULL;
+    size_t hdr = scan ? sizeof(void *) : 0;
+    size_t n = bytes + hdr;
+    if (n < bytes || bytes == 0)
+        return NULL;
+    gc_maybe_start(h, gm);
+    char *p = n > SC_MAX_SMALL ? large(gm, n, scan) : small(gm, n, scan);
+    if (p == NULL)
+        return NULL;
+    if (atomic_load_explicit(&h->phase, memory_order_relaxed) == GCPH_MARK)
+        mark_assist(gm, n);
+    if (hdr) {
+        *(const gcb_type **)p = t;
+        return p + hdr;
+    }
+    return p;
+}

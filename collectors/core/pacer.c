@@ -1,0 +1,95 @@
+/* pacer.c - heap goal and trigger (Go 1.18+), GOMEMLIMIT and the GC CPU
+ * limiter.
+ *
+ * goal    = heap_marked * (1 + gogc/100) + roots, at least 4 MiB * gogc/100
+ *           (Go's heapMinimum); with a memory limit, at most 95 % of it
+ *           but never below heap_marked (the limiter then bounds the cost).
+ * trigger = goal - runway, where runway is what the mutators allocated
+ *           during the last mark phase (measured scan rate x allocation
+ *           rate, as Go's runway), clamped to [0.7, 0.95] of the way from
+ *           heap_marked to goal.  STW mode triggers at the goal.
+ * limiter = Go's leaky bucket: GC CPU (pauses x procs, workers, assists)
+ *           fills it, 50 % of the total CPU capacity drains it; capacity
+ *           1 CPU-second x procs; while full, assists are skipped so a
+ *           limit below the live heap degrades instead of spiralling.
+ * All fields are written by the cycle owner with the world stopped (or
+ * before any mutator exists); read with relaxed atomics elsewhere.
+ */
+#include "gc.h"
+
+void pacer_init(gc_heap *h)
+{
+    uint64_t goal = UINT64_MAX;
+    if (h->cfg.gogc >= 0)
+        goal = GC_MIN_HEAP * (uint64_t)(h->cfg.gogc > 0 ? h->cfg.gogc : 1) / 100;
+    if (h->cfg.memlimit >= 0 && (uint64_t)h->cfg.memlimit / 100 * 95 < goal)
+        goal = (uint64_t)h->cfg.memlimit / 100 * 95;
+    atomic_store(&h->heap_goal, goal);
+    atomic_store(&h->trigger, goal == UINT64_MAX ? UINT64_MAX : goal / 8 * 7);
+    h->limiter_last_ns = h->host->now_ns(h->host->ctx);
+}
+
+void pacer_limiter_charge(gc_heap *h, uint64_t ns)
+{
+    atomic_fetch_add_explicit(&h->gc_cpu_ns, ns, memory_order_relaxed);
+}
+
+static void limiter_update(gc_heap *h)
+{
+    uint64_t now = h->host->now_ns(h->host->ctx);
+    uint64_t elapsed = now - h->limiter_last_ns;
+    h->limiter_last_ns = now;
+    uint64_t gc = atomic_exchange(&h->gc_cpu_ns, 0);
+    int64_t cap = (int64_t)1000000000 * (int64_t)h->host->procs;
+    h->limiter_bucket_ns += (int64_t)gc - (int64_t)(elapsed * h->host->procs / 2);
+    if (h->limiter_bucket_ns < 0)
+        h->limiter_bucket_ns = 0;
+    if (h->limiter_bucket_ns > cap)
+        h->limiter_bucket_ns = cap;
+    atomic_store(&h->limiter_on, h->cfg.memlimit >= 0 && h->limiter_bucket_ns >= cap);
+}
+
+int pacer_should_trigger(gc_heap *h)
+{
+    return atomic_load_explicit(&h->heap_live, memory_order_relaxed) >=
+           atomic_load_explicit(&h->trigger, memory_order_relaxed);
+}
+
+void pacer_mark_done(gc_heap *h)
+{
+    uint64_t marked = atomic_load(&h->heap_marked);
+    uint64_t live_end = atomic_load(&h->heap_live);
+    h->last_runway = live_end > h->mark_start_live ? live_end - h->mark_start_live : 0;
+    h->last_marked = marked;
+    if (marked > h->peak_live)
+        h->peak_live = marked;
+    uint64_t roots = h->nroots * sizeof(void *);
+    for (gc_mutator *m = h->mutators; m; m = m->next)
+        for (gcb_frame *f = m->base.frames; f; f = f->prev)
+            roots += f->count * sizeof(void *);
+    uint64_t goal = UINT64_MAX;
+    if (h->cfg.gogc >= 0) {
+        goal = marked + marked / 100 * (uint64_t)h->cfg.gogc + roots;
+        uint64_t min = GC_MIN_HEAP * (uint64_t)(h->cfg.gogc > 0 ? h->cfg.gogc : 1) / 100;
+        if (goal < min)
+            goal = min;
+    }
+    limiter_update(h);
+    if (h->cfg.memlimit >= 0) {
+        uint64_t lim = (uint64_t)h->cfg.memlimit / 100 * 95;
+        if (lim < goal)
+            goal = lim > marked ? lim : marked + (marked >> 6) + SC_PAGE_SIZE;
+    }
+    uint64_t trigger = goal;
+    if (goal != UINT64_MAX && h->cfg.mode == MODE_CONCURRENT) {
+        uint64_t span = goal > marked ? goal - marked : 0;
+        uint64_t lo = marked + span / 10 * 7, hi = marked + span / 20 * 19;
+        trigger = goal > h->last_runway ? goal - h->last_runway : lo;
+        if (trigger < lo)
+            trigger = lo;
+        if (trigger > hi)
+            trigger = hi;
+    }
+    atomic_store(&h->heap_goal, goal);
+    atomic_store(&h->trigger, trigger);
+}

@@ -1,0 +1,162 @@
+/* sweep.c - sweeping (lazy on allocation, in the background, and to
+ * completion at sweep termination) and the scavenger.
+ *
+ * A span is swept by whoever pops it from an unswept list; nobody else can
+ * reach it meanwhile.  Mutators sweep only while running, so a stopped
+ * world has no mutator mid-sweep; the background sweeper holds sweep_lock
+ * per span so mark termination can flip sweepgen without it mid-span.
+ * Sweeping never runs during mark: sweep termination finishes it first.
+ */
+#include <string.h>
+
+#include "gc.h"
+
+/* Sweep s (popped from an unswept list of generation sg).  Returns s when
+ * it still holds objects (the caller lists or uses it), NULL when its pages
+ * went back to the page heap. */
+static span *sweep(gc_heap *h, span *s, uint32_t sg)
+{
+    atomic_store(&s->sweepgen, sg - 1);
+    if (s->sizeclass == 0) {
+        if (span_bit(s->markbits, 0)) {
+            span_clear_bit(s->markbits, 0);
+            atomic_store(&s->sweepgen, sg);
+            return s;
+        }
+        ph_free(&h->ph, s);
+        return NULL;
+    }
+    span_sweep(s, h->cfg.verify);
+    atomic_store(&s->sweepgen, sg);
+    if (s->nalloc == 0) {
+        ph_free(&h->ph, s);
+        return NULL;
+    }
+    return s;
+}
+
+span *sweep_get_span(gc_heap *h, unsigned cls, int scan)
+{
+    uint32_t sg = atomic_load(&h->sweepgen);
+    span_central *c = &h->central[cls][scan];
+    span *s = central_pop_swept(c, sg);
+    if (s != NULL)
+        return s;
+    for (int budget = 100; budget > 0; budget--) {
+        s = central_pop_unswept(c, sg);
+        if (s == NULL)
+            break;
+        s = sweep(h, s, sg);
+        if (s == NULL)
+            continue;
+        if (s->nalloc < s->nelems)
+            return s;
+        central_push(c, s, sg);
+    }
+    s = ph_alloc(&h->ph, sc_class_pages[cls]);
+    if (s == NULL) {
+        h->host->log(h->host->ctx, "%s: heap reservation exhausted growing size class %u",
+                     h->cfg.name, cls);
+        return NULL;
+    }
+    span_init(s, cls, !scan);
+    if (h->cfg.verify)
+        span_clear_slots(s, 1);
+    else if (s->needzero)
+        span_clear_slots(s, 0);
+    atomic_store(&s->sweepgen, sg);
+    return s;
+}
+
+/* Sweep one unswept span of any class, background style; 0 when none is
+ * left. */
+int sweep_one(gc_heap *h)
+{
+    for (unsigned c = 0; c < SC_NCLASSES; c++)
+        for (int k = 0; k < 2; k++) {
+            pthread_mutex_lock(&h->sweep_lock);
+            uint32_t sg = atomic_load(&h->sweepgen);
+            span *s = central_pop_unswept(&h->central[c][k], sg);
+            if (s != NULL) {
+                s = sweep(h, s, sg);
+                if (s != NULL)
+                    central_push(&h->central[c][k], s, sg);
+            }
+            pthread_mutex_unlock(&h->sweep_lock);
+            if (s != NULL)
+                return 1;
+        }
+    return 0;
+}
+
+/* Sweep everything left; on return (with the world stopped) every span is
+ * swept. */
+void sweep_finish(gc_heap *h)
+{
+    uint32_t sg = atomic_load(&h->sweepgen);
+    for (unsigned c = 0; c < SC_NCLASSES; c++)
+        for (int k = 0; k < 2; k++) {
+            span *s;
+            while ((s = central_pop_unswept(&h->central[c][k], sg)) != NULL) {
+                s = sweep(h, s, sg);
+                if (s != NULL)
+                    central_push(&h->central[c][k], s, sg);
+            }
+        }
+    /* wait out a background sweeper mid-span */
+    pthread_mutex_lock(&h->sweep_lock);
+    pthread_mutex_unlock(&h->sweep_lock);
+}
+
+void sweep_scavenge(gc_heap *h)
+{
+    if (h->cfg.scavenge == SCAV_OFF)
+        return;
+    uint64_t retain = 0;
+    if (h->cfg.scavenge == SCAV_GOAL) {
+        uint64_t goal = atomic_load(&h->heap_goal);
+        retain = goal / 10 * 11; /* Go's retainExtraPercent = 10 */
+        if (retain < goal)
+            retain = UINT64_MAX;
+        if (h->cfg.memlimit >= 0 && (uint64_t)h->cfg.memlimit < retain)
+            retain = (uint64_t)h->cfg.memlimit;
+    }
+    ph_scavenge(&h->ph, retain);
+}
+
+/* The background sweeper: sweeps after each cycle, then scavenges; also
+ * forces a cycle when none ran for 2 minutes. */
+void *sweep_main(void *arg)
+{
+    gc_heap *h = arg;
+    for (;;) {
+        pthread_mutex_lock(&h->bglock);
+        while (!h->sweep_wanted && !atomic_load(&h->quit)) {
+            struct timespec ts;
+            clock_gettime(CLOCK_REALTIME, &ts);
+            ts.tv_sec += 1;
+            pthread_cond_timedwait(&h->bgcond, &h->bglock, &ts);
+            if (h->sweep_wanted || atomic_load(&h->quit))
+                break;
+            uint64_t now = h->host->now_ns(h->host->ctx);
+            if (now - h->last_gc_ns > GC_FORCE_NS && atomic_load(&h->phase) == GCPH_OFF) {
+                pthread_mutex_unlock(&h->bglock);
+                gc_force(h);
+                pthread_mutex_lock(&h->bglock);
+            }
+        }
+        int wanted = h->sweep_wanted;
+        h->sweep_wanted = 0;
+        pthread_mutex_unlock(&h->bglock);
+        if (atomic_load(&h->quit))
+            return NULL;
+        if (!wanted)
+            continue;
+        uint64_t cyc = atomic_load(&h->cycles);
+        gc_event_cycle(h, GCB_EV_SWEEP_BEGIN, "sweep", cyc);
+        while (!atomic_load(&h->quit) && sweep_one(h))
+            ;
+        gc_event_cycle(h, GCB_EV_SWEEP_END, "sweep", cyc);
+        sweep_scavenge(h);
+    }
+}

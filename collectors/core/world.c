@@ -1,0 +1,94 @@
+/* world.c - the safepoint handshake.
+ *
+ * Stopping the world sets h->stw and every other mutator's poll_requested,
+ * then waits until each of them is parked (in world_safepoint) or blocked
+ * (between blocking_enter and blocking_exit).  A parked or blocked mutator
+ * touches nothing of the heap until world_start, so the stopper may read
+ * its frames and empty its caches.  Only the owner of the current GC phase
+ * stops the world, so stops never overlap.  Lock order: h->lock before any
+ * central or page-heap lock; nobody waits for the world while holding a
+ * lock a running mutator could need.
+ */
+#include <stdlib.h>
+
+#include "gc.h"
+
+static int running_others(gc_heap *h, gc_mutator *self)
+{
+    for (gc_mutator *m = h->mutators; m; m = m->next)
+        if (m != self && m->state == MST_RUNNING)
+            return 1;
+    return 0;
+}
+
+void world_stop(gc_heap *h, gc_mutator *self)
+{
+    pthread_mutex_lock(&h->lock);
+    h->stw = 1;
+    for (gc_mutator *m = h->mutators; m; m = m->next)
+        if (m != self)
+            atomic_store_explicit(&m->base.poll_requested, 1, memory_order_relaxed);
+    while (running_others(h, self))
+        pthread_cond_wait(&h->cond, &h->lock);
+    pthread_mutex_unlock(&h->lock);
+}
+
+void world_start(gc_heap *h)
+{
+    pthread_mutex_lock(&h->lock);
+    h->stw = 0;
+    pthread_cond_broadcast(&h->cond);
+    pthread_mutex_unlock(&h->lock);
+}
+
+void world_safepoint(gc_mutator *gm)
+{
+    gc_heap *h = gm->h;
+    atomic_store_explicit(&gm->base.poll_requested, 0, memory_order_relaxed);
+    pthread_mutex_lock(&h->lock);
+    if (h->stw) {
+        gm->state = MST_PARKED;
+        pthread_cond_broadcast(&h->cond);
+        while (h->stw)
+            pthread_cond_wait(&h->cond, &h->lock);
+        gm->state = MST_RUNNING;
+    }
+    pthread_mutex_unlock(&h->lock);
+}
+
+void world_blocking_enter(gc_mutator *gm)
+{
+    gc_heap *h = gm->h;
+    pthread_mutex_lock(&h->lock);
+    gm->state = MST_BLOCKED;
+    pthread_cond_broadcast(&h->cond);
+    pthread_mutex_unlock(&h->lock);
+}
+
+void world_blocking_exit(gc_mutator *gm)
+{
+    gc_heap *h = gm->h;
+    pthread_mutex_lock(&h->lock);
+    while (h->stw)
+        pthread_cond_wait(&h->cond, &h->lock);
+    gm->state = MST_RUNNING;
+    pthread_mutex_unlock(&h->lock);
+}
+
+void world_add_root(gc_heap *h, void **slot)
+{
+    pthread_mutex_lock(&h->lock);
+    if (h->nroots == h->caproots) {
+        size_t cap = h->caproots ? h->caproots * 2 : 16;
+        void ***r = realloc(h->roots, cap * sizeof *r);
+        if (r == NULL) {
+            pthread_mutex_unlock(&h->lock);
+            gc_fail(h, "out of memory registering global root %p", (void *)slot);
+            return;
+        }
+        h->roots = r;
+        h->caproots = cap;
+    }
+    h->roots[h->nroots++] = slot;
+    pthread_mutex_unlock(&h->lock);
+}
