@@ -9,6 +9,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* host is {"name", "cpu", "topology"} in current records, a string in
+ * older ones. */
+static const char *hostfield(const rec_set *s, const char *k)
+{
+    if (!s->n) return NULL;
+    json_t *h = json_object_get(s->runs[0].j, "host");
+    if (json_is_string(h)) return json_string_value(h);
+    return json_string_value(json_object_get(h, k));
+}
+
 static void putkv(FILE *f, json_t *obj)
 {
     /* keys sorted, as in the group key */
@@ -68,7 +78,7 @@ static const char *benchunit(const rmetric *m, char *buf, size_t len)
 
 void export_benchstat(FILE *f, const rec_set *s)
 {
-    const char *host = s->n ? json_string_value(json_object_get(s->runs[0].j, "host")) : NULL;
+    const char *host = hostfield(s, "cpu");
     fprintf(f, "goos: linux\ngoarch: %s\npkg: gcbench\n",
 #if defined(__x86_64__)
             "amd64"
@@ -136,7 +146,7 @@ int export_gab(FILE *smaller, FILE *bigger, const rec_set *s)
 int export_gbench(FILE *f, const rec_set *s)
 {
     json_t *bm = json_array();
-    const char *host = s->n ? json_string_value(json_object_get(s->runs[0].j, "host")) : NULL;
+    const char *host = hostfield(s, "name");
     const char *time = s->n ? json_string_value(json_object_get(s->runs[0].j, "time")) : NULL;
     for (size_t gi = 0; gi < s->ngroups; gi++) {
         const rec_group *g = &s->groups[gi];

@@ -156,8 +156,9 @@ static void writemd(FILE *f, const rec_set *s, const ropts *o)
     fprintf(f, "Medians over the ok repetitions of each group; the interval is a "
             "distribution-free confidence interval for the median: from order statistics "
             "(binomial, coverage shown) when n >= 6, otherwise min..max of the runs.\n\n");
-    fprintf(f, "## Runs\n\n| group | n | ok | failed | crashed | timeout | interval |\n"
-            "|---|---:|---:|---:|---:|---:|---|\n");
+    fprintf(f, "## Runs\n\n(# is the group's label in the figures when there are more "
+            "than %d groups.)\n\n| # | group | n | ok | failed | crashed | timeout | interval |\n"
+            "|---|---|---:|---:|---:|---:|---:|---|\n", RPLOT_MAX_KEYS);
     for (size_t i = 0; i < s->ngroups; i++) {
         size_t c[NSTATUS + 1];
         countstatus(s, &s->groups[i], c);
@@ -166,7 +167,7 @@ static void writemd(FILE *f, const rec_set *s, const ropts *o)
         if (t.n == 0) snprintf(iv, sizeof iv, "-");
         else if (t.bin) snprintf(iv, sizeof iv, "binomial %.1f %%", t.cov * 100);
         else snprintf(iv, sizeof iv, "min..max (n=%zu < 6)", t.n);
-        fprintf(f, "| `%s` | %zu | %zu | %zu | %zu | %zu | %s |\n", s->groups[i].key,
+        fprintf(f, "| g%zu | `%s` | %zu | %zu | %zu | %zu | %zu | %s |\n", i, s->groups[i].key,
                 s->groups[i].n, c[0], c[1], c[2], c[3] + c[4], iv);
     }
     for (size_t m = 0; m < rmetric_count; m++) {

@@ -296,8 +296,18 @@ static int rungnuplot(const char *dir)
     return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
 }
 
+/* Legend / tick label of group i: its key, or "g<i>" (the # column of
+ * report.md) when there are too many groups for keys to fit. */
+static const char *label(const rec_set *s, size_t i, char *buf, size_t len)
+{
+    if (s->ngroups <= RPLOT_MAX_KEYS) return s->groups[i].key;
+    snprintf(buf, len, "g%zu", i);
+    return buf;
+}
+
 int rplot_write(const rec_set *s, const char *dir)
 {
+    char lb[32];
     FILE *gp = openin(dir, "plots.gp");
     if (!gp) return 2;
     fprintf(gp, "# gcbench report figures; run in this folder: gnuplot plots.gp\n"
@@ -318,7 +328,7 @@ int rplot_write(const rec_set *s, const char *dir)
         fclose(f);
         if (np) {
             fprintf(fc, "%s'%s' using 1:2 with steps title ", ncdf++ ? ", \\\n     " : "plot ", n1);
-            esc(fc, g->key);
+            esc(fc, label(s, i, lb, sizeof lb));
         }
         snprintf(n1, sizeof n1, "mmu_%zu.dat", i);
         if (!(f = openin(dir, n1))) { rc = 2; break; }
@@ -326,7 +336,7 @@ int rplot_write(const rec_set *s, const char *dir)
         fclose(f);
         if (nr) {
             fprintf(fm, "%s'%s' using 1:2 with linespoints title ", nmmu++ ? ", \\\n     " : "plot ", n1);
-            esc(fm, g->key);
+            esc(fm, label(s, i, lb, sizeof lb));
         }
         snprintf(n1, sizeof n1, "rss_%zu.dat", i);
         snprintf(n2, sizeof n2, "gcstart_%zu.dat", i);
@@ -338,7 +348,7 @@ int rplot_write(const rec_set *s, const char *dir)
         if (ns) {
             fprintf(fr, "%s'%s' using 1:($2/1048576) with lines lw 2 lc %d title ",
                     nrss ? ", \\\n     " : "plot ", n1, nrss + 1);
-            esc(fr, g->key);
+            esc(fr, label(s, i, lb, sizeof lb));
             if (ncyc)
                 fprintf(fr, ", \\\n     '%s' using 1:($2/1048576) with impulses lc %d dt 3 notitle",
                         n2, nrss + 1);
@@ -351,7 +361,7 @@ int rplot_write(const rec_set *s, const char *dir)
             mw_median_ci(v, n, &lo, &hi, &cov, &bin);
             fprintf(tpd, "%zu %.9g %.9g %.9g\n", i, mw_median(v, n), lo, hi);
             fprintf(ft, "%s", i ? ", " : "");
-            esc(ft, g->key);
+            esc(ft, label(s, i, lb, sizeof lb));
             fprintf(ft, " %zu", i);
         }
         free(v);
@@ -392,11 +402,18 @@ int rplot_write(const rec_set *s, const char *dir)
         }
         if (bt && *bt) {
             m = sopen(&b);
-            fprintf(m, "set title 'Throughput, median with 95%% CI of the median'\n"
-                    "set ylabel 'ops/s'\nset style fill solid 0.5\nset boxwidth 0.6\n"
-                    "set xtics (%s) rotate by -30\nset yrange [0:*]\nset grid ytics\n"
-                    "plot 'throughput.dat' using 1:2 with boxes notitle, \\\n"
-                    "     '' using 1:2:3:4 with yerrorbars lc 'black' pt 0 notitle\n", bt);
+            if (s->ngroups <= RPLOT_MAX_KEYS)
+                fprintf(m, "set title 'Throughput, median with 95%% CI of the median'\n"
+                        "set ylabel 'ops/s'\nset style fill solid 0.5\nset boxwidth 0.6\n"
+                        "set xtics (%s) rotate by -30\nset yrange [0:*]\nset grid ytics\n"
+                        "plot 'throughput.dat' using 1:2 with boxes notitle, \\\n"
+                        "     '' using 1:2:3:4 with yerrorbars lc 'black' pt 0 notitle\n", bt);
+            else   /* many groups, often of different workloads: log scale */
+                fprintf(m, "set title 'Throughput, median with 95%% CI of the median (groups: see report.md)'\n"
+                        "set ylabel 'ops/s'\nset logscale y\nset xtics (%s) rotate by 90 font ',8'\n"
+                        "set xrange [-1:%zu]\nset grid\n"
+                        "plot 'throughput.dat' using 1:2:3:4 with yerrorbars pt 7 ps 0.8 notitle\n",
+                        bt, s->ngroups);
             char *body = sclose(&b);
             figure(gp, "throughput", body);
             free(body);

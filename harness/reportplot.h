@@ -13,6 +13,10 @@
  * error, nor is a gnuplot failure (its message is shown). */
 int rplot_write(const rec_set *s, const char *dir);
 
+/* Above this many groups the figures label groups "g<i>" (report.md's #
+ * column) instead of by their keys. */
+#define RPLOT_MAX_KEYS 6
+
 /* MMU windows of the curve, seconds: 1e-4 .. 10, five per decade. */
 #define RPLOT_MMU_POINTS 26
 double rplot_mmu_window(int i);

@@ -2,6 +2,7 @@
 #include "trace.h"
 
 #include <errno.h>
+#include <math.h>
 #include <string.h>
 
 static json_t *event(const char *ph, const char *name, const char *cat, double ts_s,
@@ -15,6 +16,20 @@ static json_t *meta(const char *what, json_int_t tid, const char *name)
 {
     return json_pack("{s:s, s:s, s:i, s:I, s:{s:s}}", "ph", "M", "name", what,
                      "pid", 1, "tid", tid, "args", "name", name);
+}
+
+/* Is [start, start+dur) already in the pause log?  The runner may copy the
+ * pauses into the timeline too; they are shown once, on the STW track.
+ * The log is short (one entry per pause), so a linear scan will do. */
+static int ispause(json_t *log, double start, double dur)
+{
+    size_t k;
+    json_t *e;
+    json_array_foreach(log, k, e)
+        if (fabs(json_number_value(json_array_get(e, 0)) - start) < 1e-9 &&
+            fabs(json_number_value(json_array_get(e, 1)) - dur) < 1e-9)
+            return 1;
+    return 0;
 }
 
 json_t *trace_build(json_t *r)
@@ -37,8 +52,12 @@ json_t *trace_build(json_t *r)
         json_array_append_new(ev, x);
     }
     json_int_t maxtid = -1;
+    json_t *plog = json_object_get(json_object_get(r, "pauses"), "log");
     json_array_foreach(json_object_get(r, "timeline"), k, e) {
         const char *name = json_string_value(json_array_get(e, 2));
+        if (ispause(plog, json_number_value(json_array_get(e, 0)),
+                    json_number_value(json_array_get(e, 1))))
+            continue;
         json_int_t tid = json_integer_value(json_array_get(e, 3));
         json_t *x = event("X", name ? name : "gc", "gc",
                           json_number_value(json_array_get(e, 0)), tid);

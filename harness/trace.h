@@ -9,7 +9,9 @@
  *  - every pauses.log entry as an "X" event (cat "pause", name = phase) on
  *    its own track, tid TRACE_TID_STW named "stop-the-world";
  *  - every entry [start_s, duration_s, name, thread_index] of the extension
- *    field `timeline` as an "X" event (cat "gc") on tid = thread_index;
+ *    field `timeline` as an "X" event (cat "gc") on tid = thread_index,
+ *    except entries equal (start and duration within 1 ns) to a pause of
+ *    pauses.log, which are shown once, on the STW track;
  *  - every gc.log cycle as an instant event "gc N" and a counter "heap"
  *    (trigger/goal/marked bytes); rss.samples as a counter "rss".
  * ts and dur are microseconds.  Returns a new reference. */

@@ -9,6 +9,7 @@
 
 #include "capture.h"
 #include "report.h"
+#include "trace.h"
 
 #define D REPORT_DATA "/"
 #define OUT REPORT_OUT
@@ -44,7 +45,7 @@ static void tables_and_figures(void **st)
     /* group A throughput: median 1.02e6, n = 5 -> min..max */
     assert_non_null(strstr(md, "| `marksweep{gogc=100}/builder{piece=36,writes=100}/t1` | "
                                "1.02e+06 | 1e+06 .. 1.04e+06 (min..max) | 5 |"));
-    assert_non_null(strstr(md, "| `malloc/builder{piece=36,writes=100}/t1` | 5 | 5 | 0 | 0 | 0 |"));
+    assert_non_null(strstr(md, "| g2 | `malloc/builder{piece=36,writes=100}/t1` | 5 | 5 | 0 | 0 | 0 |"));
     char *csv = readall("report.csv");
     assert_non_null(csv);
     assert_non_null(strstr(csv, "\"marksweep{gogc=200}/builder{piece=36,writes=100}/t1\",ops_per_s,ops/s,5,104000,100000,108000,minmax,0.9375"));
@@ -126,6 +127,34 @@ static void trace(void **st)
     assert_non_null(strstr(cap_err, "no run with id 'zz'"));
 }
 
+/* Timeline entries that repeat a pause of pauses.log are shown once. */
+static void trace_dedup(void **st)
+{
+    (void)st;
+    json_t *r = json_loads(
+        "{\"id\":\"x\",\"collector\":{\"name\":\"c\"},\"workload\":{\"name\":\"w\"},"
+        "\"pauses\":{\"log\":[[0.001,0.0002,\"stw-mark\"],[0.01,0.0001,\"stw-sweep\"]]},"
+        "\"timeline\":[[0.001,0.0002,\"stw-mark\",0],[0.002,0.003,\"mark\",1],"
+        "[0.01,0.0001,\"stw-sweep\",0],[0.011,0.001,\"sweep\",2]],"
+        "\"gc\":{\"log\":[]},\"rss\":{\"samples\":[[0.0,100,50]]}}", 0, NULL);
+    assert_non_null(r);
+    json_t *t = trace_build(r);
+    assert_int_equal(countph(t, "X"), 4);    /* 2 pauses + mark + sweep */
+    assert_int_equal(countph(t, "C"), 1);    /* one rss sample */
+    size_t k;
+    json_t *e;
+    int mark = 0;
+    json_array_foreach(json_object_get(t, "traceEvents"), k, e)
+        if (strcmp(json_string_value(json_object_get(e, "name")), "mark") == 0) {
+            assert_int_equal(json_integer_value(json_object_get(e, "tid")), 1);
+            assert_float_equal(json_number_value(json_object_get(e, "dur")), 3000, 1e-6);
+            mark++;
+        }
+    assert_int_equal(mark, 1);
+    json_decref(t);
+    json_decref(r);
+}
+
 static void exporters(void **st)
 {
     (void)st;
@@ -187,6 +216,7 @@ int main(void)
         cmocka_unit_test(tables_and_figures),
         cmocka_unit_test(binomial_ci),
         cmocka_unit_test(trace),
+        cmocka_unit_test(trace_dedup),
         cmocka_unit_test(exporters),
         cmocka_unit_test(bad_usage),
     };
