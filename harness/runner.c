@@ -105,6 +105,40 @@ static double now_s(void)
     return (double)recorder_now_ns() / 1e9;
 }
 
+extern char **environ;
+
+/* The child's environment: ours, with glibc's optional static TLS raised so
+ * plugins that dlopen a library with initial-exec TLS (jemalloc) load.
+ * Returns a malloc'd array whose strings are ours or one malloc'd entry. */
+static char **child_env(char **tunables)
+{
+    static const char want[] = "glibc.rtld.optional_static_tls=16384";
+    size_t n = 0;
+    while (environ[n])
+        n++;
+    char **env = calloc(n + 2, sizeof *env);
+    *tunables = NULL;
+    if (env == NULL)
+        return NULL;
+    size_t j = 0;
+    int found = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (strncmp(environ[i], "GLIBC_TUNABLES=", 15) == 0) {
+            found = 1;
+            if (strstr(environ[i], "optional_static_tls") == NULL &&
+                asprintf(tunables, "%s:%s", environ[i], want) > 0) {
+                env[j++] = *tunables;
+                continue;
+            }
+        }
+        env[j++] = environ[i];
+    }
+    if (!found && asprintf(tunables, "GLIBC_TUNABLES=%s", want) > 0)
+        env[j++] = *tunables;
+    env[j] = NULL;
+    return env;
+}
+
 typedef struct child_out {
     char *buf;          /* the record text read from fd 3, NUL-terminated */
     size_t n;
@@ -128,10 +162,14 @@ static void run_child(const char *spec_text, double timeout, child_out *o)
         close(in[1]);
         return;
     }
+    char *tunables;
+    char **env = child_env(&tunables);
     fflush(NULL);
     pid_t pid = fork();
     if (pid < 0) {
         o->spawn_errno = errno;
+        free(env);
+        free(tunables);
         close(in[0]); close(in[1]); close(rec[0]); close(rec[1]);
         return;
     }
@@ -146,10 +184,13 @@ static void run_child(const char *spec_text, double timeout, child_out *o)
             fcntl(3, F_SETFD, 0);
         else
             dup2(rec[1], 3);
-        execl("/proc/self/exe", "gcbench", "__child", (char *)NULL);
+        char *argv[] = {"gcbench", "__child", NULL};
+        execve("/proc/self/exe", argv, env ? env : environ);
         fprintf(stderr, "gcbench: cannot exec /proc/self/exe: %s\n", strerror(errno));
         _exit(127);
     }
+    free(env);
+    free(tunables);
     close(in[0]);
     close(rec[1]);
 
