@@ -352,13 +352,18 @@ static item *decode_item(ctx *c, rd r)
             /* Scratch: at most one value per byte; dies at the scope's end. */
             size_t most = (size_t)(s.end - s.p), n = 0;
             gcb_scope_enter(m);
-            uint64_t *tmp = gcb_alloc_tracked(m, NULL, (most ? most : 1) * 8);
+            /* Tracking does not keep tmp alive: it sits in a slot. */
+            void *tslot[1] = {NULL};
+            gcb_frame tf;
+            gcb_frame_push(m, &tf, tslot, 1);
+            uint64_t *tmp = tslot[0] = gcb_alloc_tracked(m, NULL, (most ? most : 1) * 8);
             int ok = tmp != NULL;
             while (ok && s.p < s.end)
                 ok = getvarint(&s, &tmp[n++]) == 0;
             uint64_t *vals = ok && n ? aalloc(c, NULL, n * 8) : NULL;
             if (vals != NULL)
                 memcpy(vals, tmp, n * 8);
+            gcb_frame_pop(m, &tf);
             gcb_scope_exit(m);
             if (tmp != NULL && !GCB_MUT_HAS(m, alloc_tracked))
                 gcb_dead(m, tmp, (most ? most : 1) * 8);
@@ -484,7 +489,10 @@ static int op(void *state, gcb_mutator *m, int tid, uint64_t i, char *err, size_
                              : fnv(0xcbf29ce484222325ull, "", 0);
     /* Encode it into a tracked scratch buffer, then into the arena send buffer. */
     gcb_scope_enter(m);
-    unsigned char *tmp = gcb_alloc_tracked(m, NULL, 128);
+    void *tslot[1] = {NULL}; /* tracking does not keep tmp alive */
+    gcb_frame tf;
+    gcb_frame_push(m, &tf, tslot, 1);
+    unsigned char *tmp = tslot[0] = gcb_alloc_tracked(m, NULL, 128);
     size_t n = 0;
     if (tmp != NULL) {
         const uint64_t fields[5] = {got.id, got.count, got.sum, got.namehash, got.payhash};
@@ -499,6 +507,7 @@ static int op(void *state, gcb_mutator *m, int tid, uint64_t i, char *err, size_
             slot[1] = out;
         }
     }
+    gcb_frame_pop(m, &tf);
     gcb_scope_exit(m);
     if (tmp != NULL && !GCB_MUT_HAS(m, alloc_tracked))
         gcb_dead(m, tmp, 128);

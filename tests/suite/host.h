@@ -101,7 +101,7 @@ static void values(const gcb_option_desc *desc, uint32_t n, gcb_value *out, cons
     }
 }
 
-static const gcb_collector *load(const char *path)
+__attribute__((unused)) static const gcb_collector *load(const char *path)
 {
     void *dl = dlopen(path, RTLD_NOW | RTLD_LOCAL);
     CHECK(dl != NULL, "dlopen %s: %s", path, dlerror());
@@ -118,7 +118,7 @@ static const gcb_collector *load(const char *path)
 }
 
 /* A heap of gc with its default options; NULL on failure (checked). */
-static gcb_heap *heap(const gcb_collector *gc)
+__attribute__((unused)) static gcb_heap *heap(const gcb_collector *gc)
 {
     gcb_value opts[16];
     char err[512] = "";
