@@ -38,6 +38,7 @@ typedef struct obj {
 } obj;
 
 struct gcb_arena {
+    struct gcb_arena *next; /* every arena of the heap, freed with it */
     int freed;
 };
 
@@ -51,6 +52,7 @@ struct gcb_heap {
     uint32_t depth;      /* tracked scope depth of the (single) mutator */
     const gcb_collector *table; /* strict_hints or strict_plain */
     _Atomic uint32_t zero;
+    gcb_arena *arenas;   /* handles, kept until heap_free */
     obj **stack;         /* grey objects */
     size_t sp, stackcap;
     gcb_mutator *m;
@@ -207,6 +209,11 @@ static void s_heap_free(gcb_heap *h)
         free(h->all);
         h->all = n;
     }
+    while (h->arenas) {
+        gcb_arena *n = h->arenas->next;
+        free(h->arenas);
+        h->arenas = n;
+    }
     free(h->set);
     free(h->roots);
     free(h->stack);
@@ -276,7 +283,15 @@ static void *s_alloc_tracked(gcb_mutator *m, const gcb_type *t, size_t bytes)
 {
     return new(m->heap, t, bytes, m->heap->depth > 0 ? K_TRACKED : K_HEAP, NULL);
 }
-static gcb_arena *s_arena_new(gcb_mutator *m) { return calloc(1, sizeof(gcb_arena)); }
+static gcb_arena *s_arena_new(gcb_mutator *m)
+{
+    gcb_arena *a = calloc(1, sizeof *a);
+    if (a != NULL) {
+        a->next = m->heap->arenas;
+        m->heap->arenas = a;
+    }
+    return a;
+}
 static void *s_arena_alloc(gcb_mutator *m, gcb_arena *a, const gcb_type *t, size_t bytes)
 {
     return new(m->heap, t, bytes, K_ARENA, a);
@@ -287,7 +302,7 @@ static void s_arena_free(gcb_mutator *m, gcb_arena *a)
         if (o->kind == K_ARENA && o->arena == a)
             kill(m->heap, o);
     /* The handle stays allocated (never reused) so stale objects keep a
-     * distinct owner; freed with the process. */
+     * distinct owner; freed with the heap. */
     a->freed = 1;
 }
 
