@@ -4,18 +4,23 @@
  *   test_peers PLUGIN.so [name=value ...] [--heap-new-on-main]
  *
  * One plugin per process (libgc allows one heap per process).  With a
- * minimal host whose event sink checks PAUSE/CYCLE pairing, it:
+ * minimal host (host.h) whose event sink checks PAUSE/CYCLE pairing, it:
  * - checks the table and the mutator prefix;
  * - builds a list of NODES nodes ({"node", 24, 2}) held only by a frame,
  *   forces collections, allocates garbage, and checks every payload;
  * - does the same on a second thread (plain pthread_create) while the main
- *   thread forces collections, with the frame's slot array in calloc'd
- *   memory that no collector scans unless it walks the frames;
+ *   thread forces collections, with the frame and its slot array in
+ *   calloc'd memory that no collector scans unless it walks the frames;
+ * - boehm: lists held only by a local variable of each thread survive
+ *   another thread's collections (registered stacks are scanned); the heap
+ *   is made on a thread that then exits (unless --heap-new-on-main); a
+ *   second heap is refused; free_sized frees only with honor_free=true;
  * - collectors (COLLECTS): garbage is reclaimed (mapped bytes stay bounded),
- *   cycles and pauses are reported and paired; a second heap is refused;
+ *   cycles and pauses are reported, paired and counted as in stats, and
+ *   peak_live_bytes covers the live list;
  * - manual ones (MANUAL): free_sized and dead move exactly the usable bytes
- *   from heap_bytes to freed_explicit_bytes, and the harness's own malloc
- *   is still glibc's after the plugin (and its allocator) is loaded.
+ *   from heap_bytes to freed_explicit_bytes, and `malloc` still resolves
+ *   where it did before the plugin (and its allocator) was loaded.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
