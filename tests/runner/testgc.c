@@ -4,9 +4,9 @@
  * freed before heap_free) but every allocation takes the slow path, so it
  * can count them: every `every` allocations it emits a fake GC cycle on the
  * allocating thread (two pauses, a mark phase with an assist inside), so
- * the recorder, the pause statistics and MMU have data.  `crash_after` and
- * `hang_after` make the run die by SIGSEGV or hang, for the runner's
- * crash and timeout handling.  One background thread is started through
+ * the recorder, the pause statistics and MMU have data.  `crash_after`,
+ * `hang_after` and `exit_after` make the run die by SIGSEGV, hang or exit
+ * without a record, for the runner's crash and timeout handling.  One background thread is started through
  * host->spawn and sleeps until heap_free, so GC thread pinning shows up.
  */
 #define _GNU_SOURCE
@@ -28,7 +28,7 @@ typedef struct chunk {
 
 struct gcb_heap {
     const gcb_host *host;
-    int64_t every, crash_after, hang_after, bad_pairing;
+    int64_t every, crash_after, hang_after, exit_after, bad_pairing;
     pthread_mutex_t lock;       /* guards chunks, stop */
     pthread_cond_t wake;
     chunk *chunks;
@@ -54,6 +54,8 @@ static const gcb_option_desc options[] = {
     {"crash_after", GCB_OPT_INT, "0", "raise SIGSEGV after this many allocations; 0 = never",
      0, 1e12, NULL, NULL},
     {"hang_after", GCB_OPT_INT, "0", "sleep forever after this many allocations; 0 = never",
+     0, 1e12, NULL, NULL},
+    {"exit_after", GCB_OPT_INT, "0", "_exit(3) after this many allocations; 0 = never",
      0, 1e12, NULL, NULL},
     {"bad_pairing", GCB_OPT_BOOL, "false", "emit a PAUSE_END without PAUSE_BEGIN in the first cycle",
      0, 0, NULL, NULL},
@@ -117,7 +119,8 @@ static int heap_new(const gcb_host *host, const gcb_value *opts, gcb_heap **out,
     h->every = opts[0].i;
     h->crash_after = opts[1].i;
     h->hang_after = opts[2].i;
-    h->bad_pairing = opts[3].i;
+    h->exit_after = opts[3].i;
+    h->bad_pairing = opts[4].i;
     pthread_mutex_init(&h->lock, NULL);
     pthread_cond_init(&h->wake, NULL);
     if (host->spawn(host->ctx, "testgc-bg", background, h, &h->bg) == 0)
@@ -170,6 +173,8 @@ static void *alloc(gcb_mutator *mm, const gcb_type *t, size_t bytes)
     if (h->hang_after && n == (uint64_t)h->hang_after)
         for (;;)
             pause();
+    if (h->exit_after && n == (uint64_t)h->exit_after)
+        _exit(3);
     if (h->every && n % (uint64_t)h->every == 0)
         cycle(h);
     size_t need = (bytes + 7) & ~(size_t)7;
