@@ -6,8 +6,9 @@
  * allocating thread (two pauses, a mark phase with an assist inside), so
  * the recorder, the pause statistics and MMU have data.  `crash_after`,
  * `hang_after` and `exit_after` make the run die by SIGSEGV, hang or exit
- * without a record, for the runner's crash and timeout handling.  One background thread is started through
- * host->spawn and sleeps until heap_free, so GC thread pinning shows up.
+ * without a record, for the runner's crash and timeout handling.  One
+ * background thread is started through host->spawn and sleeps until
+ * heap_free, so GC thread pinning shows up.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -168,8 +169,10 @@ static void *alloc(gcb_mutator *mm, const gcb_type *t, size_t bytes)
     test_mutator *m = (test_mutator *)mm;
     gcb_heap *h = mm->heap;
     uint64_t n = atomic_fetch_add(&h->allocs, 1) + 1;
-    if (h->crash_after && n == (uint64_t)h->crash_after)
+    if (h->crash_after && n == (uint64_t)h->crash_after) {
+        signal(SIGSEGV, SIG_DFL);   /* a sanitizer's handler would exit(1) instead */
         raise(SIGSEGV);
+    }
     if (h->hang_after && n == (uint64_t)h->hang_after)
         for (;;)
             pause();
