@@ -38,8 +38,9 @@
  * PRE_START_WORLD), when no frame chain can change: a full collection marks
  * entirely with the world stopped, and an incremental one pushes its roots
  * again in the final stopped phase (in tests/peers every push, incremental
- * mode included, came with the world stopped).  Global roots: GC_add_roots
- * on the slot.  Being conservative, libgc also keeps objects that only a
+ * mode included, came with the world stopped).  Global roots are kept in
+ * the heap and pushed by the same callback (GC_add_roots aborts after a few
+ * thousand ranges).  Every range is scanned eagerly.  Being conservative, libgc also keeps objects that only a
  * local variable of a registered thread points to, which the mutator API
  * does not require.
  *
@@ -75,6 +76,7 @@
 #include <gc/gc_mark.h>
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -101,6 +103,17 @@ static const gcb_option_desc options[NOPTS] = {
 
 typedef struct boehm_mutator boehm_mutator;
 
+/* Global roots, kept here rather than with GC_add_roots: libgc aborts
+ * ("Too many root sets") after a few thousand separate ranges.  Chunks are
+ * linked newest first; a chunk is complete before it is published, and an
+ * entry before `count` covers it, so the collector reads without a lock. */
+#define ROOT_CHUNK 510
+typedef struct root_chunk {
+    struct root_chunk *next;      /* older chunk; immutable once published */
+    _Atomic size_t count;         /* entries of slot[] in use */
+    void **slot[ROOT_CHUNK];      /* registered root variables */
+} root_chunk;
+
 struct gcb_heap {
     const gcb_host *host;
     int incremental;              /* option: GC_enable_incremental called */
@@ -109,6 +122,9 @@ struct gcb_heap {
                                           first; pushed with CAS, freed only by
                                           heap_free (no lock a stopped thread
                                           could hold) */
+    _Atomic(root_chunk *) roots;  /* registered global roots, newest chunk first */
+    pthread_mutex_t roots_lock;   /* serialises add_root (never taken by the
+                                     collector: a stopped thread may hold it) */
     _Atomic uint32_t barrier_off; /* always 0: libgc needs no barrier */
     GC_word gc_no_base;           /* GC_get_gc_no() at heap_new (startup GCs) */
 
@@ -133,7 +149,7 @@ struct boehm_mutator {
 
 /* The one heap of this process; see the header comment for why it exists. */
 static _Atomic(gcb_heap *) current;
-/* libgc's own push-other-roots procedure, which push_frames chains to: in
+/* libgc's own push-other-roots procedure, which push_roots chains to: in
  * a threaded libgc it is what scans the thread stacks. */
 static GC_push_other_roots_proc push_stacks;
 /* Set by the first heap_new: libgc has been initialised in this process. */
@@ -233,22 +249,34 @@ static void on_event(GC_EventType type)
     }
 }
 
-/* libgc's push-other-roots callback: push every frame's slots.  Runs on
- * the collecting thread while libgc pushes its roots. */
-static void push_frames(void)
+/* libgc's push-other-roots callback: thread stacks (libgc's own procedure),
+ * global roots, and every frame's slots.  Runs on the collecting thread
+ * while libgc pushes its roots.  Ranges are scanned at once
+ * (GC_push_all_eager), not queued, so no number of frames or roots can
+ * overflow libgc's mark stack. */
+static void push_roots(void)
 {
     if (push_stacks != 0)
         push_stacks();
     gcb_heap *h = atomic_load_explicit(&current, memory_order_acquire);
-    if (h == NULL || !h->world_stopped)
+    if (h == NULL)
         return;
+    /* Root slots stay valid until heap_free: safe with the world running. */
+    for (root_chunk *c = atomic_load_explicit(&h->roots, memory_order_acquire); c != NULL;
+         c = c->next) {
+        size_t n = atomic_load_explicit(&c->count, memory_order_acquire);
+        for (size_t i = 0; i < n; i++)
+            GC_push_all_eager(c->slot[i], c->slot[i] + 1);
+    }
+    if (!h->world_stopped)
+        return; /* frames may be popped under us; pushed at the final stop */
     for (boehm_mutator *bm = atomic_load_explicit(&h->mutators, memory_order_acquire);
          bm != NULL; bm = bm->next) {
         if (!atomic_load_explicit(&bm->attached, memory_order_acquire))
             continue;
         for (gcb_frame *f = bm->base.frames; f != NULL; f = f->prev)
             if (f->count > 0)
-                GC_push_all(f->slots, f->slots + f->count);
+                GC_push_all_eager(f->slots, f->slots + f->count);
     }
 }
 
@@ -267,6 +295,7 @@ static int heap_new(const gcb_host *host, const gcb_value *opts, gcb_heap **out,
         return ENOMEM;
     }
     h->host = host;
+    pthread_mutex_init(&h->roots_lock, NULL);
     h->incremental = opts[OPT_INCREMENTAL].i != 0;
     h->honor_free = opts[OPT_HONOR_FREE].i != 0;
 
@@ -293,7 +322,7 @@ static int heap_new(const gcb_host *host, const gcb_value *opts, gcb_heap **out,
               (long long)opts[OPT_FREE_SPACE_DIVISOR].i, h->honor_free);
     atomic_store_explicit(&current, h, memory_order_release);
     push_stacks = GC_get_push_other_roots();
-    GC_set_push_other_roots(push_frames);
+    GC_set_push_other_roots(push_roots);
     GC_set_on_collection_event(on_event);
     *out = h;
     return 0;
@@ -312,6 +341,13 @@ static void heap_free(gcb_heap *h)
         free(bm);
         bm = next;
     }
+    root_chunk *c = atomic_load_explicit(&h->roots, memory_order_acquire);
+    while (c != NULL) {
+        root_chunk *next = c->next;
+        free(c);
+        c = next;
+    }
+    pthread_mutex_destroy(&h->roots_lock);
     free(h);
 }
 
@@ -394,7 +430,25 @@ static void blocking_exit(gcb_mutator *m) {}
 
 static void add_root(gcb_mutator *m, void **slot)
 {
-    GC_add_roots(slot, slot + 1);
+    gcb_heap *h = m->heap;
+    pthread_mutex_lock(&h->roots_lock);
+    root_chunk *c = atomic_load_explicit(&h->roots, memory_order_relaxed);
+    size_t n = c != NULL ? atomic_load_explicit(&c->count, memory_order_relaxed) : ROOT_CHUNK;
+    if (n == ROOT_CHUNK) {
+        root_chunk *fresh = calloc(1, sizeof *fresh);
+        if (fresh == NULL) {
+            pthread_mutex_unlock(&h->roots_lock);
+            h->host->log(h->host->ctx, "out of memory registering a global root: aborting");
+            abort(); /* the ABI gives add_root no way to fail */
+        }
+        fresh->next = c;
+        atomic_store_explicit(&h->roots, fresh, memory_order_release);
+        c = fresh;
+        n = 0;
+    }
+    c->slot[n] = slot;
+    atomic_store_explicit(&c->count, n + 1, memory_order_release);
+    pthread_mutex_unlock(&h->roots_lock);
 }
 
 static void collect(gcb_mutator *m)

@@ -120,8 +120,6 @@ static uint64_t heap_bytes(const gcb_collector *gc, gcb_heap *h, gcb_heap_stats 
     return s->heap_bytes;
 }
 
-/* ---- a second mutator thread ---- */
-
 /* Overwrite the dead part of the stack below the caller, so that no stale
  * copy of a list pointer (from build's locals) is left for a conservative
  * scan to find. */
@@ -130,6 +128,57 @@ static __attribute__((noinline)) void scrub(void)
     volatile char buf[1 << 16];
     memset((char *)buf, 0, sizeof buf);
 }
+
+/* Push `depth` frames of one slot each, each holding a fresh node whose
+ * payload is its depth; at the bottom collect, then check every node. */
+static long deep(gcb_mutator *m, int depth)
+{
+    void *slot[1] = {NULL};
+    gcb_frame f;
+    gcb_frame_push(m, &f, slot, 1);
+    node *x = gcb_alloc(m, &node_type, sizeof(node));
+    long bad = 0;
+    if (x != NULL) {
+        x->payload = depth;
+        slot[0] = x;
+        if (depth > 0)
+            bad = deep(m, depth - 1);
+        else
+            gcb_collect(m);
+        node *y = slot[0];
+        if (y->payload != depth)
+            bad++;
+    }
+    gcb_frame_pop(m, &f);
+    return bad;
+}
+
+/* Many registered global roots, in malloc'd memory, each holding a node. */
+static void many_roots(gcb_mutator *m, long n)
+{
+    void **slots = calloc((size_t)n * 2, sizeof *slots); /* every other word: no merging */
+    for (long i = 0; i < n; i++) {
+        gcb_add_root(m, &slots[2 * i]);
+        node *x = gcb_alloc(m, &node_type, sizeof(node));
+        CHECK(x != NULL, "alloc failed");
+        if (x == NULL)
+            break;
+        x->payload = i;
+        slots[2 * i] = x;
+    }
+    scrub();
+    gcb_collect(m);
+    garbage(m, 8, 0);
+    gcb_collect(m);
+    long bad = 0;
+    for (long i = 0; i < n; i++)
+        bad += slots[2 * i] == NULL || ((node *)slots[2 * i])->payload != i;
+    CHECK(bad == 0, "%ld of %ld global roots lost their node", bad, n);
+    /* Roots stay registered until heap_free: the slots must outlive it. */
+}
+
+/* ---- a second mutator thread ---- */
+
 
 typedef struct second {
     const gcb_collector *gc;
@@ -352,6 +401,12 @@ int main(int argc, char **argv)
         /* The allocations above came from the plugin's allocator, not glibc. */
         check_malloc_unchanged(gc->name);
     }
+
+    /* Deep shadow stacks and many global roots: a collector that pushes
+     * each frame or root as a mark-stack entry, or registers each root
+     * with a bounded table, fails here. */
+    CHECK(deep(m, 20000) == 0, "a node held by one of 20000 frames changed");
+    many_roots(m, 20000);
 
     /* Second thread: builds its own list while this one collects. */
     pthread_barrier_t built, collected;
