@@ -21,6 +21,10 @@
  *   (gbench_pause), once its mutator allocated RESET_BYTES; the label says
  *   so.  The page faults of fresh memory stay in the timed figure.
  *
+ * Collecting collectors' figures are steady-state costs: the GC cycles the
+ * loop triggers (reported in counter gc_cycles) run inside the timed loop,
+ * on this thread or on the collector's own threads.
+ *
  * Validation: every allocation is checked non-NULL and 8-byte aligned,
  * allocation cases check that the mutator's objects_allocated counter grew
  * by exactly the iterations run, the builder checks each finished string's
@@ -31,6 +35,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -262,6 +267,18 @@ static void check_count(gbench_state *st, const plugin *p, uint64_t before, uint
     }
 }
 
+/* Completed GC cycles of the plugin's heap (its stats), read outside the
+ * timed loop: the alloc cases of collecting collectors report how many
+ * cycles their figure includes. */
+static uint64_t gc_cycles(const plugin *p)
+{
+    gcb_heap_stats hs = {.size = sizeof hs};
+    if (p->heap == NULL)
+        return 0;
+    p->gc->stats(p->heap, &hs);
+    return hs.cycles;
+}
+
 static void rates(gbench_state *st, const plugin *p, uint64_t bytes_per_iter)
 {
     uint64_t n = gbench_iterations(st);
@@ -308,7 +325,7 @@ static void run_alloc(gbench_state *st, void *user, const gcb_type *t, size_t by
     gcb_mutator *m = ready(st, p);
     if (m == NULL)
         return;
-    uint64_t before = objects(p);
+    uint64_t before = objects(p), cycles = gc_cycles(p);
     switch (p->mode) {
     case M_COLLECT: alloc_loop(st, p, m, t, bytes, M_COLLECT); break;
     case M_MANUAL: alloc_loop(st, p, m, t, bytes, M_MANUAL); break;
@@ -316,6 +333,8 @@ static void run_alloc(gbench_state *st, void *user, const gcb_type *t, size_t by
     }
     check_count(st, p, before, 1);
     rates(st, p, bytes);
+    if (p->mode == M_COLLECT)
+        gbench_counter(st, "gc_cycles", (double)(gc_cycles(p) - cycles), GBENCH_COUNTER_DEFAULT);
 }
 
 static void bm_alloc(gbench_state *st, void *user)
@@ -381,10 +400,48 @@ static void bm_free_realloc(gbench_state *st, void *user)
     gbench_counter(st, "reuse", n ? (double)same / (double)n : 0.0, GBENCH_COUNTER_DEFAULT);
 }
 
+/* Drive the collector until its write-barrier flag is `want_on`, for at
+ * most WAIT_NS, before a store case's timed loop.  Off: poll (a cycle in
+ * progress may need this mutator's safepoints to finish).  On: allocate
+ * garbage (4 KiB, dropped) until a cycle starts marking; only a concurrent
+ * collector (GCB_CAP_CONCURRENT) ever turns the flag on between calls.
+ * Returns 1 when the flag is as wanted. */
+#define WAIT_NS 2000000000ull
+
+static uint32_t barrier(const gcb_mutator *m)
+{
+    return atomic_load_explicit(m->write_barrier, memory_order_relaxed);
+}
+
+static int barrier_wait(plugin *p, gcb_mutator *m, int want_on)
+{
+    uint64_t deadline = host_now_ns(p) + WAIT_NS;
+    while ((barrier(m) != 0) != want_on) {
+        if (host_now_ns(p) > deadline || (want_on && !(p->gc->caps & GCB_CAP_CONCURRENT)))
+            return 0;
+        if (want_on) {
+            void *o = gcb_alloc(m, NULL, 4096);
+            if (o == NULL)
+                return 0;
+            if (p->mode == M_MANUAL)
+                gcb_dead(m, o, 4096);
+        } else {
+            gcb_poll(m);
+            sched_yield();
+        }
+        gcb_poll(m);
+    }
+    return 1;
+}
+
 /* store: gcb_store of a heap pointer into one of STORE_SLOTS pointer slots
- * of a rooted object.  barrier-off runs with the flag as the collector has
- * it between cycles (it must be off); barrier-on needs the collector's flag
- * on, which no API can force: n/a unless it is on already. */
+ * of a rooted object.  barrier-off waits until the flag is off (a cycle
+ * left running by an earlier case finishes); barrier-on needs the
+ * collector's own flag on, which no ABI call can force: on a concurrent
+ * collector it allocates garbage (untimed) until a cycle is marking, then
+ * stores without a safepoint, so the cycle cannot finish under the loop
+ * (counter barrier_on_at_end says whether it stayed on); on any other
+ * collector it is n/a. */
 static void run_store(gbench_state *st, void *user, int want_on)
 {
     bench *b = user;
@@ -392,18 +449,6 @@ static void run_store(gbench_state *st, void *user, int want_on)
     gcb_mutator *m = ready(st, p);
     if (m == NULL)
         return;
-    uint32_t on = atomic_load_explicit(m->write_barrier, memory_order_relaxed);
-    if (!want_on && on) {
-        gbench_skip_with_error(st, "write barrier is on between benchmarks (collector mid-cycle)");
-        return;
-    }
-    if (want_on && !on) {
-        char msg[256];
-        snprintf(msg, sizeof msg,
-                 "n/a: %s's write barrier is off and the ABI gives no way to turn it on", p->name);
-        gbench_skip_with_error(st, msg);
-        return;
-    }
     void *roots[2] = {NULL, NULL}; /* [0] the object stored into, [1] the value */
     gcb_frame f;
     gcb_frame_push(m, &f, roots, 2);
@@ -416,6 +461,19 @@ static void run_store(gbench_state *st, void *user, int want_on)
     }
     void **slots = roots[0];
     void *val = roots[1];
+    if (!barrier_wait(p, m, want_on)) {
+        char msg[256];
+        if (want_on && !(p->gc->caps & GCB_CAP_CONCURRENT))
+            snprintf(msg, sizeof msg,
+                     "n/a: %s never turns its write barrier on (not concurrent) and the ABI "
+                     "gives no way to force it", p->name);
+        else
+            snprintf(msg, sizeof msg, "%s: write barrier still %s after 2 s of %s", p->name,
+                     want_on ? "off" : "on", want_on ? "allocation" : "polling");
+        gcb_frame_pop(m, &f);
+        gbench_skip_with_error(st, msg);
+        return;
+    }
     uint64_t n = gbench_max_iterations(st);
     while (gbench_keep_running_batch(st, n)) {
         for (uint64_t i = 0; i < n; i++) {
@@ -423,6 +481,7 @@ static void run_store(gbench_state *st, void *user, int want_on)
             gbench_clobber();
         }
     }
+    uint32_t on_at_end = barrier(m) != 0;
     int ok = 1;
     for (int i = 0; i < STORE_SLOTS && (uint64_t)i < n; i++)
         ok &= slots[i] == val;
@@ -438,6 +497,10 @@ static void run_store(gbench_state *st, void *user, int want_on)
         return;
     }
     gbench_set_items_processed(st, (int64_t)gbench_iterations(st));
+    if (want_on)
+        gbench_counter(st, "barrier_on_at_end", (double)on_at_end, GBENCH_COUNTER_DEFAULT);
+    else if (on_at_end)
+        gbench_skip_with_error(st, "write barrier turned on during the barrier-off run");
 }
 
 static void bm_store_off(gbench_state *st, void *user) { run_store(st, user, 0); }
