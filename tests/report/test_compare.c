@@ -67,6 +67,18 @@ static void advisory(void **st)
     assert_int_equal(run(compare_main, "compare", D "base.jsonl", D "bytes.jsonl", NULL), 1);
 }
 
+/* Duration-bound runs allocate what their op count makes them allocate:
+ * bytes_allocated is then compared like a timing metric, never `changed`. */
+static void duration_bound(void **st)
+{
+    (void)st;
+    assert_int_equal(run(compare_main, "compare", D "duration-base.jsonl", D "duration-new.jsonl",
+                         "--timing-advisory", NULL), 0);
+    assert_null(strstr(cap_out, " changed\n"));
+    /* +0.1 % throughput: U = 10 as for group B, p = 174/252 */
+    assert_true(hasline("marksweep", "1.02e+06", "+0.10%   0.6905 ~"));
+}
+
 static void bad_input(void **st)
 {
     (void)st;
@@ -90,6 +102,7 @@ int main(void)
         cmocka_unit_test(identical),
         cmocka_unit_test(worse),
         cmocka_unit_test(advisory),
+        cmocka_unit_test(duration_bound),
         cmocka_unit_test(bad_input),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -116,3 +116,20 @@ with open("malformed.jsonl", "w") as f:
 
 # other: a group no other file has
 write("other.jsonl", group("nogc", {}, C_base, 0, 6 << 20, "o"))
+
+# duration-bound runs (ops differ run to run): bytes_allocated follows ops,
+# so it is not an exact metric; base and new differ in it but compare with
+# --timing-advisory must still pass.
+def durgroup(tputs, prefix):
+    rs = []
+    for i, t in enumerate(tputs):
+        r = record(f"{prefix}-{i}", "marksweep", {"gogc": 100}, t, 4,
+                   pauses_for(4, 0.5), 8 << 20)
+        r["ops"] = int(t * 0.5)
+        r["wall_s"] = 0.5
+        r["bytes_allocated"] = r["ops"] * 36
+        r["objects_allocated"] = r["ops"] * 2
+        rs.append(r)
+    return rs
+write("duration-base.jsonl", durgroup(A_base, "d"))
+write("duration-new.jsonl", durgroup([1001000, 1011000, 1021000, 1031000, 1041000], "e"))
