@@ -200,6 +200,23 @@ static void exporters(void **st)
     assert_int_equal(lines, 15);
 }
 
+/* Without gnuplot the data and script are still written, and that is no
+ * error. */
+static void no_gnuplot(void **st)
+{
+    (void)st;
+    const char *path = getenv("PATH");
+    char *saved = path ? strdup(path) : NULL;
+    setenv("PATH", "/nonexistent", 1);
+    int rc = run(report_main, "report", D "base.jsonl", "--out", OUT "/nognuplot", NULL);
+    if (saved) setenv("PATH", saved, 1);
+    free(saved);
+    assert_int_equal(rc, 0);
+    assert_non_null(strstr(cap_out, "gnuplot not found"));
+    assert_true(filesize("nognuplot/plots.gp") > 0);
+    assert_int_equal(filesize("nognuplot/mmu.png"), -1);
+}
+
 static void bad_usage(void **st)
 {
     (void)st;
@@ -218,6 +235,7 @@ int main(void)
         cmocka_unit_test(trace),
         cmocka_unit_test(trace_dedup),
         cmocka_unit_test(exporters),
+        cmocka_unit_test(no_gnuplot),
         cmocka_unit_test(bad_usage),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
