@@ -222,6 +222,19 @@ static double gmedian(const rec_set *s, const rec_group *g, const char *path)
     return m;
 }
 
+typedef struct tspoint {
+    const char *coll;       /* collector name, borrowed from the record */
+    double rss, wall, gc;   /* medians: bytes, seconds, seconds */
+    char label[128];        /* "coll:opt=value" */
+} tspoint;
+
+static int cmptspoint(const void *a, const void *b)
+{
+    const tspoint *x = a, *y = b;
+    int c = strcmp(x->coll, y->coll);
+    return c ? c : (x->rss > y->rss) - (x->rss < y->rss);
+}
+
 /* timespace_<n>.dat per swept workload; returns figures written or -1. */
 static int timespace(const rec_set *s, const char *dir, FILE *gp)
 {
@@ -240,31 +253,46 @@ static int timespace(const rec_set *s, const char *dir, FILE *gp)
         snprintf(name, sizeof name, "timespace_%d.dat", nfig);
         FILE *f = openin(dir, name);
         if (!f) { nfig = -1; break; }
-        /* one block per group (two blank lines between), so every point can
-         * carry its own label; gnuplot joins points of one block only */
+        /* one line per collector, its points in order of RSS; a blank
+         * line between collectors breaks the line */
+        tspoint *pt = calloc(s->ngroups, sizeof *pt);
+        size_t npt = 0;
+        if (!pt) abort();
         for (size_t j = 0; j < s->ngroups; j++) {
             const rec_group *g = &s->groups[j];
             json_t *r = s->runs[g->idx[0]].j;
             char *k = wkey(r);
             if (strcmp(k, wk) == 0 && hasopt(r, opt)) {
                 char *v = optval(r, opt);
-                fprintf(f, "%.9g %.9g %.9g %s=%s:%s\n\n\n", gmedian(s, g, "rss.peak_bytes"),
-                        gmedian(s, g, "wall_s"), gmedian(s, g, "cpu.gc_s"), opt, v,
-                        rec_str(r, "collector", "name"));
+                pt[npt].coll = rec_str(r, "collector", "name");
+                pt[npt].rss = gmedian(s, g, "rss.peak_bytes");
+                pt[npt].wall = gmedian(s, g, "wall_s");
+                pt[npt].gc = gmedian(s, g, "cpu.gc_s");
+                snprintf(pt[npt].label, sizeof pt[npt].label, "%s:%s=%s", pt[npt].coll, opt, v);
+                for (char *c = pt[npt].label; *c; c++)
+                    if (*c == ' ' || *c == '"') *c = '_';
+                npt++;
                 free(v);
             }
             free(k);
         }
+        qsort(pt, npt, sizeof *pt, cmptspoint);
+        for (size_t j = 0; j < npt; j++) {
+            if (j && strcmp(pt[j].coll, pt[j - 1].coll) != 0) fprintf(f, "\n");
+            fprintf(f, "%.9g %.9g %.9g %s\n", pt[j].rss, pt[j].wall, pt[j].gc, pt[j].label);
+        }
+        free(pt);
         fclose(f);
         sbuf b;
         FILE *m = sopen(&b);
         fprintf(m, "set title ");
-        esc(m, wk);
+        esc(m, *wk == '/' ? wk + 1 : wk);
         fprintf(m, "\nset xlabel 'RSS peak (MiB), median'\nset ylabel 'seconds, median'\n"
-                "set key top right\nset grid\n"
-                "plot '%s' using ($1/1048576):2 with points pt 7 title 'wall', \\\n"
-                "     '' using ($1/1048576):2:4 with labels offset 0,1 notitle, \\\n"
-                "     '' using ($1/1048576):3 with points pt 5 title 'GC CPU'\n", name);
+                "set key outside bottom center horizontal\nset grid\n"
+                "set offsets graph 0.1, graph 0.1, graph 0.15, graph 0.1\n"
+                "plot '%s' using ($1/1048576):2 with linespoints pt 7 title 'wall time', \\\n"
+                "     '' using ($1/1048576):2:4 with labels offset 0,1 font ',9' notitle, \\\n"
+                "     '' using ($1/1048576):3 with linespoints dt 2 pt 5 title 'GC CPU time'\n", name);
         char *body = sclose(&b);
         char fig[64];
         snprintf(fig, sizeof fig, "timespace_%d", nfig);
