@@ -174,16 +174,13 @@ static void run_child(const char *spec_text, double timeout, child_out *o)
         return;
     }
     if (pid == 0) {
-        /* dup2 clears close-on-exec on the new descriptor, unless it is
-         * the same number already. */
-        if (in[0] == 0)
-            fcntl(0, F_SETFD, 0);
-        else
-            dup2(in[0], 0);
-        if (rec[1] == 3)
-            fcntl(3, F_SETFD, 0);
-        else
-            dup2(rec[1], 3);
+        /* Move both ends above 3 first (either may be 0..3 when the parent
+         * runs with closed standard descriptors); dup2 then clears
+         * close-on-exec on 0 and 3. */
+        int i0 = fcntl(in[0], F_DUPFD_CLOEXEC, 10);
+        int r3 = fcntl(rec[1], F_DUPFD_CLOEXEC, 10);
+        if (i0 < 0 || r3 < 0 || dup2(i0, 0) < 0 || dup2(r3, 3) < 0)
+            _exit(127);
         char *argv[] = {"gcbench", "__child", NULL};
         execve("/proc/self/exe", argv, env ? env : environ);
         fprintf(stderr, "gcbench: cannot exec /proc/self/exe: %s\n", strerror(errno));
