@@ -113,6 +113,18 @@ static void unlink(page_heap *ph, span *s)
     s->next = s->prev = NULL;
 }
 
+/* Account a merge of free runs a and b: the result counts as scavenged only
+ * when both were (pages of a released half are counted resident again). */
+static void mergeflags(page_heap *ph, span *a, span *b)
+{
+    if (a->scavenged != b->scavenged) {
+        span *rel = a->scavenged ? a : b;
+        atomic_fetch_sub(&ph->scavenged_bytes, rel->npages * PAGE);
+    }
+    a->needzero |= b->needzero;
+    a->scavenged &= b->scavenged;
+}
+
 /* Put a run on the free lists, merging free neighbours.  Lock held. */
 static void insertfree(page_heap *ph, span *s)
 {
@@ -122,9 +134,8 @@ static void insertfree(page_heap *ph, span *s)
         span *l = ph->page_map[first - 1];
         if (l != NULL && l->state == SPAN_FREE) {
             unlink(ph, l);
+            mergeflags(ph, l, s);
             l->npages += s->npages;
-            l->needzero |= s->needzero;
-            l->scavenged &= s->scavenged;
             s->state = SPAN_DEAD;
             s->next = ph->pool;
             ph->pool = s;
@@ -136,9 +147,8 @@ static void insertfree(page_heap *ph, span *s)
         span *r = ph->page_map[end];
         if (r != NULL && r->state == SPAN_FREE) {
             unlink(ph, r);
+            mergeflags(ph, s, r);
             s->npages += r->npages;
-            s->needzero |= r->needzero;
-            s->scavenged &= r->scavenged;
             r->state = SPAN_DEAD;
             r->next = ph->pool;
             ph->pool = r;

@@ -265,12 +265,15 @@ static void *worker_main(void *arg)
         pthread_mutex_lock(&h->bglock);
         while (!atomic_load(&h->quit) && atomic_load(&h->cycle_request) == seen)
             pthread_cond_wait(&h->bgcond, &h->bglock);
+        if (atomic_load(&h->cycle_request) == seen) { /* quit, no cycle pending */
+            pthread_mutex_unlock(&h->bglock);
+            return NULL;
+        }
         seen = atomic_load(&h->cycle_request);
         pthread_mutex_unlock(&h->bglock);
-        if (atomic_load(&h->quit))
-            return NULL;
+        /* a started cycle is finished even when quitting, so its events pair */
         uint64_t start_ns = now(h), busy = 0;
-        while (atomic_load(&h->phase) == GCPH_MARK && !atomic_load(&h->quit)) {
+        while (atomic_load(&h->phase) == GCPH_MARK) {
             if (h->fractional > 0) {
                 uint64_t el = now(h) - start_ns;
                 if ((double)busy > h->fractional * (double)el) {
@@ -374,6 +377,11 @@ int gc_heap_init(gc_heap *h, const gcb_host *host, const gc_config *cfg, char *e
 
 void gc_heap_destroy(gc_heap *h)
 {
+    /* every mutator has detached: a cycle in progress ends by itself */
+    pthread_mutex_lock(&h->lock);
+    while (atomic_load(&h->phase) != GCPH_OFF && h->nworkers > 0)
+        pthread_cond_wait(&h->cond, &h->lock);
+    pthread_mutex_unlock(&h->lock);
     pthread_mutex_lock(&h->bglock);
     atomic_store(&h->quit, 1);
     pthread_cond_broadcast(&h->bgcond);

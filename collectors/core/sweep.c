@@ -139,7 +139,8 @@ void *sweep_main(void *arg)
             if (h->sweep_wanted || atomic_load(&h->quit))
                 break;
             uint64_t now = h->host->now_ns(h->host->ctx);
-            if (now - h->last_gc_ns > GC_FORCE_NS && atomic_load(&h->phase) == GCPH_OFF) {
+            if (now - h->last_gc_ns > GC_FORCE_NS && atomic_load(&h->phase) == GCPH_OFF &&
+                !atomic_load(&h->quit)) {
                 pthread_mutex_unlock(&h->bglock);
                 gc_force(h);
                 pthread_mutex_lock(&h->bglock);
