@@ -14,6 +14,7 @@
  * group where BASE had none; 2 on bad input; 0 otherwise.
  */
 #include "compare.h"
+#include "export.h"
 #include "mannwhitney.h"
 #include "records.h"
 #include "reportmetric.h"
@@ -27,6 +28,8 @@ typedef struct copts {
     double threshold;   /* percent */
     double alpha;
     int advisory;       /* timing metrics never fail */
+    const char *format; /* "text", or an exporter (export.h) */
+    const char *out;    /* folder for exporter files */
     const char *base, *new;
 } copts;
 
@@ -34,14 +37,19 @@ static void usage(FILE *f)
 {
     fprintf(f,
         "usage: gcbench compare BASE.jsonl NEW.jsonl [--threshold PCT] [--alpha A]\n"
-        "                       [--timing-advisory] [--format text]\n"
+        "                       [--timing-advisory] [--format text|benchstat|gab|gbench]\n"
+        "                       [--out DIR]\n"
         "  --threshold PCT    smallest change of a median that counts (default 5)\n"
         "  --alpha A          significance level of the Mann-Whitney U test (default 0.05)\n"
         "  --timing-advisory  timing metrics are reported but never fail; only exact\n"
         "                     metrics (bytes/objects allocated, gc.cycles at 1 thread;\n"
         "                     only for runs with a fixed op count) and new failed runs do\n"
         "exit: 0 no regression, 1 regression or exact metric changed, 2 bad input\n"
-        "(exporters: gcbench report FILE --format benchstat|gab|gbench)\n");
+        "  --format F         besides the text table, write both inputs in format F to\n"
+        "                     DIR (default report/): base-bench.txt + new-bench.txt\n"
+        "                     (benchstat), base-/new-gab-{smaller,bigger}.json\n"
+        "                     (github-action-benchmark), base-/new-gbench.json\n"
+        "                     (Google Benchmark)\n");
 }
 
 static int parsenum(const char *opt, const char *s, double lo, double hi, double *out)
@@ -60,6 +68,8 @@ static int parsenum(const char *opt, const char *s, double lo, double hi, double
 static int parse(int argc, char **argv, copts *o)
 {
     o->threshold = 5;
+    o->format = "text";
+    o->out = "report";
     o->alpha = 0.05;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -70,12 +80,19 @@ static int parse(int argc, char **argv, copts *o)
         } else if (strcmp(a, "--timing-advisory") == 0) {
             o->advisory = 1;
         } else if (strcmp(a, "--format") == 0) {
-            const char *f = i + 1 < argc ? argv[++i] : "";
-            if (strcmp(f, "text") != 0) {
-                fprintf(stderr, "gcbench compare: --format '%s': only 'text'; "
-                        "for benchstat|gab|gbench use gcbench report FILE --format\n", f);
+            o->format = i + 1 < argc ? argv[++i] : "";
+            if (strcmp(o->format, "text") != 0 && strcmp(o->format, "benchstat") != 0 &&
+                strcmp(o->format, "gab") != 0 && strcmp(o->format, "gbench") != 0) {
+                fprintf(stderr, "gcbench compare: --format '%s': expected text, benchstat, "
+                        "gab or gbench\n", o->format);
                 return 2;
             }
+        } else if (strcmp(a, "--out") == 0) {
+            if (i + 1 >= argc) {
+                fprintf(stderr, "gcbench compare: --out needs a folder\n");
+                return 2;
+            }
+            o->out = argv[++i];
         } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             usage(stdout);
             return -1;
@@ -166,6 +183,16 @@ int compare_main(int argc, char **argv)
         return 2;
     }
 
+    if (strcmp(o.format, "text") != 0) {
+        rc = export_mkdir(o.out);
+        if (rc == 0) rc = export_files(&bs, o.format, o.out, "base-");
+        if (rc == 0) rc = export_files(&ns, o.format, o.out, "new-");
+        if (rc) {
+            rec_free(&bs);
+            rec_free(&ns);
+            return rc;
+        }
+    }
     printf("base: %s (%zu runs)\nnew:  %s (%zu runs)\n", o.base, bs.n, o.new, ns.n);
     printf("threshold %g%%, alpha %g%s\n", o.threshold, o.alpha,
            o.advisory ? ", timing metrics advisory" : "");

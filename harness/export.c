@@ -5,7 +5,9 @@
 #include "mannwhitney.h"
 #include "reportmetric.h"
 
+#include <errno.h>
 #include <math.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -202,4 +204,67 @@ int export_gbench(FILE *f, const rec_set *s)
     fputc('\n', f);
     json_decref(doc);
     return rc;
+}
+
+int export_mkdir(const char *dir)
+{
+    char *p = strdup(dir);
+    if (!p) abort();
+    for (char *c = p + 1; *c; c++) {
+        if (*c != '/') continue;
+        *c = '\0';
+        if (mkdir(p, 0777) != 0 && errno != EEXIST) break;
+        *c = '/';
+    }
+    int rc = mkdir(p, 0777) != 0 && errno != EEXIST ? errno : 0;
+    free(p);
+    if (rc) fprintf(stderr, "gcbench: cannot create folder %s: %s\n", dir, strerror(rc));
+    return rc ? 2 : 0;
+}
+
+FILE *export_open(const char *dir, const char *name, char *path, size_t len)
+{
+    snprintf(path, len, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    if (!f) fprintf(stderr, "gcbench: cannot write %s: %s\n", path, strerror(errno));
+    return f;
+}
+
+int export_files(const rec_set *s, const char *fmt, const char *dir, const char *prefix)
+{
+    char p1[4096], p2[4096], n1[256], n2[256];
+    int rc = 0;
+    if (strcmp(fmt, "benchstat") == 0) {
+        snprintf(n1, sizeof n1, "%sbench.txt", prefix);
+        FILE *f = export_open(dir, n1, p1, sizeof p1);
+        if (!f) return 2;
+        export_benchstat(f, s);
+        rc = fclose(f) ? 2 : 0;
+        if (!rc) printf("wrote %s\n", p1);
+    } else if (strcmp(fmt, "gab") == 0) {
+        snprintf(n1, sizeof n1, "%sgab-smaller.json", prefix);
+        snprintf(n2, sizeof n2, "%sgab-bigger.json", prefix);
+        FILE *a = export_open(dir, n1, p1, sizeof p1);
+        FILE *b = a ? export_open(dir, n2, p2, sizeof p2) : NULL;
+        if (!b) {
+            if (a) fclose(a);
+            return 2;
+        }
+        rc = export_gab(a, b, s);
+        rc |= fclose(a) ? 2 : 0;
+        rc |= fclose(b) ? 2 : 0;
+        if (!rc) printf("wrote %s (customSmallerIsBetter)\nwrote %s (customBiggerIsBetter)\n", p1, p2);
+    } else if (strcmp(fmt, "gbench") == 0) {
+        snprintf(n1, sizeof n1, "%sgbench.json", prefix);
+        FILE *f = export_open(dir, n1, p1, sizeof p1);
+        if (!f) return 2;
+        rc = export_gbench(f, s);
+        rc |= fclose(f) ? 2 : 0;
+        if (!rc) printf("wrote %s\n", p1);
+    } else {
+        fprintf(stderr, "gcbench: unknown export format '%s' (benchstat, gab, gbench)\n", fmt);
+        return 2;
+    }
+    if (rc) fprintf(stderr, "gcbench: writing %s failed\n", p1);
+    return rc ? 2 : 0;
 }

@@ -24,4 +24,14 @@ void export_benchstat(FILE *f, const rec_set *s);
 int export_gab(FILE *smaller, FILE *bigger, const rec_set *s);
 int export_gbench(FILE *f, const rec_set *s);
 
+/* Writes s in format fmt ("benchstat", "gab", "gbench") into dir as
+ * PREFIXbench.txt, PREFIXgab-smaller.json + PREFIXgab-bigger.json, or
+ * PREFIXgbench.json; prints what it wrote.  0, or 2 with a message. */
+int export_files(const rec_set *s, const char *fmt, const char *dir, const char *prefix);
+
+/* mkdir -p; 0 or 2 with a message naming dir. */
+int export_mkdir(const char *dir);
+/* fopen(dir/name, "w") with path filled in; NULL with a message. */
+FILE *export_open(const char *dir, const char *name, char *path, size_t len);
+
 #endif

@@ -91,29 +91,8 @@ static int parse(int argc, char **argv, ropts *o)
     return 0;
 }
 
-static int mkdirp(const char *dir)
-{
-    char *p = strdup(dir);
-    if (!p) abort();
-    for (char *c = p + 1; *c; c++) {
-        if (*c != '/') continue;
-        *c = '\0';
-        if (mkdir(p, 0777) != 0 && errno != EEXIST) break;
-        *c = '/';
-    }
-    int rc = mkdir(p, 0777) != 0 && errno != EEXIST ? errno : 0;
-    free(p);
-    if (rc) fprintf(stderr, "gcbench report: cannot create folder %s: %s\n", dir, strerror(rc));
-    return rc ? 2 : 0;
-}
 
-static FILE *openout(const char *dir, const char *name, char *path, size_t len)
-{
-    snprintf(path, len, "%s/%s", dir, name);
-    FILE *f = fopen(path, "w");
-    if (!f) fprintf(stderr, "gcbench report: cannot write %s: %s\n", path, strerror(errno));
-    return f;
-}
+
 
 static const char *const statuses[] = { "ok", "failed", "crashed", "timeout" };
 #define NSTATUS 4
@@ -225,34 +204,7 @@ static int dotrace(const rec_set *s, const ropts *o)
 
 static int doexport(const rec_set *s, const ropts *o)
 {
-    char p1[4096], p2[4096];
-    int rc = 0;
-    if (strcmp(o->format, "benchstat") == 0) {
-        FILE *f = openout(o->out, "bench.txt", p1, sizeof p1);
-        if (!f) return 2;
-        export_benchstat(f, s);
-        rc = fclose(f) ? 2 : 0;
-        if (!rc) printf("wrote %s\n", p1);
-    } else if (strcmp(o->format, "gab") == 0) {
-        FILE *a = openout(o->out, "gab-smaller.json", p1, sizeof p1);
-        FILE *b = a ? openout(o->out, "gab-bigger.json", p2, sizeof p2) : NULL;
-        if (!b) {
-            if (a) fclose(a);
-            return 2;
-        }
-        rc = export_gab(a, b, s);
-        rc |= fclose(a) ? 2 : 0;
-        rc |= fclose(b) ? 2 : 0;
-        if (!rc) printf("wrote %s (customSmallerIsBetter)\nwrote %s (customBiggerIsBetter)\n", p1, p2);
-    } else {
-        FILE *f = openout(o->out, "gbench.json", p1, sizeof p1);
-        if (!f) return 2;
-        rc = export_gbench(f, s);
-        rc |= fclose(f) ? 2 : 0;
-        if (!rc) printf("wrote %s\n", p1);
-    }
-    if (rc) fprintf(stderr, "gcbench report: writing %s failed\n", p1);
-    return rc ? 2 : 0;
+    return export_files(s, o->format, o->out, "");
 }
 
 int report_main(int argc, char **argv)
@@ -269,14 +221,14 @@ int report_main(int argc, char **argv)
         fprintf(stderr, "gcbench report: no run records in the inputs\n");
         rc = 2;
     }
-    if (rc == 0) rc = mkdirp(o.out);
+    if (rc == 0) rc = export_mkdir(o.out);
     if (rc == 0 && o.trace) {
         rc = dotrace(&s, &o);
     } else if (rc == 0 && (strcmp(o.format, "md") == 0 || strcmp(o.format, "csv") == 0)) {
         char path[4096];
         FILE *f;
         if (strcmp(o.format, "md") == 0) {
-            if ((f = openout(o.out, "report.md", path, sizeof path)) == NULL) rc = 2;
+            if ((f = export_open(o.out, "report.md", path, sizeof path)) == NULL) rc = 2;
             else {
                 writemd(f, &s, &o);
                 if (fclose(f)) rc = 2;
@@ -284,7 +236,7 @@ int report_main(int argc, char **argv)
             }
         }
         if (rc == 0) {
-            if ((f = openout(o.out, "report.csv", path, sizeof path)) == NULL) rc = 2;
+            if ((f = export_open(o.out, "report.csv", path, sizeof path)) == NULL) rc = 2;
             else {
                 writecsv(f, &s);
                 if (fclose(f)) rc = 2;

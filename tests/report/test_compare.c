@@ -79,6 +79,28 @@ static void duration_bound(void **st)
     assert_true(hasline("marksweep", "1.02e+06", "+0.10%   0.6905 ~"));
 }
 
+/* --format writes both inputs for the other tool and keeps the verdict. */
+static void formats(void **st)
+{
+    (void)st;
+    assert_int_equal(run(compare_main, "compare", D "base.jsonl", D "worse.jsonl",
+                         "--format", "benchstat", "--out", REPORT_OUT, NULL), 1);
+    assert_non_null(strstr(cap_out, "base-bench.txt"));
+    assert_non_null(strstr(cap_out, "new-bench.txt"));
+    assert_true(hasline(A, "1.02e+06", "910000   -10.78%   0.0079 worse"));
+    FILE *f = fopen(REPORT_OUT "/new-bench.txt", "r");
+    assert_non_null(f);
+    char line[256];
+    assert_non_null(fgets(line, sizeof line, f));
+    assert_string_equal(line, "goos: linux\n");
+    fclose(f);
+    assert_int_equal(run(compare_main, "compare", D "base.jsonl", D "same.jsonl",
+                         "--format", "gbench", "--out", REPORT_OUT, NULL), 0);
+    assert_non_null(strstr(cap_out, "base-gbench.json"));
+    assert_int_equal(run(compare_main, "compare", D "base.jsonl", D "same.jsonl",
+                         "--format", "xml", NULL), 2);
+}
+
 static void bad_input(void **st)
 {
     (void)st;
@@ -103,6 +125,7 @@ int main(void)
         cmocka_unit_test(worse),
         cmocka_unit_test(advisory),
         cmocka_unit_test(duration_bound),
+        cmocka_unit_test(formats),
         cmocka_unit_test(bad_input),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
