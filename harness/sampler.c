@@ -1,6 +1,7 @@
 /* sampler.c - RSS sampler thread (see sampler.h). */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,19 +11,28 @@
 #include "recorder.h"
 #include "sampler.h"
 
+static uint64_t statm_rss(int fd)
+{
+    /* statm: "size resident shared ..." in pages. */
+    char buf[128];
+    ssize_t n = pread(fd, buf, sizeof buf - 1, 0);
+    if (n <= 0)
+        return 0;
+    buf[n] = '\0';
+    unsigned long size = 0, res = 0;
+    if (sscanf(buf, "%lu %lu", &size, &res) != 2)
+        return 0;
+    return (uint64_t)res * (uint64_t)sysconf(_SC_PAGESIZE);
+}
+
 uint64_t sampler_rss(void)
 {
-    /* statm: size resident shared ... in pages.  read(2) on an open fd
-     * would save the open, but statm is tiny and this runs at ~100 Hz. */
-    char buf[128];
-    FILE *f = fopen("/proc/self/statm", "re");
-    if (f == NULL)
+    int fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
         return 0;
-    unsigned long size = 0, res = 0;
-    if (fgets(buf, sizeof buf, f) == NULL || sscanf(buf, "%lu %lu", &size, &res) != 2)
-        res = 0;
-    fclose(f);
-    return (uint64_t)res * (uint64_t)sysconf(_SC_PAGESIZE);
+    uint64_t r = statm_rss(fd);
+    close(fd);
+    return r;
 }
 
 uint64_t sampler_hwm(void)
@@ -46,7 +56,7 @@ uint64_t sampler_hwm(void)
 static void take(sampler *s)
 {
     uint64_t now = recorder_now_ns();
-    uint64_t rss = sampler_rss();
+    uint64_t rss = s->statm >= 0 ? statm_rss(s->statm) : 0;
     gcb_heap_stats st;
     memset(&st, 0, sizeof st);
     st.size = sizeof st;
@@ -65,21 +75,25 @@ static void take(sampler *s)
         .t_ns = now, .rss = rss, .heap = st.heap_bytes};
 }
 
+/* The first sample is taken by sampler_start, the last by sampler_stop;
+ * the thread takes the ones in between. */
 static void *run(void *arg)
 {
     sampler *s = arg;
     struct timespec next;
     clock_gettime(CLOCK_MONOTONIC, &next);
     pthread_mutex_lock(&s->lock);
-    while (!s->stop) {
-        pthread_mutex_unlock(&s->lock);
-        take(s);
-        pthread_mutex_lock(&s->lock);
+    for (;;) {
         uint64_t ns = (uint64_t)next.tv_nsec + s->interval_ns;
         next.tv_sec += (time_t)(ns / 1000000000u);
         next.tv_nsec = (long)(ns % 1000000000u);
         while (!s->stop && pthread_cond_timedwait(&s->cond, &s->lock, &next) != ETIMEDOUT)
             ;
+        if (s->stop)
+            break;
+        pthread_mutex_unlock(&s->lock);
+        take(s);
+        pthread_mutex_lock(&s->lock);
     }
     pthread_mutex_unlock(&s->lock);
     return NULL;
@@ -91,6 +105,8 @@ int sampler_start(sampler *s, const gcb_collector *gc, gcb_heap *heap, double hz
     memset(s, 0, sizeof *s);
     s->gc = gc;
     s->heap = heap;
+    /* Opened once: a sample is one pread, no FILE and no malloc. */
+    s->statm = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
     s->interval_ns = (uint64_t)(1e9 / hz);
     if (s->interval_ns == 0)
         s->interval_ns = 1;
@@ -107,6 +123,7 @@ int sampler_start(sampler *s, const gcb_collector *gc, gcb_heap *heap, double hz
     pthread_cond_init(&s->cond, &ca);
     pthread_condattr_destroy(&ca);
     pthread_mutex_init(&s->lock, NULL);
+    take(s);
     int rc = pthread_create(&s->th, NULL, run, s);
     if (rc != 0)
         return rc;
@@ -131,6 +148,8 @@ void sampler_stop(sampler *s)
 void sampler_free(sampler *s)
 {
     free(s->v);
+    if (s->statm >= 0 && s->cap)
+        close(s->statm);
     if (s->cap) {
         pthread_cond_destroy(&s->cond);
         pthread_mutex_destroy(&s->lock);

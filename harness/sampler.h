@@ -4,7 +4,8 @@
  * front, so the thread never mallocs while the workload is measured.  When
  * the buffer fills, every other sample is dropped and the interval doubled
  * (the series stays evenly spaced and covers the whole run).  The thread is
- * left unbound (no pinning) and reads /proc/self/statm only.
+ * left unbound (no pinning); a sample is one pread of /proc/self/statm
+ * and one collector->stats() call.
  */
 #ifndef GCB_HARNESS_SAMPLER_H
 #define GCB_HARNESS_SAMPLER_H
@@ -26,7 +27,8 @@ typedef struct sampler_sample {
 typedef struct sampler {
     const gcb_collector *gc;
     gcb_heap *heap;
-    uint64_t interval_ns;
+    uint64_t interval_ns;   /* doubles at every decimation */
+    int statm;              /* fd of /proc/self/statm, or -1 */
     sampler_sample *v; size_t n, cap;
     uint64_t max_rss;       /* bytes; largest sample */
     pthread_t th;
