@@ -391,8 +391,8 @@ static void emit(json_t *rec)
         off += (size_t)w;
     }
     free(text);
-    if (fd == 1)
-        write(1, "\n", 1);
+    if (fd == 1 && write(1, "\n", 1) != 1)
+        return;
 }
 
 static json_t *read_stdin(char *err, size_t errlen)

@@ -119,10 +119,9 @@ static json_t *zeros(const char *const *keys)
 json_t *record_new(const record_req *q)
 {
     const run_spec *s = q->spec;
-    char id[64], buf[128], host[256];
-    record_run_key(q, id, sizeof id);
-    snprintf(buf, sizeof buf, "-%d", q->repetition);
-    strncat(id, buf, sizeof id - strlen(id) - 1);
+    char key[32], id[64], buf[128], host[256];
+    record_run_key(q, key, sizeof key);
+    snprintf(id, sizeof id, "%s-%d", key, q->repetition);
 
     struct tm tm;
     gmtime_r(&q->start.tv_sec, &tm);
