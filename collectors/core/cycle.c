@@ -139,7 +139,7 @@ static void stw_cycle(gc_heap *h, gc_mutator *self)
     h->t_mark = now(h);
     gc_event(h, GCB_EV_MARK_BEGIN, "mark");
     mark_roots(h);
-    mark_drain(h, -1, 0);
+    mark_drain(h, -1, 0, NULL);
     gc_event(h, GCB_EV_MARK_END, "mark");
     h->t_markterm = now(h);
     terminate(h);
@@ -197,7 +197,7 @@ static void mark_termination(gc_heap *h)
         pthread_cond_wait(&h->work.cond, &h->work.lock);
     pthread_mutex_unlock(&h->work.lock);
     mark_roots(h);
-    mark_drain(h, -1, 0);
+    mark_drain(h, -1, 0, NULL);
     gc_event(h, GCB_EV_MARK_END, "mark");
     terminate(h);
     world_start(h);
@@ -283,7 +283,7 @@ static void *worker_main(void *arg)
                 }
             }
             uint64_t t0 = now(h);
-            mark_drain(h, h->fractional > 0 ? 256 * 1024 : -1, 1);
+            mark_drain(h, h->fractional > 0 ? 256 * 1024 : -1, 1, NULL);
             uint64_t d = now(h) - t0;
             busy += d;
             pacer_limiter_charge(h, d);

@@ -164,7 +164,7 @@ void mark_init(mark_work *w);
 void mark_destroy(mark_work *w);
 void mark_shade(gc_heap *h, void *p);
 void mark_roots(gc_heap *h);
-int64_t mark_drain(gc_heap *h, int64_t budget, int stop_on_phase);
+int64_t mark_drain(gc_heap *h, int64_t budget, int stop_on_phase, const _Atomic uint32_t *stop);
 int mark_done(gc_heap *h);
 void mark_write_barrier(gcb_mutator *m, void *obj, void **slot, void *val);
 void mark_assist(gc_mutator *gm, size_t bytes);

@@ -127,9 +127,10 @@ void mark_roots(gc_heap *h)
 }
 
 /* Drain grey objects until the list is empty (returns the bytes scanned),
- * the budget of scan bytes is spent (budget < 0: none), or, with
- * stop_on_phase, the phase leaves GCPH_MARK. */
-int64_t mark_drain(gc_heap *h, int64_t budget, int stop_on_phase)
+ * the budget of scan bytes is spent (budget < 0: none), with
+ * stop_on_phase the phase leaves GCPH_MARK, or *stop (may be NULL) is set
+ * (an assisting mutator asked to stop for a pause). */
+int64_t mark_drain(gc_heap *h, int64_t budget, int stop_on_phase, const _Atomic uint32_t *stop)
 {
     mark_work *w = &h->work;
     void *local[BATCH], *out[BATCH];
@@ -141,6 +142,8 @@ int64_t mark_drain(gc_heap *h, int64_t budget, int stop_on_phase)
         if (w->n == 0)
             break;
         if (stop_on_phase && atomic_load(&h->phase) != GCPH_MARK)
+            break;
+        if (stop && atomic_load_explicit(stop, memory_order_relaxed))
             break;
         size_t n = w->n < BATCH / 4 ? w->n : BATCH / 4;
         w->n -= n;
@@ -194,7 +197,7 @@ void mark_assist(gc_mutator *gm, size_t bytes)
         return;
     gc_event(h, GCB_EV_ASSIST_BEGIN, "assist");
     uint64_t t0 = h->host->now_ns(h->host->ctx);
-    int64_t did = mark_drain(h, gm->assist_debt, 1);
+    int64_t did = mark_drain(h, gm->assist_debt, 1, &gm->base.poll_requested);
     gm->assist_debt -= did;
     if (gm->assist_debt > 0)
         gm->assist_debt = 0; /* no work left: Go would steal background credit */
