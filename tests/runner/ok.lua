@@ -19,6 +19,15 @@ for _, r in ipairs(runs) do
   assert(#r.pinning.gc_pus == 0, "unpinned GC threads")
   assert(#r.timeline > 0 and #r.rss.samples > 0, "timeline and samples")
   assert(r.mmu["0.001"] <= r.mmu["1"] + 1e-9, "mmu grows with the window")
+  assert(r.cpu.gc_threads_s > 0, "background GC thread CPU not counted")
+  local sweeps = 0
+  for _, e in ipairs(r.timeline) do
+    if e[3] == "sweep" then
+      assert(e[4] == r.threads, "sweep on thread index " .. e[4] .. ", the GC thread is " .. r.threads)
+      sweeps = sweeps + 1
+    end
+  end
+  assert(sweeps > 0, "no sweep spans in the timeline")
 end
 
 -- Pinned: each mutator on its own PU, read back; the GC set is every PU.

@@ -7,8 +7,8 @@
  * the recorder, the pause statistics and MMU have data.  `crash_after`,
  * `hang_after` and `exit_after` make the run die by SIGSEGV, hang or exit
  * without a record, for the runner's crash and timeout handling.  One
- * background thread is started through host->spawn and sleeps until
- * heap_free, so GC thread pinning shows up.
+ * background thread, started through host->spawn, sweeps after each cycle
+ * (SWEEP events and a little CPU), so GC thread CPU and pinning show up.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -34,6 +34,7 @@ struct gcb_heap {
     pthread_cond_t wake;
     chunk *chunks;
     int stop;
+    uint64_t sweeps;            /* sweeps asked of the background thread */
     pthread_t bg;
     int bg_started;
     _Atomic uint64_t allocs;    /* allocations so far, all threads */
@@ -97,15 +98,29 @@ static void cycle(gcb_heap *h)
     if (h->bad_pairing && n == 1)
         emit(h, GCB_EV_PAUSE_END, "stray", n);
     emit(h, GCB_EV_CYCLE_END, NULL, n);
+    h->sweeps++;
+    pthread_cond_broadcast(&h->wake);
     pthread_mutex_unlock(&h->lock);
 }
 
+/* Sweeps after each cycle, so GC thread CPU and sweep spans show up. */
 static void *background(void *arg)
 {
     gcb_heap *h = arg;
+    uint64_t done = 0;
     pthread_mutex_lock(&h->lock);
-    while (!h->stop)
-        pthread_cond_wait(&h->wake, &h->lock);
+    for (;;) {
+        while (!h->stop && done == h->sweeps)
+            pthread_cond_wait(&h->wake, &h->lock);
+        if (done == h->sweeps)
+            break;
+        done++;
+        pthread_mutex_unlock(&h->lock);
+        emit(h, GCB_EV_SWEEP_BEGIN, NULL, 0);
+        spin(3000);
+        emit(h, GCB_EV_SWEEP_END, NULL, 0);
+        pthread_mutex_lock(&h->lock);
+    }
     pthread_mutex_unlock(&h->lock);
     return NULL;
 }
