@@ -7,7 +7,15 @@
  *
  * Time origin: every *_s time in the record counts from the moment the
  * mutators leave the start barrier (`origin`); wall_s runs from there to
- * the end of the last mutator's last op.
+ * the end of the last mutator's last op.  Events and RSS samples from
+ * setup, heap_new and thread_init come earlier and have negative times;
+ * MMU only sees pauses clipped to [0, wall_s].
+ *
+ * CPU split: a mutator thread's CPU is read over its whole life (attach to
+ * after thread_fini), the same span in which the recorder charges the
+ * assists and pauses it ran; those move from cpu.mutator_s to cpu.gc_s.
+ * GC threads (host->spawn) count whole as GC; a pause they run is already
+ * inside their CPU and is not added twice.
  */
 #define _GNU_SOURCE
 #include <errno.h>
