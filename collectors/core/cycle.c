@@ -215,7 +215,8 @@ static int start(gc_heap *h, gc_mutator *self)
         return 0;
     h->cycle_trigger = atomic_load(&h->heap_live);
     /* most leftover sweeping happens here, before the pause */
-    while (sweep_one(h))
+    unsigned cursor = 0;
+    while (sweep_one(h, &cursor))
         ;
     gc_event(h, GCB_EV_CYCLE_BEGIN, NULL);
     if (h->cfg.mode == MODE_STW)
@@ -250,7 +251,8 @@ void gc_collect(gc_mutator *gm)
         pthread_mutex_unlock(&h->lock);
         world_blocking_exit(gm);
     }
-    while (sweep_one(h))
+    unsigned cursor = 0;
+    while (sweep_one(h, &cursor))
         ;
 }
 

@@ -174,7 +174,7 @@ int gc_heap_is_valid(gc_heap *h, char *err, size_t errlen);
 /* sweep.c */
 span *sweep_get_span(gc_heap *h, unsigned cls, int scan);
 void sweep_finish(gc_heap *h);
-int sweep_one(gc_heap *h);
+int sweep_one(gc_heap *h, unsigned *cursor);
 void sweep_scavenge(gc_heap *h);
 void *sweep_main(void *arg);
 

@@ -10,12 +10,15 @@
  *           heap_marked to goal.  STW mode triggers at the goal.
  * limiter = Go's leaky bucket: GC CPU (pauses x procs, workers, assists)
  *           fills it, 50 % of the total CPU capacity drains it; capacity
- *           1 CPU-second x procs; while full, assists are skipped so a
+ *           LIMITER_CAP_NS x procs (Go: 1 CPU-second per P; shorter here so
+ *           that runs of a few seconds show the limiter); while full, assists are skipped so a
  *           limit below the live heap degrades instead of spiralling.
  * All fields are written by the cycle owner with the world stopped (or
  * before any mutator exists); read with relaxed atomics elsewhere.
  */
 #include "gc.h"
+
+#define LIMITER_CAP_NS 200000000 /* ns of GC CPU per proc the bucket holds */
 
 void pacer_init(gc_heap *h)
 {
@@ -40,7 +43,7 @@ static void limiter_update(gc_heap *h)
     uint64_t elapsed = now - h->limiter_last_ns;
     h->limiter_last_ns = now;
     uint64_t gc = atomic_exchange(&h->gc_cpu_ns, 0);
-    int64_t cap = (int64_t)1000000000 * (int64_t)h->host->procs;
+    int64_t cap = (int64_t)LIMITER_CAP_NS * (int64_t)h->host->procs;
     h->limiter_bucket_ns += (int64_t)gc - (int64_t)(elapsed * h->host->procs / 2);
     if (h->limiter_bucket_ns < 0)
         h->limiter_bucket_ns = 0;

@@ -69,23 +69,26 @@ span *sweep_get_span(gc_heap *h, unsigned cls, int scan)
 }
 
 /* Sweep one unswept span of any class, background style; 0 when none is
- * left. */
-int sweep_one(gc_heap *h)
+ * left.  *cursor (the caller's, starting at 0) remembers the central list
+ * that last had work, so a pass over the heap costs one probe per span. */
+int sweep_one(gc_heap *h, unsigned *cursor)
 {
-    for (unsigned c = 0; c < SC_NCLASSES; c++)
-        for (int k = 0; k < 2; k++) {
-            pthread_mutex_lock(&h->sweep_lock);
-            uint32_t sg = atomic_load(&h->sweepgen);
-            span *s = central_pop_unswept(&h->central[c][k], sg);
-            if (s != NULL) {
-                s = sweep(h, s, sg);
-                if (s != NULL)
-                    central_push(&h->central[c][k], s, sg);
-            }
-            pthread_mutex_unlock(&h->sweep_lock);
+    for (unsigned tries = 0; tries < SC_NCLASSES * 2; tries++) {
+        unsigned at = (*cursor + tries) % (SC_NCLASSES * 2);
+        span_central *c = &h->central[at / 2][at % 2];
+        pthread_mutex_lock(&h->sweep_lock);
+        uint32_t sg = atomic_load(&h->sweepgen);
+        span *s = central_pop_unswept(c, sg);
+        if (s != NULL) {
+            s = sweep(h, s, sg);
             if (s != NULL)
-                return 1;
+                central_push(c, s, sg);
+            pthread_mutex_unlock(&h->sweep_lock);
+            *cursor = at;
+            return 1;
         }
+        pthread_mutex_unlock(&h->sweep_lock);
+    }
     return 0;
 }
 
@@ -155,7 +158,8 @@ void *sweep_main(void *arg)
             continue;
         uint64_t cyc = atomic_load(&h->cycles);
         gc_event_cycle(h, GCB_EV_SWEEP_BEGIN, "sweep", cyc);
-        while (!atomic_load(&h->quit) && sweep_one(h))
+        unsigned cursor = 0;
+        while (!atomic_load(&h->quit) && sweep_one(h, &cursor))
             ;
         gc_event_cycle(h, GCB_EV_SWEEP_END, "sweep", cyc);
         sweep_scavenge(h);
