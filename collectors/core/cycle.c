@@ -34,7 +34,7 @@ void gc_event_cycle(gc_heap *h, uint32_t kind, const char *phase, uint64_t cycle
         .kind = kind,
         .phase = phase,
         .cycle = cycle,
-        .trigger_bytes = h->cycle_trigger,
+        .trigger_bytes = atomic_load_explicit(&h->cycle_trigger, memory_order_relaxed),
         .marked_bytes = atomic_load_explicit(&h->heap_marked, memory_order_relaxed),
         .goal_bytes = atomic_load_explicit(&h->heap_goal, memory_order_relaxed),
         .heap_bytes = atomic_load_explicit(&h->heap_live, memory_order_relaxed),

@@ -112,11 +112,11 @@ struct gc_heap {
     _Atomic uint64_t trigger;
     uint64_t last_marked;                 /* heap_marked of the last cycle */
     uint64_t mark_start_live;             /* heap_live at mark start */
-    uint64_t cycle_trigger;               /* heap_live that started this cycle */
+    _Atomic uint64_t cycle_trigger;       /* heap_live that started this cycle */
     uint64_t last_runway;                 /* bytes allocated during the last mark */
     uint64_t peak_live;
     _Atomic uint64_t cycles;              /* completed */
-    uint64_t last_gc_ns;
+    _Atomic uint64_t last_gc_ns;          /* end of the last cycle; ns */
     uint64_t start_ns;                    /* heap_new */
     int64_t limiter_bucket_ns;            /* GC CPU leaky bucket fill */
     uint64_t limiter_last_ns;
