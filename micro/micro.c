@@ -429,7 +429,8 @@ static int barrier_wait(plugin *p, gcb_mutator *m, int want_on)
             gcb_poll(m);
             sched_yield();
         }
-        gcb_poll(m);
+        /* No poll after an allocation: the flag is read before this
+         * mutator's next safepoint, which could end the cycle. */
     }
     return 1;
 }
