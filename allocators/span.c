@@ -9,6 +9,8 @@ void span_init(span *s, unsigned sizeclass, int noscan)
     s->sizeclass = (uint8_t)sizeclass;
     s->noscan = (uint8_t)(noscan != 0);
     s->incache = 0;
+    s->allocblack = 0;
+    memset(s->freshbits, 0, sizeof s->freshbits);
     if (sizeclass == 0) {
         s->elemsize = (uint32_t)(s->npages * SC_PAGE_SIZE);
         s->nelems = 1;

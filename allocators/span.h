@@ -45,6 +45,8 @@ struct span {
     uint8_t needzero;     /* FREE: pages may hold old data */
     uint8_t scavenged;    /* FREE: pages were returned to the OS (read as zero) */
     uint8_t incache;      /* INUSE: owned by a mutator cache */
+    uint8_t allocblack;   /* cached during mark: freshbits holds the slots
+                             handed to the cache, marked when it is released */
     uint32_t elemsize;    /* bytes per slot (large: npages * page) */
     uint32_t nelems;      /* slots */
     uint32_t nalloc;      /* slots set in allocbits */
@@ -53,6 +55,7 @@ struct span {
     uint64_t *allocbits;  /* nelems bits; points into bits[] */
     uint64_t *markbits;   /* nelems bits; points into bits[] */
     uint64_t *verifybits; /* verify walk's visited bits */
+    uint64_t freshbits[SPAN_BITWORDS]; /* see allocblack; owner only */
     uint64_t bits[3][SPAN_BITWORDS];
 };
 

@@ -2,11 +2,11 @@
  *
  * Concurrent cycle (Go's): the thread that finds heap_live >= trigger owns
  * the cycle (CAS phase OFF -> SWEEPTERM), sweeps what is left, stops the
- * world (sweep termination: finish sweeping, barrier on, inline allocation
- * off so the slow path allocates black, roots shaded), restarts it and
+ * world (sweep termination: finish sweeping, span caches emptied so that
+ * new ones allocate black, barrier on, roots shaded), restarts it and
  * wakes the workers.  Worker 0 notices the end of marking and runs mark
- * termination: stop the world, rescan roots, drain, verify, release every
- * span cache, flip sweepgen (all spans become unswept), pacer, barrier off,
+ * termination: stop the world, release every span cache (marking what it
+ * allocated), rescan roots, drain, verify, flip sweepgen (all spans become unswept), pacer, barrier off,
  * restart, wake the background sweeper.  STW mode does the whole mark in
  * one pause on the owning thread.  Phase stays non-OFF until CYCLE_END is
  * emitted, so cycles never overlap.
@@ -166,12 +166,13 @@ static void concurrent_start(gc_heap *h, gc_mutator *self)
     if (runway < ((uint64_t)1 << 20))
         runway = (uint64_t)1 << 20;
     h->assist_ratio = (double)expect / (double)runway;
+    for (gc_mutator *m = h->mutators; m; m = m->next) {
+        mcache_release_all(m); /* spans cached from now on allocate black */
+        m->assist_debt = 0;
+        m->refill_bytes = 0;
+    }
     atomic_store(&h->barrier, 1);
     atomic_store(&h->phase, GCPH_MARK);
-    for (gc_mutator *m = h->mutators; m; m = m->next) {
-        mcache_set_inline(m);
-        m->assist_debt = 0;
-    }
     gc_event(h, GCB_EV_MARK_BEGIN, "mark");
     mark_roots(h);
     world_start(h);
@@ -196,6 +197,8 @@ static void mark_termination(gc_heap *h)
     while (h->work.busy > 0)
         pthread_cond_wait(&h->work.cond, &h->work.lock);
     pthread_mutex_unlock(&h->work.lock);
+    for (gc_mutator *m = h->mutators; m; m = m->next)
+        mcache_release_all(m); /* marks what the caches allocated during mark */
     mark_roots(h);
     mark_drain(h, -1, 0, NULL);
     gc_event(h, GCB_EV_MARK_END, "mark");

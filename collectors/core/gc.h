@@ -69,6 +69,7 @@ struct gc_mutator {
     gc_mutator *next;                  /* heap's mutator list (h->lock) */
     int state;                         /* MST_*; h->lock */
     int64_t assist_debt;               /* scan bytes owed; this thread only */
+    size_t refill_bytes;               /* bytes cached during mark, not yet charged */
 };
 
 /* Work list: a stack of grey objects (slot addresses), under `lock`. */

@@ -7,6 +7,14 @@
  * bit is set and heap_live includes it); releasing the span clears the
  * alloc bits of the slots still on the list.  Owned by the mutator's
  * thread, or by the stopper while the world is stopped.
+ *
+ * Allocate black: the inline path cannot mark, so every cache is emptied
+ * when mark starts, a span cached during mark remembers the slots it
+ * handed to the free list (freshbits), and releasing it (at the latest at
+ * mark termination, before roots are rescanned) marks those that were
+ * allocated.  Until then a new object may be unmarked; that is safe
+ * because anything it points to was stored through the barrier (shaded),
+ * and the tracer reaching it early only costs a scan.
  */
 #include <string.h>
 
@@ -14,9 +22,7 @@
 
 void mcache_set_inline(gc_mutator *gm)
 {
-    gc_heap *h = gm->h;
-    int slow = h->cfg.verify || atomic_load_explicit(&h->phase, memory_order_relaxed) == GCPH_MARK;
-    gm->base.inline_max = slow ? 0 : GCB_INLINE_MAX;
+    gm->base.inline_max = gm->h->cfg.verify ? 0 : GCB_INLINE_MAX;
 }
 
 static void release(gc_mutator *gm, unsigned cls, int scan)
@@ -32,6 +38,23 @@ static void release(gc_mutator *gm, unsigned cls, int scan)
     }
     s->nalloc -= n;
     atomic_fetch_sub_explicit(&h->heap_live, (uint64_t)n * s->elemsize, memory_order_relaxed);
+    if (s->allocblack) {
+        /* allocate black, lazily: every slot the cache handed out during
+         * mark (fresh, not back on the list) is marked now */
+        for (gcb_freeobj *o = gm->base.freelist[cls][scan]; o; o = o->next)
+            span_clear_bit(s->freshbits, span_index(s, o));
+        uint64_t nb = 0;
+        for (size_t w = 0; w < SPAN_BITWORDS; w++) {
+            uint64_t f = s->freshbits[w];
+            if (f) {
+                uint64_t old = __atomic_fetch_or(&s->markbits[w], f, __ATOMIC_RELAXED);
+                nb += (uint64_t)__builtin_popcountll(f & ~old);
+            }
+            s->freshbits[w] = 0;
+        }
+        s->allocblack = 0;
+        atomic_fetch_add_explicit(&h->heap_marked, nb * s->elemsize, memory_order_relaxed);
+    }
     s->incache = 0;
     gm->base.freelist[cls][scan] = NULL;
     gm->cache[cls][scan] = NULL;
@@ -63,6 +86,14 @@ static int refill(gc_mutator *gm, unsigned cls, int scan)
         o->next = head;
         head = o;
         n++;
+    }
+    if (atomic_load_explicit(&h->phase, memory_order_relaxed) == GCPH_MARK) {
+        s->allocblack = 1;
+        for (size_t w = 0; w < SPAN_BITWORDS; w++)
+            s->freshbits[w] = 0;
+        for (gcb_freeobj *o = head; o; o = o->next)
+            span_set_bit(s->freshbits, span_index(s, o));
+        gm->refill_bytes += (size_t)n * s->elemsize;
     }
     s->nalloc = s->nelems;
     s->incache = 1;
@@ -102,7 +133,7 @@ static void *small(gc_mutator *gm, size_t n, int scan)
     } else {
         memset(o, 0, n);
     }
-    markblack(h, s, i);
+    (void)i; /* marked black when the span leaves the cache, as inline allocations */
     return o;
 }
 
@@ -145,8 +176,13 @@ void *mcache_alloc(gc_mutator *gm, const gcb_type *t, size_t bytes)
     char *p = n > SC_MAX_SMALL ? large(gm, n, scan) : small(gm, n, scan);
     if (p == NULL)
         return NULL;
-    if (atomic_load_explicit(&h->phase, memory_order_relaxed) == GCPH_MARK)
-        mark_assist(gm, n);
+    /* assists are charged by span refill (small) or object (large) */
+    if (atomic_load_explicit(&h->phase, memory_order_relaxed) == GCPH_MARK) {
+        size_t charge = n > SC_MAX_SMALL ? n : gm->refill_bytes;
+        gm->refill_bytes = 0;
+        if (charge)
+            mark_assist(gm, charge);
+    }
     if (hdr) {
         *(const gcb_type **)p = t;
         return p + hdr;
