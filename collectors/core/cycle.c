@@ -58,23 +58,44 @@ void gc_fail(gc_heap *h, const char *fmt, ...)
     h->host->log(h->host->ctx, "%s: %s", h->cfg.name, msg);
 }
 
+/* One line in the format of Go's GODEBUG=gctrace=1:
+ *   gc # @#s #%: #+#+# ms clock, #+#/#/#+# ms cpu, #->#-># MB, # MB goal,
+ *   # MB stacks, # MB globals, # P
+ * clock: sweep termination, concurrent mark, mark termination (STW mode:
+ * 0 + the pause + 0); cpu: pause x procs, assist / background / idle (0),
+ * pause x procs; heap: at the trigger, at mark end, marked.  The % is GC
+ * CPU (pauses x procs, workers, assists) over procs x wall time so far. */
 static void gctrace(gc_heap *h, uint64_t live_end)
 {
     double t = (double)(h->t_sweepterm - h->start_ns) / 1e9;
     double st = (double)(h->t_mark - h->t_sweepterm) / 1e6;
     double mk = (double)(h->t_markterm - h->t_mark) / 1e6;
     double mt = (double)(h->t_end - h->t_markterm) / 1e6;
+    if (h->cfg.mode == MODE_STW) {
+        mt = (double)(h->t_end - h->t_sweepterm) / 1e6;
+        st = mk = 0;
+    }
+    unsigned procs = h->host->procs ? h->host->procs : 1;
     double wall = (double)(h->t_end - h->start_ns);
-    int pct = wall > 0 ? (int)(100.0 * (double)atomic_load(&h->gc_cpu_ns) / (wall * h->host->procs)) : 0;
-    const double MB = 1 << 20;
+    int pct = wall > 0 ? (int)(100.0 * (double)atomic_load(&h->total_gc_ns) / (wall * procs)) : 0;
+    double assist = (double)atomic_exchange(&h->cycle_assist_ns, 0) / 1e6;
+    double bg = (double)atomic_exchange(&h->cycle_bg_ns, 0) / 1e6;
+    const uint64_t MB = 1 << 20;
+    uint64_t stacks = 0;
+    for (gc_mutator *m = h->mutators; m; m = m->next)
+        for (gcb_frame *f = m->base.frames; f; f = f->prev)
+            stacks += f->count * sizeof(void *);
     h->host->log(h->host->ctx,
-                 "gc %llu @%.3fs %d%%: %.3f+%.3f+%.3f ms clock, %llu->%llu->%llu MB, %llu MB goal, "
-                 "%llu MB stacks, %llu MB globals, %u P%s",
-                 (unsigned long long)atomic_load(&h->cycles) + 1, t, pct, st, mk, mt,
-                 (unsigned long long)(h->cycle_trigger / MB), (unsigned long long)(live_end / MB),
+                 "gc %llu @%.3fs %d%%: %.3f+%.3f+%.3f ms clock, %.3f+%.3f/%.3f/%.3f+%.3f ms cpu, "
+                 "%llu->%llu->%llu MB, %llu MB goal, %llu MB stacks, %llu MB globals, %u P",
+                 (unsigned long long)atomic_load(&h->cycles) + 1, t, pct, st, mk, mt, st * procs,
+                 assist, bg, 0.0, mt * procs,
+                 (unsigned long long)(atomic_load(&h->cycle_trigger) / MB),
+                 (unsigned long long)(live_end / MB),
                  (unsigned long long)(atomic_load(&h->heap_marked) / MB),
-                 (unsigned long long)(atomic_load(&h->heap_goal) / MB), 0ULL, 0ULL, h->host->procs,
-                 h->cfg.mode == MODE_STW ? " (stw)" : "");
+                 (unsigned long long)(atomic_load(&h->heap_goal) / MB),
+                 (unsigned long long)(stacks / MB),
+                 (unsigned long long)(h->nroots * sizeof(void *) / MB), procs);
 }
 
 /* Everything after marking, with the world stopped. */
@@ -216,7 +237,7 @@ static int start(gc_heap *h, gc_mutator *self)
     uint32_t off = GCPH_OFF;
     if (!atomic_compare_exchange_strong(&h->phase, &off, GCPH_SWEEPTERM))
         return 0;
-    h->cycle_trigger = atomic_load(&h->heap_live);
+    atomic_store(&h->cycle_trigger, atomic_load(&h->heap_live));
     /* most leftover sweeping happens here, before the pause */
     unsigned cursor = 0;
     while (sweep_one(h, &cursor))
@@ -292,11 +313,13 @@ static void *worker_main(void *arg)
             uint64_t d = now(h) - t0;
             busy += d;
             pacer_limiter_charge(h, d);
-            if (mark_done(h)) {
-                if (idx == 0) {
-                    mark_termination(h);
-                    break;
-                }
+            atomic_fetch_add_explicit(&h->cycle_bg_ns, d, memory_order_relaxed);
+            if (idx == 0 && mark_done(h)) {
+                mark_termination(h);
+                break;
+            }
+            {
+                /* nothing to pop: sleep until work arrives or 1 ms passes */
                 pthread_mutex_lock(&h->work.lock);
                 if (h->work.n == 0) {
                     struct timespec ts;

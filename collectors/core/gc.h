@@ -123,6 +123,9 @@ struct gc_heap {
     uint64_t limiter_last_ns;
     _Atomic int limiter_on;               /* bucket full: assists off */
     _Atomic uint64_t gc_cpu_ns;           /* pauses + workers + assists, for the limiter */
+    _Atomic uint64_t cycle_assist_ns;     /* this cycle's assist time, for gctrace */
+    _Atomic uint64_t cycle_bg_ns;         /* this cycle's worker time, for gctrace */
+    _Atomic uint64_t total_gc_ns;         /* since heap_new, for gctrace's percentage */
     uint64_t t_sweepterm, t_mark, t_markterm, t_end; /* gctrace clock stamps */
 
     /* threads */

@@ -201,7 +201,9 @@ void mark_assist(gc_mutator *gm, size_t bytes)
     gm->assist_debt -= did;
     if (gm->assist_debt > 0)
         gm->assist_debt = 0; /* no work left: Go would steal background credit */
-    pacer_limiter_charge(h, h->host->now_ns(h->host->ctx) - t0);
+    uint64_t d = h->host->now_ns(h->host->ctx) - t0;
+    pacer_limiter_charge(h, d);
+    atomic_fetch_add_explicit(&h->cycle_assist_ns, d, memory_order_relaxed);
     gc_event(h, GCB_EV_ASSIST_END, "assist");
 }
 

@@ -35,6 +35,7 @@ void pacer_init(gc_heap *h)
 void pacer_limiter_charge(gc_heap *h, uint64_t ns)
 {
     atomic_fetch_add_explicit(&h->gc_cpu_ns, ns, memory_order_relaxed);
+    atomic_fetch_add_explicit(&h->total_gc_ns, ns, memory_order_relaxed);
 }
 
 static void limiter_update(gc_heap *h)
