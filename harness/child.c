@@ -344,6 +344,7 @@ static void fill(child *c, json_t *rec, mutator_slot *ms, int n, sampler *smp,
     /* Latency. */
     if (h) {
         record_set(rec, "latency.p50_s", json_real(ns_s(hist_quantile(h, 0.5))));
+        record_set(rec, "latency.p90_s", json_real(ns_s(hist_quantile(h, 0.9))));
         record_set(rec, "latency.p99_s", json_real(ns_s(hist_quantile(h, 0.99))));
         record_set(rec, "latency.p999_s", json_real(ns_s(hist_quantile(h, 0.999))));
         record_set(rec, "latency.max_s", json_real(ns_s(h->count ? h->max : 0)));
