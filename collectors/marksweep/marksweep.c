@@ -12,6 +12,25 @@
  * slots are poisoned and checked when handed out again.  A failure logs a
  * message naming the object and its span, and every later allocation
  * returns NULL, which fails the run.
+ *
+ * Where this differs from Go (documented simplifications):
+ * - Objects with pointers carry a one-word header with their gcb_type *
+ *   (scan_header = 1); Go keeps small objects' pointer bits in the span
+ *   (heap bitmap / span inline bits) and pays no per-object word.
+ * - Spans are allocated from per-mutator caches through free lists
+ *   threaded through free slots (the ABI's inline FREELIST path), not
+ *   Go's allocCache/freeindex bit scan; allocate-black is applied when a
+ *   span leaves the cache (mcache.c), not per object.
+ * - Stacks are shadow stacks scanned at the two pauses (mark start and a
+ *   rescan at mark termination), not per goroutine at safepoints.
+ * - The pacer's runway is the bytes allocated during the last mark phase
+ *   (the product of Go's measured scan and allocation rates), clamped to
+ *   Go's [0.7, 0.95] trigger bounds; no cons/mark smoothing.
+ * - The GC CPU limiter's bucket holds 0.2 CPU-s per proc (Go: 1 s) and
+ *   only switches assists off; with a memory limit below the live heap,
+ *   cycles still run back to back.
+ * - Fractional worker: one thread that sleeps to hold its share of procs
+ *   (Go schedules fractional work on Ps).
  */
 #include <errno.h>
 #include <stdio.h>
