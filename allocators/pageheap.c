@@ -178,7 +178,8 @@ static int grow(page_heap *ph, size_t npages)
     s->npages = bytes / PAGE;
     s->needzero = 0;
     s->scavenged = 1; /* fresh: costs no RSS yet */
-    ph->committed += bytes;
+    /* lock-free readers (ph_lookup) see the new pages only once mapped */
+    __atomic_store_n(&ph->committed, ph->committed + bytes, __ATOMIC_RELEASE);
     atomic_fetch_add(&ph->mapped_bytes, bytes);
     atomic_fetch_add(&ph->free_bytes, bytes);
     atomic_fetch_add(&ph->scavenged_bytes, bytes);

@@ -30,7 +30,8 @@ typedef struct page_heap {
     pthread_mutex_t lock;
     char *base;              /* start of the reservation; page aligned */
     size_t reserve;          /* bytes reserved */
-    size_t committed;        /* bytes of the reservation in arenas so far */
+    size_t committed;        /* bytes of the reservation in arenas so far; grows
+                                under lock, read lock free with __atomic loads */
     size_t arena_bytes;      /* bytes committed at a time */
     span **page_map;         /* reserve / page entries */
     span *free[PH_NLISTS];   /* free runs: free[n] of n pages, free[0] longer */
@@ -57,7 +58,7 @@ void ph_free(page_heap *ph, span *s);
 static inline span *ph_lookup(page_heap *ph, const void *p)
 {
     uintptr_t off = (uintptr_t)p - (uintptr_t)ph->base;
-    if (off >= ph->committed)
+    if (off >= __atomic_load_n(&ph->committed, __ATOMIC_ACQUIRE))
         return NULL;
     span *s = __atomic_load_n(&ph->page_map[off >> SC_PAGE_SHIFT], __ATOMIC_ACQUIRE);
     if (s == NULL || __atomic_load_n(&s->state, __ATOMIC_RELAXED) != SPAN_INUSE)
