@@ -16,6 +16,7 @@ void span_init(span *s, unsigned sizeclass, int noscan)
         s->nelems = 1;
     } else {
         s->elemsize = sc_class_size[sizeclass];
+        s->divmul = UINT32_MAX / s->elemsize + 1;
         s->nelems = (uint32_t)(s->npages * SC_PAGE_SIZE / s->elemsize);
     }
     s->nalloc = 0;

@@ -48,6 +48,8 @@ struct span {
     uint8_t allocblack;   /* cached during mark: freshbits holds the slots
                              handed to the cache, marked when it is released */
     uint32_t elemsize;    /* bytes per slot (large: npages * page) */
+    uint32_t divmul;      /* small: Go's divMul, 2^32 / elemsize rounded up, so that
+                             offset / elemsize == offset * divmul >> 32 within a span */
     uint32_t nelems;      /* slots */
     uint32_t nalloc;      /* slots set in allocbits */
     size_t large_bytes;   /* large: bytes in use (header included); scanned range */
@@ -67,7 +69,7 @@ static inline size_t span_index(const span *s, const void *p)
 {
     if (s->sizeclass == 0)
         return 0;
-    return (size_t)((const char *)p - s->base) / s->elemsize;
+    return (size_t)(((uint64_t)((const char *)p - s->base) * s->divmul) >> 32);
 }
 
 static inline char *span_slot(const span *s, size_t i) { return s->base + i * (size_t)s->elemsize; }

@@ -61,7 +61,7 @@ static void push(gc_heap *h, void **items, size_t n)
 
 /* Mark the object holding p; 1 and its slot in *slot when it turned grey
  * (scannable and newly marked). */
-static int shade1(gc_heap *h, void *p, void **slot)
+static int shade1(gc_heap *h, void *p, void **slot, uint64_t *marked)
 {
     span *s = ph_lookup(&h->ph, p);
     if (s == NULL)
@@ -69,7 +69,7 @@ static int shade1(gc_heap *h, void *p, void **slot)
     size_t i = span_index(s, p);
     if (!span_set_bit(s->markbits, i))
         return 0;
-    atomic_fetch_add_explicit(&h->heap_marked, s->elemsize, memory_order_relaxed);
+    *marked += s->elemsize;
     if (s->noscan)
         return 0;
     *slot = span_slot(s, i);
@@ -79,12 +79,15 @@ static int shade1(gc_heap *h, void *p, void **slot)
 void mark_shade(gc_heap *h, void *p)
 {
     void *slot;
-    if (p != NULL && shade1(h, p, &slot))
+    uint64_t marked = 0;
+    if (p != NULL && shade1(h, p, &slot, &marked))
         push(h, &slot, 1);
+    if (marked)
+        atomic_fetch_add_explicit(&h->heap_marked, marked, memory_order_relaxed);
 }
 
 /* Scan one grey object; returns bytes scanned.  Children go to buf. */
-static size_t scan(gc_heap *h, void *slot, void **buf, size_t *nbuf)
+static size_t scan(gc_heap *h, void *slot, void **buf, size_t *nbuf, uint64_t *marked)
 {
     span *s = ph_lookup(&h->ph, slot);
     const gcb_type *t = *(const gcb_type *const *)slot;
@@ -98,7 +101,7 @@ static size_t scan(gc_heap *h, void *slot, void **buf, size_t *nbuf)
         for (uint32_t k = 0; k < t->nptrs; k++) {
             void *p = __atomic_load_n(&ps[k], __ATOMIC_RELAXED);
             void *child;
-            if (p != NULL && shade1(h, p, &child)) {
+            if (p != NULL && shade1(h, p, &child, marked)) {
                 buf[(*nbuf)++] = child;
                 if (*nbuf == BATCH) {
                     push(h, buf, BATCH);
@@ -136,6 +139,7 @@ int64_t mark_drain(gc_heap *h, int64_t budget, int stop_on_phase, const _Atomic 
     void *local[BATCH], *out[BATCH];
     size_t nout = 0;
     int64_t done = 0;
+    uint64_t marked = 0; /* bytes newly marked, added to heap_marked once */
     pthread_mutex_lock(&w->lock);
     w->busy++;
     for (;;) {
@@ -150,7 +154,7 @@ int64_t mark_drain(gc_heap *h, int64_t budget, int stop_on_phase, const _Atomic 
         memcpy(local, w->items + w->n, n * sizeof *local);
         pthread_mutex_unlock(&w->lock);
         for (size_t i = 0; i < n; i++)
-            done += (int64_t)scan(h, local[i], out, &nout);
+            done += (int64_t)scan(h, local[i], out, &nout, &marked);
         pthread_mutex_lock(&w->lock);
         if (nout) {
             push_locked(h, out, nout);
@@ -164,6 +168,7 @@ int64_t mark_drain(gc_heap *h, int64_t budget, int stop_on_phase, const _Atomic 
         pthread_cond_broadcast(&w->cond);
     pthread_mutex_unlock(&w->lock);
     atomic_fetch_add_explicit(&h->scan_work, (uint64_t)done, memory_order_relaxed);
+    atomic_fetch_add_explicit(&h->heap_marked, marked, memory_order_relaxed);
     return done;
 }
 

@@ -72,6 +72,22 @@ static void test_span_bitmaps(void **state)
     ph_destroy(&ph);
 }
 
+/* Go's divMul replaces the division in span_index for every class. */
+static void test_span_index_all_classes(void **state)
+{
+    span s;
+    memset(&s, 0, sizeof s);
+    s.base = (char *)(uintptr_t)0x100000000ull;
+    for (unsigned c = 1; c < SC_NCLASSES; c++) {
+        s.npages = sc_class_pages[c];
+        span_init(&s, c, 0);
+        for (size_t i = 0; i < s.nelems; i++) {
+            assert_int_equal(span_index(&s, span_slot(&s, i)), i);
+            assert_int_equal(span_index(&s, span_slot(&s, i) + s.elemsize - 1), i);
+        }
+    }
+}
+
 static void test_pageheap_coalescing(void **state)
 {
     page_heap ph;
@@ -164,6 +180,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sizeclasses),
         cmocka_unit_test(test_span_bitmaps),
+        cmocka_unit_test(test_span_index_all_classes),
         cmocka_unit_test(test_pageheap_coalescing),
         cmocka_unit_test(test_scavenger),
         cmocka_unit_test(test_central),
