@@ -289,7 +289,7 @@ static void *worker_main(void *arg)
     uint64_t seen = 0;
     for (;;) {
         pthread_mutex_lock(&h->bglock);
-        while (!atomic_load(&h->quit) && atomic_load(&h->cycle_request) == seen)
+        while (!atomic_load(&h->quit_workers) && atomic_load(&h->cycle_request) == seen)
             pthread_cond_wait(&h->bgcond, &h->bglock);
         if (atomic_load(&h->cycle_request) == seen) { /* quit, no cycle pending */
             pthread_mutex_unlock(&h->bglock);
@@ -405,13 +405,21 @@ int gc_heap_init(gc_heap *h, const gcb_host *host, const gc_config *cfg, char *e
 
 void gc_heap_destroy(gc_heap *h)
 {
-    /* every mutator has detached: a cycle in progress ends by itself */
+    /* Every mutator has detached.  Stop the sweeper first (it may force a
+     * cycle), then let a cycle in progress finish (the workers end it), and
+     * only then stop the workers, so that every cycle's events pair. */
+    pthread_mutex_lock(&h->bglock);
+    atomic_store(&h->quit, 1);
+    pthread_cond_broadcast(&h->bgcond);
+    pthread_mutex_unlock(&h->bglock);
+    if (h->have_sweeper)
+        pthread_join(h->sweeper, NULL);
     pthread_mutex_lock(&h->lock);
     while (atomic_load(&h->phase) != GCPH_OFF && h->nworkers > 0)
         pthread_cond_wait(&h->cond, &h->lock);
     pthread_mutex_unlock(&h->lock);
     pthread_mutex_lock(&h->bglock);
-    atomic_store(&h->quit, 1);
+    atomic_store(&h->quit_workers, 1);
     pthread_cond_broadcast(&h->bgcond);
     pthread_mutex_unlock(&h->bglock);
     pthread_mutex_lock(&h->work.lock);
@@ -419,8 +427,6 @@ void gc_heap_destroy(gc_heap *h)
     pthread_mutex_unlock(&h->work.lock);
     for (int i = 0; i < h->nworkers; i++)
         pthread_join(h->workers[i], NULL);
-    if (h->have_sweeper)
-        pthread_join(h->sweeper, NULL);
     for (unsigned c = 0; c < SC_NCLASSES; c++)
         for (int k = 0; k < 2; k++)
             central_destroy(&h->central[c][k]);

@@ -134,7 +134,8 @@ struct gc_heap {
     double fractional;                    /* fractional worker utilisation goal */
     pthread_t sweeper;
     int have_sweeper;
-    _Atomic int quit;
+    _Atomic int quit;                     /* heap_free: the sweeper stops */
+    _Atomic int quit_workers;             /* heap_free, after the last cycle: workers stop */
     pthread_mutex_t bglock;               /* background threads' sleep */
     pthread_cond_t bgcond;
     int sweep_wanted;
