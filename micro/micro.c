@@ -760,7 +760,11 @@ static const char *freed(const plugin *p, const char *base, const char *with_fre
 
 static int register_plugin(plugin *p)
 {
-    int rc = 0;
+    /* Stores first: a fresh heap's pacer starts its cycles from the
+     * garbage barrier-on allocates; after alloc-large it may not within
+     * the wait. */
+    int rc = add(p, K_STORE_OFF, "store-barrier-off", bm_store_off, 0, 0);
+    rc |= add(p, K_STORE_ON, "store-barrier-on", bm_store_on, 0, 0);
     for (size_t i = 0; i < sizeof small_sizes / sizeof small_sizes[0]; i++)
         rc |= add(p, K_ALLOC, freed(p, "alloc", "alloc+free"), bm_alloc, 1, small_sizes[i]);
     for (size_t i = 0; i < sizeof scan_sizes / sizeof scan_sizes[0]; i++)
@@ -768,8 +772,6 @@ static int register_plugin(plugin *p)
                   scan_sizes[i]);
     rc |= add(p, K_LARGE, freed(p, "alloc-large", "alloc-large+free"), bm_large, 1,
               (int64_t)LARGE_BYTES);
-    rc |= add(p, K_STORE_OFF, "store-barrier-off", bm_store_off, 0, 0);
-    rc |= add(p, K_STORE_ON, "store-barrier-on", bm_store_on, 0, 0);
     rc |= add(p, K_FREE_REALLOC, "free-realloc", bm_free_realloc, 1, 64);
     int tracked = GCB_HAS(p->gc, alloc_tracked);
     rc |= add(p, K_SCOPE, p->mode == M_MANUAL && !tracked ? "scope+free" : "scope", bm_scope, 1, 64);
