@@ -58,6 +58,17 @@ void span_clear_slots(span *s, int poison)
 uint32_t span_sweep(span *s, int poison)
 {
     uint32_t freed = 0;
+    if (span_count(s, s->markbits) == 0) {
+        /* Nothing survived: the caller returns the pages to the page heap,
+         * which marks them needzero, so the slots need no clearing. */
+        freed = s->nalloc;
+        uint64_t *old = s->allocbits;
+        s->allocbits = s->markbits;
+        s->markbits = old;
+        memset(s->markbits, 0, SPAN_BITWORDS * sizeof(uint64_t));
+        s->nalloc = 0;
+        return freed;
+    }
     for (size_t w = 0; w < (s->nelems + 63) / 64; w++) {
         uint64_t dead = s->allocbits[w] & ~s->markbits[w];
         while (dead) {

@@ -102,7 +102,9 @@ void span_clear_slots(span *s, int poison);
 
 /* Sweep a small span: every allocated, unmarked slot is freed (zeroed, or
  * poisoned), then the mark bits become the alloc bits and the mark bits are
- * cleared.  Returns the number of slots freed; s->nalloc is updated. */
+ * cleared.  Returns the number of slots freed; s->nalloc is updated.  When
+ * nothing is marked the slots are left as they are: the caller must then
+ * return the span to the page heap (whose needzero covers them). */
 uint32_t span_sweep(span *s, int poison);
 
 /* Check that a free slot still holds the free pattern (word 0 excepted);
