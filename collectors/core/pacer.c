@@ -66,7 +66,7 @@ void pacer_mark_done(gc_heap *h)
     h->last_runway = live_end > h->mark_start_live ? live_end - h->mark_start_live : 0;
     h->last_marked = marked;
     if (marked > h->peak_live)
-        h->peak_live = marked;
+        __atomic_store_n(&h->peak_live, marked, __ATOMIC_RELAXED); /* stats() reads it */
     uint64_t roots = h->nroots * sizeof(void *);
     for (gc_mutator *m = h->mutators; m; m = m->next)
         for (gcb_frame *f = m->base.frames; f; f = f->prev)
