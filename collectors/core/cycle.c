@@ -109,9 +109,7 @@ static void terminate(gc_heap *h)
     for (gc_mutator *m = h->mutators; m; m = m->next)
         mcache_release_all(m);
     uint64_t live_end = atomic_load(&h->heap_live);
-    pthread_mutex_lock(&h->sweep_lock);
     atomic_fetch_add(&h->sweepgen, 2);
-    pthread_mutex_unlock(&h->sweep_lock);
     atomic_store(&h->barrier, 0);
     atomic_store(&h->phase, GCPH_MARKTERM);
     pacer_mark_done(h);
@@ -358,7 +356,6 @@ int gc_heap_init(gc_heap *h, const gcb_host *host, const gc_config *cfg, char *e
     pthread_cond_init(&h->cond, NULL);
     pthread_mutex_init(&h->bglock, NULL);
     pthread_cond_init(&h->bgcond, NULL);
-    pthread_mutex_init(&h->sweep_lock, NULL);
     atomic_store(&h->sweepgen, 2);
     h->start_ns = h->last_gc_ns = now(h);
     pacer_init(h);
@@ -437,7 +434,6 @@ void gc_heap_destroy(gc_heap *h)
     pthread_cond_destroy(&h->cond);
     pthread_mutex_destroy(&h->bglock);
     pthread_cond_destroy(&h->bgcond);
-    pthread_mutex_destroy(&h->sweep_lock);
 }
 
 void gc_mutator_init(gc_heap *h, gc_mutator *gm, const gcb_collector *table)

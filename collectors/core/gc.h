@@ -139,8 +139,7 @@ struct gc_heap {
     pthread_mutex_t bglock;               /* background threads' sleep */
     pthread_cond_t bgcond;
     int sweep_wanted;
-    pthread_mutex_t sweep_lock;           /* held by the background sweeper per span and
-                                             by mark termination across the sweepgen flip */
+    _Atomic int sweep_inflight;           /* non-mutator sweepers between pop and push */
     _Atomic uint64_t cycle_request;       /* cycles asked of the workers */
 };
 

@@ -3,10 +3,14 @@
  *
  * A span is swept by whoever pops it from an unswept list; nobody else can
  * reach it meanwhile.  Mutators sweep only while running, so a stopped
- * world has no mutator mid-sweep; the background sweeper holds sweep_lock
- * per span so mark termination can flip sweepgen without it mid-span.
+ * world has no mutator mid-sweep; threads that are not mutators count
+ * themselves in sweep_inflight around each pop-sweep-push, which sweep
+ * termination waits out, and re-check the span's sweepgen after popping
+ * (a flip at mark termination may come between reading sweepgen and the
+ * pop).
  * Sweeping never runs during mark: sweep termination finishes it first.
  */
+#include <sched.h>
 #include <string.h>
 
 #include "gc.h"
@@ -76,18 +80,24 @@ int sweep_one(gc_heap *h, unsigned *cursor)
     for (unsigned tries = 0; tries < SC_NCLASSES * 2; tries++) {
         unsigned at = (*cursor + tries) % (SC_NCLASSES * 2);
         span_central *c = &h->central[at / 2][at % 2];
-        pthread_mutex_lock(&h->sweep_lock);
+        atomic_fetch_add(&h->sweep_inflight, 1);
         uint32_t sg = atomic_load(&h->sweepgen);
         span *s = central_pop_unswept(c, sg);
         if (s != NULL) {
-            s = sweep(h, s, sg);
-            if (s != NULL)
-                central_push(c, s, sg);
-            pthread_mutex_unlock(&h->sweep_lock);
+            if (atomic_load(&s->sweepgen) == sg - 2) {
+                s = sweep(h, s, sg);
+                if (s != NULL)
+                    central_push(c, s, sg);
+            } else {
+                /* sweepgen flipped since we read it: s was swept in the new
+                 * generation and sits on its swept list; put it back */
+                central_push(c, s, atomic_load(&s->sweepgen));
+            }
+            atomic_fetch_sub(&h->sweep_inflight, 1);
             *cursor = at;
             return 1;
         }
-        pthread_mutex_unlock(&h->sweep_lock);
+        atomic_fetch_sub(&h->sweep_inflight, 1);
     }
     return 0;
 }
@@ -106,9 +116,9 @@ void sweep_finish(gc_heap *h)
                     central_push(&h->central[c][k], s, sg);
             }
         }
-    /* wait out a background sweeper mid-span */
-    pthread_mutex_lock(&h->sweep_lock);
-    pthread_mutex_unlock(&h->sweep_lock);
+    /* wait out a sweeper (not a stopped mutator) mid-span */
+    while (atomic_load(&h->sweep_inflight) != 0)
+        sched_yield();
 }
 
 void sweep_scavenge(gc_heap *h)
