@@ -162,9 +162,12 @@ static void stw_cycle(gc_heap *h, gc_mutator *self)
     gc_event(h, GCB_EV_MARK_END, "mark");
     h->t_markterm = now(h);
     terminate(h);
+    /* PAUSE_END is stamped just before the restart, as Go takes the pause's
+     * end time before waking the Ps: a restarting thread preempted by the
+     * mutators it wakes would otherwise stretch the recorded pause. */
+    gc_event(h, GCB_EV_PAUSE_END, "stw-mark");
     world_start(h);
     pause_charge(h, t0);
-    gc_event(h, GCB_EV_PAUSE_END, "stw-mark");
     finish(h);
 }
 
@@ -194,10 +197,10 @@ static void concurrent_start(gc_heap *h, gc_mutator *self)
     atomic_store(&h->phase, GCPH_MARK);
     gc_event(h, GCB_EV_MARK_BEGIN, "mark");
     mark_roots(h);
+    gc_event(h, GCB_EV_PAUSE_END, "sweep-termination"); /* see stw_cycle */
     world_start(h);
     h->t_mark = now(h);
     pause_charge(h, t0);
-    gc_event(h, GCB_EV_PAUSE_END, "sweep-termination");
     pthread_mutex_lock(&h->bglock);
     atomic_fetch_add(&h->cycle_request, 1);
     pthread_cond_broadcast(&h->bgcond);
@@ -222,9 +225,12 @@ static void mark_termination(gc_heap *h)
     mark_drain(h, -1, 0, NULL);
     gc_event(h, GCB_EV_MARK_END, "mark");
     terminate(h);
+    /* PAUSE_END is stamped just before the restart, as Go takes the pause's
+     * end time before waking the Ps: a restarting thread preempted by the
+     * mutators it wakes would otherwise stretch the recorded pause. */
+    gc_event(h, GCB_EV_PAUSE_END, "mark-termination");
     world_start(h);
     pause_charge(h, t0);
-    gc_event(h, GCB_EV_PAUSE_END, "mark-termination");
     finish(h);
 }
 
