@@ -67,6 +67,13 @@ static int shade1(gc_heap *h, void *p, void **slot, uint64_t *marked)
     if (s == NULL)
         return 0;
     size_t i = span_index(s, p);
+    /* Allocated during mark by a span cache: it turns black when the span
+     * leaves the cache (mcache.c), and whatever it points to was shaded by
+     * the barrier, so neither marking nor scanning it is needed now.  A
+     * racy read is safe either way: a stale 1 means already marked, a
+     * stale 0 only costs a scan. */
+    if (span_bit(s->freshbits, i))
+        return 0;
     if (!span_set_bit(s->markbits, i))
         return 0;
     *marked += s->elemsize;

@@ -45,12 +45,12 @@ static void release(gc_mutator *gm, unsigned cls, int scan)
             span_clear_bit(s->freshbits, span_index(s, o));
         uint64_t nb = 0;
         for (size_t w = 0; w < SPAN_BITWORDS; w++) {
-            uint64_t f = s->freshbits[w];
+            uint64_t f = __atomic_load_n(&s->freshbits[w], __ATOMIC_RELAXED);
             if (f) {
                 uint64_t old = __atomic_fetch_or(&s->markbits[w], f, __ATOMIC_RELAXED);
                 nb += (uint64_t)__builtin_popcountll(f & ~old);
             }
-            s->freshbits[w] = 0;
+            __atomic_store_n(&s->freshbits[w], 0, __ATOMIC_RELAXED); /* markers read it */
         }
         s->allocblack = 0;
         atomic_fetch_add_explicit(&h->heap_marked, nb * s->elemsize, memory_order_relaxed);
@@ -90,7 +90,7 @@ static int refill(gc_mutator *gm, unsigned cls, int scan)
     if (atomic_load_explicit(&h->phase, memory_order_relaxed) == GCPH_MARK) {
         s->allocblack = 1;
         for (size_t w = 0; w < SPAN_BITWORDS; w++)
-            s->freshbits[w] = 0;
+            __atomic_store_n(&s->freshbits[w], 0, __ATOMIC_RELAXED);
         for (gcb_freeobj *o = head; o; o = o->next)
             span_set_bit(s->freshbits, span_index(s, o));
         gm->refill_bytes += (size_t)n * s->elemsize;
