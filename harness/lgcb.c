@@ -160,8 +160,12 @@ static double num_field(lua_State *L, int t, const char *f, double def, double l
         if (!lua_isnumber(L, -1))
             luaL_error(L, "gcb.run: '%s' must be a number, not %s", f, luaL_typename(L, -1));
         v = lua_tonumber(L, -1);
-        if (!(v >= lo && v <= hi))
-            luaL_error(L, "gcb.run: '%s' = %g is out of range [%g, %g]", f, v, lo, hi);
+        if (!(v >= lo && v <= hi)) {
+            /* lua_pushfstring knows no %g: format the numbers here. */
+            char msg[256];
+            snprintf(msg, sizeof msg, "gcb.run: '%s' = %.17g is out of range [%g, %g]", f, v, lo, hi);
+            luaL_error(L, "%s", msg);
+        }
     }
     lua_pop(L, 1);
     return v;

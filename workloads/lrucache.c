@@ -176,6 +176,8 @@ static int newvalue(const lru_state *s, gcb_mutator *m, lru_thread *t, int64_t k
     return 0;
 }
 
+static int evict(const lru_state *s, gcb_mutator *m, lru_thread *t);
+
 /* Put a new key: entry + value, map, front; then evict to fit. */
 static int put(const lru_state *s, gcb_mutator *m, lru_thread *t, int64_t key)
 {
@@ -191,6 +193,13 @@ static int put(const lru_state *s, gcb_mutator *m, lru_thread *t, int64_t key)
     push_front(m, t, t->slot[S_TMP]);
     t->used += sizeof(entry);
     t->slot[S_TMP] = NULL;
+    return evict(s, m, t);
+}
+
+/* Evict from the tail until the cache fits in `live` bytes again (the head,
+ * just used, always stays).  -2 when a listed key is missing from the map. */
+static int evict(const lru_state *s, gcb_mutator *m, lru_thread *t)
+{
     while (t->used > s->live && t->slot[S_TAIL] != t->slot[S_HEAD]) {
         entry *v = t->slot[S_TAIL];
         unlink_entry(m, t, v);
@@ -226,12 +235,16 @@ static int request(const lru_state *s, gcb_mutator *m, lru_thread *t, int64_t ke
             t->slot[S_TMP] = NULL;
             if (rc != 0)
                 goto oom;
+            /* A rewritten value may be longer: evict to fit, as put does. */
+            if (evict(s, m, t) == -2)
+                goto missing;
         }
         return 0;
     }
     t->misses++;
     int rc = put(s, m, t, key);
     if (rc == -2) {
+missing:
         snprintf(err, errlen, "lrucache: evicted key missing from the map, expected every listed key in it");
         return -1;
     }

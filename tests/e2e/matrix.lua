@@ -52,14 +52,16 @@ for i, r in ipairs(runs) do
   assert(r.bytes_allocated > 0 and r.objects_allocated > 0, "no allocation counted")
   assert(r.rss.peak_bytes > 0, "no RSS measured")
   for _, w in ipairs({"0.001", "0.01", "0.1", "1"}) do
-    local u = check(r, "mmu." .. w, "number")
+    local u = r.mmu[w]
+    assert(type(u) == "number", "mmu[" .. w .. "] is " .. type(u))
     assert(u >= 0 and u <= 1, "mmu " .. w .. " = " .. u)
   end
   assert(r.pauses.count == #r.pauses.log, "pauses.count differs from the pause log")
   assert(r.gc.cycles == #r.gc.log, "gc.cycles differs from the cycle log")
   assert(r.id ~= runs[3 - i].id, "two runs share an id")
 end
--- Same request, same deterministic work: the exact metrics agree.
-assert(runs[1].bytes_allocated == runs[2].bytes_allocated, "bytes_allocated differs between repetitions")
+-- Same request, same fixed op count, same deterministic work: the exact
+-- metrics agree (runs by duration do different amounts of work).
+assert(cfg.duration or runs[1].bytes_allocated == runs[2].bytes_allocated, "bytes_allocated differs between repetitions")
 print(string.format("matrix %s x %s: ok (%.0f ops/s, %d cycles)", collector, workload,
                     runs[1].ops_per_s, runs[1].gc.cycles))
