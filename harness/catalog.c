@@ -19,6 +19,15 @@ static const struct {
     {GCB_CAP_MANUAL, "manual"},
 };
 
+json_t *catalog_caps(uint32_t caps)
+{
+    json_t *a = json_array();
+    for (size_t k = 0; k < sizeof capnames / sizeof capnames[0]; k++)
+        if (caps & capnames[k].bit)
+            json_array_append_new(a, json_string(capnames[k].name));
+    return a;
+}
+
 json_t *catalog_option(const gcb_option_desc *d)
 {
     json_t *o = json_object();
@@ -59,10 +68,7 @@ json_t *catalog_collectors(void)
             json_object_set_new(c, "error", json_string(err));
         } else {
             const gcb_collector *gc = p.gc;
-            json_t *caps = json_array();
-            for (size_t k = 0; k < sizeof capnames / sizeof capnames[0]; k++)
-                if (gc->caps & capnames[k].bit)
-                    json_array_append_new(caps, json_string(capnames[k].name));
+            json_t *caps = catalog_caps(gc->caps);
             json_object_set_new(c, "description", json_string(gc->description));
             json_object_set_new(c, "path", json_string(p.path));
             json_object_set_new(c, "capabilities", caps);

@@ -5,6 +5,7 @@
 #define GCB_HARNESS_CATALOG_H
 
 #include <jansson.h>
+#include <stdint.h>
 
 #include "gcb/options.h"
 
@@ -15,6 +16,9 @@ json_t *catalog_collectors(void);
 
 /* Array of {name, description, default_ops, params[]}. */
 json_t *catalog_workloads(void);
+
+/* Capability flags (GCB_CAP_*) as an array of names: ["collects", ...]. */
+json_t *catalog_caps(uint32_t caps);
 
 /* One option descriptor as {name, type, default, help, min?, max?,
  * choices?, special?}. */

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "catalog.h"
 #include "gcb/version.h"
 #include "options.h"
 #include "record.h"
@@ -154,7 +155,7 @@ json_t *record_new(const record_req *q)
     for (size_t i = 0; i < s->npus; i++)
         json_array_append_new(pus, json_integer(s->pus[i]));
 
-    return json_pack(
+    json_t *rec = json_pack(
         "{s:s, s:s, s:s, s:s, s:{s:s, s:o, s:s},"
         " s:{s:s, s:o, s:s}, s:{s:s, s:o}, s:i, s:{s:s, s:o, s:[], s:[]},"
         " s:s, s:i, s:i, s:i, s:i, s:i,"
@@ -180,6 +181,12 @@ json_t *record_new(const record_req *q)
         "timeout_s", s->timeout, "sample_hz", s->sample_hz,
         "ops_requested", (json_int_t)q->ops, "procs", 0, "timeline",
         "timeline_truncated", 0);
+    /* Extension: what the plugin can do (compare treats gc.cycles of
+     * concurrent collectors as timing, since their pacing reads clocks). */
+    if (rec != NULL)
+        json_object_set_new(json_object_get(rec, "collector"), "capabilities",
+                            catalog_caps(q->gc->caps));
+    return rec;
 }
 
 void record_fail(json_t *rec, const char *status, const char *error)
