@@ -16,6 +16,7 @@
 #include "catalog.h"
 #include "gcb/version.h"
 #include "lgcb.h"
+#include "report.h"
 #include "runner.h"
 
 /* State shared by the module's functions (an upvalue, never a global). */
@@ -272,6 +273,63 @@ static int l_run(lua_State *L)
     return 1;
 }
 
+/* gcb.report{ files = {...}, out = DIR, format = FMT, plots = bool, trace = ID }
+ * -> true, or raises.  `gcbench report` on the given records files (default:
+ * this script's results file, gcb.out); every option is optional. */
+static int l_report(lua_State *L)
+{
+    lgcb_state *st = lua_touserdata(L, lua_upvalueindex(1));
+    const char *argv[64];
+    int argc = 0;
+    argv[argc++] = "report";
+    if (!lua_isnoneornil(L, 1))
+        luaL_checktype(L, 1, LUA_TTABLE);
+    int t = lua_isnoneornil(L, 1) ? 0 : 1;
+    if (t) {
+        lua_pushnil(L);
+        while (lua_next(L, t)) {
+            const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "";
+            if (strcmp(k, "files") && strcmp(k, "out") && strcmp(k, "format") &&
+                strcmp(k, "plots") && strcmp(k, "trace"))
+                return luaL_error(L, "gcb.report: unknown field '%s' (known: files, out, format, plots, trace)",
+                                  luaL_tolstring(L, -2, NULL));
+            lua_pop(L, 1);
+        }
+        lua_getfield(L, t, "files");
+        if (lua_istable(L, -1)) {
+            for (lua_Integer i = 1; i <= (lua_Integer)lua_rawlen(L, -1) && argc < 50; i++) {
+                lua_rawgeti(L, -1, i);
+                argv[argc++] = luaL_checkstring(L, -1); /* stays on the stack */
+            }
+        } else if (!lua_isnil(L, -1)) {
+            return luaL_error(L, "gcb.report: 'files' must be a list of records files");
+        }
+    }
+    if (argc == 1)
+        argv[argc++] = st->out_path;
+    static const char *const opt[][2] = {{"out", "--out"}, {"format", "--format"}, {"trace", "--trace"}};
+    for (size_t i = 0; t && i < 3; i++) {
+        lua_getfield(L, t, opt[i][0]);
+        if (!lua_isnil(L, -1)) {
+            argv[argc++] = opt[i][1];
+            argv[argc++] = luaL_checkstring(L, -1);
+        }
+    }
+    if (t) {
+        lua_getfield(L, t, "plots");
+        if (!lua_isnil(L, -1) && !lua_toboolean(L, -1))
+            argv[argc++] = "--no-plots";
+    }
+    argv[argc] = NULL;
+    fflush(stdout);
+    int rc = report_main(argc, (char **)argv);
+    fflush(stdout);
+    if (rc != 0)
+        return luaL_error(L, "gcb.report: gcbench report exited with status %d", rc);
+    lua_pushboolean(L, 1);
+    return 1;
+}
+
 static int l_collectors(lua_State *L)
 {
     json_t *c = catalog_collectors();
@@ -304,6 +362,9 @@ static int open_gcb(lua_State *L, lgcb_state *st)
     lua_pushlightuserdata(L, st);
     lua_pushcclosure(L, l_run, 1);
     lua_setfield(L, -2, "run");
+    lua_pushlightuserdata(L, st);
+    lua_pushcclosure(L, l_report, 1);
+    lua_setfield(L, -2, "report");
     lua_pushcfunction(L, l_collectors);
     lua_setfield(L, -2, "collectors");
     lua_pushcfunction(L, l_workloads);
