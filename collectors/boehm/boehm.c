@@ -83,6 +83,7 @@
 #include <string.h>
 
 #include "gcb/collector.h"
+#include "../core/manual.h" /* manual_stats_out */
 
 enum { OPT_INCREMENTAL, OPT_FREE_SPACE_DIVISOR, OPT_MARKERS, OPT_HONOR_FREE, NOPTS };
 
@@ -467,9 +468,7 @@ static void stats(gcb_heap *h, gcb_heap_stats *out)
     s.freed_explicit_bytes = atomic_load_explicit(&h->freed_bytes, memory_order_relaxed);
     GC_word n = GC_get_gc_no();
     s.cycles = n > h->gc_no_base ? n - h->gc_no_base : 0;
-    size_t k = out->size < sizeof s ? out->size : sizeof s;
-    s.size = out->size;
-    memcpy(out, &s, k);
+    manual_stats_out(out, &s);
 }
 
 static const gcb_collector table = {

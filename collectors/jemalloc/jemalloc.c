@@ -28,11 +28,9 @@
  * calls reach jemalloc.  tests/peers checks this.  jemalloc's state (arenas,
  * thread caches, background threads) is global to the library.
  *
- * Accounting invariant: heap_bytes is the sum of the usable sizes (nallocx
- * at allocation, equal to sallocx of the object; sallocx at free)
- * over the objects not yet freed; freed_explicit_bytes the sum over those
- * freed; peak_live_bytes the largest heap_bytes seen after an allocation.
- * Relaxed atomics: any mutator updates them, stats() reads them anywhere.
+ * Accounting: the manual_bytes invariant and concurrency rule of
+ * core/manual.h; the usable size is nallocx at allocation (equal to sallocx
+ * of the object) and sallocx at free.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -44,6 +42,7 @@
 #include <string.h>
 
 #include "gcb/collector.h"
+#include "../core/manual.h"
 
 /* The entry points used, resolved from the library at heap_new. */
 typedef struct je_api {
@@ -62,9 +61,7 @@ struct gcb_heap {
     je_api je;                      /* jemalloc's entry points */
     unsigned arena;                 /* this heap's jemalloc arena index */
     int flags;                      /* mallocx flags: zeroed, from `arena` */
-    _Atomic uint64_t heap_bytes;    /* bytes; usable size of live objects */
-    _Atomic uint64_t peak_bytes;    /* bytes; max heap_bytes */
-    _Atomic uint64_t freed_bytes;   /* bytes; usable size of freed objects */
+    manual_bytes bytes;             /* live, peak and freed usable sizes */
     _Atomic uint32_t barrier_off;   /* always 0: no barrier */
 };
 
@@ -166,12 +163,7 @@ static void *alloc(gcb_mutator *m, const gcb_type *t, size_t bytes)
         return NULL;
     /* The size class mallocx used, computed without a pointer lookup. */
     uint64_t n = h->je.nallocx(bytes, h->flags);
-    uint64_t live = atomic_fetch_add_explicit(&h->heap_bytes, n, memory_order_relaxed) + n;
-    uint64_t peak = atomic_load_explicit(&h->peak_bytes, memory_order_relaxed);
-    while (live > peak &&
-           !atomic_compare_exchange_weak_explicit(&h->peak_bytes, &peak, live,
-                                                  memory_order_relaxed, memory_order_relaxed))
-        ;
+    manual_allocated(&h->bytes, n);
     return p;
 }
 
@@ -181,8 +173,7 @@ static void release(gcb_mutator *m, void *p, size_t bytes)
         return;
     gcb_heap *h = m->heap;
     uint64_t n = h->je.sallocx(p, 0);
-    atomic_fetch_sub_explicit(&h->heap_bytes, n, memory_order_relaxed);
-    atomic_fetch_add_explicit(&h->freed_bytes, n, memory_order_relaxed);
+    manual_freed(&h->bytes, n);
     /* A size outside [requested, usable] would be undefined behaviour in
      * sdallocx; a hint without a plausible size uses the usable one. */
     h->je.sdallocx(p, bytes != 0 && bytes <= n ? bytes : n, 0);
@@ -191,21 +182,10 @@ static void release(gcb_mutator *m, void *p, size_t bytes)
 static void free_sized(gcb_mutator *m, void *p, size_t bytes) { release(m, p, bytes); }
 static void dead(gcb_mutator *m, void *p, size_t bytes) { release(m, p, bytes); }
 
-static void write_barrier(gcb_mutator *m, void *obj, void **slot, void *val)
-{
-    *slot = val; /* never called: barrier_off stays 0 */
-}
-
-static void safepoint(gcb_mutator *m) {}
-static void blocking_enter(gcb_mutator *m) {}
-static void blocking_exit(gcb_mutator *m) {}
-static void add_root(gcb_mutator *m, void **slot) {} /* nothing is ever scanned */
-static void collect(gcb_mutator *m) {}                /* nothing to collect */
-
 static void stats(gcb_heap *h, gcb_heap_stats *out)
 {
     gcb_heap_stats s = {0};
-    s.heap_bytes = atomic_load_explicit(&h->heap_bytes, memory_order_relaxed);
+    manual_stats_bytes(&h->bytes, &s);
     /* Pages jemalloc has mapped for the whole process ("stats.mapped"; the
      * figures refresh when the epoch is bumped).  In a run's child only this
      * plugin allocates from jemalloc. */
@@ -214,11 +194,7 @@ static void stats(gcb_heap *h, gcb_heap_stats *out)
     if (h->je.mallctl("epoch", NULL, NULL, &epoch, sizeof epoch) == 0 &&
         h->je.mallctl("stats.mapped", &mapped, &len, NULL, 0) == 0)
         s.mapped_bytes = mapped;
-    s.peak_live_bytes = atomic_load_explicit(&h->peak_bytes, memory_order_relaxed);
-    s.freed_explicit_bytes = atomic_load_explicit(&h->freed_bytes, memory_order_relaxed);
-    size_t n = out->size < sizeof s ? out->size : sizeof s;
-    s.size = out->size;
-    memcpy(out, &s, n);
+    manual_stats_out(out, &s);
 }
 
 static const gcb_collector table = {
@@ -235,12 +211,12 @@ static const gcb_collector table = {
     .mutator_attach = mutator_attach,
     .mutator_detach = mutator_detach,
     .alloc = alloc,
-    .write_barrier = write_barrier,
-    .safepoint = safepoint,
-    .blocking_enter = blocking_enter,
-    .blocking_exit = blocking_exit,
-    .add_root = add_root,
-    .collect = collect,
+    .write_barrier = manual_write_barrier, /* never called: barrier_off stays 0 */
+    .safepoint = manual_safepoint,
+    .blocking_enter = manual_blocking_enter,
+    .blocking_exit = manual_blocking_exit,
+    .add_root = manual_add_root, /* nothing is ever scanned */
+    .collect = manual_collect,
     .stats = stats,
     .free_sized = free_sized,
     .dead = dead,

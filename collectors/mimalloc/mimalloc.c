@@ -17,10 +17,8 @@
  * mimalloc's process-wide state (its segment cache, options, statistics)
  * is global to the library and shared by every heap in the process.
  *
- * Accounting invariant: heap_bytes is the sum of mi_usable_size() over the
- * objects not yet freed; freed_explicit_bytes the sum over those freed;
- * peak_live_bytes the largest heap_bytes seen after an allocation.  Relaxed
- * atomics: any mutator updates them, stats() reads them anywhere.
+ * Accounting: the manual_bytes invariant and concurrency rule of
+ * core/manual.h, with mi_usable_size() as the usable size.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -31,12 +29,11 @@
 #include <string.h>
 
 #include "gcb/collector.h"
+#include "../core/manual.h"
 
 struct gcb_heap {
     const gcb_host *host;
-    _Atomic uint64_t heap_bytes;    /* bytes; usable size of live objects */
-    _Atomic uint64_t peak_bytes;    /* bytes; max heap_bytes */
-    _Atomic uint64_t freed_bytes;   /* bytes; usable size of freed objects */
+    manual_bytes bytes;             /* live, peak and freed usable sizes */
     _Atomic uint32_t barrier_off;   /* always 0: no barrier */
 };
 
@@ -102,12 +99,7 @@ static void *alloc(gcb_mutator *m, const gcb_type *t, size_t bytes)
     if (p == NULL)
         return NULL;
     uint64_t n = mi_usable_size(p);
-    uint64_t live = atomic_fetch_add_explicit(&h->heap_bytes, n, memory_order_relaxed) + n;
-    uint64_t peak = atomic_load_explicit(&h->peak_bytes, memory_order_relaxed);
-    while (live > peak &&
-           !atomic_compare_exchange_weak_explicit(&h->peak_bytes, &peak, live,
-                                                  memory_order_relaxed, memory_order_relaxed))
-        ;
+    manual_allocated(&h->bytes, n);
     return p;
 }
 
@@ -117,39 +109,23 @@ static void release(gcb_mutator *m, void *p)
         return;
     gcb_heap *h = m->heap;
     uint64_t n = mi_usable_size(p);
-    atomic_fetch_sub_explicit(&h->heap_bytes, n, memory_order_relaxed);
-    atomic_fetch_add_explicit(&h->freed_bytes, n, memory_order_relaxed);
+    manual_freed(&h->bytes, n);
     mi_free(p);
 }
 
 static void free_sized(gcb_mutator *m, void *p, size_t bytes) { release(m, p); }
 static void dead(gcb_mutator *m, void *p, size_t bytes) { release(m, p); }
 
-static void write_barrier(gcb_mutator *m, void *obj, void **slot, void *val)
-{
-    *slot = val; /* never called: barrier_off stays 0 */
-}
-
-static void safepoint(gcb_mutator *m) {}
-static void blocking_enter(gcb_mutator *m) {}
-static void blocking_exit(gcb_mutator *m) {}
-static void add_root(gcb_mutator *m, void **slot) {} /* nothing is ever scanned */
-static void collect(gcb_mutator *m) {}                /* nothing to collect */
-
 static void stats(gcb_heap *h, gcb_heap_stats *out)
 {
     gcb_heap_stats s = {0};
-    s.heap_bytes = atomic_load_explicit(&h->heap_bytes, memory_order_relaxed);
+    manual_stats_bytes(&h->bytes, &s);
     /* Memory mimalloc has committed, process-wide (every mimalloc user in
      * the process; in a run's child that is this plugin alone). */
     size_t commit = 0;
     mi_process_info(NULL, NULL, NULL, NULL, NULL, &commit, NULL, NULL);
     s.mapped_bytes = commit;
-    s.peak_live_bytes = atomic_load_explicit(&h->peak_bytes, memory_order_relaxed);
-    s.freed_explicit_bytes = atomic_load_explicit(&h->freed_bytes, memory_order_relaxed);
-    size_t n = out->size < sizeof s ? out->size : sizeof s;
-    s.size = out->size;
-    memcpy(out, &s, n);
+    manual_stats_out(out, &s);
 }
 
 static const gcb_collector table = {
@@ -166,12 +142,12 @@ static const gcb_collector table = {
     .mutator_attach = mutator_attach,
     .mutator_detach = mutator_detach,
     .alloc = alloc,
-    .write_barrier = write_barrier,
-    .safepoint = safepoint,
-    .blocking_enter = blocking_enter,
-    .blocking_exit = blocking_exit,
-    .add_root = add_root,
-    .collect = collect,
+    .write_barrier = manual_write_barrier, /* never called: barrier_off stays 0 */
+    .safepoint = manual_safepoint,
+    .blocking_enter = manual_blocking_enter,
+    .blocking_exit = manual_blocking_exit,
+    .add_root = manual_add_root, /* nothing is ever scanned */
+    .collect = manual_collect,
     .stats = stats,
     .free_sized = free_sized,
     .dead = dead,

@@ -27,6 +27,7 @@
 #include <sys/mman.h>
 
 #include "gcb/collector.h"
+#include "../core/manual.h"
 
 #define RUN_BYTES ((size_t)256 << 10) /* bytes per mutator run */
 
@@ -180,26 +181,13 @@ static void *alloc(gcb_mutator *m, const gcb_type *t, size_t bytes)
     return p;
 }
 
-static void write_barrier(gcb_mutator *m, void *obj, void **slot, void *val)
-{
-    *slot = val; /* never called: barrier_off stays 0 */
-}
-
-static void safepoint(gcb_mutator *m) {}
-static void blocking_enter(gcb_mutator *m) {}
-static void blocking_exit(gcb_mutator *m) {}
-static void add_root(gcb_mutator *m, void **slot) {} /* nothing is ever scanned */
-static void collect(gcb_mutator *m) {}                /* GOGC=off: no cycle */
-
 static void stats(gcb_heap *h, gcb_heap_stats *out)
 {
     gcb_heap_stats s = {0};
     s.heap_bytes = atomic_load_explicit(&h->heap_bytes, memory_order_relaxed);
     s.mapped_bytes = atomic_load_explicit(&h->mapped_bytes, memory_order_relaxed);
     s.peak_live_bytes = s.heap_bytes; /* never marks; heap_bytes only grows */
-    size_t n = out->size < sizeof s ? out->size : sizeof s;
-    s.size = out->size;
-    memcpy(out, &s, n);
+    manual_stats_out(out, &s);
 }
 
 static const gcb_collector table = {
@@ -215,12 +203,12 @@ static const gcb_collector table = {
     .mutator_attach = mutator_attach,
     .mutator_detach = mutator_detach,
     .alloc = alloc,
-    .write_barrier = write_barrier,
-    .safepoint = safepoint,
-    .blocking_enter = blocking_enter,
-    .blocking_exit = blocking_exit,
-    .add_root = add_root,
-    .collect = collect,
+    .write_barrier = manual_write_barrier, /* never called: barrier_off stays 0 */
+    .safepoint = manual_safepoint,
+    .blocking_enter = manual_blocking_enter,
+    .blocking_exit = manual_blocking_exit,
+    .add_root = manual_add_root, /* nothing is ever scanned */
+    .collect = manual_collect,   /* GOGC=off: no cycle */
     .stats = stats,
 };
 
