@@ -16,28 +16,11 @@
 #include "gcb/collector.h"
 #include "gcb/mutator.h"
 
+#define TESTHOST_NO_CHECK /* no CHECK: this test reports failures its own way */
+#include "../common/testhost.h"
+
 #define NBUF 256
 #define BUF ((size_t)256 << 10)
-
-static void on_event(void *ctx, const gcb_event *ev) {}
-static int spawn(void *ctx, const char *name, void *(*fn)(void *), void *arg, pthread_t *out)
-{
-    return pthread_create(out, NULL, fn, arg);
-}
-static void logf_(void *ctx, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    fprintf(stderr, "\n");
-    va_end(ap);
-}
-static uint64_t now_ns(void *ctx)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 static size_t rss(void)
 {
@@ -57,8 +40,9 @@ int main(int argc, char **argv)
         return 2;
     }
     const gcb_collector *gc = ((gcb_collector_entry_fn)dlsym(dl, GCB_ENTRY_SYMBOL))();
-    gcb_host host = {.abi = GCB_ABI_VERSION, .size = sizeof host, .event = on_event,
-                     .spawn = spawn, .log = logf_, .now_ns = now_ns, .procs = 2, .mutators = 1};
+    gcb_host host = {.abi = GCB_ABI_VERSION, .size = sizeof host, .event = testhost_event,
+                     .spawn = testhost_spawn, .log = testhost_log,
+                     .now_ns = testhost_now_ns, .procs = 2, .mutators = 1};
     gcb_value v[16] = {0};
     for (uint32_t k = 0; k < gc->noptions; k++) {
         const char *n = gc->options[k].name;

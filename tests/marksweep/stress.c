@@ -25,6 +25,9 @@
 #include "gcb/collector.h"
 #include "gcb/mutator.h"
 
+#define TESTHOST_NO_CHECK /* no CHECK: this test reports failures its own way */
+#include "../common/testhost.h"
+
 #define ROOTS 256
 #define CHECK_EVERY 20000
 #define KEEP 30000
@@ -83,27 +86,6 @@ static void on_event(void *ctx, const gcb_event *ev)
             fail("assist end without begin");
         break;
     }
-}
-
-static int spawn(void *ctx, const char *name, void *(*fn)(void *), void *arg, pthread_t *out)
-{
-    return pthread_create(out, NULL, fn, arg);
-}
-
-static void logf_(void *ctx, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    fprintf(stderr, "\n");
-    va_end(ap);
-}
-
-static uint64_t now_ns(void *ctx)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
 /* node: left, right, id, check */
@@ -424,8 +406,8 @@ int main(int argc, char **argv)
     int nthreads = atoi(argv[2]);
     long ops = atol(argv[3]);
     gcb_host host = {
-        .abi = GCB_ABI_VERSION, .size = sizeof host, .event = on_event, .spawn = spawn,
-        .log = logf_, .now_ns = now_ns, .procs = getenv("PROCS") ? (uint32_t)atoi(getenv("PROCS")) : 1, .mutators = (uint32_t)nthreads,
+        .abi = GCB_ABI_VERSION, .size = sizeof host, .event = on_event, .spawn = testhost_spawn,
+        .log = testhost_log, .now_ns = testhost_now_ns, .procs = getenv("PROCS") ? (uint32_t)atoi(getenv("PROCS")) : 1, .mutators = (uint32_t)nthreads,
     };
     gcb_value v[16] = {0};
     set_opt(v, "mode", strcmp(argv[1], "stw") == 0, 0);

@@ -1,9 +1,8 @@
-/* host.h - the minimal host shared by the peers tests: a CHECK macro,
- * an event sink that checks PAUSE/CYCLE pairing, thread spawning with
- * pthread_create, logging to stderr, CLOCK_MONOTONIC, option values from
- * defaults and name=value arguments, and plugin loading the way the
- * harness does it (dlopen RTLD_NOW | RTLD_LOCAL).  Header-only: each test
- * is one translation unit. */
+/* host.h - the minimal host shared by the peers tests: an event sink that
+ * checks PAUSE/CYCLE pairing and option values from defaults and name=value
+ * arguments; the CHECK macro, the other host services and plugin loading
+ * come from tests/common/testhost.h.  Header-only: each test is one
+ * translation unit. */
 #ifndef GCB_TESTS_PEERS_HOST_H
 #define GCB_TESTS_PEERS_HOST_H
 
@@ -16,18 +15,7 @@
 #include <time.h>
 
 #include "gcb/collector.h"
-
-static int failures;
-
-#define CHECK(cond, ...)                                                          \
-    do {                                                                          \
-        if (!(cond)) {                                                            \
-            fprintf(stderr, "%s:%d: check failed: %s: ", __FILE__, __LINE__, #cond); \
-            fprintf(stderr, __VA_ARGS__);                                         \
-            fputc('\n', stderr);                                                  \
-            failures++;                                                           \
-        }                                                                         \
-    } while (0)
+#include "../common/testhost.h"
 
 /* ---- host: an event sink that checks pairing ---- */
 typedef struct sink {
@@ -77,31 +65,11 @@ static void host_event(void *ctx, const gcb_event *ev)
     pthread_mutex_unlock(&s->lock);
 }
 
-static int host_spawn(void *ctx, const char *name, void *(*fn)(void *), void *arg, pthread_t *out)
-{
-    return pthread_create(out, NULL, fn, arg);
-}
-
-static void host_log(void *ctx, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
-}
-
-static uint64_t host_now(void *ctx)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 static sink events = {.lock = PTHREAD_MUTEX_INITIALIZER};
 static gcb_host host = { /* tests may change procs/mutators before heap_new */
     .abi = GCB_ABI_VERSION, .size = sizeof(gcb_host), .ctx = &events,
-    .event = host_event, .spawn = host_spawn, .log = host_log, .now_ns = host_now,
+    .event = host_event, .spawn = testhost_spawn, .log = testhost_log,
+    .now_ns = testhost_now_ns,
     .procs = 2, .mutators = 1,
 };
 
@@ -127,22 +95,6 @@ static void options(const gcb_collector *gc, gcb_value *out, int argc, char **ar
             if (strncmp(argv[k], d->name, len) == 0 && argv[k][len] == '=')
                 out[i] = value_of(d, argv[k] + len + 1);
     }
-}
-
-static const gcb_collector *load(const char *path)
-{
-    void *dl = dlopen(path, RTLD_NOW | RTLD_LOCAL);
-    CHECK(dl != NULL, "dlopen %s: %s", path, dlerror());
-    if (dl == NULL)
-        return NULL;
-    gcb_collector_entry_fn entry = (gcb_collector_entry_fn)dlsym(dl, GCB_ENTRY_SYMBOL);
-    CHECK(entry != NULL, "%s has no %s", path, GCB_ENTRY_SYMBOL);
-    if (entry == NULL)
-        return NULL;
-    const gcb_collector *gc = entry();
-    CHECK(gc != NULL && gc->abi == GCB_ABI_VERSION && gc->size >= GCB_COLLECTOR_MIN_SIZE,
-          "%s: bad table", path);
-    return gc;
 }
 
 #endif

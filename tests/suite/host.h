@@ -1,7 +1,8 @@
 /* host.h - the minimal host the suite tests run workloads with: CHECK,
- * host services (events ignored), option values from defaults plus
- * overrides, plugin loading as the harness does it, and one-mutator /
- * two-thread runs of a workload.  Header-only: each test is one file. */
+ * host services (events ignored) and plugin loading as the harness does it
+ * from tests/common/testhost.h; option values from defaults plus overrides,
+ * and one-mutator / two-thread runs of a workload.  Header-only: each test
+ * is one file. */
 #ifndef GCB_TESTS_SUITE_HOST_H
 #define GCB_TESTS_SUITE_HOST_H
 
@@ -16,42 +17,14 @@
 #include "gcb/collector.h"
 #include "gcb/mutator.h"
 #include "gcb/workload.h"
+#include "../common/testhost.h"
 
-static int failures;
 static unsigned long long last_heap_bytes; /* heap_bytes after the last run()'s teardown */
 
-#define CHECK(cond, ...)                                                             \
-    do {                                                                             \
-        if (!(cond)) {                                                               \
-            fprintf(stderr, "%s:%d: check failed: %s: ", __FILE__, __LINE__, #cond); \
-            fprintf(stderr, __VA_ARGS__);                                            \
-            fputc('\n', stderr);                                                     \
-            failures++;                                                              \
-        }                                                                            \
-    } while (0)
-
-static void host_event(void *ctx, const gcb_event *ev) {}
-static int host_spawn(void *ctx, const char *name, void *(*fn)(void *), void *arg, pthread_t *out)
-{
-    return pthread_create(out, NULL, fn, arg);
-}
-static void host_log(void *ctx, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
-}
-static uint64_t host_now(void *ctx)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 static const gcb_host host = {
     .abi = GCB_ABI_VERSION, .size = sizeof(gcb_host), .ctx = NULL,
-    .event = host_event, .spawn = host_spawn, .log = host_log, .now_ns = host_now,
+    .event = testhost_event, .spawn = testhost_spawn, .log = testhost_log,
+    .now_ns = testhost_now_ns,
     .procs = 2, .mutators = 2,
 };
 
@@ -99,22 +72,6 @@ static void values(const gcb_option_desc *desc, uint32_t n, gcb_value *out, cons
             v.d = (double)v.i;
         out[i] = v;
     }
-}
-
-__attribute__((unused)) static const gcb_collector *load(const char *path)
-{
-    void *dl = dlopen(path, RTLD_NOW | RTLD_LOCAL);
-    CHECK(dl != NULL, "dlopen %s: %s", path, dlerror());
-    if (dl == NULL)
-        return NULL;
-    gcb_collector_entry_fn entry = (gcb_collector_entry_fn)dlsym(dl, GCB_ENTRY_SYMBOL);
-    CHECK(entry != NULL, "%s has no %s", path, GCB_ENTRY_SYMBOL);
-    if (entry == NULL)
-        return NULL;
-    const gcb_collector *gc = entry();
-    CHECK(gc != NULL && gc->abi == GCB_ABI_VERSION && gc->size >= GCB_COLLECTOR_MIN_SIZE,
-          "%s: bad table", path);
-    return gc;
 }
 
 /* A heap of gc with its default options; NULL on failure (checked). */

@@ -18,42 +18,13 @@
 #include "gcb/mutator.h"
 #include "gcb/workload.h"
 #include "registry.h"
+#include "../common/testhost.h"
 
-static int failures;
-
-#define CHECK(cond, ...)                                                  \
-    do {                                                                  \
-        if (!(cond)) {                                                    \
-            fprintf(stderr, "%s:%d: check failed: %s: ", __FILE__, __LINE__, #cond); \
-            fprintf(stderr, __VA_ARGS__);                                 \
-            fputc('\n', stderr);                                          \
-            failures++;                                                   \
-        }                                                                 \
-    } while (0)
-
-/* ---- host services ---- */
-static void host_event(void *ctx, const gcb_event *ev) {}
-static int host_spawn(void *ctx, const char *name, void *(*fn)(void *), void *arg, pthread_t *out)
-{
-    return pthread_create(out, NULL, fn, arg);
-}
-static void host_log(void *ctx, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
-}
-static uint64_t host_now(void *ctx)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
+/* ---- host services: tests/common/testhost.h ---- */
 static const gcb_host host = {
     .abi = GCB_ABI_VERSION, .size = sizeof(gcb_host), .ctx = NULL,
-    .event = host_event, .spawn = host_spawn, .log = host_log, .now_ns = host_now,
+    .event = testhost_event, .spawn = testhost_spawn, .log = testhost_log,
+    .now_ns = testhost_now_ns,
     .procs = 1, .mutators = 1,
 };
 
@@ -86,22 +57,6 @@ static void values(const gcb_option_desc *desc, uint32_t n, gcb_value *out,
                 out[i].d = (double)vals[k];
             }
     }
-}
-
-static const gcb_collector *load(const char *path)
-{
-    void *dl = dlopen(path, RTLD_NOW | RTLD_LOCAL);
-    CHECK(dl != NULL, "dlopen %s: %s", path, dlerror());
-    if (dl == NULL)
-        return NULL;
-    gcb_collector_entry_fn entry = (gcb_collector_entry_fn)dlsym(dl, GCB_ENTRY_SYMBOL);
-    CHECK(entry != NULL, "%s has no %s", path, GCB_ENTRY_SYMBOL);
-    if (entry == NULL)
-        return NULL;
-    const gcb_collector *gc = entry();
-    CHECK(gc != NULL && gc->abi == GCB_ABI_VERSION && gc->size >= GCB_COLLECTOR_MIN_SIZE,
-          "%s: bad table", path);
-    return gc;
 }
 
 typedef struct wl_params {
