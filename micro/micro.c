@@ -73,6 +73,7 @@ enum mode {
 };
 
 typedef struct plugin {
+    struct bench *benches;     /* registered cases (their user data), freed at exit */
     char name[64];             /* file name without .so */
     char path[4096];           /* file opened */
     void *dl;                  /* dlopen handle; never closed (mimalloc, jemalloc) */
@@ -96,6 +97,7 @@ enum kind {
 typedef struct bench {
     plugin *p;
     enum kind kind;
+    struct bench *next;        /* next case of the same plugin */
 } bench;
 
 /* ---- Host ----------------------------------------------------------------- */
@@ -471,6 +473,10 @@ static void run_store(gbench_state *st, void *user, int want_on)
         else
             snprintf(msg, sizeof msg, "%s: write barrier still %s after 2 s of %s", p->name,
                      want_on ? "off" : "on", want_on ? "allocation" : "polling");
+        if (p->mode == M_MANUAL) {
+            gcb_dead(m, roots[1], 16);
+            gcb_dead(m, roots[0], STORE_SLOTS * sizeof(void *));
+        }
         gcb_frame_pop(m, &f);
         gbench_skip_with_error(st, msg);
         return;
@@ -744,7 +750,8 @@ static int add(plugin *p, enum kind kind, const char *what, gbench_fn fn, size_t
     bench *b = malloc(sizeof *b);
     if (b == NULL)
         return ENOMEM;
-    *b = (bench){p, kind};
+    *b = (bench){p, kind, p->benches};
+    p->benches = b;
     char name[160];
     snprintf(name, sizeof name, "%s/%s", what, p->name);
     gbench_def d = {.name = name, .run = fn, .user = b, .nargs = nargs, .unit = GBENCH_NS};
@@ -811,8 +818,16 @@ int main(int argc, char **argv)
         return 1;
     }
     gbench_run();
-    for (size_t i = 0; i < np; i++)
+    for (size_t i = 0; i < np; i++) {
         heap_close(&ps[i]);
+        while (ps[i].benches != NULL) {
+            bench *next = ps[i].benches->next;
+            free(ps[i].benches);
+            ps[i].benches = next;
+        }
+        free(ps[i].opts);
+    }
+    free(ps);
     gbench_shutdown();
     return 0;
 }

@@ -156,7 +156,11 @@ static long deep(gcb_mutator *m, int depth)
 /* Many registered global roots, in malloc'd memory, each holding a node. */
 static void many_roots(gcb_mutator *m, long n)
 {
+    /* Roots stay registered until heap_free, so the slots outlive the heap:
+     * kept in a static (reachable, not a leak) and never freed. */
+    static void **keep __attribute__((used));
     void **slots = calloc((size_t)n * 2, sizeof *slots); /* every other word: no merging */
+    keep = slots;
     for (long i = 0; i < n; i++) {
         gcb_add_root(m, &slots[2 * i]);
         node *x = gcb_alloc(m, &node_type, sizeof(node));
