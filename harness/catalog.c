@@ -113,8 +113,9 @@ static void print_options(json_t *opts)
         if (choices)
             printf(" (%s)", choices);
         else if (min && max)
-            printf(" [%g, %g%s%s]", json_number_value(min), json_number_value(max),
-                   special ? "] or " : "", special ? special : "");
+            printf(" [%.15g, %.15g]", json_number_value(min), json_number_value(max));
+        if (special)
+            printf(" or %s", special);
         printf("\n");
     }
 }

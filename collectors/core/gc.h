@@ -85,6 +85,7 @@ typedef struct mark_work {
 struct gc_heap {
     gc_config cfg;
     const gcb_host *host;
+    const gcb_collector *table;           /* the plugin's table (mutator_attach) */
     page_heap ph;
     span_central central[SC_NCLASSES][2]; /* [class][scan]; class 0 = large */
     _Atomic uint32_t sweepgen;            /* += 2 at each mark termination */

@@ -1,0 +1,86 @@
+/* plugin.h - what every Go-like plugin (marksweep, ballast, freetracked,
+ * arena) shares: the standard options and the ABI methods over gc_heap.
+ *
+ * A variant plugin is its option list (GC_OPTIONS_STD followed by its own
+ * options, from index GC_NOPTIONS), a heap_new that reads its own options
+ * after calling gc_plugin_heap_new, and a table that starts with
+ * GC_PLUGIN_METHODS and adds the hints it honours.  Its gcb_heap is the
+ * gc_heap (gc_plugin_heap_new allocates it); variant state lives in
+ * gc_heap so the core's paths can reach it.
+ */
+#ifndef GC_PLUGIN_H
+#define GC_PLUGIN_H
+
+#include "gc.h"
+
+enum { GC_OPT_MODE, GC_OPT_GOGC, GC_OPT_MEMLIMIT, GC_OPT_GCTRACE, GC_OPT_VERIFY,
+       GC_OPT_SCAVENGE, GC_OPT_RESERVE, GC_NOPTIONS };
+
+/* The standard options, as initialisers of a gcb_option_desc array
+ * (an X-list: `static const gcb_option_desc options[] = { GC_OPTIONS_STD, ... }`). */
+#define GC_OPTIONS_STD                                                                          \
+    [GC_OPT_MODE] = {"mode", GCB_OPT_ENUM, "concurrent",                                        \
+                     "concurrent: Go's phases (STW sweep termination, concurrent mark, STW "    \
+                     "mark termination); stw: the whole mark in one pause",                     \
+                     0, 0, "concurrent|stw", NULL},                                             \
+    [GC_OPT_GOGC] = {"gogc", GCB_OPT_INT, "100",                                                \
+                     "GOGC: heap growth percent over the live heap before the next cycle; "     \
+                     "off = no cycles unless memlimit",                                         \
+                     0, 100000, NULL, "off"},                                                   \
+    [GC_OPT_MEMLIMIT] = {"memlimit", GCB_OPT_BYTES, "off",                                      \
+                         "GOMEMLIMIT: soft limit on heap memory; GC CPU is capped near 50 % "   \
+                         "when it binds",                                                       \
+                         1 << 20, 1e15, NULL, "off"},                                           \
+    [GC_OPT_GCTRACE] = {"gctrace", GCB_OPT_BOOL, "false",                                       \
+                        "print a GODEBUG=gctrace=1 style line per cycle to the log", 0, 0,      \
+                        NULL, NULL},                                                            \
+    [GC_OPT_VERIFY] = {"verify", GCB_OPT_BOOL, "false",                                         \
+                       "check after each mark that every reachable object is marked, poison "   \
+                       "freed slots and check the poison on reuse (slow)",                      \
+                       0, 0, NULL, NULL},                                                       \
+    [GC_OPT_SCAVENGE] = {"scavenge", GCB_OPT_ENUM, "goal",                                      \
+                         "return free pages to the OS: goal = keep heap goal + 10 % resident "  \
+                         "(Go), eager = release every free page after each sweep, off = never", \
+                         0, 0, "goal|eager|off", NULL},                                         \
+    [GC_OPT_RESERVE] = {"reserve", GCB_OPT_BYTES, "64GiB",                                      \
+                        "address space reserved for the heap (its maximum size)", 1 << 26,      \
+                        1ULL << 46, NULL, NULL}
+
+/* Create the heap of plugin `table` from the standard options opts[0 ..
+ * GC_NOPTIONS).  0 or an errno value with a message in err. */
+int gc_plugin_heap_new(const gcb_collector *table, const gcb_host *host, const gcb_value *opts,
+                       gcb_heap **out, char *err, size_t errlen);
+
+/* The gc_heap behind a plugin's heap or mutator. */
+static inline gc_heap *gc_heap_of(gcb_heap *h) { return (gc_heap *)(void *)h; }
+static inline gc_mutator *gc_mutator_of(gcb_mutator *m) { return (gc_mutator *)m; }
+
+void gc_plugin_heap_free(gcb_heap *h);
+int gc_plugin_mutator_attach(gcb_heap *h, gcb_mutator **out);
+void gc_plugin_mutator_detach(gcb_mutator *m);
+void *gc_plugin_alloc(gcb_mutator *m, const gcb_type *t, size_t bytes);
+void gc_plugin_safepoint(gcb_mutator *m);
+void gc_plugin_blocking_enter(gcb_mutator *m);
+void gc_plugin_blocking_exit(gcb_mutator *m);
+void gc_plugin_add_root(gcb_mutator *m, void **slot);
+void gc_plugin_collect(gcb_mutator *m);
+void gc_plugin_stats(gcb_heap *h, gcb_heap_stats *out);
+int gc_plugin_verify(gcb_mutator *m, char *err, size_t errlen);
+
+/* The required methods (and verify) of a Go-like plugin's table. */
+#define GC_PLUGIN_METHODS                                  \
+    .abi = GCB_ABI_VERSION, .size = sizeof(gcb_collector), \
+    .heap_free = gc_plugin_heap_free,                      \
+    .mutator_attach = gc_plugin_mutator_attach,            \
+    .mutator_detach = gc_plugin_mutator_detach,            \
+    .alloc = gc_plugin_alloc,                              \
+    .write_barrier = mark_write_barrier,                   \
+    .safepoint = gc_plugin_safepoint,                      \
+    .blocking_enter = gc_plugin_blocking_enter,            \
+    .blocking_exit = gc_plugin_blocking_exit,              \
+    .add_root = gc_plugin_add_root,                        \
+    .collect = gc_plugin_collect,                          \
+    .stats = gc_plugin_stats,                              \
+    .verify = gc_plugin_verify
+
+#endif
