@@ -1,0 +1,82 @@
+-- paper/workloads.lua: every workload on every collector at a small size,
+-- a fixed op count per workload (the same work on every collector), one
+-- Markdown table per workload of medians: ops/s, GC cycles, pause p99,
+-- RSS peak.  Collectors that cannot load are skipped with a message.
+--
+--   gcbench run scripts/paper/workloads.lua [-- REPS [REPORT_DIR [WORKLOAD...]]]
+--
+-- REPS defaults to 3; REPORT_DIR (default report/workloads) receives
+-- gcb.report's tables and plots; WORKLOAD names restrict the run.
+local reps = tonumber(arg[1] or "3") or error("workloads.lua: REPS must be a number, got " .. arg[1])
+local report_dir = arg[2] or "report/workloads"
+
+-- Small configurations, each roughly 0.2-1 s on the Go-like collectors.
+local configs = {
+  { workload = "api", params = { live = "4MiB", objects = 300 }, ops = 4000 },
+  { workload = "binarytrees", params = { depth = 16, long_lived_depth = 14 }, ops = 2 },
+  { workload = "builder", params = { writes = 100, piece = 36 }, ops = 50000 },
+  { workload = "bytesbuffer", params = {}, ops = 10000 },
+  { workload = "collect", params = { n = 1000 }, ops = 15000 },
+  { workload = "jsontree", params = { size = "64KiB" }, ops = 400 },
+  { workload = "lrucache", params = { live = "16MiB" }, ops = 300000 },
+  { workload = "mapgrow", params = { n = 10000 }, ops = 150 },
+  { workload = "rpc", params = {}, ops = 8000 },
+}
+
+local only = {}
+for i = 3, #arg do only[arg[i]] = true end
+local known = {}
+for _, w in ipairs(gcb.workloads()) do known[w.name] = true end
+for name in pairs(only) do
+  if not known[name] then error("workloads.lua: unknown workload '" .. name .. "'") end
+end
+
+local function median(runs, get)
+  local v = {}
+  for _, r in ipairs(runs) do if r.status == "ok" then v[#v + 1] = get(r) end end
+  table.sort(v)
+  return #v > 0 and v[(#v + 1) // 2] or 0 / 0
+end
+
+local collectors = {}
+for _, c in ipairs(gcb.collectors()) do
+  if c.error then
+    io.stderr:write("workloads.lua: skipping collector ", c.name, ": ", c.error, "\n")
+  else
+    collectors[#collectors + 1] = c.name
+  end
+end
+
+local failures = 0
+for _, cfg in ipairs(configs) do
+  if next(only) == nil or only[cfg.workload] then
+    local ps = {}
+    for k, v in pairs(cfg.params) do ps[#ps + 1] = k .. "=" .. tostring(v) end
+    table.sort(ps)
+    print(string.format("\n### %s (%s; %d ops; median of %d)\n", cfg.workload,
+      #ps > 0 and table.concat(ps, ", ") or "default params", cfg.ops, reps))
+    print("| collector | ops/s | GC cycles | pause p99 ms | op p99 ms | RSS peak MiB | status |")
+    print("|---|---:|---:|---:|---:|---:|---|")
+    for _, c in ipairs(collectors) do
+      local runs = gcb.run{ collector = c, workload = cfg.workload, params = cfg.params,
+                            ops = cfg.ops, ["repeat"] = reps, pin = "none", timeout = 120 }
+      local bad, why = 0, nil
+      for _, r in ipairs(runs) do
+        if r.status ~= "ok" then
+          bad = bad + 1
+          why = why or (r.status .. ": " .. (r.error or r.validation or "?"))
+        end
+      end
+      failures = failures + bad
+      print(string.format("| %s | %.0f | %d | %.3f | %.3f | %.1f | %s |", c,
+        median(runs, function(r) return r.ops_per_s end),
+        median(runs, function(r) return r.gc.cycles end),
+        median(runs, function(r) return r.pauses.p99_s end) * 1e3,
+        median(runs, function(r) return r.latency.p99_s end) * 1e3,
+        median(runs, function(r) return r.rss.peak_bytes end) / 1048576,
+        bad == 0 and "ok" or string.format("%d of %d not ok (%s)", bad, #runs, why)))
+    end
+  end
+end
+gcb.report{ out = report_dir }
+if failures > 0 then error(string.format("workloads.lua: %d runs were not ok", failures)) end
