@@ -32,6 +32,7 @@
 
 #include "gcb/mutator.h"
 #include "histogram.h"
+#include "opclock.h"
 #include "pin.h"
 #include "record.h"
 #include "recorder.h"
@@ -73,6 +74,7 @@ struct child {
     pthread_mutex_t gc_lock;
     char gc_pus[1024];      /* cpuset read back on the first GC thread */
     int gc_pus_set;
+    opclock clock;          /* times each op (opclock.h); read-only while mutators run */
 };
 
 /* ---- gcb_host ----------------------------------------------------------- */
@@ -179,13 +181,15 @@ static void *mutator_main(void *p)
     if (attached)
         gcb_blocking_exit(m);
 
+    /* Ops are timed in opclock ticks (cheap); the loop's bounds in ns. */
     const run_spec *s = &c->sp.s;
+    const opclock *ck = &c->clock;
     uint64_t t0 = recorder_now_ns();
     ms->start_ns = t0;
     if (inited && !atomic_load(&c->stop)) {
-        uint64_t end = s->duration > 0 ? t0 + (uint64_t)(s->duration * 1e9) : 0;
+        uint64_t now = opclock_ticks(ck);
+        uint64_t end = s->duration > 0 ? now + opclock_ticks_of(ck, (uint64_t)(s->duration * 1e9)) : 0;
         int lat = s->record_latency;
-        uint64_t now = t0;
         for (uint64_t i = 0;; i++) {
             if (end ? now >= end : i >= ms->quota)
                 break;
@@ -198,18 +202,14 @@ static void *mutator_main(void *p)
             }
             ms->ops++;
             if (lat || end) {
-                uint64_t t = recorder_now_ns();
+                uint64_t t = opclock_ticks(ck);
                 if (lat)
-                    hist_record(ms->hist, t - now);
+                    hist_record(ms->hist, t - now); /* ticks; converted in fill() */
                 now = t;
             }
         }
-        if (!lat && !end)
-            now = recorder_now_ns();
-        ms->end_ns = now;
-    } else {
-        ms->end_ns = t0;
     }
+    ms->end_ns = recorder_now_ns();
 
     /* The first failure's message is the one reported. */
     char fini_err[512] = "";
@@ -343,11 +343,13 @@ static void fill(child *c, json_t *rec, mutator_slot *ms, int n, sampler *smp,
 
     /* Latency. */
     if (h) {
-        record_set(rec, "latency.p50_s", json_real(ns_s(hist_quantile(h, 0.5))));
-        record_set(rec, "latency.p90_s", json_real(ns_s(hist_quantile(h, 0.9))));
-        record_set(rec, "latency.p99_s", json_real(ns_s(hist_quantile(h, 0.99))));
-        record_set(rec, "latency.p999_s", json_real(ns_s(hist_quantile(h, 0.999))));
-        record_set(rec, "latency.max_s", json_real(ns_s(h->count ? h->max : 0)));
+        const opclock *ck = &c->clock; /* the histogram holds ticks */
+        record_set(rec, "latency.p50_s", json_real(ns_s(opclock_ns(ck, hist_quantile(h, 0.5)))));
+        record_set(rec, "latency.p90_s", json_real(ns_s(opclock_ns(ck, hist_quantile(h, 0.9)))));
+        record_set(rec, "latency.p99_s", json_real(ns_s(opclock_ns(ck, hist_quantile(h, 0.99)))));
+        record_set(rec, "latency.p999_s", json_real(ns_s(opclock_ns(ck, hist_quantile(h, 0.999)))));
+        record_set(rec, "latency.max_s", json_real(ns_s(opclock_ns(ck, h->count ? h->max : 0))));
+        record_set(rec, "latency.clock", json_string(opclock_name(ck)));
         record_set(rec, "latency.count", json_integer((json_int_t)h->count));
         free(h);
     }
@@ -522,10 +524,12 @@ int runner_child_main(void)
             pthread_barrier_wait(&c.start);
     }
     recorder_set_origin(&c.rec, recorder_now_ns());
+    opclock_start(&c.clock);
     pthread_barrier_wait(&c.start);
     for (int i = 0; i < n; i++)
         if (ms[i].started)
             pthread_join(ms[i].th, NULL);
+    opclock_stop(&c.clock);
 
     uint64_t origin = UINT64_MAX, end = 0;
     for (int i = 0; i < started; i++) {
