@@ -9,6 +9,7 @@
 #include <lauxlib.h>
 #include <lua.h>
 #include <lualib.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -346,6 +347,71 @@ static int l_workloads(lua_State *L)
     return 1;
 }
 
+/* The value at dotted `path` ("pauses.p99_s") of the table at index t,
+ * pushed; nil when a step is missing. */
+static void push_path(lua_State *L, int t, const char *path)
+{
+    lua_pushvalue(L, t);
+    while (*path && lua_istable(L, -1)) {
+        size_t n = strcspn(path, ".");
+        lua_pushlstring(L, path, n);
+        lua_gettable(L, -2);
+        lua_remove(L, -2);
+        path += n + (path[n] == '.');
+    }
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* gcb.median(runs, field): the median of a numeric field over the runs
+ * whose status is "ok"; field is a dotted path ("pauses.p99_s") or a
+ * function(run) returning a number.  NaN when no run is ok.  Even counts
+ * take the lower middle value (an observed value, as the report does). */
+static int l_median(lua_State *L)
+{
+    luaL_checktype(L, 1, LUA_TTABLE);
+    int fn = lua_isfunction(L, 2);
+    const char *path = fn ? NULL : luaL_checkstring(L, 2);
+    lua_Integer n = luaL_len(L, 1);
+    double *v = lua_newuserdatauv(L, (size_t)(n > 0 ? n : 1) * sizeof *v, 0);
+    size_t k = 0;
+    for (lua_Integer i = 1; i <= n; i++) {
+        lua_geti(L, 1, i);
+        int run = lua_gettop(L);
+        lua_getfield(L, run, "status");
+        int ok = lua_isstring(L, -1) && strcmp(lua_tostring(L, -1), "ok") == 0;
+        lua_pop(L, 1);
+        if (ok) {
+            if (fn) {
+                lua_pushvalue(L, 2);
+                lua_pushvalue(L, run);
+                lua_call(L, 1, 1);
+            } else {
+                push_path(L, run, path);
+            }
+            int isnum = 0;
+            double x = lua_tonumberx(L, -1, &isnum);
+            if (!isnum)
+                return luaL_error(L, "gcb.median: field '%s' of run %d is %s, not a number",
+                                  fn ? "(function result)" : path, (int)i, luaL_typename(L, -1));
+            v[k++] = x;
+            lua_pop(L, 1);
+        }
+        lua_pop(L, 1);
+    }
+    if (k == 0) {
+        lua_pushnumber(L, NAN);
+        return 1;
+    }
+    qsort(v, k, sizeof *v, cmp_double);
+    lua_pushnumber(L, v[(k - 1) / 2]);
+    return 1;
+}
+
 static int traceback(lua_State *L)
 {
     const char *msg = lua_tostring(L, 1);
@@ -369,6 +435,8 @@ static int open_gcb(lua_State *L, lgcb_state *st)
     lua_setfield(L, -2, "collectors");
     lua_pushcfunction(L, l_workloads);
     lua_setfield(L, -2, "workloads");
+    lua_pushcfunction(L, l_median);
+    lua_setfield(L, -2, "median");
     lua_pushstring(L, st->out_path);
     lua_setfield(L, -2, "out");
     lua_pushstring(L, GCB_VERSION);

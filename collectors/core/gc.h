@@ -142,6 +142,9 @@ struct gc_heap {
     int sweep_wanted;
     _Atomic int sweep_inflight;           /* non-mutator sweepers between pop and push */
     _Atomic uint64_t cycle_request;       /* cycles asked of the workers */
+
+    /* variants */
+    void *ballast;                        /* ballast plugin: the rooted ballast object, or NULL */
 };
 
 /* heap lifecycle (cycle.c) */
@@ -163,6 +166,13 @@ void world_add_root(gc_heap *h, void **slot);
 void *mcache_alloc(gc_mutator *gm, const gcb_type *t, size_t bytes);
 void mcache_release_all(gc_mutator *gm);
 void mcache_set_inline(gc_mutator *gm);
+/* A large object (> SC_MAX_SMALL bytes, header included) straight from the
+ * page heap: fresh pages are not touched.  No assist, no trigger check. */
+void *mcache_large(gc_heap *h, size_t n, int scan);
+
+/* ballast.c: a never-touched pointer-free object of `bytes`, rooted in
+ * h->ballast for the heap's life (Twitch's memory ballast). */
+int gc_ballast_init(gc_heap *h, size_t bytes, char *err, size_t errlen);
 
 /* mark.c */
 void mark_init(mark_work *w);

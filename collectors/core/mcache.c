@@ -137,9 +137,8 @@ static void *small(gc_mutator *gm, size_t n, int scan)
     return o;
 }
 
-static void *large(gc_mutator *gm, size_t n, int scan)
+void *mcache_large(gc_heap *h, size_t n, int scan)
 {
-    gc_heap *h = gm->h;
     size_t npages = (n + SC_PAGE_SIZE - 1) / SC_PAGE_SIZE;
     span *s = ph_alloc(&h->ph, npages);
     if (s == NULL) {
@@ -173,7 +172,7 @@ void *mcache_alloc(gc_mutator *gm, const gcb_type *t, size_t bytes)
     if (n < bytes || bytes == 0)
         return NULL;
     gc_maybe_start(h, gm);
-    char *p = n > SC_MAX_SMALL ? large(gm, n, scan) : small(gm, n, scan);
+    char *p = n > SC_MAX_SMALL ? mcache_large(h, n, scan) : small(gm, n, scan);
     if (p == NULL)
         return NULL;
     /* assists are charged by span refill (small) or object (large) */
