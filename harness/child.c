@@ -378,6 +378,8 @@ static void fill(child *c, json_t *rec, mutator_slot *ms, int n, sampler *smp,
     record_set(rec, "heap.heap_bytes", json_integer((json_int_t)hs->heap_bytes));
     record_set(rec, "heap.mapped_bytes", json_integer((json_int_t)hs->mapped_bytes));
     record_set(rec, "heap.cycles", json_integer((json_int_t)hs->cycles));
+    record_set(rec, "heap.frees", json_integer((json_int_t)hs->frees));
+    record_set(rec, "heap.frees_skipped", json_integer((json_int_t)hs->frees_skipped));
 
     record_set(rec, "timeline", json_incref(r->timeline));
     record_set(rec, "timeline_truncated", json_boolean(r->timeline_dropped > 0));

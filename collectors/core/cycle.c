@@ -470,6 +470,7 @@ void gc_mutator_fini(gc_mutator *gm)
     if (atomic_load(&gm->base.poll_requested))
         world_safepoint(gm);
     mcache_release_all(gm);
+    free_mutator_fini(gm);
     pthread_mutex_lock(&h->lock);
     for (gc_mutator **p = &h->mutators; *p; p = &(*p)->next)
         if (*p == gm) {
@@ -488,6 +489,10 @@ void gc_stats(gc_heap *h, gcb_heap_stats *out)
     s.mapped_bytes = atomic_load_explicit(&h->ph.mapped_bytes, memory_order_relaxed);
     s.peak_live_bytes = __atomic_load_n(&h->peak_live, __ATOMIC_RELAXED);
     s.cycles = atomic_load_explicit(&h->cycles, memory_order_relaxed);
+    s.frees = atomic_load_explicit(&h->frees, memory_order_relaxed);
+    s.frees_skipped = atomic_load_explicit(&h->frees_skipped, memory_order_relaxed);
+    s.freed_explicit_bytes = atomic_load_explicit(&h->freed_bytes, memory_order_relaxed);
+    s.reused_bytes = atomic_load_explicit(&h->reused_bytes, memory_order_relaxed);
     size_t n = out->size < sizeof s ? out->size : sizeof s;
     s.size = out->size;
     memcpy(out, &s, n);

@@ -70,6 +70,8 @@ struct gc_mutator {
     int state;                         /* MST_*; h->lock */
     int64_t assist_debt;               /* scan bytes owed; this thread only */
     size_t refill_bytes;               /* bytes cached during mark, not yet charged */
+    struct gc_free *fr;                /* freetracked: scopes and counters (free.c); NULL
+                                          until the first hint */
 };
 
 /* Work list: a stack of grey objects (slot addresses), under `lock`. */
@@ -145,6 +147,10 @@ struct gc_heap {
 
     /* variants */
     void *ballast;                        /* ballast plugin: the rooted ballast object, or NULL */
+    _Atomic uint64_t frees;               /* freetracked: slots freed (free.c), flushed */
+    _Atomic uint64_t frees_skipped;       /* freetracked: hints not acted on, flushed */
+    _Atomic uint64_t freed_bytes;         /* freetracked: bytes of slots freed, flushed */
+    _Atomic uint64_t reused_bytes;        /* freetracked: bytes of freed slots handed out again */
 };
 
 /* heap lifecycle (cycle.c) */
@@ -169,6 +175,17 @@ void mcache_set_inline(gc_mutator *gm);
 /* A large object (> SC_MAX_SMALL bytes, header included) straight from the
  * page heap: fresh pages are not touched.  No assist, no trigger check. */
 void *mcache_large(gc_heap *h, size_t n, int scan);
+
+/* free.c: runtime.freegc and freegcTracked (the freetracked plugin). */
+void free_sized(gc_mutator *gm, void *p, size_t bytes);
+void free_scope_enter(gc_mutator *gm);
+void free_scope_exit(gc_mutator *gm);
+void *free_alloc_tracked(gc_mutator *gm, const gcb_type *t, size_t bytes);
+/* A span leaves gm's cache with `unreused` of its nfreed slots still on
+ * the free list: count the others as reused. */
+void free_span_released(gc_mutator *gm, span *s, uint32_t unreused);
+/* Flush gm's counters into the heap's and drop its scope records. */
+void free_mutator_fini(gc_mutator *gm);
 
 /* ballast.c: a never-touched pointer-free object of `bytes`, rooted in
  * h->ballast for the heap's life (Twitch's memory ballast). */

@@ -31,11 +31,16 @@ static void release(gc_mutator *gm, unsigned cls, int scan)
     span *s = gm->cache[cls][scan];
     if (s == NULL)
         return;
-    uint32_t n = 0;
+    uint32_t n = 0, unreused = 0;
     for (gcb_freeobj *o = gm->base.freelist[cls][scan]; o; o = o->next) {
-        span_clear_bit(s->allocbits, span_index(s, o));
+        size_t i = span_index(s, o);
+        span_clear_bit(s->allocbits, i);
+        if (s->nfreed)
+            unreused += (uint32_t)span_bit(s->freedbits, i);
         n++;
     }
+    if (s->nfreed)
+        free_span_released(gm, s, unreused);
     s->nalloc -= n;
     atomic_fetch_sub_explicit(&h->heap_live, (uint64_t)n * s->elemsize, memory_order_relaxed);
     if (s->allocblack) {

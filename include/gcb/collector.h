@@ -117,6 +117,9 @@ typedef struct gcb_heap_stats {
     uint64_t freed_explicit_bytes; /* bytes; freed through free_sized/dead/tracked scopes */
     uint64_t reused_bytes;         /* bytes; explicitly freed slots handed out again */
     uint64_t cycles;               /* completed GC cycles */
+    uint64_t frees;                /* free_sized / tracked-scope frees acted on */
+    uint64_t frees_skipped;        /* free hints received but not acted on (object too
+                                      small or large, GC marking, slot not reusable) */
 } gcb_heap_stats;
 
 /* ---- Capabilities ---------------------------------------------------------

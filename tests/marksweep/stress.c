@@ -11,6 +11,16 @@
  * collector that freed or reused a live object shows as a corrupted value.
  * The host checks event pairing; the plugin's verify option checks marks
  * and poison; any failure makes the test exit non-zero.
+ *
+ * With a plugin that honours free_sized (freetracked), some operations
+ * also make temporaries and free them once they are dead: objects held
+ * only in a frame of their own (roots while they live, so a concurrent
+ * mark can find and mark them), stored into a live object and cut again
+ * (the deletion barrier greys them during mark), then dropped and handed
+ * to gcb_free_sized, or allocated with gcb_alloc_tracked in a scope that
+ * frees them at gcb_scope_exit.  Frees happen in every phase, so a free
+ * that reused a slot still reachable (or still queued for marking) shows
+ * as a corrupted live object, a verify failure or a poison mismatch.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -278,6 +288,68 @@ static void **slot_of(thr *t, uint64_t *o)
     }
 }
 
+/* Make a few temporaries, let the GC see them, drop them and free them
+ * (free_sized, or a tracked scope).  tmp is a frame of TMP slots. */
+#define TMP 4
+static int temporaries(gcb_mutator *m, thr *t, void **roots, void **tmp)
+{
+    int tracked = rnd(t) & 1;
+    size_t sizes[TMP];
+    if (tracked)
+        gcb_scope_enter(m);
+    for (int k = 0; k < TMP; k++) {
+        int kind = rnd(t) & 1;
+        size_t words = 2 + rnd(t) % 60;
+        sizes[k] = kind ? 32 : words * 8;
+        void *o = tracked ? gcb_alloc_tracked(m, kind ? &node_t : NULL, sizes[k])
+                          : gcb_alloc(m, kind ? &node_t : NULL, sizes[k]);
+        if (o == NULL) {
+            fail("thread %d: allocation of a temporary returned NULL", t->idx);
+            return -1;
+        }
+        uint64_t *w = o;
+        uint64_t id = ++t->next_id | ((uint64_t)t->idx << 40);
+        if (kind) {
+            w[2] = TAG(K_NODE, id);
+            w[3] = mix(w[2]);
+            if (k > 0 && tmp[k - 1] && kind_of(tmp[k - 1]) == K_NODE)
+                gcb_store(m, o, (void **)&w[0], tmp[k - 1]);
+        } else {
+            w[0] = TAG(K_BUF, words);
+            w[1] = id;
+            for (size_t i = 2; i < words; i++)
+                w[i] = mix(id) ^ i;
+        }
+        tmp[k] = o;
+    }
+    /* Briefly reachable from the live graph: a mark running now greys it. */
+    int r = (int)(rnd(t) % ROOTS);
+    void **s = roots[r] ? slot_of(t, roots[r]) : NULL;
+    void *saved = s ? *s : NULL;
+    if (s)
+        gcb_store(m, roots[r], s, tmp[rnd(t) % TMP]);
+    gcb_poll(m);
+    if (s)
+        gcb_store(m, roots[r], s, saved);
+    /* Every temporary must still be intact before it dies. */
+    vset vs = {0};
+    for (int k = 0; k < TMP; k++)
+        check(t, tmp[k], &vs);
+    free(vs.tab);
+    if (tracked) {
+        for (int k = 0; k < TMP; k++)
+            tmp[k] = NULL;
+        gcb_scope_exit(m);
+    } else {
+        for (int k = TMP; k-- > 0;) {
+            void *o = tmp[k];
+            tmp[k] = NULL;
+            gcb_free_sized(m, o, sizes[k]);
+        }
+    }
+    return 0;
+}
+
 static void *mutate(void *arg)
 {
     thr *t = arg;
@@ -306,7 +378,16 @@ static void *mutate(void *arg)
         keep[0] = keep[1];
     }
     keep[1] = NULL;
+    void *tmp[TMP] = {0};
+    gcb_frame tf;
+    gcb_frame_push(m, &tf, tmp, TMP);
+    int frees = GCB_HAS(gc, free_sized);
     for (long op = 0; op < t->ops && !atomic_load(&failures); op++) {
+        if (frees && rnd(t) % 8 == 0) {
+            if (temporaries(m, t, roots, tmp) != 0)
+                break;
+            continue;
+        }
         uint64_t r = rnd(t) % 100;
         int i = (int)(rnd(t) % ROOTS), j = (int)(rnd(t) % ROOTS);
         if (r < 50) {
@@ -370,6 +451,7 @@ static void *mutate(void *arg)
     char err[256];
     if (GCB_HAS(gc, verify) && gc->verify(m, err, sizeof err) != 0)
         fail("thread %d: verify: %s", t->idx, err);
+    gcb_frame_pop(m, &tf);
     gcb_frame_pop(m, &kf);
     gcb_frame_pop(m, &f);
     gc->mutator_detach(m);
@@ -443,9 +525,13 @@ int main(int argc, char **argv)
         atomic_load(&ncycles) > (long)st.cycles + 1)
         fail("cycles: stats say %llu, events %ld", (unsigned long long)st.cycles, atomic_load(&ncycles));
     printf("%s threads=%d ops=%ld: cycles %ld pauses %ld assists %ld, objects checked %ld, "
-           "peak live %llu B, failures %d\n",
+           "peak live %llu B, frees %llu (skipped %llu, %llu B reused), failures %d\n",
            argv[1], nthreads, ops, atomic_load(&ncycles), atomic_load(&npauses),
            atomic_load(&nassists), checked, (unsigned long long)st.peak_live_bytes,
-           atomic_load(&failures));
+           (unsigned long long)st.frees, (unsigned long long)st.frees_skipped,
+           (unsigned long long)st.reused_bytes, atomic_load(&failures));
+    if (GCB_HAS(gc, free_sized) && (st.frees == 0 || st.reused_bytes == 0))
+        fail("a free_sized plugin acted on no free (%llu) or reused nothing (%llu B)",
+             (unsigned long long)st.frees, (unsigned long long)st.reused_bytes);
     return atomic_load(&failures) ? 1 : 0;
 }

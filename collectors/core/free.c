@@ -1,0 +1,223 @@
+/* free.c - runtime.freegc and freegcTracked (Go proposal #74299) over the
+ * Go-like heap: explicitly freed slots go straight back to the mutator's
+ * span cache, so the next allocation of that size class reuses them
+ * inline, without a GC cycle.
+ *
+ * free_sized(p, bytes) acts only when all of these hold, and otherwise
+ * ignores the hint (counted in frees_skipped): the proposal's conditions
+ * plus what makes reuse safe here.
+ * - 16 <= bytes and the object is small (<= 32 KiB): as the proposal.
+ * - The GC is not marking (phase GCPH_OFF).  During mark the object may
+ *   already be grey on a work list or marked; handing its slot to a new
+ *   object would let a marker scan the new object through the old grey
+ *   entry, with the old type header or half-written fields.  The phase
+ *   cannot change under us: a cycle starts only at a stop-the-world, and
+ *   this mutator is not at a safepoint inside free_sized.
+ * - The slot's span is the one this mutator caches for the class.  A
+ *   cached span is swept and owned by this mutator, so nobody else reads
+ *   or writes its alloc bits or free list; its mark bits are clear (sweep
+ *   cleared them and no mark has run since it was cached).  Spans owned
+ *   by others (another cache, a central list, the sweeper) are left to
+ *   the GC: touching their bits would race with their owners.
+ * The slot then goes on the head of the free list (its alloc bit stays
+ * set: free-list slots of a cached span count as allocated, and heap_live
+ * already counts them, so reuse adds nothing to the pacer's view).  Slots
+ * of objects with pointers are zeroed past word 0 first, because the
+ * marker scans a whole slot and the inline path clears only the bytes it
+ * hands out; with verify they are poisoned instead and checked on reuse.
+ * A freed slot is remembered in its span's freedbits until the span
+ * leaves the cache (a slot freed, reused and freed again counts twice in
+ * nfreed and once in freedbits); mcache.c's release then tells
+ * free_span_released how many freed slots are still on the list, and the
+ * rest were reused.
+ *
+ * Tracked scopes (freegcTracked): alloc_tracked records each object with
+ * the sweep generation and phase of its allocation; scope_exit frees the
+ * scope's records through free_sized only if no cycle began since (the
+ * same sweepgen and no mark running), so tracking never frees an object
+ * a cycle may have seen, and never keeps one alive (records are not
+ * roots).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "gc.h"
+#include "gcb/mutator.h"
+
+#define FREE_MIN 16 /* bytes: smaller objects are left to the GC (proposal) */
+
+typedef struct tracked {
+    void *p;            /* the workload's pointer */
+    size_t bytes;       /* as requested */
+    uint32_t sweepgen;  /* heap sweepgen at allocation; 0: allocated during a cycle */
+} tracked;
+
+struct gc_free {
+    tracked *recs;      /* records of every open scope, oldest first */
+    size_t nrecs, caprecs;
+    size_t *scopes;     /* nrecs at each open scope's entry */
+    size_t nscopes, capscopes;
+    uint64_t frees, skipped, freed_bytes, reused_bytes; /* not yet flushed to the heap */
+};
+
+static struct gc_free *state(gc_mutator *gm)
+{
+    if (gm->fr == NULL)
+        gm->fr = calloc(1, sizeof *gm->fr);
+    return gm->fr;
+}
+
+static void flush(gc_mutator *gm)
+{
+    struct gc_free *f = gm->fr;
+    gc_heap *h = gm->h;
+    atomic_fetch_add_explicit(&h->frees, f->frees, memory_order_relaxed);
+    atomic_fetch_add_explicit(&h->frees_skipped, f->skipped, memory_order_relaxed);
+    atomic_fetch_add_explicit(&h->freed_bytes, f->freed_bytes, memory_order_relaxed);
+    atomic_fetch_add_explicit(&h->reused_bytes, f->reused_bytes, memory_order_relaxed);
+    f->frees = f->skipped = f->freed_bytes = f->reused_bytes = 0;
+}
+
+void free_sized(gc_mutator *gm, void *p, size_t bytes)
+{
+    gc_heap *h = gm->h;
+    struct gc_free *f = state(gm);
+    if (f == NULL || p == NULL)
+        return;
+    span *s = ph_lookup(&h->ph, p);
+    if (s == NULL) {
+        gc_fail(h, "free_sized: %p (%zu bytes) is not in the heap", p, bytes);
+        return;
+    }
+    size_t hdr = s->noscan ? 0 : sizeof(void *);
+    if (bytes < FREE_MIN || s->sizeclass == 0 ||
+        atomic_load_explicit(&h->phase, memory_order_relaxed) != GCPH_OFF) {
+        f->skipped++;
+        return;
+    }
+    size_t i = span_index(s, p);
+    char *slot = span_slot(s, i);
+    if ((char *)p != slot + hdr || bytes + hdr > s->elemsize) {
+        gc_fail(h, "free_sized: %p (%zu bytes) is not an object of span %p (base %p, class %u, "
+                "%u-byte slots, noscan %u)", p, bytes, (void *)s, (void *)s->base, s->sizeclass,
+                s->elemsize, s->noscan);
+        return;
+    }
+    unsigned cls = s->sizeclass;
+    int scan = !s->noscan;
+    if (gm->cache[cls][scan] != s) {
+        f->skipped++;
+        return;
+    }
+    if (!span_bit(s->allocbits, i)) {
+        gc_fail(h, "free_sized: %p (slot %zu of span %p, class %u) was never allocated",
+                p, i, (void *)s, cls);
+        return;
+    }
+    if (h->cfg.verify) {
+        /* A slot already poisoned is on the free list: freed twice. */
+        if (s->elemsize > 8 && span_check_poison(s, slot) == 0) {
+            gc_fail(h, "verify: free_sized: %p (slot %zu of span %p, class %u) freed twice",
+                    p, i, (void *)s, cls);
+            return;
+        }
+        uint64_t *w = (uint64_t *)slot;
+        for (size_t k = 1; k < s->elemsize / 8; k++)
+            w[k] = SPAN_POISON;
+    } else if (scan) {
+        memset(slot + 8, 0, s->elemsize - 8);
+    }
+    gcb_freeobj *o = (gcb_freeobj *)slot;
+    o->next = gm->base.freelist[cls][scan];
+    gm->base.freelist[cls][scan] = o;
+    span_set_bit(s->freedbits, i);
+    s->nfreed++;
+    f->frees++;
+    f->freed_bytes += s->elemsize;
+}
+
+void free_span_released(gc_mutator *gm, span *s, uint32_t unreused)
+{
+    struct gc_free *f = state(gm);
+    if (f != NULL)
+        f->reused_bytes += (uint64_t)(s->nfreed - unreused) * s->elemsize;
+    memset(s->freedbits, 0, sizeof s->freedbits);
+    s->nfreed = 0;
+}
+
+void free_scope_enter(gc_mutator *gm)
+{
+    struct gc_free *f = state(gm);
+    if (f == NULL)
+        return;
+    if (f->nscopes == f->capscopes) {
+        size_t cap = f->capscopes ? f->capscopes * 2 : 16;
+        size_t *n = realloc(f->scopes, cap * sizeof *n);
+        if (n == NULL) {
+            gc_fail(gm->h, "scope_enter: out of memory for %zu nested scopes", cap);
+            return;
+        }
+        f->scopes = n;
+        f->capscopes = cap;
+    }
+    f->scopes[f->nscopes++] = f->nrecs;
+}
+
+void *free_alloc_tracked(gc_mutator *gm, const gcb_type *t, size_t bytes)
+{
+    /* The inline path (gcb_alloc_tracked already counted the allocation). */
+    void *p = gcb_alloc(&gm->base, t, bytes);
+    gm->base.bytes_allocated -= bytes;
+    gm->base.objects_allocated--;
+    struct gc_free *f = state(gm);
+    if (p == NULL || f == NULL || f->nscopes == 0)
+        return p; /* outside any scope: an ordinary allocation */
+    if (f->nrecs == f->caprecs) {
+        size_t cap = f->caprecs ? f->caprecs * 2 : 64;
+        tracked *r = realloc(f->recs, cap * sizeof *r);
+        if (r == NULL)
+            return p; /* untracked: the GC reclaims it */
+        f->recs = r;
+        f->caprecs = cap;
+    }
+    gc_heap *h = gm->h;
+    uint32_t sg = atomic_load_explicit(&h->phase, memory_order_relaxed) == GCPH_OFF
+                      ? atomic_load_explicit(&h->sweepgen, memory_order_relaxed)
+                      : 0;
+    f->recs[f->nrecs++] = (tracked){p, bytes, sg};
+    return p;
+}
+
+void free_scope_exit(gc_mutator *gm)
+{
+    struct gc_free *f = gm->fr;
+    if (f == NULL || f->nscopes == 0) {
+        gc_fail(gm->h, "scope_exit without a matching scope_enter");
+        return;
+    }
+    gc_heap *h = gm->h;
+    size_t from = f->scopes[--f->nscopes];
+    uint32_t sg = atomic_load_explicit(&h->sweepgen, memory_order_relaxed);
+    int off = atomic_load_explicit(&h->phase, memory_order_relaxed) == GCPH_OFF;
+    /* Newest first: the most recent objects sit in the cached spans. */
+    for (size_t k = f->nrecs; k-- > from;) {
+        tracked *r = &f->recs[k];
+        if (off && r->sweepgen == sg)
+            free_sized(gm, r->p, r->bytes);
+        else
+            f->skipped++;
+    }
+    f->nrecs = from;
+}
+
+void free_mutator_fini(gc_mutator *gm)
+{
+    struct gc_free *f = gm->fr;
+    if (f == NULL)
+        return;
+    flush(gm);
+    free(f->recs);
+    free(f->scopes);
+    free(f);
+    gm->fr = NULL;
+}
