@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "gcb/mutator.h"
+#include "gcb/pool.h"
 #include "histogram.h"
 #include "opclock.h"
 #include "pin.h"
@@ -380,6 +381,16 @@ static void fill(child *c, json_t *rec, mutator_slot *ms, int n, sampler *smp,
     record_set(rec, "heap.cycles", json_integer((json_int_t)hs->cycles));
     record_set(rec, "heap.frees", json_integer((json_int_t)hs->frees));
     record_set(rec, "heap.frees_skipped", json_integer((json_int_t)hs->frees_skipped));
+    gcb_pool_stats ps;
+    gcb_pool_stats_read(&ps);
+    if (ps.pools > 0) {
+        json_object_set_new(rec, "pool", json_object());
+        record_set(rec, "pool.gets", json_integer((json_int_t)ps.gets));
+        record_set(rec, "pool.hits", json_integer((json_int_t)ps.hits));
+        record_set(rec, "pool.victim_hits", json_integer((json_int_t)ps.victims));
+        record_set(rec, "pool.puts", json_integer((json_int_t)ps.puts));
+        record_set(rec, "pool.drops", json_integer((json_int_t)ps.drops));
+    }
 
     record_set(rec, "timeline", json_incref(r->timeline));
     record_set(rec, "timeline_truncated", json_boolean(r->timeline_dropped > 0));

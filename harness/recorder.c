@@ -7,6 +7,8 @@
 
 #include "recorder.h"
 
+#include "gcb/pool.h"
+
 static _Thread_local int thread_index = -1;
 
 uint64_t recorder_now_ns(void)
@@ -157,6 +159,7 @@ void recorder_event(void *ctx, const gcb_event *ev)
             break;
         }
         r->in_cycle = 1;
+        gcb_pool_gc_cycle(); /* sync.Pool: objects age at each cycle (gcb/pool.h) */
         memset(&r->cur, 0, sizeof r->cur);
         r->cur.number = e.cycle;
         r->cur.start_ns = wall;

@@ -11,6 +11,11 @@
  * workload on which a ballast, GOGC and GOMEMLIMIT are compared, with the
  * per-request latency as the result.
  *
+ * pool = 1 is the sync.Pool idiom for request-scoped objects: response
+ * items and their []int64 buffers (capacity 32) come from two gcb_pools
+ * (gcb/pool.h) and go back after the request, so only the label strings
+ * are allocated per request.
+ *
  * Validation: each item's record, label and values are checked against
  * values computed outside the heap, and the response checksum against one
  * computed the same way; thread_fini checks every record.  `corrupt`
@@ -21,15 +26,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gcb/pool.h"
 #include "gcb/workload.h"
 
-enum { P_LIVE, P_OBJECTS, P_SEED, P_CORRUPT };
+enum { P_LIVE, P_OBJECTS, P_SEED, P_CORRUPT, P_POOL };
 
 static const gcb_option_desc params[] = {
     {"live", GCB_OPT_BYTES, "4MiB", "bytes of long-lived records per thread (the small live heap)", 1024, 1e11, NULL, NULL},
     {"objects", GCB_OPT_INT, "300", "short-lived objects allocated per request", 3, 1e7, NULL, NULL},
     {"seed", GCB_OPT_INT, "1", "seed of the records picked by each request", 0, 1e18, NULL, NULL},
     {"corrupt", GCB_OPT_BOOL, "false", "tests only: damage a response label to show validation fails", 0, 0, NULL, NULL},
+    {"pool", GCB_OPT_BOOL, "false", "sync.Pool idiom: response items and value buffers come from pools (gcb/pool.h)", 0, 0, NULL, NULL},
 };
 
 typedef struct str {
@@ -72,8 +79,12 @@ typedef struct api_state {
     uint64_t seed;
     int corrupt;
     int nthreads;
+    gcb_pool *items;  /* pool = 1: pooled response items; else NULL */
+    gcb_pool *vals;   /* pool = 1: pooled value buffers of VALS_CAP words */
     api_thread t[];
 } api_state;
+
+#define VALS_CAP 32 /* words: the largest values buffer (nv <= 32) */
 
 static uint64_t mix(uint64_t z)
 {
@@ -107,11 +118,25 @@ static int setup(const gcb_value *pv, int nthreads, void **state, char *err, siz
     s->seed = (uint64_t)pv[P_SEED].i;
     s->corrupt = pv[P_CORRUPT].i != 0;
     s->nthreads = nthreads;
+    if (pv[P_POOL].i && (gcb_pool_new(nthreads, &s->items) != 0 || gcb_pool_new(nthreads, &s->vals) != 0)) {
+        gcb_pool_free(s->items);
+        free(s);
+        snprintf(err, errlen, "api: out of memory for the pools");
+        return ENOMEM;
+    }
     *state = s;
     return 0;
 }
 
-static void teardown(void *state) { free(state); }
+static void teardown(void *state)
+{
+    api_state *s = state;
+    if (s != NULL) {
+        gcb_pool_free(s->items);
+        gcb_pool_free(s->vals);
+    }
+    free(s);
+}
 
 static int check_record(const record *r, uint64_t id, char *err, size_t errlen)
 {
@@ -137,6 +162,10 @@ static int thread_init(void *state, gcb_mutator *m, int tid, char *err, size_t e
         return -1;
     }
     api_thread *t = &s->t[tid];
+    if (s->items) {
+        gcb_pool_thread_init(s->items, m, tid);
+        gcb_pool_thread_init(s->vals, m, tid);
+    }
     memset(t->slot, 0, sizeof t->slot);
     gcb_frame_push(m, &t->frame, t->slot, NSLOTS);
     t->live = 1;
@@ -180,8 +209,9 @@ static int op(void *state, gcb_mutator *m, int tid, uint64_t i, char *err, size_
     for (uint64_t k = 0; k < s->picks; k++) {
         uint64_t r = mix(rng + k);
         uint64_t id = r % s->nrec, nv = 4 + (r >> 40) % 29;
-        item *it = slot[1] = gcb_alloc(m, &item_type, sizeof(item));
-        if (it == NULL)
+        size_t got_bytes;
+        item *it = slot[1] = s->items ? gcb_pool_get(s->items, m, tid, &got_bytes) : NULL;
+        if (it == NULL && (it = slot[1] = gcb_alloc(m, &item_type, sizeof(item))) == NULL)
             goto oom;
         gcb_store(m, it, (void **)&it->rec, ((record **)t->slot[S_TABLE])[id]);
         char buf[48];
@@ -190,8 +220,8 @@ static int op(void *state, gcb_mutator *m, int tid, uint64_t i, char *err, size_
         if (label == NULL)
             goto oom;
         gcb_store(m, it, (void **)&it->label, label);
-        uint64_t *v = gcb_alloc(m, NULL, nv * 8);
-        if (v == NULL)
+        uint64_t *v = s->vals ? gcb_pool_get(s->vals, m, tid, &got_bytes) : NULL;
+        if (v == NULL && (v = gcb_alloc(m, NULL, (s->vals ? VALS_CAP : nv) * 8)) == NULL)
             goto oom;
         uint64_t score = it->rec->score;
         for (uint64_t j = 0; j < nv; j++)
@@ -246,7 +276,32 @@ static int op(void *state, gcb_mutator *m, int tid, uint64_t i, char *err, size_
 oom:
     snprintf(err, errlen, "api: op %llu: heap exhausted building a response", (unsigned long long)i);
 out:
-    if (GCB_MUT_HAS(m, dead)) {
+    if (s->items) {
+        /* Back to the pools, reset (pointer fields cleared); labels die. */
+        for (item *it = slot[0]; it != NULL;) {
+            item *nx = it->next;
+            if (it->label)
+                gcb_dead(m, it->label, strsize(it->label));
+            if (it->vals)
+                gcb_pool_put(s->vals, m, tid, it->vals, VALS_CAP * 8);
+            gcb_store(m, it, (void **)&it->label, NULL);
+            gcb_store(m, it, (void **)&it->vals, NULL);
+            gcb_store(m, it, (void **)&it->rec, NULL);
+            gcb_store(m, it, (void **)&it->next, NULL);
+            it->nvals = 0;
+            slot[0] = nx;
+            gcb_pool_put(s->items, m, tid, it, sizeof(item));
+            it = nx;
+        }
+        item *it = slot[1];
+        if (it != NULL) {
+            if (it->label)
+                gcb_dead(m, it->label, strsize(it->label));
+            gcb_store(m, it, (void **)&it->label, NULL);
+            gcb_store(m, it, (void **)&it->rec, NULL);
+            gcb_pool_put(s->items, m, tid, it, sizeof(item));
+        }
+    } else if (GCB_MUT_HAS(m, dead)) {
         for (item *it = slot[0]; it != NULL;) {
             item *nx = it->next;
             if (it->label)
@@ -271,6 +326,10 @@ static int thread_fini(void *state, gcb_mutator *m, int tid, char *err, size_t e
 {
     api_state *s = state;
     api_thread *t = &s->t[tid];
+    if (s->items) {
+        gcb_pool_thread_fini(s->items, m, tid);
+        gcb_pool_thread_fini(s->vals, m, tid);
+    }
     if (!t->live)
         return 0;
     int rc = 0;

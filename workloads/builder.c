@@ -6,6 +6,12 @@
  * and then handed to gcb_free_sized(), as the runtime.freegc prototype does
  * in strings.Builder.  The proposal's benchmark is piece = 36.
  *
+ * pool = 1 is the sync.Pool idiom instead (a pooled bytes.Buffer): the
+ * buffer comes from a gcb_pool (gcb/pool.h) with the capacity it grew to
+ * before, is reset, written, and its bytes copied into a fresh string
+ * (Go's string(buf.Bytes()), since a pooled buffer cannot be the result);
+ * then the buffer goes back to the pool and the string dies.
+ *
  * Validation: setup() builds the expected string in malloc'd memory (not
  * the heap) and keeps its length and checksum; every op checks its result
  * against both, so a collector that frees or reuses the live buffer fails
@@ -18,17 +24,20 @@
 #include <string.h>
 
 #include "builder.h"
+#include "gcb/pool.h"
 #include "gcb/workload.h"
 #include "sizeclass.h"
 
 #define NPOOL 64 /* distinct pieces; write k appends pool piece k % NPOOL */
 
-enum { P_WRITES, P_PIECE, P_SEED };
+enum { P_WRITES, P_PIECE, P_SEED, P_POOL };
 
 static const gcb_option_desc params[] = {
     {"writes", GCB_OPT_INT, "100", "pieces appended per built string", 1, 1e6, NULL, NULL},
     {"piece", GCB_OPT_INT, "36", "bytes per piece (the proposal's benchmark: 36)", 1, 65536, NULL, NULL},
     {"seed", GCB_OPT_INT, "1", "seed of the pseudo-random piece bytes", 0, 1e18, NULL, NULL},
+    {"pool", GCB_OPT_BOOL, "false",
+     "sync.Pool idiom: reuse a pooled buffer, copy the result out (gcb/pool.h)", 0, 0, NULL, NULL},
 };
 
 typedef struct builder_state {
@@ -38,6 +47,7 @@ typedef struct builder_state {
     char *pool;         /* npool * piece bytes, malloc'd */
     size_t want_len;    /* bytes; writes * piece */
     uint64_t want_sum;  /* builder_checksum of the expected string */
+    gcb_pool *bufs;     /* pool = 1: the pooled buffers; else NULL */
 } builder_state;
 
 size_t builder_grow(size_t oldcap, size_t needed)
@@ -117,6 +127,8 @@ static int setup(const gcb_value *pv, int nthreads, void **state, char *err, siz
         memcpy(want + k * s->piece, s->pool + (k % s->npool) * s->piece, s->piece);
     s->want_sum = builder_checksum(want, s->want_len);
     free(want);
+    if (pv[P_POOL].i && gcb_pool_new(nthreads, &s->bufs) != 0)
+        goto oom;
     *state = s;
     return 0;
 oom:
@@ -134,26 +146,35 @@ static void teardown(void *state)
     if (s == NULL)
         return;
     free(s->pool);
+    gcb_pool_free(s->bufs);
     free(s);
 }
 
 static int thread_init(void *state, gcb_mutator *m, int tid, char *err, size_t errlen)
 {
+    const builder_state *s = state;
+    if (s->bufs)
+        gcb_pool_thread_init(s->bufs, m, tid);
     return 0;
 }
 
 static int thread_fini(void *state, gcb_mutator *m, int tid, char *err, size_t errlen)
 {
+    const builder_state *s = state;
+    if (s->bufs)
+        gcb_pool_thread_fini(s->bufs, m, tid);
     return 0;
 }
 
 static int op(void *state, gcb_mutator *m, int tid, uint64_t i, char *err, size_t errlen)
 {
     const builder_state *s = state;
-    void *slot[1] = {NULL}; /* slot[0]: the buffer, live across allocation */
+    void *slot[2] = {NULL, NULL}; /* [0]: the buffer, live across allocation; [1]: pool's string */
     gcb_frame f;
-    gcb_frame_push(m, &f, slot, 1);
+    gcb_frame_push(m, &f, slot, 2);
     size_t len = 0, cap = 0;
+    if (s->bufs)
+        slot[0] = gcb_pool_get(s->bufs, m, tid, &cap); /* Reset: len 0, capacity kept */
     for (size_t k = 0; k < s->writes; k++) {
         if (len + s->piece > cap) {
             size_t newcap = builder_grow(cap, len + s->piece);
@@ -176,10 +197,25 @@ static int op(void *state, gcb_mutator *m, int tid, uint64_t i, char *err, size_
         memcpy((char *)slot[0] + len, s->pool + (k % s->npool) * s->piece, s->piece);
         len += s->piece;
     }
-    uint64_t sum = builder_checksum(slot[0], len);
-    /* The built string dies here, as in Go's benchmark; only the manual
-     * baseline acts on it. */
-    gcb_dead(m, slot[0], cap);
+    uint64_t sum;
+    if (s->bufs) {
+        char *str = slot[1] = gcb_alloc(m, NULL, len);
+        if (str == NULL) {
+            gcb_frame_pop(m, &f);
+            snprintf(err, errlen, "builder: heap exhausted copying a %zu-byte string", len);
+            return -1;
+        }
+        memcpy(str, slot[0], len);
+        gcb_pool_put(s->bufs, m, tid, slot[0], cap);
+        slot[0] = NULL;
+        sum = builder_checksum(str, len);
+        gcb_dead(m, str, len);
+    } else {
+        sum = builder_checksum(slot[0], len);
+        /* The built string dies here, as in Go's benchmark; only the manual
+         * baseline acts on it. */
+        gcb_dead(m, slot[0], cap);
+    }
     gcb_frame_pop(m, &f);
     if (len != s->want_len || sum != s->want_sum) {
         snprintf(err, errlen,

@@ -10,6 +10,10 @@
  * allocated as append would (roundupsize), the old buffer copied and then
  * handed to gcb_free_sized (the runtime.freegc prototype).
  *
+ * pool = 1: each op's Buffer comes from a gcb_pool (gcb/pool.h), keeping
+ * the capacity it grew to, and goes back to the pool after its last
+ * round (the sync.Pool idiom for buffers), instead of dying.
+ *
  * Validation: the written stream is a pseudo-random pattern held outside
  * the heap; every byte read is compared with it, and each round's byte
  * counts must match, so a freed or reused live buffer fails the op.
@@ -20,13 +24,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gcb/pool.h"
 #include "gcb/workload.h"
 #include "sizeclass.h"
 
 #define PATTERN 4093        /* bytes of the repeating stream (prime) */
 #define SMALL_BUFFER 64     /* bytes: Go's smallBufferSize */
 
-enum { P_WRITES, P_CHUNK, P_CYCLES, P_SEED, P_CORRUPT };
+enum { P_WRITES, P_CHUNK, P_CYCLES, P_SEED, P_CORRUPT, P_POOL };
 
 static const gcb_option_desc params[] = {
     {"writes", GCB_OPT_INT, "64", "writes per round (each followed by a smaller read)", 1, 1e6, NULL, NULL},
@@ -34,6 +39,7 @@ static const gcb_option_desc params[] = {
     {"cycles", GCB_OPT_INT, "4", "rounds per op, separated by Reset (capacity reused)", 1, 1e4, NULL, NULL},
     {"seed", GCB_OPT_INT, "1", "seed of the stream bytes and the write/read sizes", 0, 1e18, NULL, NULL},
     {"corrupt", GCB_OPT_BOOL, "false", "tests only: flip an unread byte to show validation fails", 0, 0, NULL, NULL},
+    {"pool", GCB_OPT_BOOL, "false", "sync.Pool idiom: each op's Buffer comes from a pool and goes back (gcb/pool.h)", 0, 0, NULL, NULL},
 };
 
 typedef struct bb_state {
@@ -41,6 +47,7 @@ typedef struct bb_state {
     uint64_t seed;
     int corrupt;
     unsigned char *pattern; /* PATTERN + chunk bytes, malloc'd: pattern[k] = stream byte k mod PATTERN */
+    gcb_pool *bufs;         /* pool = 1: the pooled buffers; else NULL */
 } bb_state;
 
 /* Buffer header: the []byte lives in a frame slot of the op. */
@@ -69,7 +76,10 @@ static int setup(const gcb_value *pv, int nthreads, void **state, char *err, siz
         s->corrupt = pv[P_CORRUPT].i != 0;
         s->pattern = malloc(PATTERN + s->chunk);
     }
-    if (s == NULL || s->pattern == NULL) {
+    if (s == NULL || s->pattern == NULL ||
+        (pv[P_POOL].i && gcb_pool_new(nthreads, &s->bufs) != 0)) {
+        if (s != NULL)
+            free(s->pattern);
         free(s);
         snprintf(err, errlen, "bytesbuffer: out of memory in setup (chunk %lld bytes)",
                  (long long)pv[P_CHUNK].i);
@@ -87,13 +97,28 @@ static int setup(const gcb_value *pv, int nthreads, void **state, char *err, siz
 static void teardown(void *state)
 {
     bb_state *s = state;
-    if (s != NULL)
+    if (s != NULL) {
         free(s->pattern);
+        gcb_pool_free(s->bufs);
+    }
     free(s);
 }
 
-static int thread_init(void *state, gcb_mutator *m, int tid, char *err, size_t errlen) { return 0; }
-static int thread_fini(void *state, gcb_mutator *m, int tid, char *err, size_t errlen) { return 0; }
+static int thread_init(void *state, gcb_mutator *m, int tid, char *err, size_t errlen)
+{
+    const bb_state *s = state;
+    if (s->bufs)
+        gcb_pool_thread_init(s->bufs, m, tid);
+    return 0;
+}
+
+static int thread_fini(void *state, gcb_mutator *m, int tid, char *err, size_t errlen)
+{
+    const bb_state *s = state;
+    if (s->bufs)
+        gcb_pool_thread_fini(s->bufs, m, tid);
+    return 0;
+}
 
 /* Buffer.grow(n): make room for n more bytes; returns 0 or -1 (heap
  * exhausted).  *slot is the buffer's bytes. */
@@ -175,6 +200,8 @@ static int op(void *state, gcb_mutator *m, int tid, uint64_t i, char *err, size_
     gcb_frame f;
     gcb_frame_push(m, &f, slot, 1);
     buffer b = {0, 0, 0};
+    if (s->bufs)
+        slot[0] = gcb_pool_get(s->bufs, m, tid, &b.cap);
     uint64_t rng = s->seed ^ (i * 0xd1b54a32d192ed03ull) ^ ((uint64_t)tid << 48);
     int rc = -1;
     for (size_t c = 0; c < s->cycles; c++) {
@@ -206,7 +233,9 @@ static int op(void *state, gcb_mutator *m, int tid, uint64_t i, char *err, size_
     }
     rc = 0;
 out:
-    if (slot[0] != NULL)
+    if (slot[0] != NULL && s->bufs && rc == 0)
+        gcb_pool_put(s->bufs, m, tid, slot[0], b.cap);
+    else if (slot[0] != NULL)
         gcb_dead(m, slot[0], b.cap);
     gcb_frame_pop(m, &f);
     return rc;
