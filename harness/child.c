@@ -22,6 +22,7 @@
 #include <fcntl.h>
 #include <malloc.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -397,6 +398,49 @@ static void fill(child *c, json_t *rec, mutator_slot *ms, int n, sampler *smp,
     record_set(rec, "timeline_dropped", json_integer((json_int_t)r->timeline_dropped));
 }
 
+/* ---- faults ------------------------------------------------------------------ */
+
+/* The collector asked to explain its faults (describe_fault): one per
+ * process, set before the mutators start.  The handler writes the
+ * explanation as a "gcbench-fault: " line to the record channel, where the
+ * runner finds it, and to stderr, then lets the fault kill the process. */
+static const gcb_collector *fault_gc;
+static gcb_heap *fault_heap;
+
+static void put_str(int fd, const char *s) { (void)!write(fd, s, strlen(s)); }
+
+static void on_fault(int sig, siginfo_t *si, void *uc)
+{
+    (void)sig;
+    (void)uc;
+    char msg[512];
+    if (fault_gc && fault_gc->describe_fault(fault_heap, si->si_addr, msg, sizeof msg)) {
+        int fd = fcntl(3, F_GETFD) >= 0 ? 3 : 1;
+        put_str(fd, "\ngcbench-fault: ");
+        put_str(fd, msg);
+        put_str(fd, "\n");
+        put_str(2, "gcbench: ");
+        put_str(2, msg);
+        put_str(2, "\n");
+    }
+    /* SA_RESETHAND: returning re-runs the access, which now kills us. */
+}
+
+static void faults_explained_by(const gcb_collector *gc, gcb_heap *heap)
+{
+    if (!GCB_HAS(gc, describe_fault))
+        return;
+    fault_gc = gc;
+    fault_heap = heap;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_sigaction = on_fault;
+    sa.sa_flags = SA_SIGINFO | SA_RESETHAND;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGSEGV, &sa, NULL);
+    sigaction(SIGBUS, &sa, NULL);
+}
+
 /* ---- main ------------------------------------------------------------------- */
 
 static void emit(json_t *rec)
@@ -503,6 +547,7 @@ int runner_child_main(void)
         return 0;
     }
 
+    faults_explained_by(gc, c.heap);
     double expected = s->duration > 0 ? s->duration : s->timeout;
     sampler smp;
     int smp_rc = sampler_start(&smp, gc, c.heap, s->sample_hz, expected + 1);

@@ -290,7 +290,16 @@ static json_t *outcome(const record_req *q, const child_out *o)
         int sig = WTERMSIG(o->status);
         json_decref(rec);
         rec = record_new(q);
-        snprintf(msg, sizeof msg, "child killed by signal %d (%s)", sig, strsignal(sig));
+        /* The child's fault handler may have said what the address was. */
+        const char *note = o->n > 0 ? strstr(o->buf, "gcbench-fault: ") : NULL;
+        if (note != NULL) {
+            note += strlen("gcbench-fault: ");
+            int len = (int)strcspn(note, "\n");
+            snprintf(msg, sizeof msg, "%.*s (child killed by signal %d, %s)", len, note, sig,
+                     strsignal(sig));
+        } else {
+            snprintf(msg, sizeof msg, "child killed by signal %d (%s)", sig, strsignal(sig));
+        }
         record_fail(rec, "crashed", msg);
         return rec;
     }

@@ -15,6 +15,11 @@
  * manual-memory baseline) the workload then frees it node by node, as a C
  * program would.
  *
+ * arena = 1 builds the stretch tree and every temporary tree inside an
+ * arena of its own (gcb_arena_new / gcb_arena_alloc, freed with
+ * gcb_arena_free once the tree is checked); without arena support the
+ * nodes come from the heap as before.
+ *
  * Rooting: every pointer held across an allocation sits in a frame slot;
  * the recursive builders push one frame per level.
  */
@@ -27,13 +32,17 @@
 
 #define ARRAY_LEN 500000 /* doubles in the long-lived array */
 
-enum { P_DEPTH, P_LONG_LIVED_DEPTH };
+enum { P_DEPTH, P_LONG_LIVED_DEPTH, P_ARENA, P_TOUCH_FREED };
 
 static const gcb_option_desc params[] = {
     {"depth", GCB_OPT_INT, "18", "depth of the stretch tree; trees of depth 4..depth-2 are built",
      4, 24, NULL, NULL},
     {"long_lived_depth", GCB_OPT_INT, "16", "depth of the tree kept live for the whole run",
      1, 22, NULL, NULL},
+    {"arena", GCB_OPT_BOOL, "false", "build each temporary tree in an arena of its own, freed "
+     "after its check (Go's arenas)", 0, 0, NULL, NULL},
+    {"touch_freed", GCB_OPT_BOOL, "false", "tests only, with arena on a collector with arenas: "
+     "read the stretch tree after its arena is freed, to show the fault is reported", 0, 0, NULL, NULL},
 };
 
 typedef struct node {
@@ -54,6 +63,8 @@ typedef struct bt_thread {
 typedef struct bt_state {
     int depth;
     int long_lived_depth;
+    int arena;          /* build temporary trees in arenas */
+    int touch_freed;    /* tests only: read the stretch tree after freeing its arena */
     int nthreads;
     bt_thread thread[]; /* nthreads */
 } bt_state;
@@ -92,7 +103,12 @@ static void release(gcb_mutator *m, node *n)
 
 /* Top-down: give `n` (already allocated) children down to depth d.
  * Returns 0, or -1 when the heap is exhausted. */
-static int populate(gcb_mutator *m, int d, node *n)
+static node *new_node(gcb_mutator *m, gcb_arena *a)
+{
+    return a ? gcb_arena_alloc(m, a, &node_type, sizeof(node)) : gcb_alloc(m, &node_type, sizeof(node));
+}
+
+static int populate(gcb_mutator *m, gcb_arena *a, int d, node *n)
 {
     if (d <= 0)
         return 0;
@@ -100,34 +116,34 @@ static int populate(gcb_mutator *m, int d, node *n)
     gcb_frame f;
     gcb_frame_push(m, &f, slot, 1);
     int rc = -1;
-    node *c = gcb_alloc(m, &node_type, sizeof(node));
+    node *c = new_node(m, a);
     if (c == NULL)
         goto out;
     gcb_store(m, slot[0], (void **)&((node *)slot[0])->left, c);
-    c = gcb_alloc(m, &node_type, sizeof(node));
+    c = new_node(m, a);
     if (c == NULL)
         goto out;
     gcb_store(m, slot[0], (void **)&((node *)slot[0])->right, c);
-    if (populate(m, d - 1, ((node *)slot[0])->left) != 0)
+    if (populate(m, a, d - 1, ((node *)slot[0])->left) != 0)
         goto out;
-    rc = populate(m, d - 1, ((node *)slot[0])->right);
+    rc = populate(m, a, d - 1, ((node *)slot[0])->right);
 out:
     gcb_frame_pop(m, &f);
     return rc;
 }
 
 /* Bottom-up: a fresh tree of depth d, or NULL when the heap is exhausted. */
-static node *make_tree(gcb_mutator *m, int d)
+static node *make_tree(gcb_mutator *m, gcb_arena *a, int d)
 {
     if (d <= 0)
-        return gcb_alloc(m, &node_type, sizeof(node));
+        return new_node(m, a);
     void *slot[2] = {NULL, NULL};
     gcb_frame f;
     gcb_frame_push(m, &f, slot, 2);
     node *n = NULL;
-    if ((slot[0] = make_tree(m, d - 1)) == NULL || (slot[1] = make_tree(m, d - 1)) == NULL)
+    if ((slot[0] = make_tree(m, a, d - 1)) == NULL || (slot[1] = make_tree(m, a, d - 1)) == NULL)
         goto out;
-    n = gcb_alloc(m, &node_type, sizeof(node));
+    n = new_node(m, a);
     if (n == NULL)
         goto out;
     gcb_store(m, n, (void **)&n->left, slot[0]);
@@ -146,6 +162,8 @@ static int setup(const gcb_value *pv, int nthreads, void **state, char *err, siz
     }
     s->depth = (int)pv[P_DEPTH].i;
     s->long_lived_depth = (int)pv[P_LONG_LIVED_DEPTH].i;
+    s->arena = pv[P_ARENA].i != 0;
+    s->touch_freed = pv[P_TOUCH_FREED].i != 0;
     s->nthreads = nthreads;
     *state = s;
     return 0;
@@ -172,7 +190,7 @@ static int thread_init(void *state, gcb_mutator *m, int tid, char *err, size_t e
     if (root == NULL)
         goto oom;
     t->slots[0] = root;
-    if (populate(m, s->long_lived_depth, root) != 0)
+    if (populate(m, NULL, s->long_lived_depth, root) != 0)
         goto oom;
     double *a = gcb_alloc(m, NULL, ARRAY_LEN * sizeof(double));
     if (a == NULL)
@@ -232,14 +250,21 @@ static int thread_fini(void *state, gcb_mutator *m, int tid, char *err, size_t e
 /* 0 when the tree in *slot, of depth d, has size(d) nodes: it is then
  * dead, released where that means anything, and *slot is cleared.  Else -1
  * and a message (the corrupted tree is left alone). */
-static int check(gcb_mutator *m, void **slot, int d, const char *what, char *err, size_t errlen)
+static int check(gcb_mutator *m, gcb_arena *a, void **slot, int d, const char *what, char *err,
+                 size_t errlen)
 {
     long got = count(m, *slot, d + 1);
     if (got == tree_size(d)) {
-        if (GCB_MUT_HAS(m, dead))
+        if (GCB_MUT_HAS(m, dead) && (a == NULL || a == GCB_NO_ARENA))
             release(m, *slot);
         *slot = NULL;
+        if (a != NULL)
+            gcb_arena_free(m, a);
         return 0;
+    }
+    if (a != NULL) {
+        *slot = NULL; /* the corrupted tree dies with its arena */
+        gcb_arena_free(m, a);
     }
     if (got < 0)
         snprintf(err, errlen, "binarytrees: %s tree of depth %d is deeper than %d levels "
@@ -259,23 +284,32 @@ static int op(void *state, gcb_mutator *m, int tid, uint64_t i, char *err, size_
     int rc = -1;
     int d = s->depth;
 
-    if ((slot[0] = make_tree(m, d)) == NULL)
+    gcb_arena *a = s->arena ? gcb_arena_new(m) : NULL;
+    if ((slot[0] = make_tree(m, a, d)) == NULL)
         goto oom;
-    if (check(m, &slot[0], d, "stretch", err, errlen) != 0)
+    volatile node *stale = slot[0];
+    if (check(m, a, &slot[0], d, "stretch", err, errlen) != 0)
         goto out;
+    if (s->touch_freed && a != NULL && a != GCB_NO_ARENA && stale->left == stale) {
+        /* unreachable: the read above faults on a collector with arenas */
+        snprintf(err, errlen, "binarytrees: a freed arena's node was readable");
+        goto out;
+    }
 
     for (d = 4; d <= s->depth - 2; d += 2) {
         long iters = 2 * tree_size(s->depth) / tree_size(d);
         for (long k = 0; k < iters; k++) {
-            if ((slot[0] = gcb_alloc(m, &node_type, sizeof(node))) == NULL)
+            a = s->arena ? gcb_arena_new(m) : NULL;
+            if ((slot[0] = new_node(m, a)) == NULL)
                 goto oom;
-            if (populate(m, d, slot[0]) != 0)
+            if (populate(m, a, d, slot[0]) != 0)
                 goto oom;
-            if (check(m, &slot[0], d, "top-down", err, errlen) != 0)
+            if (check(m, a, &slot[0], d, "top-down", err, errlen) != 0)
                 goto out;
-            if ((slot[0] = make_tree(m, d)) == NULL)
+            a = s->arena ? gcb_arena_new(m) : NULL;
+            if ((slot[0] = make_tree(m, a, d)) == NULL)
                 goto oom;
-            if (check(m, &slot[0], d, "bottom-up", err, errlen) != 0)
+            if (check(m, a, &slot[0], d, "bottom-up", err, errlen) != 0)
                 goto out;
         }
     }
@@ -283,6 +317,9 @@ static int op(void *state, gcb_mutator *m, int tid, uint64_t i, char *err, size_
     goto out;
 oom:
     snprintf(err, errlen, "binarytrees: heap exhausted building a tree of depth %d", d);
+    slot[0] = NULL;
+    if (a != NULL)
+        gcb_arena_free(m, a); /* the tree being built when the heap ran out */
 out:
     gcb_frame_pop(m, &f);
     return rc;

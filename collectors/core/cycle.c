@@ -108,6 +108,7 @@ static void terminate(gc_heap *h)
     }
     for (gc_mutator *m = h->mutators; m; m = m->next)
         mcache_release_all(m);
+    arena_mark_done(h);
     uint64_t live_end = atomic_load(&h->heap_live);
     atomic_fetch_add(&h->sweepgen, 2);
     atomic_store(&h->barrier, 0);
@@ -158,6 +159,7 @@ static void stw_cycle(gc_heap *h, gc_mutator *self)
     h->t_mark = now(h);
     gc_event(h, GCB_EV_MARK_BEGIN, "mark");
     mark_roots(h);
+    arena_mark_start(h);
     mark_drain(h, -1, 0, NULL);
     gc_event(h, GCB_EV_MARK_END, "mark");
     h->t_markterm = now(h);
@@ -197,6 +199,7 @@ static void concurrent_start(gc_heap *h, gc_mutator *self)
     atomic_store(&h->phase, GCPH_MARK);
     gc_event(h, GCB_EV_MARK_BEGIN, "mark");
     mark_roots(h);
+    arena_mark_start(h);
     gc_event(h, GCB_EV_PAUSE_END, "sweep-termination"); /* see stw_cycle */
     world_start(h);
     h->t_mark = now(h);
@@ -434,6 +437,7 @@ void gc_heap_destroy(gc_heap *h)
         for (int k = 0; k < 2; k++)
             central_destroy(&h->central[c][k]);
     ph_destroy(&h->ph);
+    arena_space_destroy(h);
     mark_destroy(&h->work);
     free(h->roots);
     pthread_mutex_destroy(&h->lock);
@@ -485,8 +489,9 @@ void gc_mutator_fini(gc_mutator *gm)
 void gc_stats(gc_heap *h, gcb_heap_stats *out)
 {
     gcb_heap_stats s = {0};
-    s.heap_bytes = atomic_load_explicit(&h->heap_live, memory_order_relaxed);
-    s.mapped_bytes = atomic_load_explicit(&h->ph.mapped_bytes, memory_order_relaxed);
+    s.heap_bytes = atomic_load_explicit(&h->heap_live, memory_order_relaxed) + arena_live_bytes(h);
+    s.mapped_bytes = atomic_load_explicit(&h->ph.mapped_bytes, memory_order_relaxed) +
+                     arena_live_bytes(h);
     s.peak_live_bytes = __atomic_load_n(&h->peak_live, __ATOMIC_RELAXED);
     s.cycles = atomic_load_explicit(&h->cycles, memory_order_relaxed);
     s.frees = atomic_load_explicit(&h->frees, memory_order_relaxed);

@@ -151,6 +151,7 @@ struct gc_heap {
     _Atomic uint64_t frees_skipped;       /* freetracked: hints not acted on, flushed */
     _Atomic uint64_t freed_bytes;         /* freetracked: bytes of slots freed, flushed */
     _Atomic uint64_t reused_bytes;        /* freetracked: bytes of freed slots handed out again */
+    struct gc_arenas *arenas;             /* arena plugin: the arena space (arena.c), or NULL */
 };
 
 /* heap lifecycle (cycle.c) */
@@ -186,6 +187,22 @@ void *free_alloc_tracked(gc_mutator *gm, const gcb_type *t, size_t bytes);
 void free_span_released(gc_mutator *gm, span *s, uint32_t unreused);
 /* Flush gm's counters into the heap's and drop its scope records. */
 void free_mutator_fini(gc_mutator *gm);
+
+/* arena.c: Go's arenas (the arena plugin); h->arenas is NULL otherwise,
+ * and then every arena_* hook below is a no-op. */
+int arena_space_init(gc_heap *h, size_t chunk, size_t reserve, char *err, size_t errlen);
+void arena_space_destroy(gc_heap *h);
+gcb_arena *arena_new(gc_mutator *gm);
+void *arena_alloc(gc_mutator *gm, gcb_arena *x, const gcb_type *t, size_t bytes);
+void arena_free(gc_mutator *gm, gcb_arena *x);
+void *arena_clone(gc_mutator *gm, const gcb_type *t, const void *p, size_t bytes);
+int arena_contains(gc_heap *h, const void *p);
+void arena_note_pointer(gc_heap *h, const void *p);   /* marker: a pointer into the space */
+void arena_each_pointer(gc_heap *h, void (*fn)(gc_heap *, void *, void *), void *arg);
+void arena_mark_start(gc_heap *h);  /* world stopped, marking begins: scan live arenas */
+void arena_mark_done(gc_heap *h);   /* world stopped, marking done: release quarantine */
+uint64_t arena_live_bytes(gc_heap *h);
+int arena_describe(gc_heap *h, const void *addr, char *buf, size_t len);
 
 /* ballast.c: a never-touched pointer-free object of `bytes`, rooted in
  * h->ballast for the heap's life (Twitch's memory ballast). */

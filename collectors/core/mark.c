@@ -64,8 +64,10 @@ static void push(gc_heap *h, void **items, size_t n)
 static int shade1(gc_heap *h, void *p, void **slot, uint64_t *marked)
 {
     span *s = ph_lookup(&h->ph, p);
-    if (s == NULL)
+    if (s == NULL) {
+        arena_note_pointer(h, p); /* arena objects are roots, not followed */
         return 0;
+    }
     size_t i = span_index(s, p);
     /* Allocated during mark by a span cache: it turns black when the span
      * leaves the cache (mcache.c), and whatever it points to was shaded by
@@ -245,6 +247,8 @@ static int vvisit(gc_heap *h, vstack *v, void *p, const char *from)
     if (p == NULL)
         return 0;
     span *s = ph_lookup(&h->ph, p);
+    if (s == NULL && arena_contains(h, p))
+        return 0; /* arena objects are visited as roots (dangling ones are legal) */
     if (s == NULL) {
         gc_fail(h, "verify: %s holds %p, which is in no in-use span", from, p);
         return -1;
@@ -268,6 +272,18 @@ static int vvisit(gc_heap *h, vstack *v, void *p, const char *from)
 
 static void vclear(span *s, void *arg) { memset(s->verifybits, 0, sizeof s->bits[2]); }
 
+typedef struct varena {
+    vstack *v;
+    int rc;
+} varena;
+
+static void varena_visit(gc_heap *h, void *p, void *arg)
+{
+    varena *va = arg;
+    if (va->rc == 0)
+        va->rc = vvisit(h, va->v, p, "an arena object");
+}
+
 int mark_verify(gc_heap *h)
 {
     vstack v = {0};
@@ -278,6 +294,11 @@ int mark_verify(gc_heap *h)
                 rc = vvisit(h, &v, f->slots[i], "a frame slot");
     for (size_t i = 0; i < h->nroots && rc == 0; i++)
         rc = vvisit(h, &v, *h->roots[i], "a global root");
+    if (rc == 0) {
+        varena va = {&v, 0};
+        arena_each_pointer(h, varena_visit, &va);
+        rc = va.rc;
+    }
     while (rc == 0 && v.n > 0) {
         char *slot = v.items[--v.n];
         span *s = ph_lookup(&h->ph, slot);

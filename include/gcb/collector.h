@@ -218,6 +218,13 @@ struct gcb_collector {
     /* Check the heap's invariants; 0 when they hold, else write what is
      * wrong into err.  NULL: nothing to verify.  Any attached thread. */
     int (*verify)(gcb_mutator *m, char *err, size_t errlen);
+
+    /* A memory fault at addr: if addr is the plugin's (e.g. a freed
+     * arena), write what it is into buf and return 1, else 0.  Called from
+     * the host's SIGSEGV/SIGBUS handler, on the faulting thread, with
+     * anything possibly half-done: lock-free reads only, no allocation.
+     * NULL: the host installs no handler (the fault kills the run as is). */
+    int (*describe_fault)(gcb_heap *h, const void *addr, char *buf, size_t len);
 };
 
 /* The host requires at least the fields up to and including `stats`. */

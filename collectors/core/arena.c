@@ -1,0 +1,366 @@
+/* arena.c - Go's arena experiment (#51317, GOEXPERIMENT=arenas) over the
+ * Go-like heap: the `arena` plugin's arena_new / alloc / free / clone.
+ *
+ * Space.  Arenas allocate from chunks of `chunk` bytes carved from one
+ * reservation of its own (h->arenas->base, PROT_NONE until a chunk is
+ * handed out), so "is p an arena address, and in which chunk" is a range
+ * check and a division.  A chunk is UNUSED (never handed out), LIVE (owned
+ * by an arena), QUARANTINED (its arena was freed) or REUSABLE.
+ *
+ * Objects.  Bump-allocated, 8-byte aligned, each after a two-word header
+ * {gcb_type *type, size_t bytes} so a chunk can be walked; the workload's
+ * pointer is just past the header.  Objects larger than a quarter chunk
+ * come from the GC heap instead, as Go's arenas fall back to mallocgc for
+ * allocations too large for a chunk.  Chunk memory is zero when handed out
+ * (fresh, or released with MADV_DONTNEED).
+ *
+ * Marking.  Pointers from arena objects keep heap objects alive while the
+ * arena lives: every LIVE chunk is scanned precisely (types from the
+ * headers) as a root at the pause that starts marking.  Stores into arena
+ * objects go through gcb_store like any pointer store, so during
+ * concurrent mark the hybrid barrier shades what later stores install or
+ * remove, and no rescan is needed (snapshot at the beginning).  The
+ * documented cost: that pause grows with the live arena bytes (Go marks
+ * arena objects concurrently, like heap objects).  Pointers into arenas
+ * found while marking are not heap objects and are not followed; each one
+ * sets its chunk's `referenced` flag.
+ *
+ * Freeing.  arena_free makes every chunk of the arena PROT_NONE and
+ * releases its pages (RSS drops at once); any later access faults, and the
+ * child's fault handler asks arena_describe to name the freed arena, so
+ * the run fails with that message instead of corrupting anything.  A
+ * quarantined chunk becomes REUSABLE only when a whole mark that started
+ * after the free found no reachable pointer into it (Go's rule: address
+ * space is reused only once the GC proves nothing points there); until
+ * then a dangling pointer keeps faulting.
+ *
+ * Pacing: a chunk handed out counts in heap_live (allocation), and live
+ * chunks count in heap_marked at each mark, as Go's arena chunks are heap
+ * spans; so arena allocation triggers cycles, which recycle quarantined
+ * chunks.  Chunk size therefore matters: a tiny arena still costs (and
+ * paces like) a whole chunk.
+ *
+ * Locking: h->arenas->lock guards the chunk states, the live arena list
+ * and the reuse stack; the marker's range check and `referenced` flags are
+ * lock-free; scanning happens with the world stopped.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "gc.h"
+#include "gcb/mutator.h"
+
+enum { CHUNK_UNUSED = 0, CHUNK_LIVE = 1, CHUNK_QUARANTINED = 2, CHUNK_REUSABLE = 3 };
+
+#define ARENA_HDR 16 /* bytes: {type, bytes} before every arena object */
+
+struct gcb_arena {
+    struct gcb_arena *next, *prev; /* h->arenas->live; under lock */
+    uint32_t *chunks;              /* indices of this arena's chunks, in order */
+    size_t nchunks, capchunks;
+    char *bump, *limit;            /* free part of the newest chunk; owner only */
+};
+
+struct gc_arenas {
+    char *base;                    /* reservation of nmax * chunk bytes */
+    size_t chunk;                  /* bytes per chunk; a multiple of the page size */
+    size_t nmax;                   /* chunks the reservation holds */
+    pthread_mutex_t lock;
+    size_t nused;                  /* chunks ever handed out: [0, nused) */
+    _Atomic uint8_t *state;        /* CHUNK_*, per chunk; written under lock */
+    _Atomic uint8_t *referenced;   /* a reachable pointer into it seen this mark */
+    uint64_t *freed_mark;          /* QUARANTINED: marks begun when it was freed */
+    uint32_t *reuse;               /* stack of REUSABLE chunks */
+    size_t nreuse;
+    struct gcb_arena *live;        /* live arenas */
+    uint64_t marks;                /* marks begun (arena_mark_start); under lock */
+    uint64_t mark_begun;           /* `marks` of the mark in progress */
+    _Atomic uint64_t live_bytes;   /* bytes in LIVE chunks, for stats */
+};
+
+int arena_space_init(gc_heap *h, size_t chunk, size_t reserve, char *err, size_t errlen)
+{
+    struct gc_arenas *a = calloc(1, sizeof *a);
+    if (a == NULL) {
+        snprintf(err, errlen, "%s: out of memory for the arena space", h->cfg.name);
+        return ENOMEM;
+    }
+    a->chunk = (chunk + SC_PAGE_SIZE - 1) & ~(size_t)(SC_PAGE_SIZE - 1);
+    a->nmax = reserve / a->chunk;
+    a->base = mmap(NULL, a->nmax * a->chunk, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+                   -1, 0);
+    a->state = calloc(a->nmax, sizeof *a->state);
+    a->referenced = calloc(a->nmax, sizeof *a->referenced);
+    a->freed_mark = calloc(a->nmax, sizeof *a->freed_mark);
+    a->reuse = calloc(a->nmax, sizeof *a->reuse);
+    if (a->base == MAP_FAILED || !a->state || !a->referenced || !a->freed_mark || !a->reuse) {
+        int e = a->base == MAP_FAILED ? errno : ENOMEM;
+        snprintf(err, errlen, "%s: cannot reserve %zu bytes for arenas: %s", h->cfg.name,
+                 a->nmax * a->chunk, strerror(e));
+        if (a->base != MAP_FAILED)
+            munmap(a->base, a->nmax * a->chunk);
+        free(a->state), free(a->referenced), free(a->freed_mark), free(a->reuse), free(a);
+        return e;
+    }
+    pthread_mutex_init(&a->lock, NULL);
+    h->arenas = a;
+    return 0;
+}
+
+void arena_space_destroy(gc_heap *h)
+{
+    struct gc_arenas *a = h->arenas;
+    if (a == NULL)
+        return;
+    while (a->live) {
+        struct gcb_arena *x = a->live;
+        a->live = x->next;
+        free(x->chunks);
+        free(x);
+    }
+    munmap(a->base, a->nmax * a->chunk);
+    pthread_mutex_destroy(&a->lock);
+    free(a->state), free(a->referenced), free(a->freed_mark), free(a->reuse), free(a);
+    h->arenas = NULL;
+}
+
+/* Chunk index of p, or -1 when p is not in the arena reservation. */
+static inline long chunk_of(const struct gc_arenas *a, const void *p)
+{
+    uintptr_t off = (uintptr_t)p - (uintptr_t)a->base;
+    return off < a->nmax * a->chunk ? (long)(off / a->chunk) : -1;
+}
+
+int arena_contains(gc_heap *h, const void *p)
+{
+    return h->arenas != NULL && chunk_of(h->arenas, p) >= 0;
+}
+
+void arena_note_pointer(gc_heap *h, const void *p)
+{
+    long c = h->arenas ? chunk_of(h->arenas, p) : -1;
+    if (c >= 0 && atomic_load_explicit(&h->arenas->referenced[c], memory_order_relaxed) == 0)
+        atomic_store_explicit(&h->arenas->referenced[c], 1, memory_order_relaxed);
+}
+
+gcb_arena *arena_new(gc_mutator *gm)
+{
+    struct gc_arenas *a = gm->h->arenas;
+    gcb_arena *x = calloc(1, sizeof *x);
+    if (x == NULL)
+        return GCB_NO_ARENA; /* the fallback: its objects come from the heap */
+    pthread_mutex_lock(&a->lock);
+    x->next = a->live;
+    if (a->live)
+        a->live->prev = x;
+    a->live = x;
+    pthread_mutex_unlock(&a->lock);
+    return x;
+}
+
+/* Give x a fresh chunk; 0 or -1 when the reservation is used up. */
+static int grow(gc_heap *h, gcb_arena *x)
+{
+    struct gc_arenas *a = h->arenas;
+    if (x->nchunks == x->capchunks) {
+        size_t cap = x->capchunks ? x->capchunks * 2 : 4;
+        uint32_t *c = realloc(x->chunks, cap * sizeof *c);
+        if (c == NULL)
+            return -1;
+        x->chunks = c;
+        x->capchunks = cap;
+    }
+    pthread_mutex_lock(&a->lock);
+    long c = -1;
+    if (a->nreuse > 0)
+        c = a->reuse[--a->nreuse];
+    else if (a->nused < a->nmax)
+        c = (long)a->nused++;
+    if (c >= 0)
+        atomic_store(&a->state[c], CHUNK_LIVE);
+    pthread_mutex_unlock(&a->lock);
+    if (c < 0) {
+        h->host->log(h->host->ctx, "%s: arena reservation exhausted (%zu chunks of %zu bytes)",
+                     h->cfg.name, a->nmax, a->chunk);
+        return -1;
+    }
+    char *p = a->base + (size_t)c * a->chunk;
+    if (mprotect(p, a->chunk, PROT_READ | PROT_WRITE) != 0) {
+        h->host->log(h->host->ctx, "%s: mprotect of arena chunk %ld: %s", h->cfg.name, c,
+                     strerror(errno));
+        return -1;
+    }
+    atomic_fetch_add_explicit(&a->live_bytes, a->chunk, memory_order_relaxed);
+    x->chunks[x->nchunks++] = (uint32_t)c;
+    x->bump = p;
+    x->limit = p + a->chunk;
+    /* A chunk is heap growth to the pacer, as in Go (arena chunks are heap
+     * spans): it counts in heap_live, and in heap_marked while live. */
+    atomic_fetch_add_explicit(&h->heap_live, a->chunk, memory_order_relaxed);
+    return 0;
+}
+
+void *arena_alloc(gc_mutator *gm, gcb_arena *x, const gcb_type *t, size_t bytes)
+{
+    gc_heap *h = gm->h;
+    size_t n = ARENA_HDR + ((bytes + 7) & ~(size_t)7);
+    if (bytes == 0 || n > h->arenas->chunk / 4)
+        return mcache_alloc(gm, t, bytes); /* Go: too large for a chunk, from the heap */
+    if ((size_t)(x->limit - x->bump) < n) {
+        /* A safepoint first, as any slow path: the chunk list changes only
+         * while this mutator runs, never under a scan. */
+        if (atomic_load_explicit(&gm->base.poll_requested, memory_order_relaxed))
+            world_safepoint(gm);
+        if (grow(h, x) != 0)
+            return NULL;
+        gc_maybe_start(h, gm);
+    }
+    char *p = x->bump;
+    ((const gcb_type **)p)[0] = t;
+    ((size_t *)p)[1] = bytes;
+    x->bump = p + n;
+    return p + ARENA_HDR;
+}
+
+void arena_free(gc_mutator *gm, gcb_arena *x)
+{
+    gc_heap *h = gm->h;
+    struct gc_arenas *a = h->arenas;
+    for (size_t i = 0; i < x->nchunks; i++) {
+        /* One call: fresh PROT_NONE pages replace the chunk's, so RSS drops
+         * now, every later access faults, and a reused chunk reads zero. */
+        char *p = a->base + (size_t)x->chunks[i] * a->chunk;
+        if (mmap(p, a->chunk, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED,
+                 -1, 0) == MAP_FAILED) {
+            madvise(p, a->chunk, MADV_DONTNEED);
+            mprotect(p, a->chunk, PROT_NONE);
+        }
+    }
+    pthread_mutex_lock(&a->lock);
+    for (size_t i = 0; i < x->nchunks; i++) {
+        atomic_store(&a->state[x->chunks[i]], CHUNK_QUARANTINED);
+        a->freed_mark[x->chunks[i]] = a->marks;
+    }
+    if (x->prev)
+        x->prev->next = x->next;
+    else
+        a->live = x->next;
+    if (x->next)
+        x->next->prev = x->prev;
+    pthread_mutex_unlock(&a->lock);
+    atomic_fetch_sub_explicit(&a->live_bytes, x->nchunks * a->chunk, memory_order_relaxed);
+    free(x->chunks);
+    free(x);
+}
+
+void *arena_clone(gc_mutator *gm, const gcb_type *t, const void *p, size_t bytes)
+{
+    void *q = mcache_alloc(gm, t, bytes);
+    if (q == NULL)
+        return NULL;
+    if (t == NULL) {
+        memcpy(q, p, bytes);
+        return q;
+    }
+    /* Pointer words through the barrier rules: q is new (allocated black
+     * during mark) and every value copied was reachable from p, which the
+     * caller holds, so plain stores keep the tri-colour invariant only if
+     * they are shaded: shade them while the barrier is on. */
+    memcpy(q, p, bytes);
+    if (atomic_load_explicit(&gm->h->barrier, memory_order_relaxed)) {
+        for (size_t e = 0; e < bytes / t->size; e++)
+            for (uint32_t k = 0; k < t->nptrs; k++)
+                mark_shade(gm->h, ((void *const *)((const char *)p + e * t->size))[k]);
+    }
+    return q;
+}
+
+/* Call fn on every pointer slot value of every object in live chunks.
+ * World stopped (or the arena owners otherwise quiescent). */
+void arena_each_pointer(gc_heap *h, void (*fn)(gc_heap *, void *, void *), void *arg)
+{
+    struct gc_arenas *a = h->arenas;
+    if (a == NULL)
+        return;
+    for (gcb_arena *x = a->live; x; x = x->next)
+        for (size_t i = 0; i < x->nchunks; i++) {
+            char *p = a->base + (size_t)x->chunks[i] * a->chunk;
+            char *end = i + 1 == x->nchunks ? x->bump : p + a->chunk;
+            while (p + ARENA_HDR <= end) {
+                const gcb_type *t = ((const gcb_type **)p)[0];
+                size_t bytes = ((size_t *)p)[1];
+                if (bytes == 0)
+                    break; /* the unused, zero tail of a full chunk */
+                char *obj = p + ARENA_HDR;
+                if (t != NULL)
+                    for (size_t e = 0; e < bytes / t->size; e++)
+                        for (uint32_t k = 0; k < t->nptrs; k++) {
+                            void *v = ((void **)(obj + e * t->size))[k];
+                            if (v != NULL)
+                                fn(h, v, arg);
+                        }
+                p = obj + ((bytes + 7) & ~(size_t)7);
+            }
+        }
+}
+
+static void shade(gc_heap *h, void *v, void *arg)
+{
+    (void)arg;
+    mark_shade(h, v);
+}
+
+void arena_mark_start(gc_heap *h)
+{
+    struct gc_arenas *a = h->arenas;
+    if (a == NULL)
+        return;
+    pthread_mutex_lock(&a->lock);
+    for (size_t c = 0; c < a->nused; c++)
+        atomic_store_explicit(&a->referenced[c], 0, memory_order_relaxed);
+    a->mark_begun = ++a->marks;
+    pthread_mutex_unlock(&a->lock);
+    atomic_fetch_add_explicit(&h->heap_marked, atomic_load(&a->live_bytes), memory_order_relaxed);
+    arena_each_pointer(h, shade, NULL);
+}
+
+void arena_mark_done(gc_heap *h)
+{
+    struct gc_arenas *a = h->arenas;
+    if (a == NULL)
+        return;
+    pthread_mutex_lock(&a->lock);
+    for (size_t c = 0; c < a->nused; c++)
+        if (atomic_load(&a->state[c]) == CHUNK_QUARANTINED && a->freed_mark[c] < a->mark_begun &&
+            !atomic_load(&a->referenced[c])) {
+            atomic_store(&a->state[c], CHUNK_REUSABLE);
+            a->reuse[a->nreuse++] = (uint32_t)c;
+        }
+    pthread_mutex_unlock(&a->lock);
+}
+
+uint64_t arena_live_bytes(gc_heap *h)
+{
+    return h->arenas ? atomic_load_explicit(&h->arenas->live_bytes, memory_order_relaxed) : 0;
+}
+
+/* Async-signal-safe (a fault handler calls it): lock-free reads only. */
+int arena_describe(gc_heap *h, const void *addr, char *buf, size_t len)
+{
+    struct gc_arenas *a = h->arenas;
+    long c = a ? chunk_of(a, addr) : -1;
+    if (c < 0)
+        return 0;
+    int st = atomic_load_explicit(&a->state[c], memory_order_relaxed);
+    if (st == CHUNK_QUARANTINED || st == CHUNK_REUSABLE)
+        snprintf(buf, len, "touched a freed arena: address %p is in arena chunk %ld, whose arena "
+                 "was freed", addr, c);
+    else
+        snprintf(buf, len, "fault at %p in arena chunk %ld (%s)", addr, c,
+                 st == CHUNK_LIVE ? "live" : "never handed out");
+    return 1;
+}
