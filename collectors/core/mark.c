@@ -108,7 +108,9 @@ static size_t scan(gc_heap *h, void *slot, void **buf, size_t *nbuf, uint64_t *m
     for (size_t e = 0; e < nel; e++) {
         void **ps = (void **)(obj + e * t->size);
         for (uint32_t k = 0; k < t->nptrs; k++) {
-            void *p = __atomic_load_n(&ps[k], __ATOMIC_RELAXED);
+            /* acquire: pairs with the barrier's release store, so the
+             * span of a just-allocated p is seen initialised */
+            void *p = __atomic_load_n(&ps[k], __ATOMIC_ACQUIRE);
             void *child;
             if (p != NULL && shade1(h, p, &child, marked)) {
                 buf[(*nbuf)++] = child;
@@ -195,10 +197,15 @@ int mark_done(gc_heap *h)
 void mark_write_barrier(gcb_mutator *m, void *obj, void **slot, void *val)
 {
     gc_heap *h = ((gc_mutator *)m)->h;
-    void *old = __atomic_load_n(slot, __ATOMIC_RELAXED);
+    /* Publication (Go's publicationBarrier): the release store orders the
+     * initialisation of val's span and slot (span_init, refill, the
+     * allocation's zeroing) before the pointer, and markers load pointer
+     * slots with acquire, so a marker that finds val also sees its span
+     * initialised.  Both are plain moves on x86-64. */
+    void *old = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
     mark_shade(h, old);
     mark_shade(h, val);
-    __atomic_store_n(slot, val, __ATOMIC_RELAXED);
+    __atomic_store_n(slot, val, __ATOMIC_RELEASE);
 }
 
 void mark_assist(gc_mutator *gm, size_t bytes)
