@@ -196,8 +196,11 @@ static int thread_init(void *state, gcb_mutator *m, int tid, char *err, size_t e
     if (a == NULL)
         goto oom;
     t->slots[1] = a;
-    for (long k = 0; k < ARRAY_LEN; k++)
+    for (long k = 0; k < ARRAY_LEN; k++) {
         a[k] = 1.0 / (double)(k + 1);
+        if ((k & 4095) == 0)
+            gcb_poll(m); /* a long loop without allocation (mutator.h) */
+    }
     return 0;
 oom:
     t->slots[0] = t->slots[1] = NULL;

@@ -22,7 +22,7 @@
 
 void mcache_set_inline(gc_mutator *gm)
 {
-    gm->base.inline_max = gm->h->cfg.verify ? 0 : GCB_INLINE_MAX;
+    __atomic_store_n(&gm->base.inline_max, gm->h->cfg.verify ? 0 : GCB_INLINE_MAX, __ATOMIC_SEQ_CST);
 }
 
 static void release(gc_mutator *gm, unsigned cls, int scan)

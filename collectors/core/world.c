@@ -8,6 +8,15 @@
  * stops the world, so stops never overlap.  Lock order: h->lock before any
  * central or page-heap lock; nobody waits for the world while holding a
  * lock a running mutator could need.
+ *
+ * Preemption: besides poll_requested, the stopper zeroes each mutator's
+ * inline_max, so the very next allocation takes the slow path, which
+ * polls (Go poisons the stack guard the same way); a mutator only has to
+ * allocate, not to reach an explicit gcb_poll or a span refill.  The
+ * mutator restores inline_max after its safepoint, then re-checks
+ * poll_requested: the stopper stores poll_requested before inline_max
+ * (both seq_cst), so a request the re-check misses zeroes inline_max
+ * after the restore.
  */
 #include <stdlib.h>
 
@@ -26,8 +35,10 @@ void world_stop(gc_heap *h, gc_mutator *self)
     pthread_mutex_lock(&h->lock);
     h->stw = 1;
     for (gc_mutator *m = h->mutators; m; m = m->next)
-        if (m != self)
-            atomic_store_explicit(&m->base.poll_requested, 1, memory_order_relaxed);
+        if (m != self) {
+            atomic_store(&m->base.poll_requested, 1);
+            __atomic_store_n(&m->base.inline_max, 0, __ATOMIC_SEQ_CST);
+        }
     while (running_others(h, self))
         pthread_cond_wait(&h->cond, &h->lock);
     pthread_mutex_unlock(&h->lock);
@@ -39,6 +50,15 @@ void world_start(gc_heap *h)
     h->stw = 0;
     pthread_cond_broadcast(&h->cond);
     pthread_mutex_unlock(&h->lock);
+}
+
+/* Re-enable inline allocation after a safepoint, unless a new request
+ * came in meanwhile (see the header comment for the ordering). */
+static void restore_inline(gc_mutator *gm)
+{
+    mcache_set_inline(gm);
+    if (atomic_load(&gm->base.poll_requested))
+        __atomic_store_n(&gm->base.inline_max, 0, __ATOMIC_SEQ_CST);
 }
 
 void world_safepoint(gc_mutator *gm)
@@ -54,6 +74,7 @@ void world_safepoint(gc_mutator *gm)
         gm->state = MST_RUNNING;
     }
     pthread_mutex_unlock(&h->lock);
+    restore_inline(gm);
 }
 
 void world_blocking_enter(gc_mutator *gm)
@@ -73,6 +94,7 @@ void world_blocking_exit(gc_mutator *gm)
         pthread_cond_wait(&h->cond, &h->lock);
     gm->state = MST_RUNNING;
     pthread_mutex_unlock(&h->lock);
+    restore_inline(gm);
 }
 
 void world_add_root(gc_heap *h, void **slot)

@@ -261,7 +261,11 @@ struct gcb_mutator {
 
     /* Inline allocation.  alloc_kind selects the path; the plugin may
      * switch it (or set inline_max to 0) at any safepoint of this mutator
-     * or while it is stopped, e.g. to allocate black during marking. */
+     * or while it is stopped, e.g. to allocate black during marking.  Any
+     * thread may also set inline_max to 0 with an atomic store, to send
+     * the mutator's next allocation down the slow path (a preemption
+     * request, like Go's stack-guard poisoning); the inline paths read it
+     * with a relaxed atomic load. */
     uint32_t alloc_kind;      /* GCB_ALLOC_* */
     uint32_t inline_max;      /* bytes (header included); requests above it take the slow path */
     char *bump;               /* BUMP: next free byte, 8-byte aligned */

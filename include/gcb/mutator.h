@@ -29,10 +29,12 @@ static inline void *gcb_alloc(gcb_mutator *m, const gcb_type *t, size_t bytes)
 {
     m->bytes_allocated += bytes;
     m->objects_allocated++;
+    /* inline_max may be zeroed by another thread to preempt (collector.h) */
+    size_t max = __atomic_load_n(&m->inline_max, __ATOMIC_RELAXED);
     if (m->alloc_kind == GCB_ALLOC_BUMP) {
         size_t n = (bytes + 7) & ~(size_t)7;
         char *p = m->bump;
-        if (gcb_likely(n <= m->inline_max && n <= (size_t)(m->bump_limit - p))) {
+        if (gcb_likely(n <= max && n <= (size_t)(m->bump_limit - p))) {
             m->bump = p + n;
             return p;
         }
@@ -40,7 +42,7 @@ static inline void *gcb_alloc(gcb_mutator *m, const gcb_type *t, size_t bytes)
         int scan = t != NULL;
         size_t hdr = (scan && m->scan_header) ? sizeof(void *) : 0;
         size_t n = bytes + hdr;
-        if (gcb_likely(n <= m->inline_max)) {
+        if (gcb_likely(n <= max)) {
             unsigned cls = m->size_to_class[(n + 7) >> 3];
             gcb_freeobj *o = m->freelist[cls][scan];
             if (gcb_likely(o != NULL)) {
