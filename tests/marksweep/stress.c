@@ -289,7 +289,7 @@ static void **slot_of(thr *t, uint64_t *o)
 }
 
 /* Make a few temporaries, let the GC see them, drop them and free them
- * (free_sized, or a tracked scope).  tmp is a frame of TMP slots. */
+ * (free_sized, or a tracked scope).  tmp is a frame of TMP + 1 slots. */
 #define TMP 4
 static int temporaries(gcb_mutator *m, thr *t, void **roots, void **tmp)
 {
@@ -325,12 +325,13 @@ static int temporaries(gcb_mutator *m, thr *t, void **roots, void **tmp)
     /* Briefly reachable from the live graph: a mark running now greys it. */
     int r = (int)(rnd(t) % ROOTS);
     void **s = roots[r] ? slot_of(t, roots[r]) : NULL;
-    void *saved = s ? *s : NULL;
+    tmp[TMP] = s ? *s : NULL; /* the displaced value: rooted while the GC may run */
     if (s)
         gcb_store(m, roots[r], s, tmp[rnd(t) % TMP]);
     gcb_poll(m);
     if (s)
-        gcb_store(m, roots[r], s, saved);
+        gcb_store(m, roots[r], s, tmp[TMP]);
+    tmp[TMP] = NULL;
     /* Every temporary must still be intact before it dies. */
     vset vs = {0};
     for (int k = 0; k < TMP; k++)
@@ -378,9 +379,9 @@ static void *mutate(void *arg)
         keep[0] = keep[1];
     }
     keep[1] = NULL;
-    void *tmp[TMP] = {0};
+    void *tmp[TMP + 1] = {0};
     gcb_frame tf;
-    gcb_frame_push(m, &tf, tmp, TMP);
+    gcb_frame_push(m, &tf, tmp, TMP + 1);
     int frees = GCB_HAS(gc, free_sized);
     for (long op = 0; op < t->ops && !atomic_load(&failures); op++) {
         if (frees && rnd(t) % 8 == 0) {
