@@ -45,7 +45,6 @@ enum { SCAV_GOAL = 0, SCAV_EAGER = 1, SCAV_OFF = 2 };
 enum { MST_RUNNING = 0, MST_PARKED = 1, MST_BLOCKED = 2 };
 
 #define GC_MIN_HEAP ((uint64_t)4 << 20)         /* bytes: Go's heapMinimum */
-#define GC_FORCE_NS ((uint64_t)120 * 1000000000) /* a cycle at least every 2 min */
 
 typedef struct gc_config {
     int mode;              /* MODE_* */
@@ -55,6 +54,7 @@ typedef struct gc_config {
     int verify;            /* mark/poison verification */
     int scavenge;          /* SCAV_* */
     size_t reserve;        /* bytes of address space for the heap */
+    uint64_t force_ns;     /* ns without a cycle before one is forced; 0 = never */
     const char *name;      /* collector name for messages */
 } gc_config;
 

@@ -10,15 +10,16 @@
  *           heap_marked to goal.  STW mode triggers at the goal.
  * limiter = Go's leaky bucket: GC CPU (pauses x procs, workers, assists)
  *           fills it, 50 % of the total CPU capacity drains it; capacity
- *           LIMITER_CAP_NS x procs (Go: 1 CPU-second per P; shorter here so
- *           that runs of a few seconds show the limiter); while full, assists are skipped so a
- *           limit below the live heap degrades instead of spiralling.
+ *           LIMITER_CAP_NS x procs (Go's 1 CPU-second per P, so it engages
+ *           only after seconds of GC CPU above 50 %); while full, assists
+ *           are skipped, so a limit below the live heap degrades to the
+ *           background workers' share instead of spiralling.
  * All fields are written by the cycle owner with the world stopped (or
  * before any mutator exists); read with relaxed atomics elsewhere.
  */
 #include "gc.h"
 
-#define LIMITER_CAP_NS 200000000 /* ns of GC CPU per proc the bucket holds */
+#define LIMITER_CAP_NS 1000000000 /* ns of GC CPU per proc the bucket holds (Go) */
 
 void pacer_init(gc_heap *h)
 {

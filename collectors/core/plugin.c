@@ -26,6 +26,7 @@ int gc_plugin_heap_new(const gcb_collector *table, const gcb_host *host, const g
         .verify = opts[GC_OPT_VERIFY].i != 0,
         .scavenge = (int)opts[GC_OPT_SCAVENGE].i,
         .reserve = (size_t)opts[GC_OPT_RESERVE].i,
+        .force_ns = opts[GC_OPT_FORCEGC].special ? 0 : (uint64_t)(opts[GC_OPT_FORCEGC].d * 1e9),
         .name = table->name,
     };
     int rc = gc_heap_init(&h->gc, host, &cfg, err, errlen);

@@ -14,7 +14,7 @@
 #include "gc.h"
 
 enum { GC_OPT_MODE, GC_OPT_GOGC, GC_OPT_MEMLIMIT, GC_OPT_GCTRACE, GC_OPT_VERIFY,
-       GC_OPT_SCAVENGE, GC_OPT_RESERVE, GC_NOPTIONS };
+       GC_OPT_SCAVENGE, GC_OPT_RESERVE, GC_OPT_FORCEGC, GC_NOPTIONS };
 
 /* The standard options, as initialisers of a gcb_option_desc array
  * (an X-list: `static const gcb_option_desc options[] = { GC_OPTIONS_STD, ... }`). */
@@ -44,7 +44,11 @@ enum { GC_OPT_MODE, GC_OPT_GOGC, GC_OPT_MEMLIMIT, GC_OPT_GCTRACE, GC_OPT_VERIFY,
                          0, 0, "goal|eager|off", NULL},                                         \
     [GC_OPT_RESERVE] = {"reserve", GCB_OPT_BYTES, "64GiB",                                      \
                         "address space reserved for the heap (its maximum size)", 1 << 26,      \
-                        1ULL << 46, NULL, NULL}
+                        1ULL << 46, NULL, NULL},                                                \
+    [GC_OPT_FORCEGC] = {"forcegc", GCB_OPT_DOUBLE, "120",                                       \
+                        "seconds without a cycle after which one is forced (Go's "              \
+                        "forcegcperiod, 2 minutes); off = never",                               \
+                        0.01, 1e6, NULL, "off"}
 
 /* Create the heap of plugin `table` from the standard options opts[0 ..
  * GC_NOPTIONS).  0 or an errno value with a message in err. */

@@ -138,22 +138,28 @@ void sweep_scavenge(gc_heap *h)
 }
 
 /* The background sweeper: sweeps after each cycle, then scavenges; also
- * forces a cycle when none ran for 2 minutes. */
+ * forces a cycle when none ran for cfg.force_ns (Go's forcegcperiod). */
 void *sweep_main(void *arg)
 {
     gc_heap *h = arg;
     for (;;) {
         pthread_mutex_lock(&h->bglock);
         while (!h->sweep_wanted && !atomic_load(&h->quit)) {
+            /* wake at least every second, or 4 times per force period */
+            uint64_t wait_ns = 1000000000;
+            if (h->cfg.force_ns && h->cfg.force_ns / 4 < wait_ns)
+                wait_ns = h->cfg.force_ns / 4;
             struct timespec ts;
             clock_gettime(CLOCK_REALTIME, &ts);
-            ts.tv_sec += 1;
+            uint64_t at = (uint64_t)ts.tv_nsec + wait_ns;
+            ts.tv_sec += (time_t)(at / 1000000000);
+            ts.tv_nsec = (long)(at % 1000000000);
             pthread_cond_timedwait(&h->bgcond, &h->bglock, &ts);
             if (h->sweep_wanted || atomic_load(&h->quit))
                 break;
             uint64_t now = h->host->now_ns(h->host->ctx);
-            if (now - h->last_gc_ns > GC_FORCE_NS && atomic_load(&h->phase) == GCPH_OFF &&
-                !atomic_load(&h->quit)) {
+            if (h->cfg.force_ns && now - atomic_load(&h->last_gc_ns) > h->cfg.force_ns &&
+                atomic_load(&h->phase) == GCPH_OFF && !atomic_load(&h->quit)) {
                 pthread_mutex_unlock(&h->bglock);
                 gc_force(h);
                 pthread_mutex_lock(&h->bglock);

@@ -26,9 +26,9 @@
  * - The pacer's runway is the bytes allocated during the last mark phase
  *   (the product of Go's measured scan and allocation rates), clamped to
  *   Go's [0.7, 0.95] trigger bounds; no cons/mark smoothing.
- * - The GC CPU limiter's bucket holds 0.2 CPU-s per proc (Go: 1 s) and
- *   only switches assists off; with a memory limit below the live heap,
- *   cycles still run back to back.
+ * - The GC CPU limiter (Go's bucket of 1 CPU-second per proc) only
+ *   switches assists off; with a memory limit below the live heap, cycles
+ *   still run back to back on the background workers' share.
  * - Fractional worker: one thread that sleeps to hold its share of procs
  *   (Go schedules fractional work on Ps).
  */
