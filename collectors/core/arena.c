@@ -34,11 +34,12 @@
  * space is reused only once the GC proves nothing points there); until
  * then a dangling pointer keeps faulting.
  *
- * Pacing: a chunk handed out counts in heap_live (allocation), and live
- * chunks count in heap_marked at each mark, as Go's arena chunks are heap
- * spans; so arena allocation triggers cycles, which recycle quarantined
- * chunks.  Chunk size therefore matters: a tiny arena still costs (and
- * paces like) a whole chunk.
+ * Pacing: a freshly mapped chunk counts in heap_live (allocation), and
+ * live chunks count in heap_marked at each mark, as Go's arena chunks are
+ * heap spans; so growing the arena space triggers cycles, which recycle
+ * quarantined chunks, while reusing a recycled chunk costs the pacer
+ * nothing (like allocating from a swept span).  Chunk size still matters:
+ * a tiny arena holds a whole chunk until the next mark releases it.
  *
  * Locking: h->arenas->lock guards the chunk states, the live arena list
  * and the reuse stack; the marker's range check and `referenced` flags are
@@ -162,9 +163,12 @@ gcb_arena *arena_new(gc_mutator *gm)
     return x;
 }
 
-/* Give x a fresh chunk; 0 or -1 when the reservation is used up. */
-static int grow(gc_heap *h, gcb_arena *x)
+/* Give x a chunk: a recycled one, else a fresh one; when the reservation
+ * is used up, a full cycle recycles what the quarantine holds and the
+ * caller tries once more.  0, or -1 when nothing is left. */
+static int grow(gc_mutator *gm, gcb_arena *x, int retried)
 {
+    gc_heap *h = gm->h;
     struct gc_arenas *a = h->arenas;
     if (x->nchunks == x->capchunks) {
         size_t cap = x->capchunks ? x->capchunks * 2 : 4;
@@ -176,16 +180,21 @@ static int grow(gc_heap *h, gcb_arena *x)
     }
     pthread_mutex_lock(&a->lock);
     long c = -1;
+    int fresh = 0;
     if (a->nreuse > 0)
         c = a->reuse[--a->nreuse];
     else if (a->nused < a->nmax)
-        c = (long)a->nused++;
+        c = (long)a->nused++, fresh = 1;
     if (c >= 0)
         atomic_store(&a->state[c], CHUNK_LIVE);
     pthread_mutex_unlock(&a->lock);
+    if (c < 0 && !retried) {
+        gc_collect(gm);
+        return grow(gm, x, 1);
+    }
     if (c < 0) {
-        h->host->log(h->host->ctx, "%s: arena reservation exhausted (%zu chunks of %zu bytes)",
-                     h->cfg.name, a->nmax, a->chunk);
+        h->host->log(h->host->ctx, "%s: arena reservation exhausted (%zu chunks of %zu bytes, "
+                     "option arena_reserve)", h->cfg.name, a->nmax, a->chunk);
         return -1;
     }
     char *p = a->base + (size_t)c * a->chunk;
@@ -198,9 +207,15 @@ static int grow(gc_heap *h, gcb_arena *x)
     x->chunks[x->nchunks++] = (uint32_t)c;
     x->bump = p;
     x->limit = p + a->chunk;
-    /* A chunk is heap growth to the pacer, as in Go (arena chunks are heap
-     * spans): it counts in heap_live, and in heap_marked while live. */
-    atomic_fetch_add_explicit(&h->heap_live, a->chunk, memory_order_relaxed);
+    /* A fresh chunk is heap growth to the pacer (arena chunks are heap
+     * spans in Go): it counts in heap_live; a reused one is memory the
+     * last mark recovered, like a swept span.  Live chunks count in
+     * heap_marked (arena_mark_start). */
+    if (fresh) {
+        atomic_fetch_add_explicit(&h->heap_live, a->chunk, memory_order_relaxed);
+        if (atomic_load_explicit(&h->phase, memory_order_relaxed) == GCPH_MARK)
+            mark_assist(gm, a->chunk); /* like a large allocation during mark */
+    }
     return 0;
 }
 
@@ -215,7 +230,7 @@ void *arena_alloc(gc_mutator *gm, gcb_arena *x, const gcb_type *t, size_t bytes)
          * while this mutator runs, never under a scan. */
         if (atomic_load_explicit(&gm->base.poll_requested, memory_order_relaxed))
             world_safepoint(gm);
-        if (grow(h, x) != 0)
+        if (grow(gm, x, 0) != 0)
             return NULL;
         gc_maybe_start(h, gm);
     }

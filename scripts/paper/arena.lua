@@ -40,7 +40,7 @@ for _, d in ipairs(depths) do
   for _, c in ipairs(configs) do
     for _, a in ipairs({ false, true }) do
       local rs = runs[d .. "/" .. c.label .. "/" .. tostring(a)]
-      print(string.format("| %d | %s | %s | %.3f | %d | %.3f | %.3f | %.1f | %.1f |", d, c.label,
+      print(string.format("| %d | %s | %s | %.3f | %.0f | %.3f | %.3f | %.1f | %.1f |", d, c.label,
         a and "yes" or "no", gcb.median(rs, "wall_s"), gcb.median(rs, "gc.cycles"),
         gcb.median(rs, "pauses.p99_s") * 1e3, gcb.median(rs, "pauses.max_s") * 1e3,
         gcb.median(rs, "rss.peak_bytes") / 1048576, gcb.median(rs, "cpu.gc_fraction") * 100))
