@@ -407,8 +407,9 @@ static void bm_free_realloc(gbench_state *st, void *user)
  * progress may need this mutator's safepoints to finish).  On: allocate
  * garbage (4 KiB, dropped) until a cycle starts marking; only a concurrent
  * collector (GCB_CAP_CONCURRENT) ever turns the flag on between calls.
- * Returns 1 when the flag is as wanted. */
-#define WAIT_NS 2000000000ull
+ * Returns 1 when the flag is as wanted.  30 s: a ballast's goal of twice
+ * the ballast takes seconds of allocation to reach under sanitizers. */
+#define WAIT_NS 30000000000ull
 
 static uint32_t barrier(const gcb_mutator *m)
 {
@@ -471,7 +472,7 @@ static void run_store(gbench_state *st, void *user, int want_on)
                      "n/a: %s never turns its write barrier on (not concurrent) and the ABI "
                      "gives no way to force it", p->name);
         else
-            snprintf(msg, sizeof msg, "%s: write barrier still %s after 2 s of %s", p->name,
+            snprintf(msg, sizeof msg, "%s: write barrier still %s after 30 s of %s", p->name,
                      want_on ? "off" : "on", want_on ? "allocation" : "polling");
         if (p->mode == M_MANUAL) {
             gcb_dead(m, roots[1], 16);
