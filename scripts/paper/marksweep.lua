@@ -21,12 +21,7 @@ local configs = {
   { label = "builder w1000", workload = "builder", params = { writes = 1000, piece = 36 }, ops = 20000 },
 }
 
-local function median(runs, get)
-  local v = {}
-  for _, r in ipairs(runs) do if r.status == "ok" then v[#v + 1] = get(r) end end
-  table.sort(v)
-  return #v > 0 and v[(#v + 1) // 2] or 0 / 0
-end
+local median = gcb.median -- over the ok runs; NaN when none
 
 print(string.format("%-16s %-21s %9s %7s %9s %9s %9s %9s %9s %8s",
   "workload", "collector", "wall s", "cycles", "p50 ms", "p99 ms", "max ms", "op max ms", "RSS MiB", "GC CPU"))

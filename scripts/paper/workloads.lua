@@ -31,12 +31,7 @@ for name in pairs(only) do
   if not known[name] then error("workloads.lua: unknown workload '" .. name .. "'") end
 end
 
-local function median(runs, get)
-  local v = {}
-  for _, r in ipairs(runs) do if r.status == "ok" then v[#v + 1] = get(r) end end
-  table.sort(v)
-  return #v > 0 and v[(#v + 1) // 2] or 0 / 0
-end
+local median = gcb.median -- over the ok runs; NaN when none
 
 local collectors = {}
 for _, c in ipairs(gcb.collectors()) do

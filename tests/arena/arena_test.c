@@ -29,13 +29,7 @@ static uint64_t mix(uint64_t x) { return x * 0x9E3779B97F4A7C15ull ^ 0xabc; }
 
 static void set(const gcb_collector *gc, gcb_value *v, const char *name, int64_t i, int special)
 {
-    for (uint32_t k = 0; k < gc->noptions; k++)
-        if (strcmp(gc->options[k].name, name) == 0) {
-            v[k].i = i;
-            v[k].special = special;
-            return;
-        }
-    CHECK(0, "no option %s", name);
+    CHECK(testhost_set_option(gc, v, name, i, special) == 0, "option %s", name);
 }
 
 static uintptr_t chunk_of(const void *p) { return (uintptr_t)p / CHUNK; }

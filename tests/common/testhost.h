@@ -17,6 +17,7 @@
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #include "gcb/collector.h"
@@ -44,6 +45,23 @@ static inline uint64_t testhost_now_ns(void *ctx)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* Set option `name` of gc's table in v (indexed as gc->options) to the
+ * integer i, or to its special word ("off") when `special`; 0, or -1 when
+ * the table has no such option. */
+static inline int testhost_set_option(const gcb_collector *gc, gcb_value *v, const char *name,
+                                      int64_t i, int special)
+{
+    for (uint32_t k = 0; k < gc->noptions; k++)
+        if (strcmp(gc->options[k].name, name) == 0) {
+            v[k].i = i;
+            v[k].d = (double)i;
+            v[k].special = special;
+            return 0;
+        }
+    fprintf(stderr, "no option %s in %s\n", name, gc->name);
+    return -1;
 }
 
 #ifndef TESTHOST_NO_CHECK

@@ -14,13 +14,7 @@ static const gcb_type node_t = {"node", 32, 2};
 
 static void set(const gcb_collector *gc, gcb_value *v, const char *name, int64_t i, int special)
 {
-    for (uint32_t k = 0; k < gc->noptions; k++)
-        if (strcmp(gc->options[k].name, name) == 0) {
-            v[k].i = i;
-            v[k].special = special;
-            return;
-        }
-    CHECK(0, "no option %s", name);
+    CHECK(testhost_set_option(gc, v, name, i, special) == 0, "option %s", name);
 }
 
 int main(void)

@@ -459,17 +459,10 @@ static void *mutate(void *arg)
     return NULL;
 }
 
-static int set_opt(gcb_value *v, const char *name, int64_t i, int special)
+static void set_opt(gcb_value *v, const char *name, int64_t i, int special)
 {
-    for (uint32_t k = 0; k < gc->noptions; k++)
-        if (strcmp(gc->options[k].name, name) == 0) {
-            v[k].i = i;
-            v[k].d = (double)i;
-            v[k].special = special;
-            return 0;
-        }
-    fprintf(stderr, "no option %s\n", name);
-    exit(2);
+    if (testhost_set_option(gc, v, name, i, special) != 0)
+        exit(2);
 }
 
 int main(int argc, char **argv)
