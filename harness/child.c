@@ -607,6 +607,14 @@ int runner_child_main(void)
     hs.size = sizeof hs;
     gc->stats(c.heap, &hs);
     gc->heap_free(c.heap);
+    int any_failed = spawn_err[0] != 0;
+    for (int i = 0; i < n; i++)
+        any_failed |= ms[i].failed;
+    if (w->checksum && !any_failed) {
+        char sum[128] = "";
+        w->checksum(c.wstate, sum, sizeof sum);
+        record_set(rec, "checksum", json_string(sum));
+    }
     if (w->teardown)
         w->teardown(c.wstate);
     int pairing = recorder_finish(&c.rec);

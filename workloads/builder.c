@@ -12,6 +12,9 @@
  * (Go's string(buf.Bytes()), since a pooled buffer cannot be the result);
  * then the buffer goes back to the pool and the string dies.
  *
+ * Checksum (workloads/digest.h; twin: workloads/go/builder.go): each op folds
+ * its string's builder_checksum.
+ *
  * Validation: setup() builds the expected string in malloc'd memory (not
  * the heap) and keeps its length and checksum; every op checks its result
  * against both, so a collector that frees or reuses the live buffer fails
@@ -24,13 +27,14 @@
 #include <string.h>
 
 #include "builder.h"
+#include "digest.h"
 #include "gcb/pool.h"
 #include "gcb/workload.h"
 #include "sizeclass.h"
 
 #define NPOOL 64 /* distinct pieces; write k appends pool piece k % NPOOL */
 
-enum { P_WRITES, P_PIECE, P_SEED, P_POOL };
+enum { P_WRITES, P_PIECE, P_SEED, P_POOL, P_CORRUPT };
 
 static const gcb_option_desc params[] = {
     {"writes", GCB_OPT_INT, "100", "pieces appended per built string", 1, 1e6, NULL, NULL},
@@ -38,6 +42,8 @@ static const gcb_option_desc params[] = {
     {"seed", GCB_OPT_INT, "1", "seed of the pseudo-random piece bytes", 0, 1e18, NULL, NULL},
     {"pool", GCB_OPT_BOOL, "false",
      "sync.Pool idiom: reuse a pooled buffer, copy the result out (gcb/pool.h)", 0, 0, NULL, NULL},
+    {"corrupt", GCB_OPT_BOOL, "false", "tests only: damage the first built string to show validation fails",
+     0, 0, NULL, NULL},
 };
 
 typedef struct builder_state {
@@ -48,6 +54,9 @@ typedef struct builder_state {
     size_t want_len;    /* bytes; writes * piece */
     uint64_t want_sum;  /* builder_checksum of the expected string */
     gcb_pool *bufs;     /* pool = 1: the pooled buffers; else NULL */
+    int corrupt;        /* test only: op 0 damages its string's first byte */
+    uint64_t *digest;   /* per thread: digest_fold of every op's builder_checksum */
+    int nthreads;
 } builder_state;
 
 size_t builder_grow(size_t oldcap, size_t needed)
@@ -114,6 +123,13 @@ static int setup(const gcb_value *pv, int nthreads, void **state, char *err, siz
     s->piece = (size_t)pv[P_PIECE].i;
     s->npool = s->writes < NPOOL ? s->writes : NPOOL;
     s->want_len = s->writes * s->piece;
+    s->corrupt = (int)pv[P_CORRUPT].i;
+    s->nthreads = nthreads;
+    s->digest = malloc((size_t)nthreads * sizeof *s->digest);
+    if (s->digest == NULL)
+        goto oom;
+    for (int t = 0; t < nthreads; t++)
+        s->digest[t] = DIGEST_INIT;
     s->pool = malloc(s->npool * s->piece);
     char *want = malloc(s->want_len);
     if (s->pool == NULL || want == NULL) {
@@ -132,8 +148,10 @@ static int setup(const gcb_value *pv, int nthreads, void **state, char *err, siz
     *state = s;
     return 0;
 oom:
-    if (s != NULL)
+    if (s != NULL) {
         free(s->pool);
+        free(s->digest);
+    }
     free(s);
     snprintf(err, errlen, "builder: out of memory in setup (writes %lld x piece %lld bytes)",
              (long long)pv[P_WRITES].i, (long long)pv[P_PIECE].i);
@@ -146,6 +164,7 @@ static void teardown(void *state)
     if (s == NULL)
         return;
     free(s->pool);
+    free(s->digest);
     gcb_pool_free(s->bufs);
     free(s);
 }
@@ -206,11 +225,15 @@ static int op(void *state, gcb_mutator *m, int tid, uint64_t i, char *err, size_
             return -1;
         }
         memcpy(str, slot[0], len);
+        if (s->corrupt && i == 0)
+            str[0] = '!';
         gcb_pool_put(s->bufs, m, tid, slot[0], cap);
         slot[0] = NULL;
         sum = builder_checksum(str, len);
         gcb_dead(m, str, len);
     } else {
+        if (s->corrupt && i == 0)
+            ((char *)slot[0])[0] = '!';
         sum = builder_checksum(slot[0], len);
         /* The built string dies here, as in Go's benchmark; only the manual
          * baseline acts on it. */
@@ -225,7 +248,14 @@ static int op(void *state, gcb_mutator *m, int tid, uint64_t i, char *err, size_
                  (unsigned long long)s->want_sum);
         return -1;
     }
+    s->digest[tid] = digest_fold(s->digest[tid], sum);
     return 0;
+}
+
+static void checksum(void *state, char *out, size_t outlen)
+{
+    const builder_state *s = state;
+    digest_format(s->digest, s->nthreads, out, outlen);
 }
 
 const gcb_workload workload_builder = {
@@ -240,4 +270,5 @@ const gcb_workload workload_builder = {
     .op = op,
     .thread_fini = thread_fini,
     .teardown = teardown,
+    .checksum = checksum,
 };

@@ -40,6 +40,14 @@ typedef struct gcb_workload {
     int (*op)(void *state, gcb_mutator *m, int tid, uint64_t i, char *err, size_t errlen);
     int (*thread_fini)(void *state, gcb_mutator *m, int tid, char *err, size_t errlen);
     void (*teardown)(void *state);
+
+    /* Optional (NULL: the record has no checksum).  Called on the main
+     * thread after every mutator finished and every op passed, before
+     * teardown(): writes the run's checksum as text into out[outlen], a
+     * digest of the work done (workloads/digest.h), defined in the
+     * workload's header comment so that its Go twin (workloads/go/)
+     * computes the same for the same params, seed, threads and ops. */
+    void (*checksum)(void *state, char *out, size_t outlen);
 } gcb_workload;
 
 #endif

@@ -1,0 +1,3 @@
+module gcbench/twins
+
+go 1.26
