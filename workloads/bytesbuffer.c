@@ -18,12 +18,20 @@
  * the heap; every byte read is compared with it, and each round's byte
  * counts must match, so a freed or reused live buffer fails the op.
  * `corrupt` (tests only) flips one unread byte to prove it.
+ *
+ * Checksum (workloads/digest.h; twin: workloads/go/bytesbuffer.go): every
+ * read, in op order (the read after each write, then the read of the rest
+ * that ends a round), folds n << 8 | last, n the bytes it returned and
+ * last the last of them (0 when n = 0).  Read sizes depend only on the
+ * seed, tid and op index (never on capacity or the pool), so the sum is
+ * the same whatever the interleaving of threads.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "digest.h"
 #include "gcb/pool.h"
 #include "gcb/workload.h"
 #include "sizeclass.h"
@@ -48,6 +56,8 @@ typedef struct bb_state {
     int corrupt;
     unsigned char *pattern; /* PATTERN + chunk bytes, malloc'd: pattern[k] = stream byte k mod PATTERN */
     gcb_pool *bufs;         /* pool = 1: the pooled buffers; else NULL */
+    uint64_t *digest;       /* per thread: digest_fold of every read (header comment) */
+    int nthreads;
 } bb_state;
 
 /* Buffer header: the []byte lives in a frame slot of the op. */
@@ -75,11 +85,15 @@ static int setup(const gcb_value *pv, int nthreads, void **state, char *err, siz
         s->seed = (uint64_t)pv[P_SEED].i;
         s->corrupt = pv[P_CORRUPT].i != 0;
         s->pattern = malloc(PATTERN + s->chunk);
+        s->nthreads = nthreads;
+        s->digest = malloc((size_t)nthreads * sizeof *s->digest);
     }
-    if (s == NULL || s->pattern == NULL ||
+    if (s == NULL || s->pattern == NULL || s->digest == NULL ||
         (pv[P_POOL].i && gcb_pool_new(nthreads, &s->bufs) != 0)) {
-        if (s != NULL)
+        if (s != NULL) {
             free(s->pattern);
+            free(s->digest);
+        }
         free(s);
         snprintf(err, errlen, "bytesbuffer: out of memory in setup (chunk %lld bytes)",
                  (long long)pv[P_CHUNK].i);
@@ -90,6 +104,8 @@ static int setup(const gcb_value *pv, int nthreads, void **state, char *err, siz
         s->pattern[k] = (unsigned char)next(&rng);
     for (size_t k = PATTERN; k < PATTERN + s->chunk; k++)
         s->pattern[k] = s->pattern[k % PATTERN];
+    for (int t = 0; t < nthreads; t++)
+        s->digest[t] = DIGEST_INIT;
     *state = s;
     return 0;
 }
@@ -99,6 +115,7 @@ static void teardown(void *state)
     bb_state *s = state;
     if (s != NULL) {
         free(s->pattern);
+        free(s->digest);
         gcb_pool_free(s->bufs);
     }
     free(s);
@@ -159,13 +176,15 @@ static int grow(gcb_mutator *m, buffer *b, void **slot, size_t n)
     return 0;
 }
 
-/* Buffer.Read of up to n bytes, checked against the stream at *rpos. */
-static int readcheck(const bb_state *s, buffer *b, void *buf, size_t n, size_t *rpos,
+/* Buffer.Read of up to n bytes, checked against the stream at *rpos and
+ * folded into *h (header comment). */
+static int readcheck(const bb_state *s, buffer *b, void *buf, size_t n, size_t *rpos, uint64_t *h,
                      uint64_t i, char *err, size_t errlen)
 {
     size_t unread = b->len - b->off;
     if (unread == 0) {
         b->len = b->off = 0;
+        *h = digest_fold(*h, 0);
         return 0;
     }
     if (n > unread)
@@ -190,6 +209,7 @@ static int readcheck(const bb_state *s, buffer *b, void *buf, size_t n, size_t *
     }
     b->off += n;
     *rpos += n;
+    *h = digest_fold(*h, (uint64_t)n << 8 | (n ? p[n - 1] : 0));
     return 0;
 }
 
@@ -203,6 +223,7 @@ static int op(void *state, gcb_mutator *m, int tid, uint64_t i, char *err, size_
     if (s->bufs)
         slot[0] = gcb_pool_get(s->bufs, m, tid, &b.cap);
     uint64_t rng = s->seed ^ (i * 0xd1b54a32d192ed03ull) ^ ((uint64_t)tid << 48);
+    uint64_t h = s->digest[tid];
     int rc = -1;
     for (size_t c = 0; c < s->cycles; c++) {
         size_t wpos = 0, rpos = 0; /* stream bytes written / read this round */
@@ -218,10 +239,10 @@ static int op(void *state, gcb_mutator *m, int tid, uint64_t i, char *err, size_
             wpos += n;
             if (s->corrupt && c == 0 && w + 1 == s->writes)
                 ((unsigned char *)slot[0])[b.len - 1] ^= 0x5a;
-            if (readcheck(s, &b, slot[0], next(&rng) % s->chunk, &rpos, i, err, errlen) != 0)
+            if (readcheck(s, &b, slot[0], next(&rng) % s->chunk, &rpos, &h, i, err, errlen) != 0)
                 goto out;
         }
-        if (readcheck(s, &b, slot[0], b.len - b.off, &rpos, i, err, errlen) != 0)
+        if (readcheck(s, &b, slot[0], b.len - b.off, &rpos, &h, i, err, errlen) != 0)
             goto out;
         if (rpos != wpos || b.len != b.off) {
             snprintf(err, errlen, "bytesbuffer: op %llu round %zu read %zu bytes, expected %zu",
@@ -231,6 +252,7 @@ static int op(void *state, gcb_mutator *m, int tid, uint64_t i, char *err, size_
         b.len = b.off = 0; /* Reset: the capacity is kept for the next round */
         gcb_poll(m);
     }
+    s->digest[tid] = h;
     rc = 0;
 out:
     if (slot[0] != NULL && s->bufs && rc == 0)
@@ -239,6 +261,12 @@ out:
         gcb_dead(m, slot[0], b.cap);
     gcb_frame_pop(m, &f);
     return rc;
+}
+
+static void checksum(void *state, char *out, size_t outlen)
+{
+    const bb_state *s = state;
+    digest_format(s->digest, s->nthreads, out, outlen);
 }
 
 const gcb_workload workload_bytesbuffer = {
@@ -253,4 +281,5 @@ const gcb_workload workload_bytesbuffer = {
     .op = op,
     .thread_fini = thread_fini,
     .teardown = teardown,
+    .checksum = checksum,
 };
