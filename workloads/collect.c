@@ -14,12 +14,20 @@
  * holding v(k) and k); the length and every element are checked, and the
  * final capacity must be the one Go's policy gives.  `corrupt` (tests
  * only) damages one element.
+ *
+ * Checksum (workloads/digest.h; twin: workloads/go/collect.go): each op
+ * folds the slice's length, then the wrapping sum of its elements' values
+ * (elem=ptr: the values the pointed-to items hold).  The capacity is not
+ * folded: Go's append gives pointer arrays a malloc header's worth more
+ * than growslice.h's model (143 elements where the model has 128 at n =
+ * 100), so the twin checks its capacity against Go's own append instead.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "digest.h"
 #include "gcb/workload.h"
 #include "growslice.h"
 
@@ -46,6 +54,8 @@ typedef struct co_state {
     uint64_t seed;
     int corrupt;
     size_t want_cap; /* elements: capacity after n appends from nil */
+    uint64_t *digest; /* per thread: digest_fold of every op's length and value sum */
+    int nthreads;
 } co_state;
 
 static uint64_t value(uint64_t seed, uint64_t k)
@@ -72,11 +82,26 @@ static int setup(const gcb_value *pv, int nthreads, void **state, char *err, siz
         if (len + 1 > cap)
             cap = growslice_cap(cap, len + 1, 8);
     s->want_cap = cap;
+    s->nthreads = nthreads;
+    s->digest = malloc((size_t)nthreads * sizeof *s->digest);
+    if (s->digest == NULL) {
+        free(s);
+        snprintf(err, errlen, "collect: out of memory in setup");
+        return ENOMEM;
+    }
+    for (int t = 0; t < nthreads; t++)
+        s->digest[t] = DIGEST_INIT;
     *state = s;
     return 0;
 }
 
-static void teardown(void *state) { free(state); }
+static void teardown(void *state)
+{
+    co_state *s = state;
+    if (s != NULL)
+        free(s->digest);
+    free(s);
+}
 static int thread_init(void *state, gcb_mutator *m, int tid, char *err, size_t errlen) { return 0; }
 static int thread_fini(void *state, gcb_mutator *m, int tid, char *err, size_t errlen) { return 0; }
 
@@ -137,6 +162,7 @@ static int op(void *state, gcb_mutator *m, int tid, uint64_t i, char *err, size_
                  (unsigned long long)i, cap, s->want_cap);
         goto out;
     }
+    uint64_t sum = 0;
     for (uint64_t k = 0; k < len; k++) {
         uint64_t want = value(seed, k), got, gotk = k;
         if (s->ptrs) {
@@ -154,7 +180,9 @@ static int op(void *state, gcb_mutator *m, int tid, uint64_t i, char *err, size_
                      (unsigned long long)gotk, (unsigned long long)want);
             goto out;
         }
+        sum += got;
     }
+    s->digest[tid] = digest_fold(digest_fold(s->digest[tid], len), sum);
     rc = 0;
     goto out;
 oom:
@@ -172,6 +200,12 @@ out:
     return rc;
 }
 
+static void checksum(void *state, char *out, size_t outlen)
+{
+    const co_state *s = state;
+    digest_format(s->digest, s->nthreads, out, outlen);
+}
+
 const gcb_workload workload_collect = {
     .name = "collect",
     .description = "Go's slices.Collect: n appends from an iterator with growslice growth, "
@@ -184,4 +218,5 @@ const gcb_workload workload_collect = {
     .op = op,
     .thread_fini = thread_fini,
     .teardown = teardown,
+    .checksum = checksum,
 };
