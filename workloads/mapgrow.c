@@ -11,12 +11,19 @@
  * Validation: every lookup returns its value j (or nothing, once deleted),
  * the count matches, and gomap_is_valid() holds at the end.  `corrupt`
  * (tests only) changes one stored value.
+ *
+ * Checksum (workloads/digest.h; twin: workloads/go/mapgrow.go): each op
+ * folds the map's count after the inserts, the wrapping sum of the keys
+ * inserted (an int key itself, a string key its length in bytes), the
+ * wrapping sum of the values the first lookups found, the count after the
+ * deletes, and the sum of the values the second lookups found.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "digest.h"
 #include "gcb/workload.h"
 #include "gomap.h"
 
@@ -36,6 +43,8 @@ typedef struct mg_state {
     uint32_t del_per_1024; /* key j is deleted when mix(j) % 1024 < this */
     uint64_t seed;
     int corrupt;
+    uint64_t *digest; /* per thread: digest_fold of every op's counts and lookup sums */
+    int nthreads;
 } mg_state;
 
 static uint64_t mix(uint64_t z)
@@ -76,19 +85,36 @@ static int setup(const gcb_value *pv, int nthreads, void **state, char *err, siz
     s->del_per_1024 = (uint32_t)(pv[P_DELETE].d * 1024 + 0.5);
     s->seed = (uint64_t)pv[P_SEED].i;
     s->corrupt = pv[P_CORRUPT].i != 0;
+    s->nthreads = nthreads;
+    s->digest = malloc((size_t)nthreads * sizeof *s->digest);
+    if (s->digest == NULL) {
+        free(s);
+        snprintf(err, errlen, "mapgrow: out of memory in setup");
+        return ENOMEM;
+    }
+    for (int t = 0; t < nthreads; t++)
+        s->digest[t] = DIGEST_INIT;
     *state = s;
     return 0;
 }
 
-static void teardown(void *state) { free(state); }
+static void teardown(void *state)
+{
+    mg_state *s = state;
+    if (s != NULL)
+        free(s->digest);
+    free(s);
+}
 static int thread_init(void *state, gcb_mutator *m, int tid, char *err, size_t errlen) { return 0; }
 static int thread_fini(void *state, gcb_mutator *m, int tid, char *err, size_t errlen) { return 0; }
 
-/* Look every key up: present with value j unless `after_delete` and deleted. */
-static int lookups(const mg_state *s, const gomap *h, int after_delete, uint64_t i, char *err,
-                   size_t errlen)
+/* Look every key up: present with value j unless `after_delete` and deleted.
+ * *sum: the wrapping sum of the values found. */
+static int lookups(const mg_state *s, const gomap *h, int after_delete, uint64_t *sum, uint64_t i,
+                   char *err, size_t errlen)
 {
     char buf[48];
+    *sum = 0;
     for (uint64_t j = 0; j < s->n; j++) {
         int64_t ik;
         size_t len = key(s, j, &ik, buf);
@@ -102,6 +128,8 @@ static int lookups(const mg_state *s, const gomap *h, int after_delete, uint64_t
                      v ? (long long)*v : -1LL, want ? "present" : "absent", (unsigned long long)j);
             return -1;
         }
+        if (v != NULL)
+            *sum += (uint64_t)*v;
     }
     return 0;
 }
@@ -117,9 +145,11 @@ static int op(void *state, gcb_mutator *m, int tid, uint64_t i, char *err, size_
     slot[0] = gomap_new(m, s->strkeys ? GOMAP_SKEYS : 0, mix(s->seed ^ i ^ ((uint64_t)tid << 40)));
     if (slot[0] == NULL)
         goto oom;
+    uint64_t sum_keys = 0;
     for (uint64_t j = 0; j < s->n; j++) {
         int64_t ik;
         size_t len = key(s, j, &ik, buf);
+        sum_keys += s->strkeys ? (uint64_t)len : (uint64_t)ik;
         if (s->strkeys && (slot[1] = gomap_str(m, buf, len)) == NULL)
             goto oom;
         if (gomap_assign(m, &slot[0], ik, &slot[1], (int64_t)j, NULL) != 0)
@@ -142,7 +172,8 @@ static int op(void *state, gcb_mutator *m, int tid, uint64_t i, char *err, size_
         if (v != NULL)
             *v += 1;
     }
-    if (lookups(s, h, 0, i, err, errlen) != 0)
+    uint64_t sum_inserted, sum_kept;
+    if (lookups(s, h, 0, &sum_inserted, i, err, errlen) != 0)
         goto out;
     uint64_t want = s->n;
     for (uint64_t j = 0; j < s->n; j++) {
@@ -163,13 +194,16 @@ static int op(void *state, gcb_mutator *m, int tid, uint64_t i, char *err, size_
                  (unsigned long long)i, (unsigned long long)h->count, (unsigned long long)want);
         goto out;
     }
-    if (lookups(s, h, 1, i, err, errlen) != 0)
+    if (lookups(s, h, 1, &sum_kept, i, err, errlen) != 0)
         goto out;
     char verr[256];
     if (gomap_is_valid(h, verr, sizeof verr) != 0) {
         snprintf(err, errlen, "mapgrow: op %llu: %s (expected a consistent map)", (unsigned long long)i, verr);
         goto out;
     }
+    uint64_t d = s->digest[tid];
+    d = digest_fold(digest_fold(digest_fold(d, s->n), sum_keys), sum_inserted);
+    s->digest[tid] = digest_fold(digest_fold(d, want), sum_kept);
     rc = 0;
     goto out;
 oom:
@@ -179,6 +213,12 @@ out:
     gomap_release(m, slot[0]);
     gcb_frame_pop(m, &f);
     return rc;
+}
+
+static void checksum(void *state, char *out, size_t outlen)
+{
+    const mg_state *s = state;
+    digest_format(s->digest, s->nthreads, out, outlen);
 }
 
 const gcb_workload workload_mapgrow = {
@@ -193,4 +233,5 @@ const gcb_workload workload_mapgrow = {
     .op = op,
     .thread_fini = thread_fini,
     .teardown = teardown,
+    .checksum = checksum,
 };
