@@ -1,0 +1,76 @@
+//go:build goexperiment.arenas
+
+package main
+
+// binarytrees with arena = true (GOEXPERIMENT=arenas): the stretch tree
+// and every temporary tree live in an arena of their own, freed once the
+// tree is checked, as workloads/binarytrees.c does with gcb_arena_new /
+// gcb_arena_free.
+
+import (
+	"arena"
+	"errors"
+)
+
+func arenasBuilt() error { return nil }
+
+// populateIn and makeTreeIn are populate and makeTree with every node
+// allocated in a.
+func populateIn(a *arena.Arena, d int, n *Node) {
+	if d <= 0 {
+		return
+	}
+	n.left, n.right = arena.New[Node](a), arena.New[Node](a)
+	populateIn(a, d-1, n.left)
+	populateIn(a, d-1, n.right)
+}
+
+func makeTreeIn(a *arena.Arena, d int) *Node {
+	if d <= 0 {
+		return arena.New[Node](a)
+	}
+	l := makeTreeIn(a, d-1)
+	r := makeTreeIn(a, d-1)
+	n := arena.New[Node](a)
+	n.left, n.right = l, r
+	return n
+}
+
+// checkIn checks the tree built in a, then frees a whether or not the
+// check passed.
+func (w *binarytreesTwin) checkIn(a *arena.Arena, tid int, n *Node, d int, what string) error {
+	err := w.check(tid, n, d, what)
+	a.Free()
+	return err
+}
+
+func (w *binarytreesTwin) arenaOp(tid int, i uint64) error {
+	a := arena.NewArena()
+	stretch := makeTreeIn(a, w.depth)
+	if w.corrupt && i == 0 {
+		stretch.left = nil
+	}
+	if err := w.checkIn(a, tid, stretch, w.depth, "stretch"); err != nil {
+		return err
+	}
+	// touch_freed: this read faults, and the runtime reports it.
+	if w.touchFreed && stretch.left == stretch {
+		return errors.New("binarytrees: a freed arena's node was readable")
+	}
+	for d := 4; d <= w.depth-2; d += 2 {
+		iters := 2 * treeSize(w.depth) / treeSize(d)
+		for k := int64(0); k < iters; k++ {
+			a = arena.NewArena()
+			t := arena.New[Node](a)
+			populateIn(a, d, t)
+			if err := w.checkIn(a, tid, t, d, "top-down"); err != nil {
+				return err
+			}
+			a = arena.NewArena()
+			if err := w.checkIn(a, tid, makeTreeIn(a, d), d, "bottom-up"); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
