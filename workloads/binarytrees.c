@@ -298,7 +298,7 @@ static int check(gcb_mutator *m, gcb_arena *a, void **slot, int d, const char *w
 static int op(void *state, gcb_mutator *m, int tid, uint64_t i, char *err, size_t errlen)
 {
     bt_state *s = state;
-    uint64_t *digest = &s->thread[tid].digest;
+    uint64_t h = s->thread[tid].digest; /* a local: no shared cache line written per tree */
     void *slot[1] = {NULL}; /* the tree being built or checked */
     gcb_frame f;
     gcb_frame_push(m, &f, slot, 1);
@@ -311,7 +311,7 @@ static int op(void *state, gcb_mutator *m, int tid, uint64_t i, char *err, size_
     volatile node *stale = slot[0];
     if (s->corrupt && i == 0)
         gcb_store(m, slot[0], (void **)&((node *)slot[0])->left, NULL); /* the subtree is lost */
-    if (check(m, a, &slot[0], d, "stretch", digest, err, errlen) != 0)
+    if (check(m, a, &slot[0], d, "stretch", &h, err, errlen) != 0)
         goto out;
     if (s->touch_freed && a != NULL && a != GCB_NO_ARENA && stale->left == stale) {
         /* unreachable: the read above faults on a collector with arenas */
@@ -327,15 +327,16 @@ static int op(void *state, gcb_mutator *m, int tid, uint64_t i, char *err, size_
                 goto oom;
             if (populate(m, a, d, slot[0]) != 0)
                 goto oom;
-            if (check(m, a, &slot[0], d, "top-down", digest, err, errlen) != 0)
+            if (check(m, a, &slot[0], d, "top-down", &h, err, errlen) != 0)
                 goto out;
             a = s->arena ? gcb_arena_new(m) : NULL;
             if ((slot[0] = make_tree(m, a, d)) == NULL)
                 goto oom;
-            if (check(m, a, &slot[0], d, "bottom-up", digest, err, errlen) != 0)
+            if (check(m, a, &slot[0], d, "bottom-up", &h, err, errlen) != 0)
                 goto out;
         }
     }
+    s->thread[tid].digest = h;
     rc = 0;
     goto out;
 oom:

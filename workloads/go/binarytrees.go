@@ -141,12 +141,12 @@ func (w *binarytreesTwin) threadFini(tid int) error {
 	return nil
 }
 
-// check validates a tree of depth d and folds its node count into the
-// goroutine's digest; what names the tree in the message.
-func (w *binarytreesTwin) check(tid int, n *Node, d int, what string) error {
+// checkTree validates a tree of depth d and folds its node count into
+// *digest (the op's local copy); what names the tree in the message.
+func checkTree(n *Node, d int, what string, digest *uint64) error {
 	got := countNodes(n, d+1)
 	if got == treeSize(d) {
-		w.threads[tid].digest = digestFold(w.threads[tid].digest, uint64(got))
+		*digest = digestFold(*digest, uint64(got))
 		return nil
 	}
 	if got < 0 {
@@ -161,11 +161,12 @@ func (w *binarytreesTwin) op(tid int, i uint64) error {
 	if w.arena {
 		return w.arenaOp(tid, i)
 	}
+	h := w.threads[tid].digest // a local: no shared cache line written per tree
 	stretch := makeTree(w.depth)
 	if w.corrupt && i == 0 {
 		stretch.left = nil
 	}
-	if err := w.check(tid, stretch, w.depth, "stretch"); err != nil {
+	if err := checkTree(stretch, w.depth, "stretch", &h); err != nil {
 		return err
 	}
 	for d := 4; d <= w.depth-2; d += 2 {
@@ -173,14 +174,15 @@ func (w *binarytreesTwin) op(tid int, i uint64) error {
 		for k := int64(0); k < iters; k++ {
 			t := &Node{}
 			populate(d, t)
-			if err := w.check(tid, t, d, "top-down"); err != nil {
+			if err := checkTree(t, d, "top-down", &h); err != nil {
 				return err
 			}
-			if err := w.check(tid, makeTree(d), d, "bottom-up"); err != nil {
+			if err := checkTree(makeTree(d), d, "bottom-up", &h); err != nil {
 				return err
 			}
 		}
 	}
+	w.threads[tid].digest = h
 	return nil
 }
 

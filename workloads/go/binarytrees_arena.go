@@ -49,21 +49,22 @@ func readable(n *Node) bool {
 	return levels > 0
 }
 
-// checkIn checks the tree built in a, then frees a whether or not the
-// check passed.
-func (w *binarytreesTwin) checkIn(a *arena.Arena, tid int, n *Node, d int, what string) error {
-	err := w.check(tid, n, d, what)
+// checkIn is checkTree on the tree built in a, then frees a whether or
+// not the check passed.
+func checkIn(a *arena.Arena, n *Node, d int, what string, digest *uint64) error {
+	err := checkTree(n, d, what, digest)
 	a.Free()
 	return err
 }
 
 func (w *binarytreesTwin) arenaOp(tid int, i uint64) error {
+	h := w.threads[tid].digest
 	a := arena.NewArena()
 	stretch := makeTreeIn(a, w.depth)
 	if w.corrupt && i == 0 {
 		stretch.left = nil
 	}
-	if err := w.checkIn(a, tid, stretch, w.depth, "stretch"); err != nil {
+	if err := checkIn(a, stretch, w.depth, "stretch", &h); err != nil {
 		return err
 	}
 	if w.touchFreed && readable(stretch) {
@@ -75,14 +76,15 @@ func (w *binarytreesTwin) arenaOp(tid int, i uint64) error {
 			a = arena.NewArena()
 			t := arena.New[Node](a)
 			populateIn(a, d, t)
-			if err := w.checkIn(a, tid, t, d, "top-down"); err != nil {
+			if err := checkIn(a, t, d, "top-down", &h); err != nil {
 				return err
 			}
 			a = arena.NewArena()
-			if err := w.checkIn(a, tid, makeTreeIn(a, d), d, "bottom-up"); err != nil {
+			if err := checkIn(a, makeTreeIn(a, d), d, "bottom-up", &h); err != nil {
 				return err
 			}
 		}
 	}
+	w.threads[tid].digest = h
 	return nil
 }

@@ -61,8 +61,8 @@ type lrucacheTwin struct {
 	writesPer1024 uint64
 	seed          uint64
 	corrupt       bool
-	keyspace      uint64 // 2 x the entries that fit
-	caches        []lruCache
+	keyspace      uint64      // 2 x the entries that fit
+	caches        []*lruCache // each made by its own goroutine
 }
 
 var errLRUMissing = errors.New("lrucache: evicted key missing from the map, expected every listed key in it")
@@ -81,7 +81,7 @@ func (w *lrucacheTwin) setup(p Params, nthreads int) error {
 	w.seed = uint64(p.Int("seed"))
 	w.corrupt = p.Bool("corrupt")
 	w.keyspace = 2*(w.live/(w.value+lruEntryBytes)) + 2
-	w.caches = make([]lruCache, nthreads)
+	w.caches = make([]*lruCache, nthreads)
 	return nil
 }
 
@@ -186,11 +186,13 @@ func (w *lrucacheTwin) request(c *lruCache, key int64) error {
 }
 
 func (w *lrucacheTwin) threadInit(tid int) error {
-	c := &w.caches[tid]
-	c.digest = digestInit
-	c.rng = splitmix64{w.seed ^ uint64(tid)*0xd1b54a32d192ed03}
+	c := &lruCache{
+		m:      make(map[int64]*lruEntry),
+		rng:    splitmix64{w.seed ^ uint64(tid)*0xd1b54a32d192ed03},
+		digest: digestInit,
+	}
+	w.caches[tid] = c
 	c.rng.next() // the C workload seeds its map's hash with this draw
-	c.m = make(map[int64]*lruEntry)
 	for k := int64(0); c.used+w.value+lruEntryBytes <= w.live && uint64(k) < w.keyspace; k++ {
 		if err := w.put(c, k); err != nil {
 			return err
@@ -200,7 +202,7 @@ func (w *lrucacheTwin) threadInit(tid int) error {
 }
 
 func (w *lrucacheTwin) op(tid int, i uint64) error {
-	c := &w.caches[tid]
+	c := w.caches[tid]
 	var key int64
 	if w.corrupt && i == 0 && c.head != nil {
 		c.head.val[0] ^= 1
@@ -221,7 +223,7 @@ func (w *lrucacheTwin) op(tid int, i uint64) error {
 }
 
 func (w *lrucacheTwin) threadFini(tid int) error {
-	c := &w.caches[tid]
+	c := w.caches[tid]
 	var n, bytes uint64
 	var prev *lruEntry
 	for e := c.head; e != nil; prev, e = e, e.next {
