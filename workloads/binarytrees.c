@@ -22,17 +22,25 @@
  *
  * Rooting: every pointer held across an allocation sits in a frame slot;
  * the recursive builders push one frame per level.
+ *
+ * Checksum (workloads/digest.h; twin: workloads/go/binarytrees.go): each
+ * op folds the node count of every tree it checks, in build order (the
+ * stretch tree, then per depth d and iteration the top-down tree and the
+ * bottom-up tree); thread_fini then folds the long-lived tree's node count.
+ * `corrupt` (tests only) cuts the left subtree off op 0's stretch tree
+ * before its check, so the run fails.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "digest.h"
 #include "gcb/workload.h"
 
 #define ARRAY_LEN 500000 /* doubles in the long-lived array */
 
-enum { P_DEPTH, P_LONG_LIVED_DEPTH, P_ARENA, P_TOUCH_FREED };
+enum { P_DEPTH, P_LONG_LIVED_DEPTH, P_ARENA, P_TOUCH_FREED, P_CORRUPT };
 
 static const gcb_option_desc params[] = {
     {"depth", GCB_OPT_INT, "18", "depth of the stretch tree; trees of depth 4..depth-2 are built",
@@ -43,6 +51,8 @@ static const gcb_option_desc params[] = {
      "after its check (Go's arenas)", 0, 0, NULL, NULL},
     {"touch_freed", GCB_OPT_BOOL, "false", "tests only, with arena on a collector with arenas: "
      "read the stretch tree after its arena is freed, to show the fault is reported", 0, 0, NULL, NULL},
+    {"corrupt", GCB_OPT_BOOL, "false", "tests only: cut a subtree off the first stretch tree to show "
+     "validation fails", 0, 0, NULL, NULL},
 };
 
 typedef struct node {
@@ -58,6 +68,7 @@ typedef struct bt_thread {
     gcb_frame frame;
     void *slots[2]; /* [0] long-lived tree, [1] array of doubles */
     int live;       /* frame pushed */
+    uint64_t digest; /* digest_fold of every checked tree's node count */
 } bt_thread;
 
 typedef struct bt_state {
@@ -65,6 +76,7 @@ typedef struct bt_state {
     int long_lived_depth;
     int arena;          /* build temporary trees in arenas */
     int touch_freed;    /* tests only: read the stretch tree after freeing its arena */
+    int corrupt;        /* tests only: op 0 cuts its stretch tree's left subtree */
     int nthreads;
     bt_thread thread[]; /* nthreads */
 } bt_state;
@@ -164,6 +176,7 @@ static int setup(const gcb_value *pv, int nthreads, void **state, char *err, siz
     s->long_lived_depth = (int)pv[P_LONG_LIVED_DEPTH].i;
     s->arena = pv[P_ARENA].i != 0;
     s->touch_freed = pv[P_TOUCH_FREED].i != 0;
+    s->corrupt = pv[P_CORRUPT].i != 0;
     s->nthreads = nthreads;
     *state = s;
     return 0;
@@ -184,6 +197,7 @@ static int thread_init(void *state, gcb_mutator *m, int tid, char *err, size_t e
     }
     bt_thread *t = &s->thread[tid];
     t->slots[0] = t->slots[1] = NULL;
+    t->digest = DIGEST_INIT;
     gcb_frame_push(m, &t->frame, t->slots, 2);
     t->live = 1;
     node *root = gcb_alloc(m, &node_type, sizeof(node));
@@ -223,6 +237,7 @@ static int thread_fini(void *state, gcb_mutator *m, int tid, char *err, size_t e
     long want = tree_size(s->long_lived_depth);
     long got = count(m, t->slots[0], s->long_lived_depth + 1);
     const double *a = t->slots[1];
+    t->digest = digest_fold(t->digest, (uint64_t)got);
     if (got != want) {
         snprintf(err, errlen, "binarytrees: long-lived tree of depth %d has %ld nodes, expected %ld",
                  s->long_lived_depth, got, want);
@@ -251,13 +266,15 @@ static int thread_fini(void *state, gcb_mutator *m, int tid, char *err, size_t e
 }
 
 /* 0 when the tree in *slot, of depth d, has size(d) nodes: it is then
- * dead, released where that means anything, and *slot is cleared.  Else -1
- * and a message (the corrupted tree is left alone). */
-static int check(gcb_mutator *m, gcb_arena *a, void **slot, int d, const char *what, char *err,
-                 size_t errlen)
+ * dead, released where that means anything, *slot is cleared and the count
+ * folded into *digest.  Else -1 and a message (the corrupted tree is left
+ * alone). */
+static int check(gcb_mutator *m, gcb_arena *a, void **slot, int d, const char *what,
+                 uint64_t *digest, char *err, size_t errlen)
 {
     long got = count(m, *slot, d + 1);
     if (got == tree_size(d)) {
+        *digest = digest_fold(*digest, (uint64_t)got);
         if (GCB_MUT_HAS(m, dead) && (a == NULL || a == GCB_NO_ARENA))
             release(m, *slot);
         *slot = NULL;
@@ -280,7 +297,8 @@ static int check(gcb_mutator *m, gcb_arena *a, void **slot, int d, const char *w
 
 static int op(void *state, gcb_mutator *m, int tid, uint64_t i, char *err, size_t errlen)
 {
-    const bt_state *s = state;
+    bt_state *s = state;
+    uint64_t h = s->thread[tid].digest; /* a local: no shared cache line written per tree */
     void *slot[1] = {NULL}; /* the tree being built or checked */
     gcb_frame f;
     gcb_frame_push(m, &f, slot, 1);
@@ -291,7 +309,9 @@ static int op(void *state, gcb_mutator *m, int tid, uint64_t i, char *err, size_
     if ((slot[0] = make_tree(m, a, d)) == NULL)
         goto oom;
     volatile node *stale = slot[0];
-    if (check(m, a, &slot[0], d, "stretch", err, errlen) != 0)
+    if (s->corrupt && i == 0)
+        gcb_store(m, slot[0], (void **)&((node *)slot[0])->left, NULL); /* the subtree is lost */
+    if (check(m, a, &slot[0], d, "stretch", &h, err, errlen) != 0)
         goto out;
     if (s->touch_freed && a != NULL && a != GCB_NO_ARENA && stale->left == stale) {
         /* unreachable: the read above faults on a collector with arenas */
@@ -307,15 +327,16 @@ static int op(void *state, gcb_mutator *m, int tid, uint64_t i, char *err, size_
                 goto oom;
             if (populate(m, a, d, slot[0]) != 0)
                 goto oom;
-            if (check(m, a, &slot[0], d, "top-down", err, errlen) != 0)
+            if (check(m, a, &slot[0], d, "top-down", &h, err, errlen) != 0)
                 goto out;
             a = s->arena ? gcb_arena_new(m) : NULL;
             if ((slot[0] = make_tree(m, a, d)) == NULL)
                 goto oom;
-            if (check(m, a, &slot[0], d, "bottom-up", err, errlen) != 0)
+            if (check(m, a, &slot[0], d, "bottom-up", &h, err, errlen) != 0)
                 goto out;
         }
     }
+    s->thread[tid].digest = h;
     rc = 0;
     goto out;
 oom:
@@ -326,6 +347,15 @@ oom:
 out:
     gcb_frame_pop(m, &f);
     return rc;
+}
+
+static void checksum(void *state, char *out, size_t outlen)
+{
+    const bt_state *s = state;
+    uint64_t h = DIGEST_INIT;
+    for (int t = 0; t < s->nthreads; t++)
+        h = digest_fold(h, s->thread[t].digest);
+    snprintf(out, outlen, "%016llx", (unsigned long long)h);
 }
 
 const gcb_workload workload_binarytrees = {
@@ -340,4 +370,5 @@ const gcb_workload workload_binarytrees = {
     .op = op,
     .thread_fini = thread_fini,
     .teardown = teardown,
+    .checksum = checksum,
 };

@@ -15,12 +15,17 @@
  * Validation: the walk's counts per kind, integer sum and string hash
  * (document order, keys included) must equal setup()'s.  `corrupt` (tests
  * only) damages the parsed tree before the walk.
+ *
+ * Checksum (workloads/digest.h; twin: workloads/go/jsontree.go): each op
+ * folds its walk's summary: the counts per kind (null, false, true, number,
+ * string, array, object, in that order), the integer sum, the string hash.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "digest.h"
 #include "gcb/workload.h"
 #include "growslice.h"
 
@@ -154,6 +159,8 @@ typedef struct js_state {
     size_t ndocs;
     int corrupt;
     doc *docs;
+    int nthreads;
+    uint64_t *digest; /* per thread: digest_fold of every op's walk summary */
 } js_state;
 
 static void teardown(void *state)
@@ -164,14 +171,19 @@ static void teardown(void *state)
     for (size_t i = 0; s->docs != NULL && i < s->ndocs; i++)
         free(s->docs[i].text);
     free(s->docs);
+    free(s->digest);
     free(s);
 }
 
 static int setup(const gcb_value *pv, int nthreads, void **state, char *err, size_t errlen)
 {
     js_state *s = calloc(1, sizeof *s);
-    if (s == NULL || (s->docs = calloc((size_t)pv[P_DOCS].i, sizeof(doc))) == NULL)
+    if (s == NULL || (s->docs = calloc((size_t)pv[P_DOCS].i, sizeof(doc))) == NULL ||
+        (s->digest = malloc((size_t)nthreads * sizeof *s->digest)) == NULL)
         goto oom;
+    s->nthreads = nthreads;
+    for (int t = 0; t < nthreads; t++)
+        s->digest[t] = DIGEST_INIT;
     s->ndocs = (size_t)pv[P_DOCS].i;
     s->corrupt = pv[P_CORRUPT].i != 0;
     uint64_t rng = (uint64_t)pv[P_SEED].i;
@@ -514,12 +526,23 @@ static int op(void *state, gcb_mutator *m, int tid, uint64_t i, char *err, size_
                  (long long)w->sum, (unsigned long long)w->strhash);
         goto out;
     }
+    uint64_t h = s->digest[tid];
+    for (int k = 0; k < J_KINDS; k++)
+        h = digest_fold(h, got.kinds[k]);
+    h = digest_fold(h, (uint64_t)got.sum);
+    s->digest[tid] = digest_fold(h, got.strhash);
     rc = 0;
 out:
     if (GCB_MUT_HAS(m, dead))
         release(m, slot[0]);
     gcb_frame_pop(m, &f);
     return rc;
+}
+
+static void checksum(void *state, char *out, size_t outlen)
+{
+    const js_state *s = state;
+    digest_format(s->digest, s->nthreads, out, outlen);
 }
 
 const gcb_workload workload_jsontree = {
@@ -534,4 +557,5 @@ const gcb_workload workload_jsontree = {
     .op = op,
     .thread_fini = thread_fini,
     .teardown = teardown,
+    .checksum = checksum,
 };

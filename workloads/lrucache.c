@@ -16,12 +16,19 @@
  * checks them and the entry's key.  thread_fini walks the whole list
  * against the map (same entries, counts and byte total).  `corrupt`
  * (tests only) damages the most recent value before the first op.
+ *
+ * Checksum (workloads/digest.h; twin: workloads/go/lrucache.go): each op
+ * folds the requested key, 1 for a hit or 0 for a miss, and the version and
+ * byte length of the key's value after the request (the entry is then the
+ * cache's front).  Every thread has a cache of its own, so the values depend
+ * only on (seed, tid, op index), never on how threads interleave.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "digest.h"
 #include "gcb/workload.h"
 #include "gomap.h"
 
@@ -54,6 +61,7 @@ typedef struct lru_thread {
     uint64_t used;      /* bytes: values + entries in the cache */
     uint64_t rng;
     uint64_t hits, misses;
+    uint64_t digest;    /* digest_fold of every op's key, hit, version, length */
 } lru_thread;
 
 typedef struct lru_state {
@@ -267,6 +275,7 @@ static int thread_init(void *state, gcb_mutator *m, int tid, char *err, size_t e
     gcb_frame_push(m, &t->frame, t->slot, NSLOTS);
     t->live = 1;
     t->used = t->hits = t->misses = 0;
+    t->digest = DIGEST_INIT;
     t->rng = s->seed ^ ((uint64_t)tid * 0xd1b54a32d192ed03ull);
     if ((t->slot[S_MAP] = gomap_new(m, GOMAP_PVALS, next(&t->rng))) == NULL) {
         snprintf(err, errlen, "lrucache: heap exhausted creating the map");
@@ -289,12 +298,23 @@ static int op(void *state, gcb_mutator *m, int tid, uint64_t i, char *err, size_
 {
     lru_state *s = state;
     lru_thread *t = &s->t[tid];
+    int64_t key;
     if (s->corrupt && i == 0 && t->slot[S_HEAD] != NULL) {
         entry *e = t->slot[S_HEAD];
         ((unsigned char *)e->val)[0] ^= 1;
-        return request(s, m, t, e->key, err, errlen);
+        key = e->key;
+    } else {
+        key = pick(s, t);
     }
-    return request(s, m, t, pick(s, t), err, errlen);
+    uint64_t hits = t->hits;
+    if (request(s, m, t, key, err, errlen) != 0)
+        return -1;
+    const entry *e = t->slot[S_HEAD]; /* the key's entry: request() moved or put it there */
+    t->digest = digest_fold(t->digest, (uint64_t)key);
+    t->digest = digest_fold(t->digest, t->hits - hits);
+    t->digest = digest_fold(t->digest, e->ver);
+    t->digest = digest_fold(t->digest, e->vlen);
+    return 0;
 }
 
 static int thread_fini(void *state, gcb_mutator *m, int tid, char *err, size_t errlen)
@@ -346,6 +366,15 @@ static int thread_fini(void *state, gcb_mutator *m, int tid, char *err, size_t e
     return rc;
 }
 
+static void checksum(void *state, char *out, size_t outlen)
+{
+    const lru_state *s = state;
+    uint64_t h = DIGEST_INIT;
+    for (int t = 0; t < s->nthreads; t++)
+        h = digest_fold(h, s->t[t].digest);
+    snprintf(out, outlen, "%016llx", (unsigned long long)h);
+}
+
 const gcb_workload workload_lrucache = {
     .name = "lrucache",
     .description = "LRU cache (Go map + list) of `live` bytes per thread under churn: gets, puts, "
@@ -358,4 +387,5 @@ const gcb_workload workload_lrucache = {
     .op = op,
     .thread_fini = thread_fini,
     .teardown = teardown,
+    .checksum = checksum,
 };
