@@ -16,6 +16,12 @@
  * (gcb/pool.h) and go back after the request, so only the label strings
  * are allocated per request.
  *
+ * Checksum (workloads/digest.h; twin: workloads/go/api.go): each op folds
+ * its response checksum `got`: 0, then for each item in build order
+ * got = got * 31 + (the sum of its values + its label's length).  Requests
+ * read only their own thread's records, so each thread's sequence is
+ * deterministic whatever the interleaving.
+ *
  * Validation: each item's record, label and values are checked against
  * values computed outside the heap, and the response checksum against one
  * computed the same way; thread_fini checks every record.  `corrupt`
@@ -26,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "digest.h"
 #include "gcb/pool.h"
 #include "gcb/workload.h"
 
@@ -81,6 +88,7 @@ typedef struct api_state {
     int nthreads;
     gcb_pool *items;  /* pool = 1: pooled response items; else NULL */
     gcb_pool *vals;   /* pool = 1: pooled value buffers of VALS_CAP words */
+    uint64_t *digest; /* per thread: digest_fold of every op's response checksum */
     api_thread t[];
 } api_state;
 
@@ -118,8 +126,17 @@ static int setup(const gcb_value *pv, int nthreads, void **state, char *err, siz
     s->seed = (uint64_t)pv[P_SEED].i;
     s->corrupt = pv[P_CORRUPT].i != 0;
     s->nthreads = nthreads;
+    s->digest = malloc((size_t)nthreads * sizeof *s->digest);
+    if (s->digest == NULL) {
+        free(s);
+        snprintf(err, errlen, "api: out of memory in setup");
+        return ENOMEM;
+    }
+    for (int t = 0; t < nthreads; t++)
+        s->digest[t] = DIGEST_INIT;
     if (pv[P_POOL].i && (gcb_pool_new(nthreads, &s->items) != 0 || gcb_pool_new(nthreads, &s->vals) != 0)) {
         gcb_pool_free(s->items);
+        free(s->digest);
         free(s);
         snprintf(err, errlen, "api: out of memory for the pools");
         return ENOMEM;
@@ -134,6 +151,7 @@ static void teardown(void *state)
     if (s != NULL) {
         gcb_pool_free(s->items);
         gcb_pool_free(s->vals);
+        free(s->digest);
     }
     free(s);
 }
@@ -271,6 +289,7 @@ static int op(void *state, gcb_mutator *m, int tid, uint64_t i, char *err, size_
                  (unsigned long long)(s->picks - k), (unsigned long long)want);
         goto out;
     }
+    s->digest[tid] = digest_fold(s->digest[tid], got);
     rc = 0;
     goto out;
 oom:
@@ -350,6 +369,12 @@ static int thread_fini(void *state, gcb_mutator *m, int tid, char *err, size_t e
     return rc;
 }
 
+static void checksum(void *state, char *out, size_t outlen)
+{
+    const api_state *s = state;
+    digest_format(s->digest, s->nthreads, out, outlen);
+}
+
 const gcb_workload workload_api = {
     .name = "api",
     .description = "Twitch-style API server: small live heap of records, ~`objects` short-lived "
@@ -362,4 +387,5 @@ const gcb_workload workload_api = {
     .op = op,
     .thread_fini = thread_fini,
     .teardown = teardown,
+    .checksum = checksum,
 };

@@ -17,6 +17,12 @@
  * where Go's compiler would emit freegcTracked.  On collectors without
  * arenas the objects come from the heap and the GC reclaims them.
  *
+ * Checksum (workloads/digest.h; twin: workloads/go/rpc.go): each op folds
+ * its encoded response's length in bytes, then the five fields decoded from
+ * it: id, item count, value sum, name hash, payload hash.  Requests are
+ * read-only and op i of every thread handles request i % requests, so each
+ * thread's sequence is deterministic whatever the interleaving.
+ *
  * Validation: the response is decoded again and compared with the summary
  * setup() computed while generating the request.  `corrupt` (tests only)
  * damages a decoded name.
@@ -26,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "digest.h"
 #include "gcb/workload.h"
 #include "growslice.h"
 
@@ -141,6 +148,8 @@ typedef struct rpc_state {
     size_t nreq;
     int corrupt;
     request *req;
+    uint64_t *digest; /* per thread: digest_fold of every op's response */
+    int nthreads;
 } rpc_state;
 
 /* Encode the body of an Item of depth d into b; account for it in s. */
@@ -186,6 +195,7 @@ static void teardown(void *state)
     for (size_t i = 0; s->req != NULL && i < s->nreq; i++)
         free(s->req[i].wire);
     free(s->req);
+    free(s->digest);
     free(s);
 }
 
@@ -195,6 +205,11 @@ static int setup(const gcb_value *pv, int nthreads, void **state, char *err, siz
     if (s == NULL || (s->req = calloc((size_t)pv[P_REQUESTS].i, sizeof(request))) == NULL)
         goto oom;
     s->nreq = (size_t)pv[P_REQUESTS].i;
+    s->nthreads = nthreads;
+    if ((s->digest = malloc((size_t)nthreads * sizeof *s->digest)) == NULL)
+        goto oom;
+    for (int t = 0; t < nthreads; t++)
+        s->digest[t] = DIGEST_INIT;
     s->corrupt = pv[P_CORRUPT].i != 0;
     uint64_t rng = (uint64_t)pv[P_SEED].i * 0x100000001b3ull;
     size_t payload = (size_t)pv[P_PAYLOAD].i;
@@ -535,6 +550,9 @@ static int op(void *state, gcb_mutator *m, int tid, uint64_t i, char *err, size_
                      (unsigned long long)vals[k], (unsigned long long)want[k]);
             goto out;
         }
+    s->digest[tid] = digest_fold(s->digest[tid], out->len);
+    for (unsigned k = 0; k < 5; k++)
+        s->digest[tid] = digest_fold(s->digest[tid], vals[k]);
     rc = 0;
 out:
     /* Nothing may point into the arena once it is freed. */
@@ -545,6 +563,12 @@ out:
     free(c.objs);
     gcb_frame_pop(m, &f);
     return rc;
+}
+
+static void checksum(void *state, char *out, size_t outlen)
+{
+    const rpc_state *s = state;
+    digest_format(s->digest, s->nthreads, out, outlen);
 }
 
 const gcb_workload workload_rpc = {
@@ -559,4 +583,5 @@ const gcb_workload workload_rpc = {
     .op = op,
     .thread_fini = thread_fini,
     .teardown = teardown,
+    .checksum = checksum,
 };
