@@ -19,6 +19,7 @@
 #include "pin.h"
 #include "record.h"
 #include "stats.h"
+#include "workloads/registry.h"
 
 #ifndef GCB_SOURCE_DIR
 #error "GCB_SOURCE_DIR must be defined (the source tree, for workloads/go)"
@@ -121,12 +122,15 @@ int gopeer_available(char *why, size_t len)
     return tool.ok ? 0 : -1;
 }
 
-int gopeer_check(const gcb_value *opts, char *err, size_t errlen)
+static const char *source_dir(void);
+
+int gopeer_has_twin(const char *workload)
 {
-    (void)opts;
-    (void)err;
-    (void)errlen;
-    return 0;   /* the descriptors say it all (experiment is a validated set) */
+    char path[4096];
+    if (workload == NULL || strchr(workload, '/'))
+        return 0;
+    snprintf(path, sizeof path, "%.3800s/%s.go", source_dir(), workload);
+    return access(path, R_OK) == 0;
 }
 
 json_t *gopeer_catalog_entry(void)
@@ -141,6 +145,13 @@ json_t *gopeer_catalog_entry(void)
     for (size_t i = 0; i < NOPTS; i++)
         json_array_append_new(o, catalog_option(&options[i]));
     json_object_set_new(c, "options", o);
+    size_t nw;
+    const gcb_workload *const *w = workload_all(&nw);
+    json_t *tw = json_array();
+    for (size_t i = 0; i < nw; i++)
+        if (gopeer_has_twin(w[i]->name))
+            json_array_append_new(tw, json_string(w[i]->name));
+    json_object_set_new(c, "workloads", tw);
     int ok = gopeer_available(why, sizeof why) == 0;
     json_object_set_new(c, "available", json_boolean(ok));
     if (ok)

@@ -54,11 +54,12 @@ const gcb_collector *gopeer_collector(void);
  * why.  Asked once per process. */
 int gopeer_available(char *why, size_t len);
 
-/* Check resolved options beyond their descriptors.  0 or 2 with a message. */
-int gopeer_check(const gcb_value *opts, char *err, size_t errlen);
+/* True when the workload has a Go twin (workloads/go/<name>.go). */
+int gopeer_has_twin(const char *workload);
 
 /* `gcbench list` entry of `go`: like a plugin's, plus "available" and,
- * when unavailable, the reason in "unavailable". */
+ * when unavailable, the reason in "unavailable", and "workloads": those
+ * with a twin. */
 json_t *gopeer_catalog_entry(void);
 
 /* What it takes to start one run of a request. */

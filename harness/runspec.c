@@ -68,6 +68,11 @@ int runspec_resolve(const run_spec *s, runspec_resolved *r, char *err, size_t er
             snprintf(err, errlen, "collector '%s': %s", s->collector, msg);
             return 2;
         }
+        if (!gopeer_has_twin(r->w->name)) {
+            snprintf(err, errlen, "collector '%s': workload '%s' has no Go twin yet "
+                     "(workloads/go/%s.go)", s->collector, r->w->name, r->w->name);
+            return 2;
+        }
         r->gc = gopeer_collector();
     } else {
         if (loader_open(s->collector, &r->plugin, msg, sizeof msg) != 0) {
