@@ -1,6 +1,7 @@
 package main
 
 import (
+	"math"
 	"runtime/metrics"
 )
 
@@ -57,4 +58,59 @@ func (r *metricsReader) read() runtimeStats {
 		heapObjects: u(5), memTotal: u(6), memReleased: u(7),
 		gcTotal: f(8), assist: f(9), dedicated: f(10), idle: f(11), pause: f(12), user: f(13),
 	}
+}
+
+// pauseHistogram is the runtime's own histogram of stop-the-world pauses
+// for GC (/sched/pauses/total/gc:seconds, since process start) as a record
+// object: the non-empty buckets as [upper_s, count] and nearest-rank
+// quantiles, each reported as its bucket's upper bound (the lower bound for
+// the open last bucket) — a cross-check of pauses.log, whose durations
+// gctrace gives to two digits.
+func pauseHistogram() map[string]any {
+	const name = "/sched/pauses/total/gc:seconds"
+	s := []metrics.Sample{{Name: name}}
+	metrics.Read(s)
+	out := map[string]any{"source": name}
+	if s[0].Value.Kind() != metrics.KindFloat64Histogram {
+		return out
+	}
+	h := s[0].Value.Float64Histogram()
+	var n uint64
+	buckets := []any{}
+	for i, c := range h.Counts {
+		n += c
+		if c > 0 {
+			buckets = append(buckets, []any{bound(h.Buckets, i), c})
+		}
+	}
+	out["count"] = n
+	out["buckets"] = buckets
+	for _, q := range []struct {
+		k string
+		q float64
+	}{{"p50_s", 0.5}, {"p90_s", 0.9}, {"p99_s", 0.99}, {"p999_s", 0.999}, {"max_s", 1}} {
+		v := 0.0
+		if n > 0 {
+			rank := uint64(math.Ceil(q.q * float64(n)))
+			rank = max(rank, 1)
+			var seen uint64
+			for i, c := range h.Counts {
+				seen += c
+				if seen >= rank {
+					v = bound(h.Buckets, i)
+					break
+				}
+			}
+		}
+		out[q.k] = v
+	}
+	return out
+}
+
+// bound is bucket i's upper bound, or its lower one when that is +Inf.
+func bound(b []float64, i int) float64 {
+	if math.IsInf(b[i+1], 1) {
+		return b[i]
+	}
+	return b[i+1]
 }

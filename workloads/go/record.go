@@ -198,6 +198,7 @@ func (r *record) fill(spec *runSpec, mr *mutatorRun, trace *gcTrace) {
 	r.set("gc.log_heap_resolution_bytes", 1<<20)
 	r.set("pauses.log", plog)
 	r.set("pauses.resolution_s", 1e-6)
+	r.set("pauses.histogram", pauseHistogram())
 	r.set("timeline", tl)
 	r.set("timeline_truncated", false)
 	r.set("timeline_dropped", 0)
