@@ -186,8 +186,9 @@ static int by_name(const struct dirent **a, const struct dirent **b)
 static int go_source(const struct dirent *d)
 {
     size_t n = strlen(d->d_name);
-    return d->d_name[0] != '.' &&
-           ((n > 3 && strcmp(d->d_name + n - 3, ".go") == 0) || strcmp(d->d_name, "go.mod") == 0);
+    if (d->d_name[0] == '.' || (n > 8 && strcmp(d->d_name + n - 8, "_test.go") == 0))
+        return 0;   /* tests are not in the binary */
+    return (n > 3 && strcmp(d->d_name + n - 3, ".go") == 0) || strcmp(d->d_name, "go.mod") == 0;
 }
 
 /* FNV-1a over every source's name and bytes (sorted), the experiments and
