@@ -23,3 +23,7 @@ assert(g.pauses.count == 2 * g.gc.cycles, "two STW pauses per cycle: " .. g.paus
 for _, cy in ipairs(g.gc.log) do
   assert(cy.goal_bytes > 0 and cy.start_s ~= nil, "cycle log entry")
 end
+-- Duration mode, no latency histogram.
+local d = gcb.run{collector = "go", workload = "builder", duration = 0.3, threads = 2, record_latency = false}[1]
+assert(d.status == "ok" and d.ops > 0 and d.wall_s >= 0.3, "duration run: " .. tostring(d.error))
+assert(d.latency.count == 0, "latency recorded although record_latency = false")
