@@ -292,11 +292,12 @@ static int binary(const char *exps, char *path, size_t len, char *err, size_t er
 
 /* ---- a request ---------------------------------------------------------- */
 
+/* An environment entry the run sets itself (a user's GOGC must not leak
+ * into a run that asked for another). */
 static int knob(const char *e)
 {
     static const char *const ours[] = {"GOGC=", "GOMEMLIMIT=", "GOMAXPROCS=", "GODEBUG=",
-                                       "GOEXPERIMENT=", "GCBENCH_RECORD_FD=",
-                                       "GCBENCH_PLUGIN_DIR=", NULL};
+                                       "GOEXPERIMENT=", "GCBENCH_RECORD_FD=", NULL};
     for (int i = 0; ours[i]; i++)
         if (strncmp(e, ours[i], strlen(ours[i])) == 0)
             return 1;
