@@ -439,6 +439,17 @@ void gopeer_exec(const gopeer_launch *l)
 
 void gopeer_finish(json_t *rec)
 {
+    /* Go exits 2 after a fatal error or an unrecovered panic, whose text
+     * went to stderr: say so where the runner only saw the status. */
+    const char *st = json_string_value(json_object_get(rec, "status"));
+    const char *er = json_string_value(json_object_get(rec, "error"));
+    if (st && er && strcmp(st, "crashed") == 0 && strstr(er, "status 2 without a record")) {
+        char msg[1024];
+        snprintf(msg, sizeof msg, "%.700s (the Go runtime's exit status after a fatal error or "
+                 "an unrecovered panic; its message is on the run's stderr)", er);
+        json_object_set_new(rec, "error", json_string(msg));
+    }
+
     json_t *pauses = json_object_get(rec, "pauses");
     json_t *log = json_object_get(pauses, "log");
     double wall = json_number_value(json_object_get(rec, "wall_s"));

@@ -91,7 +91,8 @@ char *gopeer_spec_text(const gopeer_launch *l, const run_spec *s, const gcb_work
 void gopeer_exec(const gopeer_launch *l);
 
 /* The pause statistics and MMU of a record the driver wrote, from its
- * pauses.log and wall_s, with the code C runs use (stats.h). */
+ * pauses.log and wall_s, with the code C runs use (stats.h); a crash's
+ * error names Go's exit status for what it is. */
 void gopeer_finish(json_t *rec);
 
 #endif
