@@ -372,6 +372,7 @@ int gopeer_prepare(const run_spec *s, const gcb_value *opts, gopeer_launch *l,
         n++;
     l->env = calloc(n + 8, sizeof *l->env);
     if (l->env == NULL) {
+        gopeer_launch_free(l);
         snprintf(err, errlen, "out of memory");
         return 2;
     }
@@ -387,6 +388,7 @@ int gopeer_prepare(const run_spec *s, const gcb_value *opts, gopeer_launch *l,
     rc |= add_env(l, "GODEBUG=gctrace=1");
     rc |= add_env(l, "GCBENCH_RECORD_FD=3");
     if (rc != 0) {
+        gopeer_launch_free(l);
         snprintf(err, errlen, "out of memory");
         return 2;
     }

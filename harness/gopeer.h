@@ -73,8 +73,8 @@ typedef struct gopeer_launch {
 } gopeer_launch;
 
 /* Build (or find) the binary and prepare env and pinning for request s
- * with options opts.  Returns 0, or 2 with a message (toolchain missing,
- * build failed). */
+ * with options opts.  Returns 0 (then call gopeer_launch_free), or 2 with
+ * a message (toolchain missing, build failed) and nothing to free. */
 int gopeer_prepare(const run_spec *s, const gcb_value *opts, gopeer_launch *l,
                    char *err, size_t errlen);
 void gopeer_launch_free(gopeer_launch *l);
