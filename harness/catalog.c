@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "catalog.h"
+#include "gopeer.h"
 #include "loader.h"
 #include "options.h"
 #include "registry.h"
@@ -79,6 +80,7 @@ json_t *catalog_collectors(void)
         free(names[i]);
     }
     free(names);
+    json_array_append_new(a, gopeer_catalog_entry());  /* the real Go runtime, always listed */
     return a;
 }
 
@@ -141,6 +143,11 @@ int catalog_print(int as_json)
         }
         printf("  %-12s %s\n", json_string_value(json_object_get(o, "name")),
                json_string_value(json_object_get(o, "description")));
+        const char *unavailable = json_string_value(json_object_get(o, "unavailable"));
+        if (unavailable)
+            printf("    UNAVAILABLE: %s\n", unavailable);
+        else if (json_object_get(o, "version"))
+            printf("    version: %s\n", json_string_value(json_object_get(o, "version")));
         printf("    capabilities:");
         size_t k;
         json_t *cap;

@@ -160,6 +160,17 @@ static int exactif(const rec_set *bs, const rec_group *bg, const rec_set *ns,
     return 1;
 }
 
+/* A run may say a metric that is exact elsewhere is not exact in it: its
+ * `approximate` object names the path with the reason (the go peer's
+ * allocation counters also count the runtime's and the driver's own). */
+static int approximate(const rec_set *s, const rec_group *g, const char *path)
+{
+    for (size_t i = 0; i < g->n; i++)
+        if (json_object_get(json_object_get(s->runs[g->idx[i]].j, "approximate"), path))
+            return 1;
+    return 0;
+}
+
 static void minmax(const double *v, size_t n, double *lo, double *hi)
 {
     *lo = *hi = v[0];
@@ -268,6 +279,7 @@ int compare_main(int argc, char **argv)
                 logn++;
             }
             int exact = mt->kind != RMETRIC_TIMING && countbound(&bs, bg) && countbound(&ns, ng) &&
+                !approximate(&bs, bg, mt->path) && !approximate(&ns, ng, mt->path) &&
                 (mt->kind == RMETRIC_EXACT || exactif(&bs, bg, &ns, ng, b, nb, n, nn));
             if (exact) {
                 double bl, bh, nl, nh;

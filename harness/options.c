@@ -187,6 +187,9 @@ static void expectation(const gcb_option_desc *d, char *buf, size_t len)
         }
         return;
     }
+    case GCB_OPT_SET:
+        snprintf(buf, len, "\"none\" or a comma list of %s", d->choices ? d->choices : "");
+        return;
     default:
         snprintf(buf, len, "(unknown option type %d)", (int)d->type);
         return;
@@ -294,6 +297,27 @@ int opt_parse(const char *owner, const gcb_option_desc *d, const char *text,
         v.d = c;
         break;
     }
+    case GCB_OPT_SET: {
+        if (strcasecmp(text, "none") == 0 || text[0] == '\0')
+            break;
+        char word[128];
+        for (const char *t = text;;) {
+            size_t w = strcspn(t, ",");
+            if (w == 0 || w >= sizeof word)
+                return fail(owner, d, text, err, errlen);
+            memcpy(word, t, w);
+            word[w] = '\0';
+            int c = choice(d->choices, word);
+            if (c < 0 || c > 61)
+                return fail(owner, d, text, err, errlen);
+            v.i |= (int64_t)1 << c;
+            if (t[w] == '\0')
+                break;
+            t += w + 1;
+        }
+        v.d = (double)v.i;
+        break;
+    }
     default:
         return fail(owner, d, text, err, errlen);
     }
@@ -380,6 +404,22 @@ void opt_format(const gcb_option_desc *d, const gcb_value *v, char *buf, size_t 
         snprintf(buf, len, "%.*s", (int)w, c);
         return;
     }
+    case GCB_OPT_SET: {
+        /* The chosen words in `choices` order, so equal sets format alike. */
+        const char *c = d->choices ? d->choices : "";
+        size_t n = 0;
+        buf[0] = '\0';
+        for (int k = 0; *c && k < 62; k++) {
+            size_t w = strcspn(c, "|");
+            if (v->i & ((int64_t)1 << k))
+                n += (size_t)snprintf(buf + n, n < len ? len - n : 0, "%s%.*s", n ? "," : "",
+                                      (int)w, c);
+            c += w + (c[w] == '|');
+        }
+        if (n == 0)
+            snprintf(buf, len, "none");
+        return;
+    }
     default:
         snprintf(buf, len, "%" PRId64, v->i);
         return;
@@ -394,6 +434,7 @@ const char *opt_type_name(gcb_option_type t)
     case GCB_OPT_DOUBLE: return "double";
     case GCB_OPT_BOOL: return "bool";
     case GCB_OPT_ENUM: return "enum";
+    case GCB_OPT_SET: return "set";
     }
     return "unknown";
 }

@@ -201,6 +201,26 @@ void pin_read_cpuset(pin_plan *p, char *buf, size_t len)
     hwloc_bitmap_free(set);
 }
 
+int pin_mutator_pu(const pin_plan *p, int tid)
+{
+    if (p == NULL || p->policy == POLICY_NONE || tid < 0 || p->nslots == 0)
+        return -1;
+    return (int)p->slots[(size_t)tid % p->nslots];
+}
+
+size_t pin_gc_pus(const pin_plan *p, int *pus, size_t max)
+{
+    if (p == NULL || p->policy == POLICY_NONE)
+        return 0;
+    size_t n = 0;
+    int i;
+    hwloc_bitmap_foreach_begin(i, p->gcset)
+        if (n < max)
+            pus[n++] = i;
+    hwloc_bitmap_foreach_end();
+    return n;
+}
+
 int pin_procs(pin_plan *p)
 {
     if (p->policy == POLICY_NONE) {

@@ -31,6 +31,12 @@ int pin_bind_gc(pin_plan *p);
 int pin_read_pu(pin_plan *p);
 void pin_read_cpuset(pin_plan *p, char *buf, size_t len);
 
+/* Without binding anything (for a process that binds itself, the go peer):
+ * the PU OS index mutator tid would be bound to (-1 for "none"), and the
+ * GC set's PUs into pus[0..max) (returns the count; 0 for "none"). */
+int pin_mutator_pu(const pin_plan *p, int tid);
+size_t pin_gc_pus(const pin_plan *p, int *pus, size_t max);
+
 /* Number of PUs available under the plan (GOMAXPROCS for the run). */
 int pin_procs(pin_plan *p);
 

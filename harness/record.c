@@ -29,7 +29,8 @@ json_t *record_value(const gcb_option_desc *d, const gcb_value *v)
         return json_real(v->d);
     case GCB_OPT_BOOL:
         return json_boolean(v->i != 0);
-    case GCB_OPT_ENUM: {
+    case GCB_OPT_ENUM:
+    case GCB_OPT_SET: {
         char buf[256];
         opt_format(d, v, buf, sizeof buf);
         return json_string(buf);

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "gopeer.h"
 #include "pin.h"
 #include "record.h"
 #include "recorder.h"
@@ -147,8 +148,10 @@ typedef struct child_out {
     int spawn_errno;    /* fork/pipe failure */
 } child_out;
 
-/* Fork + exec `gcbench __child`, feed it the spec, collect its record. */
-static void run_child(const char *spec_text, double timeout, child_out *o)
+/* Fork + exec `gcbench __child` (or, with go, the Go twin: gopeer.h), feed
+ * it the spec, collect its record. */
+static void run_child(const char *spec_text, double timeout, const gopeer_launch *go,
+                      child_out *o)
 {
     int in[2], rec[2];
     memset(o, 0, sizeof *o);
@@ -162,8 +165,8 @@ static void run_child(const char *spec_text, double timeout, child_out *o)
         close(in[1]);
         return;
     }
-    char *tunables;
-    char **env = child_env(&tunables);
+    char *tunables = NULL;
+    char **env = go ? NULL : child_env(&tunables);
     fflush(NULL);
     pid_t pid = fork();
     if (pid < 0) {
@@ -181,6 +184,10 @@ static void run_child(const char *spec_text, double timeout, child_out *o)
         int r3 = fcntl(rec[1], F_DUPFD_CLOEXEC, 10);
         if (i0 < 0 || r3 < 0 || dup2(i0, 0) < 0 || dup2(r3, 3) < 0)
             _exit(127);
+        if (go) {
+            gopeer_exec(go);
+            _exit(127);
+        }
         char *argv[] = {"gcbench", "__child", NULL};
         execve("/proc/self/exe", argv, env ? env : environ);
         fprintf(stderr, "gcbench: cannot exec /proc/self/exe: %s\n", strerror(errno));
@@ -339,31 +346,51 @@ int runner_run(const run_spec *s, json_t **records, char *err, size_t errlen)
         pin_plan_free(plan);
     }
 
+    gopeer_launch go;
+    int is_go = gopeer_is(s->collector);
+    if (is_go && (rc = gopeer_prepare(s, r.opts, &go, err, errlen)) != 0) {
+        runspec_release(&r);
+        return rc;
+    }
+
     json_t *all = json_array();
     int failed = 0;
     for (int rep = 0; rep < s->repeat; rep++) {
         record_req q = {.spec = s, .gc = r.gc, .opts = r.opts, .w = r.w, .params = r.params,
                         .ops = r.ops, .repetition = rep, .topology = topo};
         clock_gettime(CLOCK_REALTIME, &q.start);
-        json_t *sj = runspec_to_json(s, rep);
-        char *spec_text = json_dumps(sj, JSON_COMPACT);
-        json_decref(sj);
+        char *spec_text;
+        if (is_go) {
+            json_t *base = record_new(&q);
+            spec_text = gopeer_spec_text(&go, s, r.w, r.params, r.opts, r.ops, base);
+            json_decref(base);
+        } else {
+            json_t *sj = runspec_to_json(s, rep);
+            spec_text = json_dumps(sj, JSON_COMPACT);
+            json_decref(sj);
+        }
         child_out o;
-        run_child(spec_text ? spec_text : "{}", s->timeout, &o);
+        run_child(spec_text ? spec_text : "{}", s->timeout, is_go ? &go : NULL, &o);
         free(spec_text);
         json_t *rec = outcome(&q, &o);
         free(o.buf);
+        if (is_go)
+            gopeer_finish(rec);
         const char *st = json_string_value(json_object_get(rec, "status"));
         if (st == NULL || strcmp(st, "ok") != 0)
             failed = 1;
         if (s->out_path != NULL && append(s->out_path, rec, err, errlen) != 0) {
             json_decref(rec);
             json_decref(all);
+            if (is_go)
+                gopeer_launch_free(&go);
             runspec_release(&r);
             return 2;
         }
         json_array_append_new(all, rec);
     }
+    if (is_go)
+        gopeer_launch_free(&go);
     runspec_release(&r);
     *records = all;
     return failed ? 1 : 0;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gopeer.h"
 #include "options.h"
 #include "pin.h"
 #include "runspec.h"
@@ -61,12 +62,26 @@ int runspec_resolve(const run_spec *s, runspec_resolved *r, char *err, size_t er
         snprintf(err, errlen, "unknown workload '%s' (known: %s)", s->workload, list);
         return 2;
     }
-    if (loader_open(s->collector, &r->plugin, msg, sizeof msg) != 0) {
-        snprintf(err, errlen, "collector '%s': %s", s->collector, msg);
-        return 2;
+    if (gopeer_is(s->collector)) {
+        /* The real Go runtime: no plugin, the twin binary runs the run. */
+        if (gopeer_available(msg, sizeof msg) != 0) {
+            snprintf(err, errlen, "collector '%s': %s", s->collector, msg);
+            return 2;
+        }
+        if (!gopeer_has_twin(r->w->name)) {
+            snprintf(err, errlen, "collector '%s': workload '%s' has no Go twin yet "
+                     "(workloads/go/%s.go)", s->collector, r->w->name, r->w->name);
+            return 2;
+        }
+        r->gc = gopeer_collector();
+    } else {
+        if (loader_open(s->collector, &r->plugin, msg, sizeof msg) != 0) {
+            snprintf(err, errlen, "collector '%s': %s", s->collector, msg);
+            return 2;
+        }
+        r->loaded = 1;
+        r->gc = r->plugin.gc;
     }
-    r->loaded = 1;
-    r->gc = r->plugin.gc;
     r->opts = calloc(r->gc->noptions + 1, sizeof *r->opts);
     r->params = calloc(r->w->nparams + 1, sizeof *r->params);
     if (r->opts == NULL || r->params == NULL) {

@@ -1,6 +1,11 @@
 #!/bin/sh
 # deps.sh: install what gcbench needs to build, test and plot, from Debian's
 # packages only.  Never prompts.  Run as root (or with sudo available).
+#
+# Not golang-go: Debian's is Go 1.19 and would shadow the machine's Go 1.26
+# toolchain (/usr/local/go, `go env GOROOT`) that the `go` collector builds
+# the workloads' Go twins with.  Without Go >= 1.26 on PATH that collector
+# is listed as unavailable and its tests are skipped.
 set -e
 pkgs="build-essential cmake pkg-config git
       liblua5.4-dev libhwloc-dev hwloc libjansson-dev libcmocka-dev

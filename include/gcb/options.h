@@ -18,7 +18,9 @@ typedef enum gcb_option_type {
                            also KB/MB/GB as powers of 1000); within [min, max] */
     GCB_OPT_DOUBLE = 3, /* double, within [min, max] */
     GCB_OPT_BOOL = 4,   /* true/false, 1/0, "on"/"off", "yes"/"no" */
-    GCB_OPT_ENUM = 5    /* one word out of `choices` ("a|b|c"); value.i is its index */
+    GCB_OPT_ENUM = 5,   /* one word out of `choices` ("a|b|c"); value.i is its index */
+    GCB_OPT_SET = 6     /* a comma list of words out of `choices`, or "none"; value.i
+                           has bit k set for the k-th choice (at most 62 choices) */
 } gcb_option_type;
 
 typedef struct gcb_option_desc {

@@ -1,7 +1,9 @@
 /* check_records FILE EXPECT... - every line of the JSON Lines file FILE is
  * a complete "gcbench.run/1" record (every field of shared/RESULTS.md, of
  * the right JSON type), and line i matches EXPECT[i]: "STATUS" or
- * "STATUS:TEXT" (TEXT must occur in `error`).  Exit 0 or 1 with the reason. */
+ * "STATUS:TEXT" (TEXT must occur in `error`).  A field may be null only
+ * when `unavailable` holds a reason for its dotted path.  Exit 0 or 1 with
+ * the reason. */
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -69,8 +71,13 @@ int main(int argc, char **argv)
             bad = 1;
             continue;
         }
+        json_t *unavailable = json_object_get(r, "unavailable");
         for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
             json_t *v = get(r, fields[i][0]);
+            /* A field a collector cannot measure (the go peer) is null,
+             * with the reason under unavailable.<path>. */
+            if (json_is_null(v) && json_is_string(json_object_get(unavailable, fields[i][0])))
+                continue;
             if (v == NULL || !typed(v, fields[i][1][0])) {
                 printf("%s:%d: field %s %s\n", argv[1], n, fields[i][0],
                        v ? "has the wrong type" : "missing");

@@ -25,10 +25,10 @@ static void check_table(const char *owner, const gcb_option_desc *d, size_t n)
             assert_true((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '_');
         assert_non_null(o->help);
         assert_non_null(o->def);
-        assert_true(o->type >= GCB_OPT_INT && o->type <= GCB_OPT_ENUM);
+        assert_true(o->type >= GCB_OPT_INT && o->type <= GCB_OPT_SET);
         if (o->type == GCB_OPT_INT || o->type == GCB_OPT_BYTES || o->type == GCB_OPT_DOUBLE)
             assert_true(o->min <= o->max);
-        if (o->type == GCB_OPT_ENUM)
+        if (o->type == GCB_OPT_ENUM || o->type == GCB_OPT_SET)
             assert_non_null(o->choices);
         for (size_t j = 0; j < i; j++)
             assert_string_not_equal(o->name, d[j].name);

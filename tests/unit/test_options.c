@@ -275,6 +275,35 @@ static void test_format(void **state)
     assert_string_equal(opt_type_name(GCB_OPT_ENUM), "enum");
 }
 
+/* A set: a comma list of choices, "none" for the empty set; the value is
+ * a bit mask and formats in choice order (equal sets, equal text). */
+static const gcb_option_desc exps = {"experiment", GCB_OPT_SET, "none", "GOEXPERIMENT", 0, 0,
+                                     "nogreenteagc|runtimefreegc|arenas", NULL};
+
+static void test_set(void **state)
+{
+    gcb_value v;
+    char err[512], buf[128];
+    assert_int_equal(parse(&exps, "none", &v, err, sizeof err), 0);
+    assert_int_equal(v.i, 0);
+    opt_format(&exps, &v, buf, sizeof buf);
+    assert_string_equal(buf, "none");
+    assert_int_equal(parse(&exps, "arenas,nogreenteagc", &v, err, sizeof err), 0);
+    assert_int_equal(v.i, 5);
+    opt_format(&exps, &v, buf, sizeof buf);
+    assert_string_equal(buf, "nogreenteagc,arenas");
+    assert_int_equal(parse(&exps, "runtimefreegc", &v, err, sizeof err), 0);
+    assert_int_equal(v.i, 2);
+    bad(&exps, "greentea");
+    bad(&exps, "arenas,");
+    bad(&exps, ",arenas");
+    bad(&exps, "arenas,,runtimefreegc");
+    assert_int_equal(parse(&exps, "x", &v, err, sizeof err), EINVAL);
+    assert_non_null(strstr(err, "comma list"));
+    assert_non_null(strstr(err, "nogreenteagc|runtimefreegc|arenas"));
+    assert_string_equal(opt_type_name(GCB_OPT_SET), "set");
+}
+
 static const gcb_option_desc table[] = {
     {"gogc", GCB_OPT_INT, "100", "GC percent", 0, 100000, NULL, "off"},
     {"memlimit", GCB_OPT_BYTES, "off", "soft limit", 1 << 20, 1e15, NULL, "off"},
@@ -358,6 +387,7 @@ int main(void)
         cmocka_unit_test(test_format),
         cmocka_unit_test(test_defaults),
         cmocka_unit_test(test_resolve),
+        cmocka_unit_test(test_set),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

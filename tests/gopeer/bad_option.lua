@@ -1,0 +1,1 @@
+gcb.run{collector = "go", options = {experiment = "greenmarking"}, workload = "builder", ops = 10}

@@ -1,0 +1,29 @@
+-- The go peer on builder: a schema-valid record with the fields Go can
+-- measure filled in, null + reason for the others, and the same checksum as
+-- the C workload for the same params, seed, threads and ops.
+local params = {writes = 50, piece = 20, seed = 7}
+local c = gcb.run{collector = "nogc", workload = "builder", params = params, ops = 3001, threads = 2}[1]
+local g = gcb.run{collector = "go", workload = "builder", params = params, ops = 3001, threads = 2,
+                  pin = "pu", sample_hz = 200}[1]
+assert(c.status == "ok" and g.status == "ok", "status " .. c.status .. " / " .. g.status .. " " .. tostring(g.error))
+assert(g.checksum == c.checksum, "go checksum " .. tostring(g.checksum) .. ", C " .. tostring(c.checksum))
+assert(g.validation == "passed", g.validation)
+assert(g.ops == 3001, "ops " .. g.ops)
+assert(g.collector.name == "go" and g.collector.version:match("^go1%.%d+"), "version " .. tostring(g.collector.version))
+assert(g.workload.params.writes == 50 and g.workload.params.pool == false, "params not resolved as for C")
+assert(g.bytes_allocated > 3001 * 50 * 20, "bytes_allocated " .. g.bytes_allocated)
+assert(g.objects_allocated >= 3001, "objects_allocated " .. g.objects_allocated)
+assert(g.latency.count == 3001 and g.latency.max_s > 0, "latency")
+assert(g.rss.peak_bytes > 0 and #g.rss.samples > 0, "rss")
+assert(g.cpu.mutator_s > 0, "cpu.mutator_s")
+assert(#g.pinning.mutator_pus == 2, "mutator_pus")
+assert(g.procs >= 3, "gomaxprocs auto: 2 mutators + a mark worker, got " .. tostring(g.procs))
+assert(g.unavailable["heap.freed_explicit_bytes"], "no reason for heap.freed_explicit_bytes")
+assert(g.pauses.count == 2 * g.gc.cycles, "two STW pauses per cycle: " .. g.pauses.count .. " for " .. g.gc.cycles)
+for _, cy in ipairs(g.gc.log) do
+  assert(cy.goal_bytes > 0 and cy.start_s ~= nil, "cycle log entry")
+end
+-- Duration mode, no latency histogram.
+local d = gcb.run{collector = "go", workload = "builder", duration = 0.3, threads = 2, record_latency = false}[1]
+assert(d.status == "ok" and d.ops > 0 and d.wall_s >= 0.3, "duration run: " .. tostring(d.error))
+assert(d.latency.count == 0, "latency recorded although record_latency = false")

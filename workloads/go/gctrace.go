@@ -1,0 +1,112 @@
+package main
+
+import (
+	"bufio"
+	"os"
+	"regexp"
+	"runtime/debug"
+	"strconv"
+	"sync"
+	"syscall"
+)
+
+// The per-cycle log comes from the runtime itself: the run's process is
+// started with GODEBUG=gctrace=1, so at the end of every cycle the runtime
+// writes one line to fd 2 (runtime/mgc.go, gcMarkTermination).  The driver
+// points fd 2 at a pipe it reads: gctrace lines are parsed and kept, any
+// other line is passed on to the real stderr, which also receives the text
+// of a fatal error (debug.SetCrashOutput).
+//
+// Units and resolution of a line (Go 1.26):
+//   gc N @S.sss s P%: X+Y+Z ms clock, A+B/C/D+E ms cpu, H0->H1->H2 MB, G MB goal, ...
+// @ is milliseconds since runtime init; clock and cpu times have two
+// significant digits (1 µs at best); heap sizes are whole MiB, truncated.
+
+type gcTraceCycle struct {
+	n                                                                 uint64
+	atS                                                               float64 // cycle start, seconds since runtime init
+	sweepTermS, markS, markTermS                                      float64 // wall: STW sweep termination, concurrent mark, STW mark termination
+	cpuSweepTermS, cpuAssistS, cpuBackgroundS, cpuIdleS, cpuMarkTermS float64
+	heap0, heap1, heap2, goal                                         uint64 // bytes: at start, at end of mark, marked live; goal
+	procs                                                             int
+	forced                                                            bool
+}
+
+var gcTraceLine = regexp.MustCompile(`^gc (\d+) @([0-9.]+)s \d+%[^:]*: ([0-9.]+)\+([0-9.]+)\+([0-9.]+) ms clock, ` +
+	`([0-9.]+)\+([0-9.]+)/([0-9.]+)/([0-9.]+)\+([0-9.]+) ms cpu, (\d+)->(\d+)->(\d+) MB, (\d+) MB goal, .* (\d+) P( \(forced\))?`)
+
+const gcTraceDrained = "gcbench-go: end of gctrace\n"
+
+type gcTrace struct {
+	mu     sync.Mutex
+	cycles []gcTraceCycle
+	marks  chan struct{} // one per marker read back
+}
+
+// captureGCTrace redirects fd 2 through a pipe read by a goroutine.
+// Call once, before the run allocates anything of note.
+func captureGCTrace() (*gcTrace, error) {
+	t := &gcTrace{marks: make(chan struct{}, 1)}
+	var p [2]int
+	if err := syscall.Pipe2(p[:], syscall.O_CLOEXEC); err != nil {
+		return nil, err
+	}
+	const fSetPipeSz = 1031
+	syscall.Syscall(syscall.SYS_FCNTL, uintptr(p[1]), fSetPipeSz, 1<<20) // best effort: never block the runtime
+	orig, err := syscall.Dup(2)
+	if err != nil {
+		return nil, err
+	}
+	syscall.CloseOnExec(orig)
+	if err := syscall.Dup3(p[1], 2, 0); err != nil {
+		return nil, err
+	}
+	syscall.Close(p[1])
+	stderr := os.NewFile(uintptr(orig), "stderr")
+	debug.SetCrashOutput(stderr, debug.CrashOptions{})
+	go t.read(os.NewFile(uintptr(p[0]), "gctrace"), stderr)
+	return t, nil
+}
+
+func (t *gcTrace) read(r, stderr *os.File) {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	for sc.Scan() {
+		line := sc.Text()
+		if line+"\n" == gcTraceDrained {
+			t.marks <- struct{}{}
+			continue
+		}
+		if m := gcTraceLine.FindStringSubmatch(line); m != nil {
+			t.mu.Lock()
+			t.cycles = append(t.cycles, parseCycle(m))
+			t.mu.Unlock()
+			continue
+		}
+		stderr.WriteString(line + "\n")
+	}
+}
+
+func parseCycle(m []string) gcTraceCycle {
+	f := func(i int) float64 { v, _ := strconv.ParseFloat(m[i], 64); return v }
+	u := func(i int) uint64 { v, _ := strconv.ParseUint(m[i], 10, 64); return v }
+	return gcTraceCycle{
+		n: u(1), atS: f(2),
+		sweepTermS: f(3) / 1e3, markS: f(4) / 1e3, markTermS: f(5) / 1e3,
+		cpuSweepTermS: f(6) / 1e3, cpuAssistS: f(7) / 1e3, cpuBackgroundS: f(8) / 1e3,
+		cpuIdleS: f(9) / 1e3, cpuMarkTermS: f(10) / 1e3,
+		heap0: u(11) << 20, heap1: u(12) << 20, heap2: u(13) << 20, goal: u(14) << 20,
+		procs: int(u(15)), forced: m[16] != "",
+	}
+}
+
+// drain returns every cycle the runtime reported before the call: the
+// marker written after them comes out of the pipe after them.
+// Other lines written before it have reached the real stderr by then.
+func (t *gcTrace) drain() []gcTraceCycle {
+	os.Stderr.WriteString(gcTraceDrained)
+	<-t.marks
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return append([]gcTraceCycle(nil), t.cycles...)
+}

@@ -1,0 +1,88 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"strconv"
+	"time"
+)
+
+// sampler reads the resident set (/proc/self/statm) and the heap's object
+// bytes (runtime/metrics) every 1/hz seconds on its own goroutine, like
+// harness/sampler.c, and keeps the largest live heap the runtime reported
+// (/gc/heap/live:bytes: marked by the last cycle).
+type sample struct {
+	t         time.Time
+	rss, heap uint64
+}
+
+type sampler struct {
+	interval time.Duration
+	stop     chan struct{}
+	done     chan struct{}
+	samples  []sample // written by the sampler goroutine until done closes
+	peakLive uint64
+}
+
+func startSampler(hz float64) *sampler {
+	s := &sampler{interval: time.Duration(float64(time.Second) / hz),
+		stop: make(chan struct{}), done: make(chan struct{})}
+	go s.run()
+	return s
+}
+
+func (s *sampler) run() {
+	defer close(s.done)
+	mr := newMetricsReader()
+	tick := time.NewTicker(s.interval)
+	defer tick.Stop()
+	for {
+		st := mr.read()
+		s.peakLive = max(s.peakLive, st.heapLive)
+		s.samples = append(s.samples, sample{time.Now(), rssBytes(), st.heapObjects})
+		select {
+		case <-s.stop:
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+// finish stops the goroutine; its fields are the caller's afterwards.
+func (s *sampler) finish() {
+	close(s.stop)
+	<-s.done
+}
+
+var pageSize = uint64(os.Getpagesize())
+
+func rssBytes() uint64 {
+	b, err := os.ReadFile("/proc/self/statm")
+	if err != nil {
+		return 0
+	}
+	f := bytes.Fields(b)
+	if len(f) < 2 {
+		return 0
+	}
+	n, _ := strconv.ParseUint(string(f[1]), 10, 64)
+	return n * pageSize
+}
+
+// hwmBytes is VmHWM of /proc/self/status: the kernel's peak resident set.
+func hwmBytes() uint64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, l := range bytes.Split(b, []byte("\n")) {
+		if v, ok := bytes.CutPrefix(l, []byte("VmHWM:")); ok {
+			f := bytes.Fields(v)
+			if len(f) >= 1 {
+				n, _ := strconv.ParseUint(string(f[0]), 10, 64)
+				return n << 10
+			}
+		}
+	}
+	return 0
+}
