@@ -17,7 +17,7 @@
 #include "catalog.h"
 #include "gcb/version.h"
 #include "lgcb.h"
-#include "report.h"
+#include "analysis/report.h"
 #include "runner.h"
 
 /* State shared by the module's functions (an upvalue, never a global). */

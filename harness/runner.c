@@ -16,8 +16,8 @@
 #include <unistd.h>
 
 #include "pin.h"
-#include "record.h"
-#include "recorder.h"
+#include "common/record_build.h"
+#include "child/event_sink.h"
 #include "runner.h"
 #include "runspec.h"
 

@@ -5,7 +5,7 @@
 #include <math.h>
 #include <cmocka.h>
 
-#include "mannwhitney.h"
+#include "analysis/mannwhitney.h"
 
 static void median(void **st)
 {

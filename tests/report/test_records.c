@@ -5,7 +5,7 @@
 #include <cmocka.h>
 
 #include "capture.h"
-#include "records.h"
+#include "analysis/record_file.h"
 
 static int load(int argc, char **argv)
 {

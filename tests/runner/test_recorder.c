@@ -8,8 +8,8 @@
 
 #include <cmocka.h>
 
-#include "record.h"
-#include "recorder.h"
+#include "common/record_build.h"
+#include "child/event_sink.h"
 
 static void ev(recorder *r, uint32_t kind, const char *phase, uint64_t cycle)
 {

@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "sampler.h"
+#include "child/rss_sampler.h"
 
 static void stats(gcb_heap *h, gcb_heap_stats *out)
 {

@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "stats.h"
+#include "common/stats.h"
 
 #define NEAR(a, b) assert_true(fabs((a) - (b)) < 1e-9)
 

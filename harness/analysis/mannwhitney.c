@@ -1,5 +1,5 @@
 /* mannwhitney.c - median, median CI, Mann-Whitney U (see mannwhitney.h). */
-#include "mannwhitney.h"
+#include "analysis/mannwhitney.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -1,4 +1,4 @@
-/* records.h - run records (schema "gcbench.run/1") read from JSON Lines and
+/* record_file.h - run records (schema "gcbench.run/1") read from JSON Lines and
  * grouped by what was asked for.
  *
  * A group is the set of runs with equal (collector.name, collector.options,

@@ -1,4 +1,4 @@
-/* sampler.h - the RSS sampler thread.
+/* rss_sampler.h - the RSS sampler thread.
  *
  * Samples [t_s, rss_bytes, heap_bytes] at `hz` into a buffer allocated up
  * front, so the thread never mallocs while the workload is measured.  When

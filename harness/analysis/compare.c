@@ -13,11 +13,11 @@
  * --timing-advisory), any exact metric `changed`, or NEW has non-ok runs in a
  * group where BASE had none; 2 on bad input; 0 otherwise.
  */
-#include "compare.h"
-#include "export.h"
-#include "mannwhitney.h"
-#include "records.h"
-#include "reportmetric.h"
+#include "analysis/compare.h"
+#include "analysis/export.h"
+#include "analysis/mannwhitney.h"
+#include "analysis/record_file.h"
+#include "analysis/report_metric.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -1,9 +1,9 @@
 /* export.c - benchstat, github-action-benchmark and Google Benchmark
  * formats (see export.h). */
 #define _GNU_SOURCE
-#include "export.h"
-#include "mannwhitney.h"
-#include "reportmetric.h"
+#include "analysis/export.h"
+#include "analysis/mannwhitney.h"
+#include "analysis/report_metric.h"
 
 #include <errno.h>
 #include <math.h>

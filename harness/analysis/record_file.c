@@ -1,6 +1,6 @@
-/* records.c - read JSON Lines run records, group them (see records.h). */
+/* record_file.c - read JSON Lines run records, group them (see record_file.h). */
 #define _GNU_SOURCE
-#include "records.h"
+#include "analysis/record_file.h"
 
 #include <errno.h>
 #include <math.h>

@@ -11,7 +11,7 @@
  * any value in the bucket.  Row 57 (e = 63) ends at 2^64 - 1, so every
  * uint64 has a bucket and HIST_BUCKETS = (64 - SUB_BITS + 1) * SUB.
  */
-#include "histogram.h"
+#include "child/histogram.h"
 
 #include <math.h>
 #include <string.h>

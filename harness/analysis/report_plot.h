@@ -1,9 +1,9 @@
-/* reportplot.h - gnuplot figures of `gcbench report` (data files + one
+/* report_plot.h - gnuplot figures of `gcbench report` (data files + one
  * script in the output folder, then gnuplot run on it). */
 #ifndef GCB_HARNESS_REPORTPLOT_H
 #define GCB_HARNESS_REPORTPLOT_H
 
-#include "records.h"
+#include "analysis/record_file.h"
 
 /* Writes DIR/plots.gp and its data files (DIR/NAME.dat), runs gnuplot in DIR when it is
  * installed.  Figures (each .png and .svg): pause_cdf, mmu, rss, throughput,

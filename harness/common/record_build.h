@@ -1,4 +1,4 @@
-/* record.h - the run record (schema "gcbench.run/1", shared/RESULTS.md).
+/* record_build.h - the run record (schema "gcbench.run/1", shared/RESULTS.md).
  *
  * record_new() builds a record with EVERY field of the schema present and
  * zero (status "ok"), so the parent can turn a crash into a complete record

@@ -1,5 +1,5 @@
 /* trace.c - Chrome trace event export of one run (see trace.h). */
-#include "trace.h"
+#include "analysis/trace.h"
 
 #include <errno.h>
 #include <math.h>

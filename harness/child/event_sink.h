@@ -1,4 +1,4 @@
-/* recorder.h - the host's event sink: turns collector events into the pause
+/* event_sink.h - the host's event sink: turns collector events into the pause
  * log, the cycle log, the timeline and the GC CPU accounting.
  *
  * Times are stored as absolute CLOCK_MONOTONIC nanoseconds and converted to

@@ -13,7 +13,7 @@
 #define GCB_HARNESS_EXPORT_H
 
 #include <stdio.h>
-#include "records.h"
+#include "analysis/record_file.h"
 
 /* benchstat name of a group: "BenchmarkCOLL/k=v/WORKLOAD/k=v" (no -threads
  * suffix, that is per line).  Caller frees. */

@@ -1,5 +1,5 @@
-/* reportmetric.c - the metric table (see reportmetric.h). */
-#include "reportmetric.h"
+/* report_metric.c - the metric table (see report_metric.h). */
+#include "analysis/report_metric.h"
 
 const rmetric rmetric_table[] = {
     { "ops_per_s",         "throughput",   "ops/s", 1, RMETRIC_TIMING,   1 },

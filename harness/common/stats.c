@@ -13,7 +13,7 @@
  * contains x, found by binary search on the starts: O(log n) per candidate
  * and O(n log n) overall.  Pauses are clipped to [0, T] first.
  */
-#include "stats.h"
+#include "common/stats.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -7,13 +7,13 @@
  * same command.
  */
 #define _GNU_SOURCE
-#include "report.h"
-#include "export.h"
-#include "mannwhitney.h"
-#include "records.h"
-#include "reportmetric.h"
-#include "reportplot.h"
-#include "trace.h"
+#include "analysis/report.h"
+#include "analysis/export.h"
+#include "analysis/mannwhitney.h"
+#include "analysis/record_file.h"
+#include "analysis/report_metric.h"
+#include "analysis/report_plot.h"
+#include "analysis/trace.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -33,15 +33,15 @@
 
 #include "gcb/mutator.h"
 #include "gcb/pool.h"
-#include "histogram.h"
-#include "opclock.h"
+#include "child/histogram.h"
+#include "child/opclock.h"
 #include "pin.h"
-#include "record.h"
-#include "recorder.h"
+#include "common/record_build.h"
+#include "child/event_sink.h"
 #include "runner.h"
 #include "runspec.h"
-#include "sampler.h"
-#include "stats.h"
+#include "child/rss_sampler.h"
+#include "common/stats.h"
 
 typedef struct child child;
 

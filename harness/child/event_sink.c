@@ -1,11 +1,11 @@
-/* recorder.c - the event sink (see recorder.h). */
+/* event_sink.c - the event sink (see event_sink.h). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "recorder.h"
+#include "child/event_sink.h"
 
 #include "gcb/pool.h"
 

@@ -1,4 +1,4 @@
-/* record.c - build "gcbench.run/1" records (see record.h). */
+/* record_build.c - build "gcbench.run/1" records (see record_build.h). */
 #define _GNU_SOURCE
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,7 +8,7 @@
 #include "catalog.h"
 #include "gcb/version.h"
 #include "options.h"
-#include "record.h"
+#include "common/record_build.h"
 
 #ifndef GCB_COMMIT
 #define GCB_COMMIT "unknown"

@@ -1,4 +1,4 @@
-/* reportplot.c - gnuplot figures (see reportplot.h).
+/* report_plot.c - gnuplot figures (see report_plot.h).
  *
  * All data files are whitespace-separated columns in SI units except where
  * the plot script scales them (bytes shown as MiB).  Group labels go into
@@ -6,9 +6,9 @@
  * except through esc().
  */
 #define _GNU_SOURCE
-#include "reportplot.h"
-#include "mannwhitney.h"
-#include "stats.h"
+#include "analysis/report_plot.h"
+#include "analysis/mannwhitney.h"
+#include "common/stats.h"
 
 #include <errno.h>
 #include <math.h>

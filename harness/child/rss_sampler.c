@@ -1,4 +1,4 @@
-/* sampler.c - RSS sampler thread (see sampler.h). */
+/* rss_sampler.c - RSS sampler thread (see rss_sampler.h). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -8,8 +8,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "recorder.h"
-#include "sampler.h"
+#include "child/event_sink.h"
+#include "child/rss_sampler.h"
 
 static uint64_t statm_rss(int fd)
 {

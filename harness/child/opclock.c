@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "opclock.h"
+#include "child/opclock.h"
 
 /* Does /proc/cpuinfo list every flag in `want` (space-separated)? */
 static int cpu_has(const char *want)

@@ -1,4 +1,4 @@
-/* reportmetric.h - the metrics that report, compare and the exporters show,
+/* report_metric.h - the metrics that report, compare and the exporters show,
  * with the direction that counts as better and whether they are exact.
  * One table, so a report and a CI verdict never disagree on a metric. */
 #ifndef GCB_HARNESS_REPORTMETRIC_H
