@@ -17,7 +17,7 @@
 
 #include "pin.h"
 #include "common/record_build.h"
-#include "child/event_sink.h"
+#include "common/clock.h"
 #include "runner.h"
 #include "runspec.h"
 
@@ -102,7 +102,7 @@ static int append(const char *path, json_t *rec, char *err, size_t errlen)
 
 static double now_s(void)
 {
-    return (double)recorder_now_ns() / 1e9;
+    return (double)clock_now_ns() / 1e9;
 }
 
 extern char **environ;

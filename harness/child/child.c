@@ -38,6 +38,7 @@
 #include "pin.h"
 #include "common/record_build.h"
 #include "child/event_sink.h"
+#include "common/clock.h"
 #include "runner.h"
 #include "runspec.h"
 #include "child/rss_sampler.h"
@@ -102,7 +103,7 @@ static void *gc_thread(void *p)
     }
     pthread_mutex_unlock(&c->gc_lock);
     void *ret = a.fn(a.arg);
-    recorder_add_gc_thread(&c->rec, recorder_thread_cpu_ns());
+    recorder_add_gc_thread(&c->rec, clock_thread_cpu_ns());
     return ret;
 }
 
@@ -144,7 +145,7 @@ static void host_log(void *ctx, const char *fmt, ...)
 
 static uint64_t host_now_ns(void *ctx)
 {
-    return recorder_now_ns();
+    return clock_now_ns();
 }
 
 /* ---- mutators ------------------------------------------------------------ */
@@ -186,7 +187,7 @@ static void *mutator_main(void *p)
     /* Ops are timed in opclock ticks (cheap); the loop's bounds in ns. */
     const run_spec *s = &c->sp.s;
     const opclock *ck = &c->clock;
-    uint64_t t0 = recorder_now_ns();
+    uint64_t t0 = clock_now_ns();
     ms->start_ns = t0;
     if (inited && !atomic_load(&c->stop)) {
         uint64_t now = opclock_ticks(ck);
@@ -211,7 +212,7 @@ static void *mutator_main(void *p)
             }
         }
     }
-    ms->end_ns = recorder_now_ns();
+    ms->end_ns = clock_now_ns();
 
     /* The first failure's message is the one reported. */
     char fini_err[512] = "";
@@ -222,7 +223,7 @@ static void *mutator_main(void *p)
     }
     /* The whole thread, init and fini included: the recorder counts every
      * assist and pause this thread ran, and the two must cover the same span. */
-    ms->cpu_ns = recorder_thread_cpu_ns();
+    ms->cpu_ns = clock_thread_cpu_ns();
     if (attached) {
         ms->bytes = m->bytes_allocated;
         ms->objects = m->objects_allocated;
@@ -581,7 +582,7 @@ int runner_child_main(void)
         for (int i = started; i < n; i++)
             pthread_barrier_wait(&c.start);
     }
-    recorder_set_origin(&c.rec, recorder_now_ns());
+    recorder_set_origin(&c.rec, clock_now_ns());
     opclock_start(&c.clock);
     pthread_barrier_wait(&c.start);
     for (int i = 0; i < n; i++)
@@ -597,7 +598,7 @@ int runner_child_main(void)
             end = ms[i].end_ns;
     }
     if (origin == UINT64_MAX)
-        origin = end = recorder_now_ns();
+        origin = end = clock_now_ns();
     recorder_set_origin(&c.rec, origin);
 
     if (smp_rc == 0)

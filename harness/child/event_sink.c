@@ -11,20 +11,6 @@
 
 static _Thread_local int thread_index = -1;
 
-uint64_t recorder_now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-uint64_t recorder_thread_cpu_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 void recorder_thread_index(int index)
 {
     thread_index = index;
@@ -35,7 +21,7 @@ int recorder_init(recorder *r, int mutators)
     memset(r, 0, sizeof *r);
     pthread_mutex_init(&r->lock, NULL);
     r->mutators = mutators;
-    r->origin_ns = recorder_now_ns();
+    r->origin_ns = clock_now_ns();
     r->timeline = json_array();
     return r->timeline ? 0 : ENOMEM;
 }
@@ -113,8 +99,8 @@ void recorder_event(void *ctx, const gcb_event *ev)
     gcb_event e;
     memset(&e, 0, sizeof e);
     memcpy(&e, ev, ev->size < sizeof e ? ev->size : sizeof e);
-    uint64_t wall = recorder_now_ns();
-    uint64_t cpu = recorder_thread_cpu_ns();
+    uint64_t wall = clock_now_ns();
+    uint64_t cpu = clock_thread_cpu_ns();
     int index = thread_index;
     const char *phase = e.phase ? e.phase : "pause";
     recorder_thread *t;

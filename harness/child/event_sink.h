@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/clock.h"
 #include "gcb/events.h"
 
 #define RECORDER_TIMELINE_MAX 100000  /* timeline entries kept */
@@ -88,9 +89,5 @@ void recorder_add_gc_thread(recorder *r, uint64_t cpu_ns);
  * an open pause or assist is a pairing error.  Returns 0, or -1 with the
  * message in r->error. */
 int recorder_finish(recorder *r);
-
-/* Clocks, nanoseconds. */
-uint64_t recorder_now_ns(void);
-uint64_t recorder_thread_cpu_ns(void);
 
 #endif

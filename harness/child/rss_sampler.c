@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "child/event_sink.h"
+#include "common/clock.h"
 #include "child/rss_sampler.h"
 
 static uint64_t statm_rss(int fd)
@@ -55,7 +56,7 @@ uint64_t sampler_hwm(void)
 
 static void take(sampler *s)
 {
-    uint64_t now = recorder_now_ns();
+    uint64_t now = clock_now_ns();
     uint64_t rss = s->statm >= 0 ? statm_rss(s->statm) : 0;
     gcb_heap_stats st;
     memset(&st, 0, sizeof st);
