@@ -19,6 +19,7 @@
 #include "lgcb.h"
 #include "analysis/report.h"
 #include "runner.h"
+#include "runspec.h"
 
 /* State shared by the module's functions (an upvalue, never a global). */
 typedef struct lgcb_state {
@@ -204,7 +205,7 @@ static int l_run(lua_State *L)
     run_spec s;
     opt_kv *opts = NULL, *params = NULL;
     int *pus = NULL;
-    runner_spec_init(&s);
+    runspec_init(&s);
     s.out_path = st->out_path;
 
     lua_getfield(L, 1, "collector");

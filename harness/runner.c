@@ -23,17 +23,6 @@
 
 #define RECORD_MAX (256u << 20)  /* bytes; a child's record larger than this is refused */
 
-void runner_spec_init(run_spec *s)
-{
-    memset(s, 0, sizeof *s);
-    s->threads = 1;
-    s->pin = "none";
-    s->repeat = 1;
-    s->timeout = 600;
-    s->sample_hz = 100;
-    s->record_latency = 1;
-}
-
 int runner_validate(const run_spec *s, char *err, size_t errlen)
 {
     runspec_resolved r;

@@ -14,7 +14,7 @@
 
 #include "gcb/collector.h"
 #include "gcb/workload.h"
-#include "runner.h"
+#include "runspec.h"
 
 typedef struct record_req {
     const run_spec *spec;

@@ -163,7 +163,7 @@ static const gcb_workload fakew = {.name = "wl", .nparams = 2, .params = wparams
 static void record_fields(void **state)
 {
     run_spec s;
-    runner_spec_init(&s);
+    runspec_init(&s);
     s.collector = "fake";
     s.workload = "wl";
     gcb_value o[3] = {{.i = -1, .d = -1, .special = 1}, {.i = 1, .d = 1}, {.i = 1, .d = 1}};
