@@ -21,15 +21,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-typedef struct ropts {
-    const char *out;        /* folder, default "report" */
-    const char *format;     /* md (md+csv+plots), csv, benchstat, gab, gbench */
-    const char *trace;      /* run id, or NULL */
-    int noplots;
-    const char **files;
-    int nfiles;
-} ropts;
-
 static void usage(FILE *f)
 {
     fprintf(f,
@@ -46,10 +37,22 @@ static void usage(FILE *f)
         "  --trace ID     DIR/trace-ID.json: run ID as Chrome trace events (Perfetto)\n");
 }
 
-static int parse(int argc, char **argv, ropts *o)
+static int check_format(const report_opts *o)
 {
-    o->out = "report";
-    o->format = "md";
+    static const char *const fmts[] = { "md", "csv", "benchstat", "gab", "gbench" };
+    int known = 0;
+    for (size_t i = 0; i < sizeof fmts / sizeof *fmts; i++) known |= strcmp(o->format, fmts[i]) == 0;
+    if (!known) {
+        fprintf(stderr, "gcbench report: --format '%s': expected md, csv, benchstat, gab or gbench\n",
+                o->format);
+        return 2;
+    }
+    return 0;
+}
+
+static int parse(int argc, char **argv, report_opts *o)
+{
+    report_opts_init(o);
     o->files = calloc((size_t)argc + 1, sizeof *o->files);
     if (!o->files) abort();
     for (int i = 1; i < argc; i++) {
@@ -76,14 +79,8 @@ static int parse(int argc, char **argv, ropts *o)
             o->files[o->nfiles++] = a;
         }
     }
-    static const char *const fmts[] = { "md", "csv", "benchstat", "gab", "gbench" };
-    int known = 0;
-    for (size_t i = 0; i < sizeof fmts / sizeof *fmts; i++) known |= strcmp(o->format, fmts[i]) == 0;
-    if (!known) {
-        fprintf(stderr, "gcbench report: --format '%s': expected md, csv, benchstat, gab or gbench\n",
-                o->format);
+    if (check_format(o))
         return 2;
-    }
     if (o->nfiles == 0) {
         usage(stderr);
         return 2;
@@ -127,7 +124,7 @@ static cell summarize(const rec_set *s, const rec_group *g, const char *path)
     return c;
 }
 
-static void writemd(FILE *f, const rec_set *s, const ropts *o)
+static void writemd(FILE *f, const rec_set *s, const report_opts *o)
 {
     fprintf(f, "# gcbench report\n\nInputs:");
     for (int i = 0; i < o->nfiles; i++) fprintf(f, " `%s`", o->files[i]);
@@ -185,7 +182,7 @@ static void writecsv(FILE *f, const rec_set *s)
     }
 }
 
-static int dotrace(const rec_set *s, const ropts *o)
+static int dotrace(const rec_set *s, const report_opts *o)
 {
     for (size_t i = 0; i < s->n; i++) {
         const char *id = rec_str(s->runs[i].j, "id", NULL);
@@ -202,18 +199,25 @@ static int dotrace(const rec_set *s, const ropts *o)
     return 2;
 }
 
-static int doexport(const rec_set *s, const ropts *o)
+static int doexport(const rec_set *s, const report_opts *o)
 {
     return export_files(s, o->format, o->out, "");
 }
 
-int report_main(int argc, char **argv)
+void report_opts_init(report_opts *o)
 {
-    ropts o = {0};
-    int rc = parse(argc, argv, &o);
-    if (rc) {
-        free(o.files);
-        return rc < 0 ? 0 : rc;
+    memset(o, 0, sizeof *o);
+    o->out = "report";
+    o->format = "md";
+}
+
+int report_run(const report_opts *opts)
+{
+    const report_opts o = *opts;
+    int rc = check_format(&o);
+    if (rc == 0 && o.nfiles == 0) {
+        fprintf(stderr, "gcbench report: no records files given\n");
+        rc = 2;
     }
     rec_set s = {0};
     for (int i = 0; i < o.nfiles && rc == 0; i++) rc = rec_load(&s, o.files[i]);
@@ -248,6 +252,15 @@ int report_main(int argc, char **argv)
         rc = doexport(&s, &o);
     }
     rec_free(&s);
-    free(o.files);
     return rc;
+}
+
+int report_main(int argc, char **argv)
+{
+    report_opts o;
+    int rc = parse(argc, argv, &o);
+    if (rc == 0)
+        rc = report_run(&o);
+    free(o.files);
+    return rc < 0 ? 0 : rc;
 }
