@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "catalog.h"
+#include "common/quantile.h"
 #include "gcb/version.h"
 #include "lgcb.h"
 #include "analysis/report.h"
@@ -367,16 +368,11 @@ static void push_path(lua_State *L, int t, const char *path)
     }
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 /* gcb.median(runs, field): the median of a numeric field over the runs
  * whose status is "ok"; field is a dotted path ("pauses.p99_s") or a
- * function(run) returning a number.  NaN when no run is ok.  Even counts
- * take the lower middle value (an observed value, as the report does). */
+ * function(run) returning a number.  NaN when no run is ok.  The report's
+ * median (common/quantile.h): even counts take the mean of the two middle
+ * values. */
 static int l_median(lua_State *L)
 {
     luaL_checktype(L, 1, LUA_TTABLE);
@@ -413,8 +409,7 @@ static int l_median(lua_State *L)
         lua_pushnumber(L, NAN);
         return 1;
     }
-    qsort(v, k, sizeof *v, cmp_double);
-    lua_pushnumber(L, v[(k - 1) / 2]);
+    lua_pushnumber(L, quantile_median(v, k));
     return 1;
 }
 

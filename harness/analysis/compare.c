@@ -16,6 +16,7 @@
 #include "analysis/compare.h"
 #include "analysis/export.h"
 #include "analysis/mannwhitney.h"
+#include "common/quantile.h"
 #include "analysis/record_file.h"
 #include "analysis/report_metric.h"
 
@@ -257,7 +258,7 @@ int compare_main(int argc, char **argv)
                 free(n);
                 continue;
             }
-            double mb = mw_median(b, nb), mn = mw_median(n, nn);
+            double mb = quantile_median(b, nb), mn = quantile_median(n, nn);
             double change = mb != 0 ? (mn - mb) / fabs(mb) * 100
                           : mn == 0 ? 0 : (mn > mb ? INFINITY : -INFINITY);
             char chs[32];

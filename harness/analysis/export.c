@@ -3,6 +3,7 @@
 #define _GNU_SOURCE
 #include "analysis/export.h"
 #include "analysis/mannwhitney.h"
+#include "common/quantile.h"
 #include "analysis/report_metric.h"
 
 #include <errno.h>
@@ -131,7 +132,7 @@ int export_gab(FILE *smaller, FILE *bigger, const rec_set *s)
                      bin ? "binomial" : "min..max", cov * 100, lo, hi);
             json_array_append_new(out[mt->bigger ? 1 : 0],
                 json_pack("{s:s, s:s, s:f, s:s, s:s}", "name", name, "unit", mt->unit,
-                          "value", mw_median(v, n), "range", range, "extra", extra));
+                          "value", quantile_median(v, n), "range", range, "extra", extra));
             free(v);
         }
     }
@@ -184,14 +185,14 @@ int export_gbench(FILE *f, const rec_set *s)
         if (n) {
             double *o;
             size_t no = rec_values(s, g, "ops", &o);
-            double ops = no ? mw_median(o, no) : 1;
+            double ops = no ? quantile_median(o, no) : 1;
             char agg[1300];
             snprintf(agg, sizeof agg, "%s_median", full);
             json_array_append_new(bm, json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:f, s:f, s:s}",
                 "name", agg, "run_name", full, "run_type", "aggregate",
                 "aggregate_name", "median", "repetitions", (json_int_t)n,
-                "iterations", (json_int_t)n, "real_time", mw_median(v, n) * 1e9 / (ops > 0 ? ops : 1),
-                "cpu_time", mw_median(v, n) * 1e9 / (ops > 0 ? ops : 1), "time_unit", "ns"));
+                "iterations", (json_int_t)n, "real_time", quantile_median(v, n) * 1e9 / (ops > 0 ? ops : 1),
+                "cpu_time", quantile_median(v, n) * 1e9 / (ops > 0 ? ops : 1), "time_unit", "ns"));
             free(o);
         }
         free(v);

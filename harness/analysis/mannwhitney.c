@@ -1,4 +1,4 @@
-/* mannwhitney.c - median, median CI, Mann-Whitney U (see mannwhitney.h). */
+/* mannwhitney.c - median CI, Mann-Whitney U (see mannwhitney.h). */
 #include "analysis/mannwhitney.h"
 
 #include <math.h>
@@ -18,15 +18,6 @@ static double *sorted(const double *v, size_t n)
     memcpy(s, v, n * sizeof *s);
     qsort(s, n, sizeof *s, cmpd);
     return s;
-}
-
-double mw_median(const double *v, size_t n)
-{
-    if (n == 0) return NAN;
-    double *s = sorted(v, n);
-    double m = n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
-    free(s);
-    return m;
 }
 
 /* P(Binomial(n, 1/2) <= k). */

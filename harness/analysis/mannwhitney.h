@@ -1,14 +1,11 @@
 /* mannwhitney.h - two-sample statistics across repetitions: median, a
  * distribution-free confidence interval for it, and the Mann-Whitney U test.
- * Nothing here assumes a distribution: run times are skewed and few. */
+ * Nothing here assumes a distribution: run times are skewed and few.  The
+ * median itself is quantile_median (common/quantile.h). */
 #ifndef GCB_HARNESS_MANNWHITNEY_H
 #define GCB_HARNESS_MANNWHITNEY_H
 
 #include <stddef.h>
-
-/* Median of n values (mean of the middle two for even n); NaN when n = 0.
- * v is not modified. */
-double mw_median(const double *v, size_t n);
 
 /* Confidence interval for the median at about 95 %: for n >= 6 the order
  * statistics [x_(k), x_(n+1-k)] with k the largest rank such that

@@ -10,6 +10,7 @@
 #include "analysis/report.h"
 #include "analysis/export.h"
 #include "analysis/mannwhitney.h"
+#include "common/quantile.h"
 #include "analysis/record_file.h"
 #include "analysis/report_metric.h"
 #include "analysis/report_plot.h"
@@ -117,7 +118,7 @@ static cell summarize(const rec_set *s, const rec_group *g, const char *path)
     double *v;
     c.n = rec_values(s, g, path, &v);
     if (c.n) {
-        c.med = mw_median(v, c.n);
+        c.med = quantile_median(v, c.n);
         mw_median_ci(v, c.n, &c.lo, &c.hi, &c.cov, &c.bin);
     }
     free(v);

@@ -8,6 +8,7 @@
 #define _GNU_SOURCE
 #include "analysis/report_plot.h"
 #include "analysis/mannwhitney.h"
+#include "common/quantile.h"
 #include "common/stats.h"
 
 #include <errno.h>
@@ -129,7 +130,7 @@ static size_t mmucurve(const rec_set *s, const rec_group *g, FILE *f)
         free(p);
     }
     for (int w = 0; nrun && w < RPLOT_MMU_POINTS; w++)
-        fprintf(f, "%.9g %.9g\n", rplot_mmu_window(w), mw_median(&u[w * g->n], nrun));
+        fprintf(f, "%.9g %.9g\n", rplot_mmu_window(w), quantile_median(&u[w * g->n], nrun));
     free(u);
     return nrun;
 }
@@ -217,7 +218,7 @@ static double gmedian(const rec_set *s, const rec_group *g, const char *path)
 {
     double *v;
     size_t n = rec_values(s, g, path, &v);
-    double m = mw_median(v, n);
+    double m = quantile_median(v, n);
     free(v);
     return m;
 }
@@ -387,7 +388,7 @@ int rplot_write(const rec_set *s, const char *dir)
         size_t n = rec_values(s, g, "ops_per_s", &v);
         if (n) {
             mw_median_ci(v, n, &lo, &hi, &cov, &bin);
-            fprintf(tpd, "%zu %.9g %.9g %.9g\n", i, mw_median(v, n), lo, hi);
+            fprintf(tpd, "%zu %.9g %.9g %.9g\n", i, quantile_median(v, n), lo, hi);
             fprintf(ft, "%s", i ? ", " : "");
             esc(ft, label(s, i, lb, sizeof lb));
             fprintf(ft, " %zu", i);

@@ -74,7 +74,7 @@ uint64_t hist_quantile(const histogram *h, double q)
         return h->min;
     if (q >= 1)
         return h->max;
-    /* Nearest rank, as stats_quantile: the ceil(q*n)-th smallest. */
+    /* Nearest rank, as quantile_rank: the ceil(q*n)-th smallest. */
     double r = ceil(q * (double)h->count);
     uint64_t rank = r < 1 ? 1 : r > (double)h->count ? h->count : (uint64_t)r;
     uint64_t seen = 0;

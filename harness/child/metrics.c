@@ -5,6 +5,7 @@
 
 #include "child/metrics.h"
 #include "common/record_build.h"
+#include "common/quantile.h"
 #include "common/stats.h"
 #include "gcb/pool.h"
 
@@ -108,7 +109,7 @@ void metrics_fill(child *c, json_t *rec, mutator_slot *ms, int n, sampler *smp,
     for (size_t i = 0; i < sizeof pq / sizeof pq[0]; i++) {
         char path[32];
         snprintf(path, sizeof path, "pauses.%s", pq[i].k);
-        record_set(rec, path, json_real(np ? stats_quantile(d, np, pq[i].q) : 0));
+        record_set(rec, path, json_real(np ? quantile_rank(d, np, pq[i].q) : 0));
     }
     record_set(rec, "pauses.log", plog);
     json_t *mmu = json_object_get(rec, "mmu");

@@ -1,4 +1,4 @@
-/* stats.c - exact quantiles and minimum mutator utilisation.
+/* stats.c - minimum mutator utilisation (quantiles: quantile.c).
  *
  * MMU algorithm.  Let P(x) be the paused time in [0, x), and for a window
  * of width w let f(t) = P(t + w) - P(t), the paused time in [t, t + w),
@@ -18,28 +18,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int compare_doubles(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-double stats_quantile(const double *v, size_t n, double q)
-{
-    if (n == 0)
-        return 0;
-    double *s = malloc(n * sizeof *s);
-    if (s == NULL)
-        return NAN;
-    memcpy(s, v, n * sizeof *s);
-    qsort(s, n, sizeof *s, compare_doubles);
-    double r = q > 0 ? ceil(q * (double)n) : 1;
-    size_t rank = r < 1 ? 1 : r > (double)n ? n : (size_t)r;
-    double x = s[rank - 1];
-    free(s);
-    return x;
-}
 
 /* Pauses clipped to [0, T], with prefix sums of their durations. */
 typedef struct pauses {

@@ -1,4 +1,4 @@
-/* stats.h - pause statistics and minimum mutator utilisation.
+/* stats.h - minimum mutator utilisation of a pause log.
  *
  * Times are seconds (double).  A pause log is an array of [start, end)
  * intervals, sorted by start, non-overlapping (for several mutator threads
@@ -13,10 +13,6 @@ typedef struct pause_iv {
     double start;   /* seconds since the run started */
     double dur;     /* seconds */
 } pause_iv;
-
-/* Exact quantile of n values (sorted copy, nearest-rank: the
- * ceil(q*n)-th smallest; q = 0 gives the smallest).  0 when n = 0. */
-double stats_quantile(const double *v, size_t n, double q);
 
 /* Minimum mutator utilisation for window w over a run of length T: the
  * smallest fraction of any window [t, t+w) within [0, T] not covered by
