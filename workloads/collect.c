@@ -21,7 +21,7 @@
 #include <string.h>
 
 #include "gcb/workload.h"
-#include "growslice.h"
+#include "lib/growslice.h"
 
 enum { P_N, P_ELEM, P_SEED, P_CORRUPT };
 

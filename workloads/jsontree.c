@@ -22,7 +22,7 @@
 #include <string.h>
 
 #include "gcb/workload.h"
-#include "growslice.h"
+#include "lib/growslice.h"
 
 enum { P_DOCS, P_SIZE, P_DEPTH, P_SEED, P_CORRUPT };
 

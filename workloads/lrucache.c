@@ -23,7 +23,7 @@
 #include <string.h>
 
 #include "gcb/workload.h"
-#include "gomap.h"
+#include "lib/gomap.h"
 
 enum { P_LIVE, P_VALUE, P_WRITES, P_SEED, P_CORRUPT };
 

@@ -18,7 +18,7 @@
 #include <string.h>
 
 #include "gcb/workload.h"
-#include "gomap.h"
+#include "lib/gomap.h"
 
 enum { P_N, P_KEYS, P_DELETE, P_SEED, P_CORRUPT };
 

@@ -27,7 +27,7 @@
 #include <string.h>
 
 #include "gcb/workload.h"
-#include "growslice.h"
+#include "lib/growslice.h"
 
 enum { P_REQUESTS, P_ITEMS, P_DEPTH, P_PAYLOAD, P_SEED, P_CORRUPT };
 

@@ -1,4 +1,4 @@
-/* gomap_test.c - the Go map of workloads/gomap.c, directly: int and string
+/* gomap_test.c - the Go map of workloads/lib/gomap.c, directly: int and string
  * keys inserted through several doublings (validated mid-growth), looked
  * up, deleted; same-size growth under insert/delete churn; old bucket
  * arrays reaching free_sized (seen as freed bytes on the malloc plugin). */
@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "gomap.h"
+#include "lib/gomap.h"
 #include "host.h"
 
 static const gcb_collector *nogc, *mallocgc;

@@ -1,4 +1,4 @@
-/* growslice_test.c - workloads/growslice.h against capacities Go prints
+/* growslice_test.c - workloads/lib/growslice.h against capacities Go prints
  * for append one element at a time, and against builder_grow (the
  * 1-byte case b's builder uses). */
 #include <setjmp.h>
@@ -8,7 +8,7 @@
 #include <cmocka.h>
 
 #include "builder.h"
-#include "growslice.h"
+#include "lib/growslice.h"
 
 /* cap() after each growth of a []int64 appended one by one from nil, as
  * Go 1.20+ on amd64 prints it. */

@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "gomap.h"
+#include "lib/gomap.h"
 
 #define BUCKET_CNT 8
 #define EMPTY_REST 0      /* never used (Go also marks runs of empties; not modelled) */
