@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "lib/gomap.h"
+#include "lib/rand.h"
 
 #define BUCKET_CNT 8
 #define EMPTY_REST 0      /* never used (Go also marks runs of empties; not modelled) */
@@ -57,21 +58,14 @@ static inline int evacuated(bucket *b, unsigned kind)
     return t > EMPTY_ONE && t < MIN_TOPHASH;
 }
 
-static uint64_t mix(uint64_t z)
-{
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-}
-
 static uint64_t hash(const gomap *h, int64_t k, const char *s, size_t len)
 {
     if (!(h->kind & GOMAP_SKEYS))
-        return mix((uint64_t)k ^ h->hash0);
+        return rand_finalize((uint64_t)k ^ h->hash0);
     uint64_t x = 0xcbf29ce484222325ull ^ h->hash0;
     for (size_t i = 0; i < len; i++)
         x = (x ^ (unsigned char)s[i]) * 0x100000001b3ull;
-    return mix(x ^ len);
+    return rand_finalize(x ^ len);
 }
 
 static inline uint8_t top(uint64_t hash)
