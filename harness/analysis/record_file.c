@@ -1,6 +1,7 @@
 /* record_file.c - read JSON Lines run records, group them (see record_file.h). */
 #define _GNU_SOURCE
 #include "analysis/record_file.h"
+#include "common/record_schema.h"
 
 #include <errno.h>
 #include <math.h>
@@ -133,22 +134,21 @@ double rec_path(json_t *j, const char *path, int *ok)
     return rec_num(j, ok, NULL);
 }
 
-/* Why a parsed line is not a run record, or NULL. */
+/* Why a parsed line is not a run record, or NULL: the schema's key fields
+ * (common/record_schema.h) must be present and typed. */
 static const char *check(json_t *j)
 {
+    static _Thread_local char why[160];
     if (!json_is_object(j)) return "not a JSON object";
     const char *schema = rec_str(j, "schema", NULL);
     if (strcmp(schema, "gcbench.run/1") != 0)
         return "field \"schema\" is not \"gcbench.run/1\"";
-    if (!json_is_string(json_object_get(json_object_get(j, "collector"), "name")))
-        return "field \"collector.name\" missing or not a string";
-    if (!json_is_string(json_object_get(json_object_get(j, "workload"), "name")))
-        return "field \"workload.name\" missing or not a string";
-    if (!json_is_integer(json_object_get(j, "threads")))
-        return "field \"threads\" missing or not an integer";
-    if (!json_is_string(json_object_get(j, "status")))
-        return "field \"status\" missing or not a string";
-    return NULL;
+    const record_field *f = record_schema_violation(j, 1);
+    if (f == NULL)
+        return NULL;
+    snprintf(why, sizeof why, "field \"%s\" missing or not %s", f->path,
+             record_schema_type_name(f->type));
+    return why;
 }
 
 static void addtogroup(rec_set *s, size_t ri)

@@ -9,6 +9,7 @@
 #include "gcb/version.h"
 #include "options.h"
 #include "common/record_build.h"
+#include "common/record_schema.h"
 
 #ifndef GCB_COMMIT
 #define GCB_COMMIT "unknown"
@@ -109,14 +110,6 @@ static json_t *cpu_model(void)
     return json_string("unknown");
 }
 
-static json_t *zeros(const char *const *keys)
-{
-    json_t *o = json_object();
-    for (; *keys; keys++)
-        json_object_set_new(o, *keys, json_integer(0));
-    return o;
-}
-
 json_t *record_new(const record_req *q)
 {
     const run_spec *s = q->spec;
@@ -140,14 +133,6 @@ json_t *record_new(const record_req *q)
     for (uint32_t i = 0; i < q->w->nparams; i++)
         json_object_set_new(params, q->w->params[i].name, record_value(&q->w->params[i], &q->params[i]));
 
-    static const char *const cpu_k[] = {"mutator_s", "gc_s", "gc_fraction", NULL};
-    static const char *const pause_k[] = {"count", "total_s", "p50_s", "p90_s", "p99_s",
-                                          "p999_s", "max_s", NULL};
-    static const char *const lat_k[] = {"p50_s", "p90_s", "p99_s", "p999_s", "max_s", "count", NULL};
-    static const char *const heap_k[] = {"peak_live_bytes", "freed_explicit_bytes",
-                                         "reused_bytes", NULL};
-    json_t *pauses = zeros(pause_k);
-    json_object_set_new(pauses, "log", json_array());
     json_t *mmu = json_object();
     for (int i = 0; i < RECORD_MMU_WINDOWS; i++)
         json_object_set_new(mmu, record_mmu_keys[i], json_integer(0));
@@ -155,11 +140,11 @@ json_t *record_new(const record_req *q)
     for (size_t i = 0; i < s->npus; i++)
         json_array_append_new(pus, json_integer(s->pus[i]));
 
+    /* The run's identity; record_schema_zero_fill adds every measured field. */
     json_t *rec = json_pack(
         "{s:s, s:s, s:s, s:s, s:{s:s, s:o, s:s},"
         " s:{s:s, s:o, s:s}, s:{s:s, s:o}, s:i, s:{s:s, s:o, s:[], s:[]},"
-        " s:s, s:i, s:i, s:i, s:i, s:i,"
-        " s:o, s:{s:i, s:[]}, s:o, s:o, s:o, s:{s:i, s:i, s:[]}, s:o, s:s,"
+        " s:s, s:{}, s:{}, s:{}, s:{}, s:o, s:{}, s:{}, s:s,"
         " s:i, s:f, s:f, s:f, s:I, s:i, s:[], s:b}",
         "schema", GCB_RECORD_SCHEMA, "id", id, "time", buf, "commit", GCB_COMMIT,
         "host", "name", host, "cpu", cpu_model(), "topology", q->topology ? q->topology : "",
@@ -168,19 +153,14 @@ json_t *record_new(const record_req *q)
         "threads", s->threads,
         "pinning", "policy", s->pin ? s->pin : "none", "pus", pus, "mutator_pus", "gc_pus",
         "status", "ok",
-        "ops", 0, "wall_s", 0, "ops_per_s", 0, "bytes_allocated", 0, "objects_allocated", 0,
-        "cpu", zeros(cpu_k),
-        "gc", "cycles", 0, "log",
-        "pauses", pauses,
-        "latency", zeros(lat_k),
-        "mmu", mmu,
-        "rss", "peak_bytes", 0, "mean_bytes", 0, "samples",
-        "heap", zeros(heap_k),
+        "cpu", "gc", "pauses", "latency", "mmu", mmu, "rss", "heap",
         "validation", "not run",
         "repetition", q->repetition, "duration_requested_s", s->duration,
         "timeout_s", s->timeout, "sample_hz", s->sample_hz,
         "ops_requested", (json_int_t)q->ops, "procs", 0, "timeline",
         "timeline_truncated", 0);
+    if (rec != NULL)
+        record_schema_zero_fill(rec);
     /* Extension: what the plugin can do (compare treats gc.cycles of
      * concurrent collectors as timing, since their pacing reads clocks). */
     if (rec != NULL)
