@@ -1,4 +1,4 @@
-/* test_recorder.c - the event recorder and the record builder, fed
+/* test_event_sink.c - the event sink and the record builder, fed
  * synthetic events and a synthetic collector/workload. */
 #include <setjmp.h>
 #include <stdarg.h>

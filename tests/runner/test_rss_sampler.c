@@ -1,4 +1,4 @@
-/* test_sampler.c - the RSS sampler: samples ordered, buffer never
+/* test_rss_sampler.c - the RSS sampler: samples ordered, buffer never
  * overflows, decimation doubles the interval and keeps the series even. */
 #include <setjmp.h>
 #include <stdarg.h>
