@@ -8,8 +8,8 @@
  * Invariant: every run in a rec_set belongs to exactly one group, and groups
  * and the runs inside them keep the order of first appearance in the input.
  */
-#ifndef GCB_HARNESS_RECORDS_H
-#define GCB_HARNESS_RECORDS_H
+#ifndef GCB_HARNESS_RECORD_FILE_H
+#define GCB_HARNESS_RECORD_FILE_H
 
 #include <stddef.h>
 #include <jansson.h>

@@ -1,8 +1,8 @@
 /* report_metric.h - the metrics that report, compare and the exporters show,
  * with the direction that counts as better and whether they are exact.
  * One table, so a report and a CI verdict never disagree on a metric. */
-#ifndef GCB_HARNESS_REPORTMETRIC_H
-#define GCB_HARNESS_REPORTMETRIC_H
+#ifndef GCB_HARNESS_REPORT_METRIC_H
+#define GCB_HARNESS_REPORT_METRIC_H
 
 #include <stddef.h>
 

@@ -1,7 +1,7 @@
 /* report_plot.h - gnuplot figures of `gcbench report` (data files + one
  * script in the output folder, then gnuplot run on it). */
-#ifndef GCB_HARNESS_REPORTPLOT_H
-#define GCB_HARNESS_REPORTPLOT_H
+#ifndef GCB_HARNESS_REPORT_PLOT_H
+#define GCB_HARNESS_REPORT_PLOT_H
 
 #include "analysis/record_file.h"
 

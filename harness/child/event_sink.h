@@ -7,8 +7,8 @@
  * Invariant: pauses[] is sorted by start and non-overlapping, because a
  * second PAUSE_BEGIN before PAUSE_END is a pairing error, not a pause.
  */
-#ifndef GCB_HARNESS_RECORDER_H
-#define GCB_HARNESS_RECORDER_H
+#ifndef GCB_HARNESS_EVENT_SINK_H
+#define GCB_HARNESS_EVENT_SINK_H
 
 #include <jansson.h>
 #include <pthread.h>

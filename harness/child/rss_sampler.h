@@ -7,8 +7,8 @@
  * left unbound (no pinning); a sample is one pread of /proc/self/statm
  * and one collector->stats() call.
  */
-#ifndef GCB_HARNESS_SAMPLER_H
-#define GCB_HARNESS_SAMPLER_H
+#ifndef GCB_HARNESS_RSS_SAMPLER_H
+#define GCB_HARNESS_RSS_SAMPLER_H
 
 #include <pthread.h>
 #include <stddef.h>

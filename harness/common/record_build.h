@@ -5,8 +5,8 @@
  * and the child only overwrites what it measured.  Both processes build it
  * from the same run_spec, so the id, options and params always agree.
  */
-#ifndef GCB_HARNESS_RECORD_H
-#define GCB_HARNESS_RECORD_H
+#ifndef GCB_HARNESS_RECORD_BUILD_H
+#define GCB_HARNESS_RECORD_BUILD_H
 
 #include <jansson.h>
 #include <stdint.h>
