@@ -17,8 +17,9 @@
 #include "gopeer.h"
 #include "options.h"
 #include "pin.h"
-#include "record.h"
-#include "stats.h"
+#include "common/quantile.h"
+#include "common/record_build.h"
+#include "common/stats.h"
 #include "workloads/registry.h"
 
 #ifndef GCB_SOURCE_DIR
@@ -483,7 +484,7 @@ void gopeer_finish(json_t *rec)
     static const struct { const char *k; double q; } pq[] = {
         {"p50_s", 0.5}, {"p90_s", 0.9}, {"p99_s", 0.99}, {"p999_s", 0.999}, {"max_s", 1.0}};
     for (size_t i = 0; i < sizeof pq / sizeof pq[0]; i++)
-        json_object_set_new(pauses, pq[i].k, json_real(np ? stats_quantile(d, np, pq[i].q) : 0));
+        json_object_set_new(pauses, pq[i].k, json_real(np ? quantile_rank(d, np, pq[i].q) : 0));
     json_t *mmu = json_object_get(rec, "mmu");
     for (int i = 0; json_is_object(mmu) && i < RECORD_MMU_WINDOWS; i++)
         json_object_set_new(mmu, record_mmu_keys[i],

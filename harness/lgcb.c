@@ -15,10 +15,12 @@
 #include <string.h>
 
 #include "catalog.h"
+#include "common/quantile.h"
 #include "gcb/version.h"
 #include "lgcb.h"
-#include "report.h"
+#include "analysis/report.h"
 #include "runner.h"
+#include "runspec.h"
 
 /* State shared by the module's functions (an upvalue, never a global). */
 typedef struct lgcb_state {
@@ -204,7 +206,7 @@ static int l_run(lua_State *L)
     run_spec s;
     opt_kv *opts = NULL, *params = NULL;
     int *pus = NULL;
-    runner_spec_init(&s);
+    runspec_init(&s);
     s.out_path = st->out_path;
 
     lua_getfield(L, 1, "collector");
@@ -275,14 +277,14 @@ static int l_run(lua_State *L)
 }
 
 /* gcb.report{ files = {...}, out = DIR, format = FMT, plots = bool, trace = ID }
- * -> true, or raises.  `gcbench report` on the given records files (default:
- * this script's results file, gcb.out); every option is optional. */
+ * -> true, or raises.  What `gcbench report` does (report_run) on the given
+ * records files (default: this script's results file, gcb.out); every option
+ * is optional. */
 static int l_report(lua_State *L)
 {
     lgcb_state *st = lua_touserdata(L, lua_upvalueindex(1));
-    const char *argv[64];
-    int argc = 0;
-    argv[argc++] = "report";
+    report_opts o;
+    report_opts_init(&o);
     if (!lua_isnoneornil(L, 1))
         luaL_checktype(L, 1, LUA_TTABLE);
     int t = lua_isnoneornil(L, 1) ? 0 : 1;
@@ -298,32 +300,37 @@ static int l_report(lua_State *L)
         }
         lua_getfield(L, t, "files");
         if (lua_istable(L, -1)) {
-            for (lua_Integer i = 1; i <= (lua_Integer)lua_rawlen(L, -1) && argc < 50; i++) {
-                lua_rawgeti(L, -1, i);
-                argv[argc++] = luaL_checkstring(L, -1); /* stays on the stack */
+            int list = lua_gettop(L);
+            size_t n = (size_t)lua_rawlen(L, list);
+            /* Userdata, so a raised error frees it; the strings stay in the list. */
+            o.files = lua_newuserdatauv(L, (n + 1) * sizeof *o.files, 0);
+            for (lua_Integer i = 1; i <= (lua_Integer)n; i++) {
+                lua_rawgeti(L, list, i);
+                o.files[o.nfiles++] = luaL_checkstring(L, -1);
+                lua_pop(L, 1);
             }
         } else if (!lua_isnil(L, -1)) {
             return luaL_error(L, "gcb.report: 'files' must be a list of records files");
         }
     }
-    if (argc == 1)
-        argv[argc++] = st->out_path;
-    static const char *const opt[][2] = {{"out", "--out"}, {"format", "--format"}, {"trace", "--trace"}};
-    for (size_t i = 0; t && i < 3; i++) {
-        lua_getfield(L, t, opt[i][0]);
-        if (!lua_isnil(L, -1)) {
-            argv[argc++] = opt[i][1];
-            argv[argc++] = luaL_checkstring(L, -1);
-        }
+    const char *deflt[1] = { st->out_path };
+    if (o.nfiles == 0) {
+        o.files = deflt;
+        o.nfiles = 1;
     }
     if (t) {
+        lua_getfield(L, t, "out");
+        if (!lua_isnil(L, -1)) o.out = luaL_checkstring(L, -1);
+        lua_getfield(L, t, "format");
+        if (!lua_isnil(L, -1)) o.format = luaL_checkstring(L, -1);
+        lua_getfield(L, t, "trace");
+        if (!lua_isnil(L, -1)) o.trace = luaL_checkstring(L, -1);
         lua_getfield(L, t, "plots");
         if (!lua_isnil(L, -1) && !lua_toboolean(L, -1))
-            argv[argc++] = "--no-plots";
+            o.noplots = 1;
     }
-    argv[argc] = NULL;
     fflush(stdout);
-    int rc = report_main(argc, (char **)argv);
+    int rc = report_run(&o);
     fflush(stdout);
     if (rc != 0)
         return luaL_error(L, "gcb.report: gcbench report exited with status %d", rc);
@@ -361,16 +368,11 @@ static void push_path(lua_State *L, int t, const char *path)
     }
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 /* gcb.median(runs, field): the median of a numeric field over the runs
  * whose status is "ok"; field is a dotted path ("pauses.p99_s") or a
- * function(run) returning a number.  NaN when no run is ok.  Even counts
- * take the lower middle value (an observed value, as the report does). */
+ * function(run) returning a number.  NaN when no run is ok.  The report's
+ * median (common/quantile.h): even counts take the mean of the two middle
+ * values. */
 static int l_median(lua_State *L)
 {
     luaL_checktype(L, 1, LUA_TTABLE);
@@ -407,8 +409,7 @@ static int l_median(lua_State *L)
         lua_pushnumber(L, NAN);
         return 1;
     }
-    qsort(v, k, sizeof *v, cmp_double);
-    lua_pushnumber(L, v[(k - 1) / 2]);
+    lua_pushnumber(L, quantile_median(v, k));
     return 1;
 }
 

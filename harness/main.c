@@ -13,10 +13,10 @@
 #include <unistd.h>
 
 #include "catalog.h"
-#include "compare.h"
+#include "analysis/compare.h"
 #include "gcb/version.h"
 #include "lgcb.h"
-#include "report.h"
+#include "analysis/report.h"
 #include "runner.h"
 
 static const char usage[] =

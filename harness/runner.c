@@ -17,23 +17,12 @@
 
 #include "gopeer.h"
 #include "pin.h"
-#include "record.h"
-#include "recorder.h"
+#include "common/record_build.h"
+#include "common/clock.h"
 #include "runner.h"
 #include "runspec.h"
 
 #define RECORD_MAX (256u << 20)  /* bytes; a child's record larger than this is refused */
-
-void runner_spec_init(run_spec *s)
-{
-    memset(s, 0, sizeof *s);
-    s->threads = 1;
-    s->pin = "none";
-    s->repeat = 1;
-    s->timeout = 600;
-    s->sample_hz = 100;
-    s->record_latency = 1;
-}
 
 int runner_validate(const run_spec *s, char *err, size_t errlen)
 {
@@ -103,7 +92,7 @@ static int append(const char *path, json_t *rec, char *err, size_t errlen)
 
 static double now_s(void)
 {
-    return (double)recorder_now_ns() / 1e9;
+    return (double)clock_now_ns() / 1e9;
 }
 
 extern char **environ;

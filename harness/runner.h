@@ -17,35 +17,8 @@
 
 #include <jansson.h>
 #include <stddef.h>
-#include <stdint.h>
 
-#include "options.h"
-
-typedef struct run_spec {
-    const char *collector;   /* name from `gcbench list`, or path to a .so */
-    const opt_kv *options;   /* collector options as text */
-    size_t noptions;
-    const char *workload;    /* workload name */
-    const opt_kv *params;    /* workload params as text */
-    size_t nparams;
-    int threads;             /* mutator threads, >= 1 */
-    const char *pin;         /* "none" | "core" | "pu" | "list" */
-    const int *pus;          /* PU list for "list" */
-    size_t npus;
-    uint64_t ops;            /* total operations across threads; 0: use duration */
-    double duration;         /* seconds of operations per thread; 0: use ops */
-    int repeat;              /* independent runs, >= 1 */
-    double timeout;          /* seconds per run, > 0 */
-    double sample_hz;        /* RSS sampler rate, > 0 */
-    int record_latency;      /* 1: per-op latency histogram (default); 0: off
-                                (for measuring the recorder's own overhead) */
-    const char *out_path;    /* results file (JSON Lines), appended to */
-} run_spec;
-
-/* Set the defaults: threads 1, pin "none", ops 0, duration 0 (the runner
- * then uses the workload's default op count), repeat 1, timeout 600,
- * sample_hz 100, record_latency 1. */
-void runner_spec_init(run_spec *s);
+#include "runspec.h"
 
 /* Check a request without running it.  Returns 0, or 2 with a message
  * naming the bad field / option / param and the allowed values. */

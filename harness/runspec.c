@@ -26,6 +26,17 @@ static void known_workloads(char *buf, size_t len)
         off += (size_t)snprintf(buf + off, len - off, "%s%s", i ? ", " : "", w[i]->name);
 }
 
+void runspec_init(run_spec *s)
+{
+    memset(s, 0, sizeof *s);
+    s->threads = 1;
+    s->pin = "none";
+    s->repeat = 1;
+    s->timeout = 600;
+    s->sample_hz = 100;
+    s->record_latency = 1;
+}
+
 int runspec_resolve(const run_spec *s, runspec_resolved *r, char *err, size_t errlen)
 {
     char owner[300], msg[1024];
@@ -159,7 +170,7 @@ int runspec_from_json(json_t *j, runspec_parsed *p, char *err, size_t errlen)
     json_int_t ops = 0;
     int rl = 1;
     memset(p, 0, sizeof *p);
-    runner_spec_init(&p->s);
+    runspec_init(&p->s);
     json_error_t e;
     if (json_unpack_ex(j, &e, 0,
                        "{s:s, s:o, s:s, s:o, s:i, s:s, s:o, s:I, s:F, s:i, s:F, s:F, s:b, s:i}",

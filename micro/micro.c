@@ -46,7 +46,7 @@
 #include "builder.h"
 #include "gbench.h"
 #include "gcb/mutator.h"
-#include "gomap.h"
+#include "lib/gomap.h"
 #include "loader.h"
 #include "options.h"
 

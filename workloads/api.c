@@ -35,6 +35,7 @@
 #include "digest.h"
 #include "gcb/pool.h"
 #include "gcb/workload.h"
+#include "lib/rand.h"
 
 enum { P_LIVE, P_OBJECTS, P_SEED, P_CORRUPT, P_POOL };
 
@@ -54,7 +55,7 @@ typedef struct str {
 typedef struct record {
     str *name;      /* "user-<id>" */
     uint64_t id;
-    uint64_t score; /* mix(id) */
+    uint64_t score; /* rand_mix(id) */
     uint64_t pad;
 } record;
 
@@ -93,14 +94,6 @@ typedef struct api_state {
 } api_state;
 
 #define VALS_CAP 32 /* words: the largest values buffer (nv <= 32) */
-
-static uint64_t mix(uint64_t z)
-{
-    z += 0x9e3779b97f4a7c15ull;
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-}
 
 static str *newstr(gcb_mutator *m, const char *s, size_t len)
 {
@@ -160,7 +153,7 @@ static int check_record(const record *r, uint64_t id, char *err, size_t errlen)
 {
     char buf[32];
     int n = snprintf(buf, sizeof buf, "user-%llu", (unsigned long long)id);
-    if (r == NULL || r->id != id || r->score != mix(id) || r->name == NULL ||
+    if (r == NULL || r->id != id || r->score != rand_mix(id) || r->name == NULL ||
         r->name->len != (uint64_t)n || memcmp(r->name->data, buf, (size_t)n) != 0) {
         snprintf(err, errlen, "api: record %llu is damaged (id %llu, name '%.*s'), expected '%s' "
                  "(freed or reused while live?)", (unsigned long long)id,
@@ -196,7 +189,7 @@ static int thread_init(void *state, gcb_mutator *m, int tid, char *err, size_t e
         if (r == NULL)
             goto oom;
         r->id = id;
-        r->score = mix(id);
+        r->score = rand_mix(id);
         char buf[32];
         int n = snprintf(buf, sizeof buf, "user-%llu", (unsigned long long)id);
         str *name = newstr(m, buf, (size_t)n);
@@ -223,9 +216,9 @@ static int op(void *state, gcb_mutator *m, int tid, uint64_t i, char *err, size_
     gcb_frame_push(m, &f, slot, 2);
     int rc = -1;
     uint64_t want = 0;
-    uint64_t rng = t->rng ^ mix(i);
+    uint64_t rng = t->rng ^ rand_mix(i);
     for (uint64_t k = 0; k < s->picks; k++) {
-        uint64_t r = mix(rng + k);
+        uint64_t r = rand_mix(rng + k);
         uint64_t id = r % s->nrec, nv = 4 + (r >> 40) % 29;
         size_t got_bytes;
         item *it = slot[1] = s->items ? gcb_pool_get(s->items, m, tid, &got_bytes) : NULL;
@@ -249,7 +242,7 @@ static int op(void *state, gcb_mutator *m, int tid, uint64_t i, char *err, size_
         gcb_store(m, it, (void **)&it->next, slot[0]);
         slot[0] = it;
         slot[1] = NULL;
-        want = want * 31 + mix(id) * nv + nv * (nv - 1) / 2 + (uint64_t)n;
+        want = want * 31 + rand_mix(id) * nv + nv * (nv - 1) / 2 + (uint64_t)n;
     }
     if (s->corrupt && slot[0] != NULL)
         ((item *)slot[0])->label->data[0] ^= 1;
@@ -260,7 +253,7 @@ static int op(void *state, gcb_mutator *m, int tid, uint64_t i, char *err, size_
         goto oom;
     for (const item *it = slot[0]; it != NULL; it = it->next) {
         k--;
-        uint64_t r = mix(rng + k);
+        uint64_t r = rand_mix(rng + k);
         uint64_t id = r % s->nrec;
         char buf[48];
         int n = snprintf(buf, sizeof buf, "user-%llu:%llu", (unsigned long long)id, (unsigned long long)k);

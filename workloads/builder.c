@@ -31,6 +31,7 @@
 #include "gcb/pool.h"
 #include "gcb/workload.h"
 #include "sizeclass.h"
+#include "lib/rand.h"
 
 #define NPOOL 64 /* distinct pieces; write k appends pool piece k % NPOOL */
 
@@ -105,15 +106,6 @@ uint64_t builder_checksum(const void *p, size_t n)
     return r ^ (r >> 29);
 }
 
-/* splitmix64: the piece bytes. */
-static uint64_t next(uint64_t *s)
-{
-    uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-}
-
 static int setup(const gcb_value *pv, int nthreads, void **state, char *err, size_t errlen)
 {
     builder_state *s = calloc(1, sizeof *s);
@@ -138,7 +130,7 @@ static int setup(const gcb_value *pv, int nthreads, void **state, char *err, siz
     }
     uint64_t rng = (uint64_t)pv[P_SEED].i;
     for (size_t i = 0; i < s->npool * s->piece; i++)
-        s->pool[i] = (char)(' ' + next(&rng) % 95); /* printable, for messages */
+        s->pool[i] = (char)(' ' + rand_next(&rng) % 95); /* printable, for messages */
     for (size_t k = 0; k < s->writes; k++)
         memcpy(want + k * s->piece, s->pool + (k % s->npool) * s->piece, s->piece);
     s->want_sum = builder_checksum(want, s->want_len);

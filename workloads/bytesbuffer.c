@@ -35,6 +35,7 @@
 #include "gcb/pool.h"
 #include "gcb/workload.h"
 #include "sizeclass.h"
+#include "lib/rand.h"
 
 #define PATTERN 4093        /* bytes of the repeating stream (prime) */
 #define SMALL_BUFFER 64     /* bytes: Go's smallBufferSize */
@@ -67,14 +68,6 @@ typedef struct buffer {
     size_t cap; /* bytes allocated for buf */
 } buffer;
 
-static uint64_t next(uint64_t *s)
-{
-    uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-}
-
 static int setup(const gcb_value *pv, int nthreads, void **state, char *err, size_t errlen)
 {
     bb_state *s = calloc(1, sizeof *s);
@@ -101,7 +94,7 @@ static int setup(const gcb_value *pv, int nthreads, void **state, char *err, siz
     }
     uint64_t rng = s->seed;
     for (size_t k = 0; k < PATTERN; k++)
-        s->pattern[k] = (unsigned char)next(&rng);
+        s->pattern[k] = (unsigned char)rand_next(&rng);
     for (size_t k = PATTERN; k < PATTERN + s->chunk; k++)
         s->pattern[k] = s->pattern[k % PATTERN];
     for (int t = 0; t < nthreads; t++)
@@ -228,7 +221,7 @@ static int op(void *state, gcb_mutator *m, int tid, uint64_t i, char *err, size_
     for (size_t c = 0; c < s->cycles; c++) {
         size_t wpos = 0, rpos = 0; /* stream bytes written / read this round */
         for (size_t w = 0; w < s->writes; w++) {
-            size_t n = 1 + next(&rng) % s->chunk;
+            size_t n = 1 + rand_next(&rng) % s->chunk;
             if (grow(m, &b, &slot[0], n) != 0) {
                 snprintf(err, errlen, "bytesbuffer: heap exhausted growing a buffer past %zu bytes",
                          b.cap);
@@ -239,7 +232,7 @@ static int op(void *state, gcb_mutator *m, int tid, uint64_t i, char *err, size_
             wpos += n;
             if (s->corrupt && c == 0 && w + 1 == s->writes)
                 ((unsigned char *)slot[0])[b.len - 1] ^= 0x5a;
-            if (readcheck(s, &b, slot[0], next(&rng) % s->chunk, &rpos, &h, i, err, errlen) != 0)
+            if (readcheck(s, &b, slot[0], rand_next(&rng) % s->chunk, &rpos, &h, i, err, errlen) != 0)
                 goto out;
         }
         if (readcheck(s, &b, slot[0], b.len - b.off, &rpos, &h, i, err, errlen) != 0)

@@ -29,7 +29,8 @@
 
 #include "digest.h"
 #include "gcb/workload.h"
-#include "growslice.h"
+#include "lib/growslice.h"
+#include "lib/rand.h"
 
 enum { P_N, P_ELEM, P_SEED, P_CORRUPT };
 
@@ -60,10 +61,7 @@ typedef struct co_state {
 
 static uint64_t value(uint64_t seed, uint64_t k)
 {
-    uint64_t z = seed * 0x100000001b3ull + k + 0x9e3779b97f4a7c15ull;
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
+    return rand_mix(seed * 0x100000001b3ull + k);
 }
 
 static int setup(const gcb_value *pv, int nthreads, void **state, char *err, size_t errlen)

@@ -27,7 +27,8 @@
 
 #include "digest.h"
 #include "gcb/workload.h"
-#include "growslice.h"
+#include "lib/growslice.h"
+#include "lib/rand.h"
 
 enum { P_DOCS, P_SIZE, P_DEPTH, P_SEED, P_CORRUPT };
 
@@ -53,14 +54,6 @@ static uint64_t fnv(uint64_t h, const void *p, size_t n)
     for (size_t i = 0; i < n; i++)
         h = (h ^ b[i]) * 0x100000001b3ull;
     return (h ^ n) * 0x100000001b3ull;
-}
-
-static uint64_t next(uint64_t *s)
-{
-    uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
 }
 
 /* ---- generation (outside the heap) ---- */
@@ -94,10 +87,10 @@ static void emit(gen *g, const char *s, size_t n)
 static void gen_string(gen *g)
 {
     char raw[40], out[80];
-    size_t n = 1 + next(&g->rng) % 24, o = 0;
+    size_t n = 1 + rand_next(&g->rng) % 24, o = 0;
     out[o++] = '"';
     for (size_t i = 0; i < n; i++) {
-        uint64_t r = next(&g->rng) % 40;
+        uint64_t r = rand_next(&g->rng) % 40;
         raw[i] = r == 0 ? '\n' : r == 1 ? '"' : r == 2 ? '\\' : (char)('a' + r % 26);
         if (raw[i] == '\n') {
             out[o++] = '\\';
@@ -116,12 +109,12 @@ static void gen_string(gen *g)
 
 static void gen_value(gen *g, int depth)
 {
-    uint64_t r = next(&g->rng) % 16;
+    uint64_t r = rand_next(&g->rng) % 16;
     if (depth > 0 && g->len < g->target && r < 5) {
         int obj = r < 2;
         g->sum.kinds[obj ? J_OBJ : J_ARR]++;
         emit(g, obj ? "{" : "[", 1);
-        size_t n = next(&g->rng) % 12;
+        size_t n = rand_next(&g->rng) % 12;
         for (size_t i = 0; i < n && g->len < g->target; i++) {
             if (i > 0)
                 emit(g, ",", 1);
@@ -137,7 +130,7 @@ static void gen_value(gen *g, int depth)
         g->sum.kinds[J_STR]++;
     } else if (r < 13) {
         char b[32];
-        int64_t v = (int64_t)(next(&g->rng) % 2000001) - 1000000;
+        int64_t v = (int64_t)(rand_next(&g->rng) % 2000001) - 1000000;
         emit(g, b, (size_t)snprintf(b, sizeof b, "%lld", (long long)v));
         g->sum.kinds[J_NUM]++;
         g->sum.sum += v;
@@ -188,7 +181,7 @@ static int setup(const gcb_value *pv, int nthreads, void **state, char *err, siz
     s->corrupt = pv[P_CORRUPT].i != 0;
     uint64_t rng = (uint64_t)pv[P_SEED].i;
     for (size_t d = 0; d < s->ndocs; d++) {
-        gen g = {.target = (size_t)pv[P_SIZE].i, .rng = next(&rng)};
+        gen g = {.target = (size_t)pv[P_SIZE].i, .rng = rand_next(&rng)};
         g.sum.strhash = 0xcbf29ce484222325ull;
         /* The root is an object, grown until the target size. */
         g.sum.kinds[J_OBJ]++;

@@ -30,7 +30,8 @@
 
 #include "digest.h"
 #include "gcb/workload.h"
-#include "gomap.h"
+#include "lib/gomap.h"
+#include "lib/rand.h"
 
 enum { P_LIVE, P_VALUE, P_WRITES, P_SEED, P_CORRUPT };
 
@@ -73,14 +74,6 @@ typedef struct lru_state {
     int nthreads;
     lru_thread t[];
 } lru_state;
-
-static uint64_t next(uint64_t *s)
-{
-    uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-}
 
 /* Word w of the value of (key, ver). */
 static inline uint64_t word(int64_t key, uint64_t ver, uint64_t w)
@@ -166,7 +159,7 @@ static void push_front(gcb_mutator *m, lru_thread *t, entry *e)
 /* A fresh value for key at version ver into e->val (e in S_TMP). */
 static int newvalue(const lru_state *s, gcb_mutator *m, lru_thread *t, int64_t key, uint64_t ver)
 {
-    uint64_t len = 64 + (next(&t->rng) % (2 * s->value - 127) & ~(uint64_t)7);
+    uint64_t len = 64 + (rand_next(&t->rng) % (2 * s->value - 127) & ~(uint64_t)7);
     void *v = gcb_alloc(m, NULL, len);
     if (v == NULL)
         return -1;
@@ -222,7 +215,7 @@ static int evict(const lru_state *s, gcb_mutator *m, lru_thread *t)
 
 static int64_t pick(const lru_state *s, lru_thread *t)
 {
-    uint64_t r = next(&t->rng);
+    uint64_t r = rand_next(&t->rng);
     uint64_t hot = s->keyspace / 5 + 1;
     return (int64_t)((r & 1023) < 819 ? (r >> 10) % hot : (r >> 10) % s->keyspace);
 }
@@ -237,7 +230,7 @@ static int request(const lru_state *s, gcb_mutator *m, lru_thread *t, int64_t ke
         t->hits++;
         unlink_entry(m, t, e);
         push_front(m, t, e);
-        if ((next(&t->rng) & 1023) < s->writes_per_1024) {
+        if ((rand_next(&t->rng) & 1023) < s->writes_per_1024) {
             t->slot[S_TMP] = e;
             int rc = newvalue(s, m, t, key, e->ver + 1);
             t->slot[S_TMP] = NULL;
@@ -277,7 +270,7 @@ static int thread_init(void *state, gcb_mutator *m, int tid, char *err, size_t e
     t->used = t->hits = t->misses = 0;
     t->digest = DIGEST_INIT;
     t->rng = s->seed ^ ((uint64_t)tid * 0xd1b54a32d192ed03ull);
-    if ((t->slot[S_MAP] = gomap_new(m, GOMAP_PVALS, next(&t->rng))) == NULL) {
+    if ((t->slot[S_MAP] = gomap_new(m, GOMAP_PVALS, rand_next(&t->rng))) == NULL) {
         snprintf(err, errlen, "lrucache: heap exhausted creating the map");
         return -1;
     }

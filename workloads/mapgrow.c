@@ -25,7 +25,8 @@
 
 #include "digest.h"
 #include "gcb/workload.h"
-#include "gomap.h"
+#include "lib/gomap.h"
+#include "lib/rand.h"
 
 enum { P_N, P_KEYS, P_DELETE, P_SEED, P_CORRUPT };
 
@@ -40,25 +41,17 @@ static const gcb_option_desc params[] = {
 typedef struct mg_state {
     uint64_t n;
     int strkeys;
-    uint32_t del_per_1024; /* key j is deleted when mix(j) % 1024 < this */
+    uint32_t del_per_1024; /* key j is deleted when rand_mix(j) % 1024 < this */
     uint64_t seed;
     int corrupt;
     uint64_t *digest; /* per thread: digest_fold of every op's counts and lookup sums */
     int nthreads;
 } mg_state;
 
-static uint64_t mix(uint64_t z)
-{
-    z += 0x9e3779b97f4a7c15ull;
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-}
-
 /* Key j: its int form, or its string form into buf (>= 48 bytes). */
 static size_t key(const mg_state *s, uint64_t j, int64_t *ik, char *buf)
 {
-    uint64_t x = mix(s->seed * 0x100000001b3ull + j);
+    uint64_t x = rand_mix(s->seed * 0x100000001b3ull + j);
     *ik = (int64_t)x;
     if (!s->strkeys)
         return 0;
@@ -70,7 +63,7 @@ static size_t key(const mg_state *s, uint64_t j, int64_t *ik, char *buf)
 
 static int deleted(const mg_state *s, uint64_t j)
 {
-    return (mix(j ^ 0x5bd1e995ull ^ s->seed) & 1023) < s->del_per_1024;
+    return (rand_mix(j ^ 0x5bd1e995ull ^ s->seed) & 1023) < s->del_per_1024;
 }
 
 static int setup(const gcb_value *pv, int nthreads, void **state, char *err, size_t errlen)
@@ -142,7 +135,7 @@ static int op(void *state, gcb_mutator *m, int tid, uint64_t i, char *err, size_
     gcb_frame_push(m, &f, slot, 2);
     int rc = -1;
     char buf[48];
-    slot[0] = gomap_new(m, s->strkeys ? GOMAP_SKEYS : 0, mix(s->seed ^ i ^ ((uint64_t)tid << 40)));
+    slot[0] = gomap_new(m, s->strkeys ? GOMAP_SKEYS : 0, rand_mix(s->seed ^ i ^ ((uint64_t)tid << 40)));
     if (slot[0] == NULL)
         goto oom;
     uint64_t sum_keys = 0;

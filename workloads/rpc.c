@@ -34,7 +34,8 @@
 
 #include "digest.h"
 #include "gcb/workload.h"
-#include "growslice.h"
+#include "lib/growslice.h"
+#include "lib/rand.h"
 
 enum { P_REQUESTS, P_ITEMS, P_DEPTH, P_PAYLOAD, P_SEED, P_CORRUPT };
 
@@ -117,14 +118,6 @@ static int getvarint(rd *r, uint64_t *v)
     return -1;
 }
 
-static uint64_t mix(uint64_t z)
-{
-    z += 0x9e3779b97f4a7c15ull;
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-}
-
 static uint64_t fnv(uint64_t h, const void *p, size_t n)
 {
     const unsigned char *b = p;
@@ -156,20 +149,20 @@ typedef struct rpc_state {
 static int gen_item(wbuf *b, uint64_t *rng, int d, summary *s)
 {
     wbuf in = {0};
-    uint64_t key = mix((*rng)++) >> 20;
+    uint64_t key = rand_mix((*rng)++) >> 20;
     char name[40];
-    size_t nl = 8 + mix((*rng)++) % 25;
+    size_t nl = 8 + rand_mix((*rng)++) % 25;
     for (size_t i = 0; i < nl; i++)
-        name[i] = (char)('a' + mix((*rng)++) % 26);
-    size_t nv = mix((*rng)++) % 17;
+        name[i] = (char)('a' + rand_mix((*rng)++) % 26);
+    size_t nv = rand_mix((*rng)++) % 17;
     wbuf packed = {0};
     int rc = putfield(&in, 1, 0, key) || putbytes(&in, 2, name, nl);
     s->count++;
     s->sum += key;
     s->namehash = fnv(s->namehash, name, nl);
     for (size_t i = 0; i < nv && rc == 0; i++) {
-        uint64_t shift = mix(*rng) % 64; /* values of every varint length */
-        uint64_t v = mix(++*rng) >> shift;
+        uint64_t shift = rand_mix(*rng) % 64; /* values of every varint length */
+        uint64_t v = rand_mix(++*rng) >> shift;
         s->sum += v;
         rc = putvarint(&packed, v);
     }
@@ -220,11 +213,11 @@ static int setup(const gcb_value *pv, int nthreads, void **state, char *err, siz
         request *q = &s->req[r];
         wbuf b = {0};
         summary *w = &q->want;
-        w->id = mix(rng++);
+        w->id = rand_mix(rng++);
         w->namehash = 0xcbf29ce484222325ull;
         const char *method = (r & 1) ? "/svc.Store/Put" : "/svc.Store/Get";
         for (size_t i = 0; i < payload; i++)
-            pay[i] = (unsigned char)mix(rng++);
+            pay[i] = (unsigned char)rand_mix(rng++);
         w->payhash = fnv(0xcbf29ce484222325ull, pay, payload);
         int rc = putfield(&b, 1, 0, w->id) || putbytes(&b, 2, method, strlen(method));
         for (int64_t i = 0; i < pv[P_ITEMS].i && rc == 0; i++) {

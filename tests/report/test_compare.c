@@ -7,7 +7,7 @@
 #include <cmocka.h>
 
 #include "capture.h"
-#include "compare.h"
+#include "analysis/compare.h"
 
 #define D REPORT_DATA "/"
 #define A "marksweep{gogc=100}/builder{piece=36,writes=100}/t1"

@@ -8,8 +8,8 @@
 #include <jansson.h>
 
 #include "capture.h"
-#include "report.h"
-#include "trace.h"
+#include "analysis/report.h"
+#include "analysis/trace.h"
 
 #define D REPORT_DATA "/"
 #define OUT REPORT_OUT

@@ -1,52 +1,15 @@
 /* check_records FILE EXPECT... - every line of the JSON Lines file FILE is
- * a complete "gcbench.run/1" record (every field of shared/RESULTS.md, of
- * the right JSON type), and line i matches EXPECT[i]: "STATUS" or
- * "STATUS:TEXT" (TEXT must occur in `error`).  A field may be null only
- * when `unavailable` holds a reason for its dotted path.  Exit 0 or 1 with
- * the reason. */
+ * a complete "gcbench.run/1" record (every field of the schema,
+ * harness/common/record_schema.h, of the right JSON type), and line i
+ * matches EXPECT[i]: "STATUS" or "STATUS:TEXT" (TEXT must occur in
+ * `error`).  A field may be null only when `unavailable`
+ * holds a reason for its dotted path.  Exit 0 or 1 with the reason. */
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Dotted path and type: n number, s string, a array, o object, b bool. */
-static const char *const fields[][2] = {
-    {"schema", "s"}, {"id", "s"}, {"time", "s"}, {"commit", "s"}, {"host", "o"},
-    {"host.name", "s"}, {"host.cpu", "s"},
-    {"collector.name", "s"}, {"collector.options", "o"},
-    {"workload.name", "s"}, {"workload.params", "o"},
-    {"threads", "n"}, {"pinning.policy", "s"}, {"pinning.mutator_pus", "a"},
-    {"pinning.gc_pus", "a"}, {"status", "s"}, {"ops", "n"}, {"wall_s", "n"},
-    {"ops_per_s", "n"}, {"bytes_allocated", "n"}, {"objects_allocated", "n"},
-    {"cpu.mutator_s", "n"}, {"cpu.gc_s", "n"}, {"cpu.gc_fraction", "n"},
-    {"gc.cycles", "n"}, {"gc.log", "a"}, {"pauses.count", "n"}, {"pauses.total_s", "n"},
-    {"pauses.p50_s", "n"}, {"pauses.p90_s", "n"}, {"pauses.p99_s", "n"},
-    {"pauses.p999_s", "n"}, {"pauses.max_s", "n"}, {"pauses.log", "a"},
-    {"latency.p50_s", "n"}, {"latency.p99_s", "n"}, {"latency.p999_s", "n"},
-    {"latency.max_s", "n"}, {"mmu", "o"}, {"rss.peak_bytes", "n"}, {"rss.mean_bytes", "n"},
-    {"rss.samples", "a"}, {"heap.peak_live_bytes", "n"}, {"heap.freed_explicit_bytes", "n"},
-    {"heap.reused_bytes", "n"}, {"validation", "s"},
-};
-
-static json_t *get(json_t *j, const char *path)
-{
-    char buf[128];
-    snprintf(buf, sizeof buf, "%s", path);
-    for (char *save = NULL, *k = strtok_r(buf, ".", &save); k && j; k = strtok_r(NULL, ".", &save))
-        j = json_object_get(j, k);
-    return j;
-}
-
-static int typed(json_t *v, char t)
-{
-    switch (t) {
-    case 'n': return json_is_number(v);
-    case 's': return json_is_string(v);
-    case 'a': return json_is_array(v);
-    case 'o': return json_is_object(v);
-    default: return 0;
-    }
-}
+#include "common/record_schema.h"
 
 int main(int argc, char **argv)
 {
@@ -72,14 +35,15 @@ int main(int argc, char **argv)
             continue;
         }
         json_t *unavailable = json_object_get(r, "unavailable");
-        for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
-            json_t *v = get(r, fields[i][0]);
+        for (size_t i = 0; i < record_nfields; i++) {
+            const record_field *fd = &record_fields[i];
+            json_t *v = record_schema_get(r, fd->path);
             /* A field a collector cannot measure (the go peer) is null,
              * with the reason under unavailable.<path>. */
-            if (json_is_null(v) && json_is_string(json_object_get(unavailable, fields[i][0])))
+            if (json_is_null(v) && json_is_string(json_object_get(unavailable, fd->path)))
                 continue;
-            if (v == NULL || !typed(v, fields[i][1][0])) {
-                printf("%s:%d: field %s %s\n", argv[1], n, fields[i][0],
+            if (v == NULL || !record_schema_typed(v, fd->type)) {
+                printf("%s:%d: field %s %s\n", argv[1], n, fd->path,
                        v ? "has the wrong type" : "missing");
                 bad = 1;
             }

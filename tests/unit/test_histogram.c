@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "histogram.h"
+#include "child/histogram.h"
 
 static int compare_u64(const void *a, const void *b)
 {

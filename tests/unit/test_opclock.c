@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "opclock.h"
+#include "child/opclock.h"
 
 static void spin_ns(uint64_t ns)
 {
