@@ -35,6 +35,7 @@
 #include "gcb/pool.h"
 #include "histogram.h"
 #include "opclock.h"
+#include "opsample.h"
 #include "pin.h"
 #include "record.h"
 #include "recorder.h"
@@ -183,7 +184,10 @@ static void *mutator_main(void *p)
     if (attached)
         gcb_blocking_exit(m);
 
-    /* Ops are timed in opclock ticks (cheap); the loop's bounds in ns. */
+    /* Ops are timed in opclock ticks, a random sample of them (opsample.h:
+     * every op when ops are long, ~1 in 14 at 0.5 us); the loop's bounds
+     * in ns.  A duration run checks its end at timed ops only (so it ends
+     * within a few ops of `end`), and samples even with latency off. */
     const run_spec *s = &c->sp.s;
     const opclock *ck = &c->clock;
     uint64_t t0 = recorder_now_ns();
@@ -192,23 +196,28 @@ static void *mutator_main(void *p)
         uint64_t now = opclock_ticks(ck);
         uint64_t end = s->duration > 0 ? now + opclock_ticks_of(ck, (uint64_t)(s->duration * 1e9)) : 0;
         int lat = s->record_latency;
+        opsample smp;
+        opsample_init(&smp, ck, ms->hist, now ^ ((uint64_t)ms->tid << 32) ^ 0x9e3779b97f4a7c15ull);
         for (uint64_t i = 0;; i++) {
             if (end ? now >= end : i >= ms->quota)
                 break;
             if (atomic_load_explicit(&c->stop, memory_order_relaxed))
                 break;
-            if (w->op(c->wstate, m, ms->tid, i, ms->err, sizeof ms->err) != 0) {
+            int rc;
+            if ((lat || end) && opsample_due(&smp)) {
+                uint64_t a = opclock_ticks(ck);
+                rc = w->op(c->wstate, m, ms->tid, i, ms->err, sizeof ms->err);
+                now = opclock_ticks(ck);
+                opsample_timed(&smp, lat ? ms->hist : NULL, now - a); /* ticks; converted in fill() */
+            } else {
+                rc = w->op(c->wstate, m, ms->tid, i, ms->err, sizeof ms->err);
+            }
+            if (rc != 0) {
                 ms->failed = 1;
                 atomic_store(&c->stop, 1);
                 break;
             }
             ms->ops++;
-            if (lat || end) {
-                uint64_t t = opclock_ticks(ck);
-                if (lat)
-                    hist_record(ms->hist, t - now); /* ticks; converted in fill() */
-                now = t;
-            }
         }
     }
     ms->end_ns = recorder_now_ns();
@@ -352,7 +361,10 @@ static void fill(child *c, json_t *rec, mutator_slot *ms, int n, sampler *smp,
         record_set(rec, "latency.p999_s", json_real(ns_s(opclock_ns(ck, hist_quantile(h, 0.999)))));
         record_set(rec, "latency.max_s", json_real(ns_s(opclock_ns(ck, h->count ? h->max : 0))));
         record_set(rec, "latency.clock", json_string(opclock_name(ck)));
-        record_set(rec, "latency.count", json_integer((json_int_t)h->count));
+        /* count: ops timed; sample_period: ops per timed op (opsample.h) */
+        record_set(rec, "latency.count", json_integer((json_int_t)h->recorded));
+        record_set(rec, "latency.sample_period",
+                   json_real(h->recorded ? (double)ops / (double)h->recorded : 0));
         free(h);
     }
 

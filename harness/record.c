@@ -143,7 +143,8 @@ json_t *record_new(const record_req *q)
     static const char *const cpu_k[] = {"mutator_s", "gc_s", "gc_fraction", NULL};
     static const char *const pause_k[] = {"count", "total_s", "p50_s", "p90_s", "p99_s",
                                           "p999_s", "max_s", NULL};
-    static const char *const lat_k[] = {"p50_s", "p90_s", "p99_s", "p999_s", "max_s", "count", NULL};
+    static const char *const lat_k[] = {"p50_s", "p90_s", "p99_s", "p999_s", "max_s", "count",
+                                         "sample_period", NULL};
     static const char *const heap_k[] = {"peak_live_bytes", "freed_explicit_bytes",
                                          "reused_bytes", NULL};
     json_t *pauses = zeros(pause_k);
