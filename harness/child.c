@@ -560,6 +560,12 @@ int runner_child_main(void)
     }
 
     faults_explained_by(gc, c.heap);
+    if (GCB_HAS(gc, describe)) {
+        char desc[512] = "";
+        gc->describe(c.heap, desc, sizeof desc);
+        desc[sizeof desc - 1] = '\0';
+        json_object_set_new(json_object_get(rec, "collector"), "description", json_string(desc));
+    }
     double expected = s->duration > 0 ? s->duration : s->timeout;
     sampler smp;
     int smp_rc = sampler_start(&smp, gc, c.heap, s->sample_hz, expected + 1);
