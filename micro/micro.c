@@ -400,6 +400,46 @@ static void clock_init(void)
     }
 }
 
+/* One batch of `budget` inline allocations in timed chunks; returns the
+ * ticks spent in them, or UINT64_MAX after skipping the run.  Instantiated
+ * with a constant `bytes` (see bm_alloc_inline). */
+INLINE uint64_t inline_batch(gbench_state *st, plugin *p, gcb_mutator **mp, const size_t bytes,
+                             uint64_t budget, uint64_t *refills, uint64_t *chunks)
+{
+    gcb_mutator *m = *mp;
+    uint64_t done = 0, ticks = 0;
+    while (done < budget) {
+        uint64_t k = 0, left = budget - done;
+        uint64_t t0 = opclock_ticks(&clock_);
+        for (; k < left; k++) {
+            void *o = gcb_alloc_inline(m, NULL, bytes);
+            if (o == NULL)
+                break;
+            if (gcb_unlikely(((uintptr_t)o & 7) != 0)) {
+                bad_pointer(st, p, "gcb_alloc_inline", o, bytes);
+                return UINT64_MAX;
+            }
+            gbench_do_not_optimize(o);
+        }
+        uint64_t t1 = opclock_ticks(&clock_);
+        ticks += t1 - t0 > clock_cost ? t1 - t0 - clock_cost : 0;
+        (*chunks)++;
+        done += k;
+        if (done == budget)
+            break;
+        /* Refill, untimed: the slow path caches a span (or a run). */
+        void *o = gcb_alloc(m, NULL, bytes);
+        (*refills)++;
+        if (bad(o)) {
+            bad_pointer(st, p, "gcb_alloc", o, bytes);
+            return UINT64_MAX;
+        }
+        if (p->mode == M_RENEW && renew_due(p, m) && (*mp = m = renew(st, p)) == NULL)
+            return UINT64_MAX;
+    }
+    return ticks;
+}
+
 static void bm_alloc_inline(gbench_state *st, void *user)
 {
     bench *b = user;
@@ -416,36 +456,18 @@ static void bm_alloc_inline(gbench_state *st, void *user)
     }
     uint64_t before = objects(p), refills = 0, budget = gbench_max_iterations(st);
     while (gbench_keep_running_batch(st, budget)) {
-        uint64_t done = 0, ticks = 0, chunks = 0;
-        while (done < budget) {
-            uint64_t k = 0, left = budget - done;
-            uint64_t t0 = opclock_ticks(&clock_);
-            for (; k < left; k++) {
-                void *o = gcb_alloc_inline(m, NULL, bytes);
-                if (o == NULL)
-                    break;
-                if (gcb_unlikely(((uintptr_t)o & 7) != 0)) {
-                    bad_pointer(st, p, "gcb_alloc_inline", o, bytes);
-                    return;
-                }
-                gbench_do_not_optimize(o);
-            }
-            uint64_t t1 = opclock_ticks(&clock_);
-            ticks += t1 - t0 > clock_cost ? t1 - t0 - clock_cost : 0;
-            chunks++;
-            done += k;
-            if (done == budget)
-                break;
-            /* Refill, untimed: the slow path caches a span (or a run). */
-            void *o = gcb_alloc(m, NULL, bytes);
-            refills++;
-            if (bad(o)) {
-                bad_pointer(st, p, "gcb_alloc", o, bytes);
-                return;
-            }
-            if (p->mode == M_RENEW && renew_due(p, m) && (m = renew(st, p)) == NULL)
-                return;
+        uint64_t chunks = 0, ticks;
+        /* Constant sizes, as at a workload's call site (gcb_alloc(m, t,
+         * sizeof(node))): the zeroing is inlined.  A variable size would
+         * add a call to memset. */
+        switch (bytes) {
+        case 16: ticks = inline_batch(st, p, &m, 16, budget, &refills, &chunks); break;
+        case 64: ticks = inline_batch(st, p, &m, 64, budget, &refills, &chunks); break;
+        case 256: ticks = inline_batch(st, p, &m, 256, budget, &refills, &chunks); break;
+        default: ticks = inline_batch(st, p, &m, bytes, budget, &refills, &chunks); break;
         }
+        if (ticks == UINT64_MAX)
+            return;
         gbench_set_iteration_time(st, (double)opclock_ns(&clock_, ticks) / 1e9);
         gbench_counter(st, "chunk", chunks ? (double)budget / (double)chunks : 0.0,
                        GBENCH_COUNTER_DEFAULT);
