@@ -190,14 +190,15 @@ static void *mutator_main(void *p)
      * within a few ops of `end`), and samples even with latency off. */
     const run_spec *s = &c->sp.s;
     const opclock *ck = &c->clock;
+    /* Calibrating the sampler (~40 us) stays out of the timed window. */
+    opsample smp;
+    opsample_init(&smp, ck, ms->hist, opclock_ticks(ck) ^ ((uint64_t)ms->tid << 32));
     uint64_t t0 = recorder_now_ns();
     ms->start_ns = t0;
     if (inited && !atomic_load(&c->stop)) {
         uint64_t now = opclock_ticks(ck);
         uint64_t end = s->duration > 0 ? now + opclock_ticks_of(ck, (uint64_t)(s->duration * 1e9)) : 0;
         int lat = s->record_latency;
-        opsample smp;
-        opsample_init(&smp, ck, ms->hist, now ^ ((uint64_t)ms->tid << 32) ^ 0x9e3779b97f4a7c15ull);
         for (uint64_t i = 0;; i++) {
             if (end ? now >= end : i >= ms->quota)
                 break;
