@@ -25,6 +25,31 @@
  * loop triggers (reported in counter gc_cycles) run inside the timed loop,
  * on this thread or on the collector's own threads.
  *
+ * alloc-inline/<collector>/<bytes> times gcb_alloc_inline (mutator.h), the
+ * inline path alone, from a warm cache: each timed chunk allocates until
+ * the bump run or the class's span cache is empty (at most the iterations
+ * left), then one gcb_alloc refills it untimed.  The time is manual
+ * (gbench_set_iteration_time): TSC ticks around each chunk (opclock.h),
+ * less the clock's own cost per chunk (the fastest of 1000 empty pairs, so
+ * the figure errs high, never low); a chunk is a whole span (32 objects of
+ * 256 B, 128 of 64 B) or a 256 KiB bump run, so the correction is small.
+ * Only collectors whose mutator has an inline path (alloc_kind not SLOW)
+ * run it; the others skip with "n/a".  Refill allocations are counted
+ * objects, not iterations; the loop drops every object (the collector
+ * reclaims them during refills).
+ *
+ * bare/<allocator>/<bytes> is the reference for the manual baselines'
+ * alloc+free cases: the allocator the plugin wraps, called in the same
+ * loop with the same calls (calloc/free; mi_heap_zalloc on a heap of its
+ * own/mi_free; mallocx zeroed from an arena of its own/sdallocx), no
+ * plugin, no accounting.  mimalloc and jemalloc are dlopen()ed RTLD_LOCAL
+ * and called through dlsym pointers (what a PLT call costs), so this
+ * process keeps glibc's malloc.  alloc+free/X over bare/X is the plugin's
+ * overhead.
+ *
+ * Environment: main restarts the process with the static TLS room the
+ * jemalloc plugin needs when GLIBC_TUNABLES lacks it (statictls.h).
+ *
  * Validation: every allocation is checked non-NULL and 8-byte aligned,
  * allocation cases check that the mutator's objects_allocated counter grew
  * by exactly the iterations run, the builder checks each finished string's
@@ -33,6 +58,7 @@
  * a fast figure.
  */
 #define _GNU_SOURCE
+#include <dlfcn.h>
 #include <errno.h>
 #include <pthread.h>
 #include <sched.h>
@@ -48,7 +74,9 @@
 #include "gcb/mutator.h"
 #include "lib/gomap.h"
 #include "loader.h"
+#include "child/opclock.h"
 #include "options.h"
+#include "common/statictls.h"
 
 #define RESET_BYTES ((uint64_t)64 << 20) /* bytes a renewing heap's mutator allocates before renewal */
 #define LARGE_BYTES ((size_t)1 << 20)    /* bytes of the large-allocation case */
@@ -60,6 +88,8 @@
 
 /* Size classes of the small-allocation case: bytes. */
 static const int64_t small_sizes[] = {8, 16, 32, 64, 128, 256, 512, 1024, 4096, 32768};
+/* Sizes of the bare and alloc-inline cases: bytes. */
+static const int64_t pair_sizes[] = {16, 64, 256};
 /* Pointer-carrying sizes (type node: 16-byte elements, one pointer each). */
 static const int64_t scan_sizes[] = {16, 64};
 
@@ -90,7 +120,7 @@ typedef struct plugin {
 } plugin;
 
 enum kind {
-    K_ALLOC, K_ALLOC_SCAN, K_LARGE, K_STORE_OFF, K_STORE_ON, K_FREE_REALLOC,
+    K_ALLOC_INLINE, K_ALLOC, K_ALLOC_SCAN, K_LARGE, K_STORE_OFF, K_STORE_ON, K_FREE_REALLOC,
     K_SCOPE, K_ARENA, K_BUILDER, K_MAP
 };
 
@@ -352,6 +382,194 @@ static void bm_alloc_scan(gbench_state *st, void *user)
 static void bm_large(gbench_state *st, void *user)
 {
     run_alloc(st, user, NULL, LARGE_BYTES);
+}
+
+/* alloc-inline: see the header.  clock_cost: ticks of an empty pair of
+ * clock reads (the fastest of 1000), subtracted per chunk. */
+static opclock clock_;
+static uint64_t clock_cost;
+
+static void clock_init(void)
+{
+    opclock_start(&clock_);
+    clock_cost = UINT64_MAX;
+    for (int i = 0; i < 1000; i++) {
+        uint64_t a = opclock_ticks(&clock_), b = opclock_ticks(&clock_);
+        if (b - a < clock_cost)
+            clock_cost = b - a;
+    }
+}
+
+/* One batch of `budget` inline allocations in timed chunks; returns the
+ * ticks spent in them, or UINT64_MAX after skipping the run.  Instantiated
+ * with a constant `bytes` (see bm_alloc_inline). */
+INLINE uint64_t inline_batch(gbench_state *st, plugin *p, gcb_mutator **mp, const size_t bytes,
+                             uint64_t budget, uint64_t *refills, uint64_t *chunks)
+{
+    gcb_mutator *m = *mp;
+    uint64_t done = 0, ticks = 0;
+    while (done < budget) {
+        uint64_t k = 0, left = budget - done;
+        uint64_t t0 = opclock_ticks(&clock_);
+        for (; k < left; k++) {
+            void *o = gcb_alloc_inline(m, NULL, bytes);
+            if (o == NULL)
+                break;
+            if (gcb_unlikely(((uintptr_t)o & 7) != 0)) {
+                bad_pointer(st, p, "gcb_alloc_inline", o, bytes);
+                return UINT64_MAX;
+            }
+            gbench_do_not_optimize(o);
+        }
+        uint64_t t1 = opclock_ticks(&clock_);
+        ticks += t1 - t0 > clock_cost ? t1 - t0 - clock_cost : 0;
+        (*chunks)++;
+        done += k;
+        if (done == budget)
+            break;
+        /* Refill, untimed: the slow path caches a span (or a run). */
+        void *o = gcb_alloc(m, NULL, bytes);
+        (*refills)++;
+        if (bad(o)) {
+            bad_pointer(st, p, "gcb_alloc", o, bytes);
+            return UINT64_MAX;
+        }
+        if (p->mode == M_RENEW && renew_due(p, m) && (*mp = m = renew(st, p)) == NULL)
+            return UINT64_MAX;
+    }
+    return ticks;
+}
+
+static void bm_alloc_inline(gbench_state *st, void *user)
+{
+    bench *b = user;
+    plugin *p = b->p;
+    gcb_mutator *m = ready(st, p);
+    if (m == NULL)
+        return;
+    size_t bytes = (size_t)gbench_arg(st, 0);
+    if (m->alloc_kind == GCB_ALLOC_SLOW || p->mode == M_MANUAL) {
+        char msg[160];
+        snprintf(msg, sizeof msg, "n/a: %s has no inline allocation path (alloc_kind SLOW)", p->name);
+        gbench_skip_with_error(st, msg);
+        return;
+    }
+    uint64_t before = objects(p), refills = 0, budget = gbench_max_iterations(st);
+    while (gbench_keep_running_batch(st, budget)) {
+        uint64_t chunks = 0, ticks;
+        /* Constant sizes, as at a workload's call site (gcb_alloc(m, t,
+         * sizeof(node))): the zeroing is inlined.  A variable size would
+         * add a call to memset. */
+        switch (bytes) {
+        case 16: ticks = inline_batch(st, p, &m, 16, budget, &refills, &chunks); break;
+        case 64: ticks = inline_batch(st, p, &m, 64, budget, &refills, &chunks); break;
+        case 256: ticks = inline_batch(st, p, &m, 256, budget, &refills, &chunks); break;
+        default: ticks = inline_batch(st, p, &m, bytes, budget, &refills, &chunks); break;
+        }
+        if (ticks == UINT64_MAX)
+            return;
+        gbench_set_iteration_time(st, (double)opclock_ns(&clock_, ticks) / 1e9);
+        gbench_counter(st, "chunk", chunks ? (double)budget / (double)chunks : 0.0,
+                       GBENCH_COUNTER_DEFAULT);
+    }
+    uint64_t got = objects(p) - before, want = gbench_iterations(st) + refills;
+    if (got != want) {
+        char msg[256];
+        snprintf(msg, sizeof msg, "%s: objects_allocated grew by %llu, want %llu iterations + %llu refills",
+                 p->name, (unsigned long long)got, (unsigned long long)gbench_iterations(st),
+                 (unsigned long long)refills);
+        gbench_skip_with_error(st, msg);
+        return;
+    }
+    rates(st, p, bytes);
+}
+
+/* ---- bare: the allocators without a plugin ------------------------------- */
+
+typedef struct bare {
+    char name[16];
+    int kind;                                   /* 0 glibc, 1 mimalloc, 2 jemalloc */
+    void *mheap;                                /* mimalloc: a heap of its own */
+    void *(*mi_heap_zalloc)(void *heap, size_t n);
+    void (*mi_free)(void *p);
+    int je_flags;                               /* jemalloc: zeroed, from its own arena */
+    void *(*mallocx)(size_t n, int flags);
+    void (*sdallocx)(void *p, size_t n, int flags);
+} bare;
+
+static bare bares[3];
+static size_t nbares;
+
+/* jemalloc's mallocx flags (jemalloc.h): zeroed, from arena a. */
+#define BARE_MALLOCX_ZERO 0x40
+#define BARE_MALLOCX_ARENA(a) ((int)(((unsigned)(a) + 1) << 20))
+
+/* Load the allocators a bare case can call; those absent are left out. */
+static void bare_open(void)
+{
+    bares[nbares++] = (bare){.name = "malloc", .kind = 0};
+    void *mi = dlopen("libmimalloc.so.2", RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
+    if (mi != NULL) {
+        bare b = {.name = "mimalloc", .kind = 1};
+        void *(*heap_new)(void) = (void *(*)(void))dlsym(mi, "mi_heap_new");
+        *(void **)&b.mi_heap_zalloc = dlsym(mi, "mi_heap_zalloc");
+        *(void **)&b.mi_free = dlsym(mi, "mi_free");
+        if (heap_new && b.mi_heap_zalloc && b.mi_free && (b.mheap = heap_new()) != NULL)
+            bares[nbares++] = b;
+    }
+    void *je = dlopen("libjemalloc.so.2", RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
+    if (je != NULL) {
+        bare b = {.name = "jemalloc", .kind = 2};
+        int (*mallctl)(const char *, void *, size_t *, void *, size_t) =
+            (int (*)(const char *, void *, size_t *, void *, size_t))dlsym(je, "mallctl");
+        *(void **)&b.mallocx = dlsym(je, "mallocx");
+        *(void **)&b.sdallocx = dlsym(je, "sdallocx");
+        unsigned arena = 0;
+        size_t len = sizeof arena;
+        if (mallctl && b.mallocx && b.sdallocx &&
+            mallctl("arenas.create", &arena, &len, NULL, 0) == 0) {
+            b.je_flags = BARE_MALLOCX_ZERO | BARE_MALLOCX_ARENA(arena);
+            bares[nbares++] = b;
+        }
+    }
+}
+
+/* One loop per allocator, so each iteration is its two calls and no test. */
+#define BARE_LOOP(ALLOC, FREE)                                                   \
+    while (gbench_keep_running_batch(st, n)) {                                   \
+        for (uint64_t i = 0; i < n; i++) {                                       \
+            void *o = ALLOC;                                                     \
+            if (bad(o) || *(char *)o != 0) {                                     \
+                fail = o;                                                        \
+                break;                                                           \
+            }                                                                    \
+            gbench_do_not_optimize(o);                                           \
+            FREE;                                                                \
+        }                                                                        \
+        if (fail != NULL)                                                        \
+            break;                                                               \
+    }
+
+static void bm_bare(gbench_state *st, void *user)
+{
+    bare *b = user;
+    size_t bytes = (size_t)gbench_arg(st, 0);
+    uint64_t n = gbench_max_iterations(st);
+    void *fail = NULL;
+    switch (b->kind) {
+    case 0: BARE_LOOP(calloc(1, bytes), free(o)); break;
+    case 1: BARE_LOOP(b->mi_heap_zalloc(b->mheap, bytes), b->mi_free(o)); break;
+    case 2: BARE_LOOP(b->mallocx(bytes, b->je_flags), b->sdallocx(o, bytes, 0)); break;
+    }
+    if (fail != NULL) {
+        char msg[160];
+        snprintf(msg, sizeof msg, "bare %s: %zu bytes gave %p (want non-NULL, aligned, zeroed)",
+                 b->name, bytes, fail);
+        gbench_skip_with_error(st, msg);
+        return;
+    }
+    gbench_set_items_processed(st, (int64_t)gbench_iterations(st));
+    gbench_set_bytes_processed(st, (int64_t)(gbench_iterations(st) * bytes));
 }
 
 /* free-realloc: allocate, free_sized, allocate the same class again.  One
@@ -745,8 +963,8 @@ static void bm_map(gbench_state *st, void *user)
 
 /* ---- Registration ---------------------------------------------------------- */
 
-static int add(plugin *p, enum kind kind, const char *what, gbench_fn fn, size_t nargs,
-               int64_t arg)
+static int add_timed(plugin *p, enum kind kind, const char *what, gbench_fn fn, size_t nargs,
+                     int64_t arg, bool manual_time)
 {
     bench *b = malloc(sizeof *b);
     if (b == NULL)
@@ -755,9 +973,31 @@ static int add(plugin *p, enum kind kind, const char *what, gbench_fn fn, size_t
     p->benches = b;
     char name[160];
     snprintf(name, sizeof name, "%s/%s", what, p->name);
-    gbench_def d = {.name = name, .run = fn, .user = b, .nargs = nargs, .unit = GBENCH_NS};
+    gbench_def d = {.name = name, .run = fn, .user = b, .nargs = nargs, .unit = GBENCH_NS,
+                    .manual_time = manual_time};
     d.args[0] = arg;
     return gbench_register(&d);
+}
+
+static int add(plugin *p, enum kind kind, const char *what, gbench_fn fn, size_t nargs,
+               int64_t arg)
+{
+    return add_timed(p, kind, what, fn, nargs, arg, false);
+}
+
+static int register_bare(void)
+{
+    int rc = 0;
+    for (size_t i = 0; i < nbares; i++)
+        for (size_t k = 0; k < sizeof pair_sizes / sizeof pair_sizes[0]; k++) {
+            char name[64];
+            snprintf(name, sizeof name, "bare/%s", bares[i].name);
+            gbench_def d = {.name = name, .run = bm_bare, .user = &bares[i], .nargs = 1,
+                            .unit = GBENCH_NS};
+            d.args[0] = pair_sizes[k];
+            rc |= gbench_register(&d);
+        }
+    return rc;
 }
 
 /* "+free" on cases whose loop frees each object on a manual baseline. */
@@ -773,6 +1013,10 @@ static int register_plugin(plugin *p)
      * the wait. */
     int rc = add(p, K_STORE_OFF, "store-barrier-off", bm_store_off, 0, 0);
     rc |= add(p, K_STORE_ON, "store-barrier-on", bm_store_on, 0, 0);
+    if (p->mode != M_MANUAL)
+        for (size_t i = 0; i < sizeof pair_sizes / sizeof pair_sizes[0]; i++)
+            rc |= add_timed(p, K_ALLOC_INLINE, "alloc-inline", bm_alloc_inline, 1, pair_sizes[i],
+                            true);
     for (size_t i = 0; i < sizeof small_sizes / sizeof small_sizes[0]; i++)
         rc |= add(p, K_ALLOC, freed(p, "alloc", "alloc+free"), bm_alloc, 1, small_sizes[i]);
     for (size_t i = 0; i < sizeof scan_sizes / sizeof scan_sizes[0]; i++)
@@ -792,6 +1036,7 @@ static int register_plugin(plugin *p)
 
 int main(int argc, char **argv)
 {
+    statictls_reexec(argc, argv);
     int rc = gbench_init(&argc, argv);
     if (rc != 0)
         return rc;
@@ -814,6 +1059,10 @@ int main(int argc, char **argv)
         free(names[i]);
     }
     free(names);
+    clock_init();
+    bare_open();
+    if (register_bare() != 0)
+        fprintf(stderr, "gcbench-micro: bare: registration failed\n");
     if (np == 0) {
         fprintf(stderr, "gcbench-micro: no usable collector plugin in %s\n", loader_plugin_dir());
         return 1;

@@ -128,6 +128,7 @@ struct gcb_heap {
                                      collector: a stopped thread may hold it) */
     _Atomic uint32_t barrier_off; /* always 0: libgc needs no barrier */
     GC_word gc_no_base;           /* GC_get_gc_no() at heap_new (startup GCs) */
+    char banner[256];             /* libgc version and what it started (describe) */
 
     /* Written only inside the event callback, i.e. under libgc's lock. */
     int world_stopped;            /* between POST_STOP_WORLD and PRE_START_WORLD */
@@ -315,12 +316,14 @@ static int heap_new(const gcb_host *host, const gcb_value *opts, gcb_heap **out,
      * becomes a mutator. */
     GC_unregister_my_thread();
     h->gc_no_base = GC_get_gc_no();
+    /* What libgc actually started, for the record (describe), not stderr. */
     unsigned v = GC_get_version();
-    host->log(host->ctx, "libgc %u.%u.%u: %d marker thread(s) (asked %lld), %s, "
-              "free_space_divisor %lld, honor_free %d", v >> 16, (v >> 8) & 0xff, v & 0xff,
-              GC_get_parallel() + 1, (long long)opts[OPT_MARKERS].i,
-              h->incremental ? "incremental" : "stop-the-world",
-              (long long)opts[OPT_FREE_SPACE_DIVISOR].i, h->honor_free);
+    snprintf(h->banner, sizeof h->banner,
+             "libgc %u.%u.%u: %d marker thread(s) (asked %lld), %s, "
+             "free_space_divisor %lld, honor_free %d", v >> 16, (v >> 8) & 0xff, v & 0xff,
+             GC_get_parallel() + 1, (long long)opts[OPT_MARKERS].i,
+             h->incremental ? "incremental" : "stop-the-world",
+             (long long)opts[OPT_FREE_SPACE_DIVISOR].i, h->honor_free);
     atomic_store_explicit(&current, h, memory_order_release);
     push_stacks = GC_get_push_other_roots();
     GC_set_push_other_roots(push_roots);
@@ -471,6 +474,11 @@ static void stats(gcb_heap *h, gcb_heap_stats *out)
     manual_stats_out(out, &s);
 }
 
+static void describe(gcb_heap *h, char *buf, size_t len)
+{
+    snprintf(buf, len, "%s", h->banner);
+}
+
 static const gcb_collector table = {
     .abi = GCB_ABI_VERSION,
     .size = sizeof(gcb_collector),
@@ -495,6 +503,7 @@ static const gcb_collector table = {
     .collect = collect,
     .stats = stats,
     .free_sized = free_sized,
+    .describe = describe,
 };
 
 __attribute__((visibility("default"))) const gcb_collector *gcb_collector_entry(void)

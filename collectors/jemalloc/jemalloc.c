@@ -61,12 +61,13 @@ struct gcb_heap {
     je_api je;                      /* jemalloc's entry points */
     unsigned arena;                 /* this heap's jemalloc arena index */
     int flags;                      /* mallocx flags: zeroed, from `arena` */
-    manual_bytes bytes;             /* live, peak and freed usable sizes */
+    manual_bytes bytes;             /* sums of the mutators' counts (manual.h) */
     _Atomic uint32_t barrier_off;   /* always 0: no barrier */
 };
 
 typedef struct je_mutator {
-    gcb_mutator base; /* must be first */
+    gcb_mutator base;     /* must be first */
+    manual_counts counts; /* this thread's byte counts (manual.h) */
 } je_mutator;
 
 static const gcb_collector table;
@@ -114,6 +115,12 @@ static int heap_new(const gcb_host *host, const gcb_value *opts, gcb_heap **out,
         free(h);
         return rc;
     }
+    rc = manual_init(&h->bytes);
+    if (rc != 0) {
+        snprintf(err, errlen, "jemalloc: cannot create the heap lock: %s", strerror(rc));
+        free(h);
+        return rc;
+    }
     h->host = host;
     h->flags = MALLOCX_ZERO | MALLOCX_ARENA(h->arena);
     *out = h;
@@ -129,6 +136,7 @@ static void heap_free(gcb_heap *h)
     int rc = h->je.mallctl(name, NULL, NULL, NULL, 0);
     if (rc != 0)
         h->host->log(h->host->ctx, "mallctl(\"%s\") failed: %s", name, strerror(rc));
+    manual_destroy(&h->bytes);
     free(h);
 }
 
@@ -144,6 +152,7 @@ static int mutator_attach(gcb_heap *h, gcb_mutator **out)
     m->inline_max = 0;
     m->write_barrier = &h->barrier_off;
     m->frames = NULL;
+    manual_attach(&h->bytes, &jm->counts);
     *out = m;
     return 0;
 }
@@ -152,6 +161,7 @@ static void mutator_detach(gcb_mutator *m)
 {
     /* Cached slots of the heap's arena must not outlive it (heap_free). */
     m->heap->je.mallctl("thread.tcache.flush", NULL, NULL, NULL, 0);
+    manual_detach(&m->heap->bytes, &((je_mutator *)m)->counts);
     free((je_mutator *)m);
 }
 
@@ -163,7 +173,7 @@ static void *alloc(gcb_mutator *m, const gcb_type *t, size_t bytes)
         return NULL;
     /* The size class mallocx used, computed without a pointer lookup. */
     uint64_t n = h->je.nallocx(bytes, h->flags);
-    manual_allocated(&h->bytes, n);
+    manual_allocated(&((je_mutator *)m)->counts, n);
     return p;
 }
 
@@ -173,7 +183,7 @@ static void release(gcb_mutator *m, void *p, size_t bytes)
         return;
     gcb_heap *h = m->heap;
     uint64_t n = h->je.sallocx(p, 0);
-    manual_freed(&h->bytes, n);
+    manual_freed(&((je_mutator *)m)->counts, n);
     /* A size outside [requested, usable] would be undefined behaviour in
      * sdallocx; a hint without a plausible size uses the usable one. */
     h->je.sdallocx(p, bytes != 0 && bytes <= n ? bytes : n, 0);

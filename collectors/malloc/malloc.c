@@ -21,12 +21,13 @@
 
 struct gcb_heap {
     const gcb_host *host;
-    manual_bytes bytes;             /* live, peak and freed usable sizes */
+    manual_bytes bytes;             /* sums of the mutators' counts (manual.h) */
     _Atomic uint32_t barrier_off;   /* always 0: no barrier */
 };
 
 typedef struct malloc_mutator {
-    gcb_mutator base; /* must be first */
+    gcb_mutator base;     /* must be first */
+    manual_counts counts; /* this thread's byte counts (manual.h) */
 } malloc_mutator;
 
 static const gcb_collector table;
@@ -39,6 +40,12 @@ static int heap_new(const gcb_host *host, const gcb_value *opts, gcb_heap **out,
         snprintf(err, errlen, "malloc: out of memory for the heap");
         return ENOMEM;
     }
+    int rc = manual_init(&h->bytes);
+    if (rc != 0) {
+        free(h);
+        snprintf(err, errlen, "malloc: cannot create the heap lock: %s", strerror(rc));
+        return rc;
+    }
     h->host = host;
     *out = h;
     return 0;
@@ -48,6 +55,7 @@ static int heap_new(const gcb_host *host, const gcb_value *opts, gcb_heap **out,
  * that exits without freeing; the run's process ends right after. */
 static void heap_free(gcb_heap *h)
 {
+    manual_destroy(&h->bytes);
     free(h);
 }
 
@@ -62,23 +70,25 @@ static int mutator_attach(gcb_heap *h, gcb_mutator **out)
     m->alloc_kind = GCB_ALLOC_SLOW;
     m->inline_max = 0;
     m->write_barrier = &h->barrier_off;
+    manual_attach(&h->bytes, &mm->counts);
     *out = m;
     return 0;
 }
 
 static void mutator_detach(gcb_mutator *m)
 {
-    free((malloc_mutator *)m);
+    malloc_mutator *mm = (malloc_mutator *)m;
+    manual_detach(&m->heap->bytes, &mm->counts);
+    free(mm);
 }
 
 static void *alloc(gcb_mutator *m, const gcb_type *t, size_t bytes)
 {
-    gcb_heap *h = m->heap;
     void *p = calloc(1, bytes);
     if (p == NULL)
         return NULL;
     uint64_t n = malloc_usable_size(p);
-    manual_allocated(&h->bytes, n);
+    manual_allocated(&((malloc_mutator *)m)->counts, n);
     return p;
 }
 
@@ -86,9 +96,8 @@ static void release(gcb_mutator *m, void *p)
 {
     if (p == NULL)
         return;
-    gcb_heap *h = m->heap;
     uint64_t n = malloc_usable_size(p);
-    manual_freed(&h->bytes, n);
+    manual_freed(&((malloc_mutator *)m)->counts, n);
     free(p);
 }
 

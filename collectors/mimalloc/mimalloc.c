@@ -33,13 +33,14 @@
 
 struct gcb_heap {
     const gcb_host *host;
-    manual_bytes bytes;             /* live, peak and freed usable sizes */
+    manual_bytes bytes;             /* sums of the mutators' counts (manual.h) */
     _Atomic uint32_t barrier_off;   /* always 0: no barrier */
 };
 
 typedef struct mi_mutator {
     gcb_mutator base;   /* must be first */
     mi_heap_t *mheap;   /* this thread's mimalloc heap */
+    manual_counts counts; /* this thread's byte counts (manual.h) */
 } mi_mutator;
 
 static const gcb_collector table;
@@ -52,6 +53,12 @@ static int heap_new(const gcb_host *host, const gcb_value *opts, gcb_heap **out,
         snprintf(err, errlen, "mimalloc: out of memory for the heap");
         return ENOMEM;
     }
+    int rc = manual_init(&h->bytes);
+    if (rc != 0) {
+        free(h);
+        snprintf(err, errlen, "mimalloc: cannot create the heap lock: %s", strerror(rc));
+        return rc;
+    }
     h->host = host;
     *out = h;
     return 0;
@@ -61,6 +68,7 @@ static int heap_new(const gcb_host *host, const gcb_value *opts, gcb_heap **out,
  * without freeing; the run's process ends right after. */
 static void heap_free(gcb_heap *h)
 {
+    manual_destroy(&h->bytes);
     free(h);
 }
 
@@ -81,6 +89,7 @@ static int mutator_attach(gcb_heap *h, gcb_mutator **out)
     m->inline_max = 0;
     m->write_barrier = &h->barrier_off;
     m->frames = NULL;
+    manual_attach(&h->bytes, &mm->counts);
     *out = m;
     return 0;
 }
@@ -89,17 +98,17 @@ static void mutator_detach(gcb_mutator *m)
 {
     mi_mutator *mm = (mi_mutator *)m;
     mi_heap_delete(mm->mheap); /* live blocks move to the default heap */
+    manual_detach(&m->heap->bytes, &mm->counts);
     free(mm);
 }
 
 static void *alloc(gcb_mutator *m, const gcb_type *t, size_t bytes)
 {
-    gcb_heap *h = m->heap;
     void *p = mi_heap_zalloc(((mi_mutator *)m)->mheap, bytes);
     if (p == NULL)
         return NULL;
     uint64_t n = mi_usable_size(p);
-    manual_allocated(&h->bytes, n);
+    manual_allocated(&((mi_mutator *)m)->counts, n);
     return p;
 }
 
@@ -107,9 +116,8 @@ static void release(gcb_mutator *m, void *p)
 {
     if (p == NULL)
         return;
-    gcb_heap *h = m->heap;
     uint64_t n = mi_usable_size(p);
-    manual_freed(&h->bytes, n);
+    manual_freed(&((mi_mutator *)m)->counts, n);
     mi_free(p);
 }
 

@@ -35,6 +35,7 @@
 #include "gcb/pool.h"
 #include "child/histogram.h"
 #include "child/opclock.h"
+#include "child/opsample.h"
 #include "pin.h"
 #include "common/record_build.h"
 #include "child/child.h"
@@ -150,9 +151,15 @@ static void *mutator_main(void *p)
     if (attached)
         gcb_blocking_exit(m);
 
-    /* Ops are timed in opclock ticks (cheap); the loop's bounds in ns. */
+    /* Ops are timed in opclock ticks, a random sample of them (opsample.h:
+     * every op when ops are long, ~1 in 14 at 0.5 us); the loop's bounds
+     * in ns.  A duration run checks its end at timed ops only (so it ends
+     * within a few ops of `end`), and samples even with latency off. */
     const run_spec *s = &c->sp.s;
     const opclock *ck = &c->clock;
+    /* Calibrating the sampler (~40 us) stays out of the timed window. */
+    opsample smp;
+    opsample_init(&smp, ck, ms->hist, opclock_ticks(ck) ^ ((uint64_t)ms->tid << 32));
     uint64_t t0 = clock_now_ns();
     ms->start_ns = t0;
     if (inited && !atomic_load(&c->stop)) {
@@ -164,18 +171,21 @@ static void *mutator_main(void *p)
                 break;
             if (atomic_load_explicit(&c->stop, memory_order_relaxed))
                 break;
-            if (w->op(c->wstate, m, ms->tid, i, ms->err, sizeof ms->err) != 0) {
+            int rc;
+            if ((lat || end) && opsample_due(&smp)) {
+                uint64_t a = opclock_ticks(ck);
+                rc = w->op(c->wstate, m, ms->tid, i, ms->err, sizeof ms->err);
+                now = opclock_ticks(ck);
+                opsample_timed(&smp, lat ? ms->hist : NULL, now - a); /* ticks; converted in metrics_fill() */
+            } else {
+                rc = w->op(c->wstate, m, ms->tid, i, ms->err, sizeof ms->err);
+            }
+            if (rc != 0) {
                 ms->failed = 1;
                 atomic_store(&c->stop, 1);
                 break;
             }
             ms->ops++;
-            if (lat || end) {
-                uint64_t t = opclock_ticks(ck);
-                if (lat)
-                    hist_record(ms->hist, t - now); /* ticks; converted in metrics_fill() */
-                now = t;
-            }
         }
     }
     ms->end_ns = clock_now_ns();
@@ -348,6 +358,12 @@ int runner_child_main(void)
     }
 
     faults_explained_by(gc, c.heap);
+    if (GCB_HAS(gc, describe)) {
+        char desc[512] = "";
+        gc->describe(c.heap, desc, sizeof desc);
+        desc[sizeof desc - 1] = '\0';
+        json_object_set_new(json_object_get(rec, "collector"), "description", json_string(desc));
+    }
     double expected = s->duration > 0 ? s->duration : s->timeout;
     sampler smp;
     int smp_rc = sampler_start(&smp, gc, c.heap, s->sample_hz, expected + 1);

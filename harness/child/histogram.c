@@ -45,8 +45,14 @@ void hist_bucket_range(unsigned i, uint64_t *lo, uint64_t *hi)
 
 void hist_record(histogram *h, uint64_t v)
 {
-    h->counts[hist_bucket(v)]++;
-    h->count++;
+    hist_record_n(h, v, 1);
+}
+
+void hist_record_n(histogram *h, uint64_t v, uint64_t n)
+{
+    h->counts[hist_bucket(v)] += n;
+    h->count += n;
+    h->recorded++;
     if (v > h->max)
         h->max = v;
     if (v < h->min)
@@ -60,6 +66,7 @@ void hist_merge(histogram *into, const histogram *from)
     for (unsigned i = 0; i < HIST_BUCKETS; i++)
         into->counts[i] += from->counts[i];
     into->count += from->count;
+    into->recorded += from->recorded;
     if (from->max > into->max)
         into->max = from->max;
     if (from->min < into->min)

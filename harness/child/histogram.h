@@ -5,7 +5,9 @@
  * sub-buckets, so a recorded value is reported with relative error below
  * 2^-SUB_BITS (SUB_BITS = 7: < 0.8 %).  Recording is a few instructions and
  * never allocates; a histogram belongs to one thread, and per-thread
- * histograms are merged after the run.
+ * histograms are merged after the run.  A value may be recorded with a
+ * weight n (it stands for n values: sampled recording, opsample.h); count
+ * and the quantiles are then over the weights, `recorded` counts calls.
  */
 #ifndef GCB_HARNESS_HISTOGRAM_H
 #define GCB_HARNESS_HISTOGRAM_H
@@ -17,7 +19,8 @@
 #define HIST_BUCKETS ((64 - HIST_SUB_BITS + 1) * HIST_SUB)
 
 typedef struct histogram {
-    uint64_t count;            /* values recorded */
+    uint64_t count;            /* values recorded, weights included */
+    uint64_t recorded;         /* hist_record/hist_record_n calls (samples) */
     uint64_t max;              /* largest value recorded, exact */
     uint64_t min;              /* smallest value recorded, exact (UINT64_MAX if none) */
     uint64_t counts[HIST_BUCKETS];
@@ -25,6 +28,7 @@ typedef struct histogram {
 
 void hist_init(histogram *h);
 void hist_record(histogram *h, uint64_t v);
+void hist_record_n(histogram *h, uint64_t v, uint64_t n); /* v stands for n values */
 void hist_merge(histogram *into, const histogram *from);
 
 /* Value at quantile q in [0, 1]: the representative (midpoint) value of

@@ -128,7 +128,10 @@ void metrics_fill(child *c, json_t *rec, mutator_slot *ms, int n, sampler *smp,
         record_set(rec, "latency.p999_s", json_real(ns_s(opclock_ns(ck, hist_quantile(h, 0.999)))));
         record_set(rec, "latency.max_s", json_real(ns_s(opclock_ns(ck, h->count ? h->max : 0))));
         record_set(rec, "latency.clock", json_string(opclock_name(ck)));
-        record_set(rec, "latency.count", json_integer((json_int_t)h->count));
+        /* count: ops timed; sample_period: ops per timed op (opsample.h) */
+        record_set(rec, "latency.count", json_integer((json_int_t)h->recorded));
+        record_set(rec, "latency.sample_period",
+                   json_real(h->recorded ? (double)ops / (double)h->recorded : 0));
         free(h);
     }
 

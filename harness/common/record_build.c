@@ -167,6 +167,11 @@ json_t *record_new(const record_req *q)
     if (rec != NULL)
         json_object_set_new(json_object_get(rec, "collector"), "capabilities",
                             catalog_caps(q->gc->caps));
+    /* Extension: the table's one line; the child replaces it with the
+     * heap's own (collector->describe) once the heap exists. */
+    if (rec != NULL)
+        json_object_set_new(json_object_get(rec, "collector"), "description",
+                            json_string(q->gc->description ? q->gc->description : ""));
     return rec;
 }
 

@@ -79,6 +79,7 @@ typedef enum record_type {
     X("latency.p999_s",            RECORD_NUMBER,  "s",     0) \
     X("latency.max_s",             RECORD_NUMBER,  "s",     0) \
     X("latency.count",             RECORD_NUMBER,  "1",     0) \
+    X("latency.sample_period",     RECORD_NUMBER,  "1",     0) \
     X("mmu",                       RECORD_OBJECT,  "",      0) \
     X("rss",                       RECORD_OBJECT,  "",      0) \
     X("rss.peak_bytes",            RECORD_NUMBER,  "B",     0) \

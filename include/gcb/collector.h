@@ -225,6 +225,14 @@ struct gcb_collector {
      * anything possibly half-done: lock-free reads only, no allocation.
      * NULL: the host installs no handler (the fault kills the run as is). */
     int (*describe_fault)(gcb_heap *h, const void *addr, char *buf, size_t len);
+
+    /* One line on this heap as it actually runs (library version, threads
+     * started, effective settings), written into buf[len] NUL-terminated,
+     * for the run record's collector.description.  Called by the host on
+     * its main thread after heap_new succeeded, before heap_free.  Plugins
+     * put such banners here instead of logging them.  NULL: the host uses
+     * the table's `description`. */
+    void (*describe)(gcb_heap *h, char *buf, size_t len);
 };
 
 /* The host requires at least the fields up to and including `stats`. */

@@ -24,11 +24,13 @@
 #define gcb_likely(x) __builtin_expect(!!(x), 1)
 #define gcb_unlikely(x) __builtin_expect(!!(x), 0)
 
-/* Allocate `bytes` (> 0) of type t (NULL: pointer-free).  Zeroed. */
-static inline void *gcb_alloc(gcb_mutator *m, const gcb_type *t, size_t bytes)
+/* The inline allocation path alone: `bytes` (> 0) of type t (NULL:
+ * pointer-free), zeroed, from the mutator's bump run or span cache, or
+ * NULL when that needs the slow path (nothing counted, nothing changed).
+ * gcb_alloc is this plus the slow path; gcbench-micro's alloc-inline case
+ * times it alone. */
+static inline void *gcb_alloc_inline(gcb_mutator *m, const gcb_type *t, size_t bytes)
 {
-    m->bytes_allocated += bytes;
-    m->objects_allocated++;
     /* inline_max may be zeroed by another thread to preempt (collector.h) */
     size_t max = __atomic_load_n(&m->inline_max, __ATOMIC_RELAXED);
     if (m->alloc_kind == GCB_ALLOC_BUMP) {
@@ -36,6 +38,8 @@ static inline void *gcb_alloc(gcb_mutator *m, const gcb_type *t, size_t bytes)
         char *p = m->bump;
         if (gcb_likely(n <= max && n <= (size_t)(m->bump_limit - p))) {
             m->bump = p + n;
+            m->bytes_allocated += bytes;
+            m->objects_allocated++;
             return p;
         }
     } else if (m->alloc_kind == GCB_ALLOC_FREELIST) {
@@ -48,6 +52,8 @@ static inline void *gcb_alloc(gcb_mutator *m, const gcb_type *t, size_t bytes)
             if (gcb_likely(o != NULL)) {
                 m->freelist[cls][scan] = o->next;
                 memset(o, 0, n);
+                m->bytes_allocated += bytes;
+                m->objects_allocated++;
                 if (hdr) {
                     *(const gcb_type **)o = t;
                     return (char *)o + hdr;
@@ -56,6 +62,18 @@ static inline void *gcb_alloc(gcb_mutator *m, const gcb_type *t, size_t bytes)
             }
         }
     }
+    return NULL;
+}
+
+/* Allocate `bytes` (> 0) of type t (NULL: pointer-free).  Zeroed.  The
+ * counters are updated before the slow path runs (it may read them). */
+static inline void *gcb_alloc(gcb_mutator *m, const gcb_type *t, size_t bytes)
+{
+    void *p = gcb_alloc_inline(m, t, bytes);
+    if (gcb_likely(p != NULL))
+        return p;
+    m->bytes_allocated += bytes;
+    m->objects_allocated++;
     return m->gc->alloc(m, t, bytes);
 }
 

@@ -6,7 +6,12 @@
  * way the harness does it (dlopen RTLD_NOW | RTLD_LOCAL).
  *
  * Header-only, every function static inline: each test is one translation
- * unit and uses what it needs.  Tests that check events pass a sink of
+ * unit and uses what it needs.
+ *
+ * A test host restarts itself before main with the static TLS room the
+ * jemalloc plugin needs when GLIBC_TUNABLES lacks it (harness/common/statictls.h,
+ * run from the constructor below; glibc hands constructors argc and argv),
+ * so every test runs as written without an export.  Tests that check events pass a sink of
  * their own as gcb_host.event and keep the other services.
  */
 #ifndef GCB_TESTS_COMMON_TESTHOST_H
@@ -21,6 +26,13 @@
 #include <time.h>
 
 #include "gcb/collector.h"
+#include "../../harness/common/statictls.h"
+
+__attribute__((constructor)) static void testhost_statictls(int argc, char **argv, char **envp)
+{
+    (void)envp;
+    statictls_reexec(argc, argv);
+}
 
 static inline void testhost_event(void *ctx, const gcb_event *ev) {}
 

@@ -212,6 +212,7 @@ func (r *record) fill(spec *runSpec, mr *mutatorRun, trace *gcTrace) {
 			r.set("latency."+q.k, float64(lat.quantile(q.q))/1e9)
 		}
 		r.set("latency.count", lat.count)
+		r.set("latency.sample_period", 1) // every op is timed
 	}
 	r.set("latency.clock", "go-monotonic")
 

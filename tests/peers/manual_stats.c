@@ -1,0 +1,166 @@
+/* manual_stats.c - the manual baselines' byte accounting (collectors/core/
+ * manual.h) stays exact across threads.
+ *
+ *   test_manual_stats PLUGIN.so      (malloc, mimalloc or jemalloc)
+ *
+ * u = the usable size of one OBJ-byte object, read as the heap_bytes step
+ * of one allocation.  Then:
+ * - one mutator: allocate N, free N/2, allocate N/4: heap_bytes is exactly
+ *   (N - N/2 + N/4) u, freed_explicit_bytes N/2 u, peak_live_bytes exactly
+ *   N u (one mutator: the peak is exact);
+ * - THREADS mutators, each allocating N objects, then freeing the N objects
+ *   of the NEXT thread (cross-thread frees), then detaching: at every
+ *   barrier heap_bytes and freed_explicit_bytes are exact sums; the peak is
+ *   at least the true peak (every thread's N objects live at once) and at
+ *   most THREADS x N u (the documented upper bound: sum of per-mutator
+ *   high-water marks);
+ * - after every detach the figures stay (folded into the heap).
+ */
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gcb/collector.h"
+#include "gcb/mutator.h"
+#include "../common/testhost.h"
+
+#define OBJ 48
+#define N 20000
+#define THREADS 4
+
+static const gcb_collector *gc;
+static gcb_heap *heap;
+static void **objs[THREADS];       /* objs[i]: thread i's objects */
+static pthread_barrier_t step;
+static uint64_t u;
+
+static gcb_heap_stats stats_now(void)
+{
+    gcb_heap_stats s = {.size = sizeof s};
+    gc->stats(heap, &s);
+    return s;
+}
+
+static void expect(const char *when, uint64_t heap_objs, uint64_t freed_objs)
+{
+    gcb_heap_stats s = stats_now();
+    CHECK(s.heap_bytes == heap_objs * u, "%s: heap_bytes %llu, want %llu x %llu", when,
+          (unsigned long long)s.heap_bytes, (unsigned long long)heap_objs, (unsigned long long)u);
+    CHECK(s.freed_explicit_bytes == freed_objs * u, "%s: freed_explicit_bytes %llu, want %llu x %llu",
+          when, (unsigned long long)s.freed_explicit_bytes, (unsigned long long)freed_objs,
+          (unsigned long long)u);
+}
+
+static void *worker(void *arg)
+{
+    int i = (int)(intptr_t)arg;
+    gcb_mutator *m = NULL;
+    int rc = gc->mutator_attach(heap, &m);
+    CHECK(rc == 0 && m != NULL, "thread %d: attach failed (%d)", i, rc);
+    for (int k = 0; k < N; k++) {
+        objs[i][k] = m ? gcb_alloc(m, NULL, OBJ) : NULL;
+        CHECK(objs[i][k] != NULL, "thread %d: alloc %d failed", i, k);
+    }
+    pthread_barrier_wait(&step); /* A: every thread's objects live */
+    pthread_barrier_wait(&step); /* B: main checked */
+    int next = (i + 1) % THREADS;
+    for (int k = 0; k < N; k++)
+        if (m)
+            gcb_dead(m, objs[next][k], OBJ);
+    pthread_barrier_wait(&step); /* C: all freed, still attached */
+    pthread_barrier_wait(&step); /* D: main checked */
+    if (m)
+        gc->mutator_detach(m);
+    return NULL;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 2) {
+        fprintf(stderr, "usage: %s PLUGIN.so\n", argv[0]);
+        return 2;
+    }
+    gc = load(argv[1]);
+    if (gc == NULL)
+        return 1;
+    if (!(gc->caps & GCB_CAP_MANUAL) || !GCB_HAS(gc, dead)) {
+        printf("%s is not a manual baseline with dead(): nothing to check\n", gc->name);
+        return 77;
+    }
+    gcb_host host = {.abi = GCB_ABI_VERSION, .size = sizeof host, .event = testhost_event,
+                     .spawn = testhost_spawn, .log = testhost_log, .now_ns = testhost_now_ns,
+                     .procs = 2, .mutators = THREADS};
+    char err[256] = "";
+    int rc = gc->heap_new(&host, NULL, &heap, err, sizeof err);
+    CHECK(rc == 0, "heap_new: %s", err);
+    if (rc != 0)
+        return 1;
+
+    /* One mutator: exact figures, exact peak. */
+    gcb_mutator *m = NULL;
+    rc = gc->mutator_attach(heap, &m);
+    CHECK(rc == 0 && m != NULL, "attach failed (%d)", rc);
+    if (m == NULL)
+        return 1;
+    void **one = calloc(N, sizeof *one);
+    one[0] = gcb_alloc(m, NULL, OBJ);
+    u = stats_now().heap_bytes;
+    CHECK(u >= OBJ && u < 2 * OBJ + 16, "usable size of a %d-byte object: %llu", OBJ,
+          (unsigned long long)u);
+    for (int k = 1; k < N; k++)
+        one[k] = gcb_alloc(m, NULL, OBJ);
+    expect("one mutator, N live", N, 0);
+    for (int k = 0; k < N / 2; k++)
+        gcb_dead(m, one[k], OBJ);
+    for (int k = 0; k < N / 4; k++)
+        one[k] = gcb_alloc(m, NULL, OBJ);
+    expect("one mutator, N - N/2 + N/4 live", N - N / 2 + N / 4, N / 2);
+    gcb_heap_stats s = stats_now();
+    CHECK(s.peak_live_bytes == (uint64_t)N * u, "one mutator: peak_live_bytes %llu, want %llu",
+          (unsigned long long)s.peak_live_bytes, (unsigned long long)N * u);
+    for (int k = 0; k < N / 4; k++)
+        gcb_dead(m, one[k], OBJ);
+    for (int k = N / 2; k < N; k++)
+        gcb_dead(m, one[k], OBJ);
+    gc->mutator_detach(m);
+    expect("one mutator, detached, all freed", 0, N + N / 4);
+    uint64_t freed0 = N + N / 4, peak0 = stats_now().peak_live_bytes;
+
+    /* THREADS mutators, cross-thread frees. */
+    pthread_barrier_init(&step, NULL, THREADS + 1);
+    pthread_t tid[THREADS];
+    for (int i = 0; i < THREADS; i++) {
+        objs[i] = calloc(N, sizeof(void *));
+        pthread_create(&tid[i], NULL, worker, (void *)(intptr_t)i);
+    }
+    pthread_barrier_wait(&step); /* A */
+    expect("threads, all allocated", (uint64_t)THREADS * N, freed0);
+    s = stats_now();
+    CHECK(s.peak_live_bytes >= (uint64_t)THREADS * N * u,
+          "threads: peak_live_bytes %llu below the true peak %llu",
+          (unsigned long long)s.peak_live_bytes, (unsigned long long)THREADS * N * u);
+    pthread_barrier_wait(&step); /* B */
+    pthread_barrier_wait(&step); /* C */
+    expect("threads, cross-freed, attached", 0, freed0 + (uint64_t)THREADS * N);
+    pthread_barrier_wait(&step); /* D */
+    for (int i = 0; i < THREADS; i++)
+        pthread_join(tid[i], NULL);
+    expect("threads, detached", 0, freed0 + (uint64_t)THREADS * N);
+    s = stats_now();
+    /* Upper bound: the earlier single mutator's high plus each thread's. */
+    CHECK(s.peak_live_bytes >= (uint64_t)THREADS * N * u &&
+              s.peak_live_bytes <= peak0 + (uint64_t)THREADS * N * u,
+          "threads: peak_live_bytes %llu outside [%llu, %llu]",
+          (unsigned long long)s.peak_live_bytes, (unsigned long long)THREADS * N * u,
+          (unsigned long long)(peak0 + (uint64_t)THREADS * N * u));
+    gc->heap_free(heap);
+    for (int i = 0; i < THREADS; i++)
+        free(objs[i]);
+    free(one);
+    if (failures == 0)
+        printf("%s: usable %llu B per %d-byte object, figures exact across %d threads\n", gc->name,
+           (unsigned long long)u, OBJ, THREADS);
+    return failures ? 1 : 0;
+}
