@@ -42,7 +42,7 @@
 #include <string.h>
 
 #include "gcb/collector.h"
-#include "../core/manual.h"
+#include "../manual.h"
 
 /* The entry points used, resolved from the library at heap_new. */
 typedef struct je_api {

@@ -29,7 +29,7 @@
 #include <string.h>
 
 #include "gcb/collector.h"
-#include "../core/manual.h"
+#include "../manual.h"
 
 struct gcb_heap {
     const gcb_host *host;
