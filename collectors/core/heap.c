@@ -103,6 +103,7 @@ void gc_mutator_init(gc_heap *h, gc_mutator *gm, const gcb_collector *table)
     m->size_to_class = sc_size_to_class8;
     m->class_size = sc_class_size;
     m->write_barrier = &h->barrier;
+    space_mutator_attach(gm);
     pthread_mutex_lock(&h->lock);
     while (h->stw)
         pthread_cond_wait(&h->cond, &h->lock);

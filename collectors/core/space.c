@@ -88,6 +88,14 @@ void space_span_release(gc_mutator *gm, span *sp, gcb_freeobj *freelist)
             h->spaces[i]->ops->span_release(h->spaces[i], gm, sp, freelist);
 }
 
+void space_mutator_attach(gc_mutator *gm)
+{
+    gc_heap *h = gm->h;
+    for (unsigned i = 0; i < h->nspaces; i++)
+        if (h->spaces[i]->ops->mutator_attach)
+            h->spaces[i]->ops->mutator_attach(h->spaces[i], gm);
+}
+
 void space_mutator_detach(gc_mutator *gm)
 {
     gc_heap *h = gm->h;

@@ -42,6 +42,10 @@
  *   with the world stopped); `freelist` is the chain of s's slots still on
  *   gm's free list (not handed out), intact and still allocated in
  *   allocbits.  For spaces that keep state per cached span.
+ * - mutator_attach: gm's first call, on gm's thread, before any cycle can
+ *   see gm (it is not yet on the heap's mutator list); gm->base is set up
+ *   (free lists empty, write_barrier pointing at the heap's flag), and the
+ *   space may set gm->local[space->index] or adjust gm->base.
  * - mutator_detach: gm's last call, on gm's thread, after its cache is
  *   released: frees gm->local[space->index].
  * - destroy: heap_free, after every mutator detached, every background
@@ -77,6 +81,7 @@ typedef struct gc_space_ops {
     uint64_t (*live_bytes)(gc_space *s);
     void (*stats)(gc_space *s, gcb_heap_stats *out);
     void (*span_release)(gc_space *s, gc_mutator *gm, span *sp, gcb_freeobj *freelist);
+    void (*mutator_attach)(gc_space *s, gc_mutator *gm);
     void (*mutator_detach)(gc_space *s, gc_mutator *gm);
     void (*destroy)(gc_space *s, gc_heap *h);
 } gc_space_ops;
@@ -103,6 +108,7 @@ void space_roots(gc_heap *h, void (*fn)(gc_heap *, void *, void *), void *arg);
 uint64_t space_live_bytes(gc_heap *h);
 void space_stats(gc_heap *h, gcb_heap_stats *out);
 void space_span_release(gc_mutator *gm, span *sp, gcb_freeobj *freelist);
+void space_mutator_attach(gc_mutator *gm);
 void space_mutator_detach(gc_mutator *gm);
 void space_destroy_all(gc_heap *h);
 

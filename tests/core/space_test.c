@@ -13,8 +13,9 @@
  *   contains says it is the space's;
  * - live_bytes and stats reach gcb_heap_stats;
  * - span_release sees each released span's remaining free list intact
- *   and still allocated; mutator_detach sees the per-mutator state the
- *   space set; destroy runs at heap_free.
+ *   and still allocated; mutator_attach sees a fresh mutator and
+ *   mutator_detach the per-mutator state the space set; destroy runs at
+ *   heap_free.
  * This is the contract a new space (a `regions` collector) plugs into.
  */
 #include <errno.h>
@@ -41,7 +42,7 @@ typedef struct rec_space {
     uint64_t foreign[64];        /* memory the heap's objects may point into */
     void *roots[4];              /* heap objects held by the space */
     _Atomic int mark_starts, mark_dones, visits, bad_visits, releases, bad_releases;
-    _Atomic int detaches, out_of_order;
+    _Atomic int attaches, detaches, out_of_order;
     int local_marker;            /* what gm->local[index] points to */
 } rec_space;
 
@@ -111,6 +112,13 @@ static void span_release(gc_space *s, gc_mutator *gm, span *sp, gcb_freeobj *fre
     gm->local[s->index] = &r->local_marker;
 }
 
+static void mutator_attach(gc_space *s, gc_mutator *gm)
+{
+    rec_space *r = (rec_space *)s;
+    if (gm->local[s->index] == NULL && gm->base.write_barrier == &gm->h->barrier)
+        r->attaches++;
+}
+
 static void mutator_detach(gc_space *s, gc_mutator *gm)
 {
     rec_space *r = (rec_space *)s;
@@ -131,6 +139,7 @@ static const gc_space_ops rec_ops = {
     .live_bytes = live_bytes,
     .stats = stats,
     .span_release = span_release,
+    .mutator_attach = mutator_attach,
     .mutator_detach = mutator_detach,
     .destroy = destroy,
 };
@@ -184,6 +193,7 @@ static void run(int mode)
     CHECK(table.mutator_attach(heap, &m) == 0, "%s: attach", mname);
     if (m == NULL)
         return;
+    CHECK(r.attaches == 1, "%s: mutator_attach saw %d mutators", mname, r.attaches);
 
     /* a -> c held only by the space; b, rooted in a frame, points into the space */
     obj *a = gcb_alloc(m, &obj_t, sizeof(obj));
