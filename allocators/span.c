@@ -11,8 +11,6 @@ void span_init(span *s, unsigned sizeclass, int noscan)
     s->incache = 0;
     s->allocblack = 0;
     memset(s->freshbits, 0, sizeof s->freshbits);
-    memset(s->freedbits, 0, sizeof s->freedbits);
-    s->nfreed = 0;
     if (sizeclass == 0) {
         s->elemsize = (uint32_t)(s->npages * SC_PAGE_SIZE);
         s->nelems = 1;

@@ -11,7 +11,7 @@
  * Invariant of free slots (what the allocator's callers rely on): every
  * word of a free slot except word 0 is zero (or, with poisoning on, holds
  * SPAN_POISON); word 0 is free-list link space.  One exception: in a
- * noscan span, a slot freed explicitly (collectors/core/free.c) keeps its
+ * noscan span, a slot freed explicitly (collectors/freetracked/free.c) keeps its
  * old bytes; nothing scans noscan slots and allocation clears the bytes
  * it hands out.
  *
@@ -61,9 +61,6 @@ struct span {
     uint64_t *markbits;   /* nelems bits; points into bits[] */
     uint64_t *verifybits; /* verify walk's visited bits */
     uint64_t freshbits[SPAN_BITWORDS]; /* see allocblack; owner only */
-    uint64_t freedbits[SPAN_BITWORDS]; /* cached: slots free_sized put back on the
-                                          owner's free list this cache period; owner only */
-    uint32_t nfreed;      /* cached: slots free_sized put back this cache period */
     uint64_t bits[3][SPAN_BITWORDS];
 };
 

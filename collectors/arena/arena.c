@@ -4,9 +4,11 @@
  * access to its memory faults and the run fails with a message naming the
  * freed arena; its address space is reused only after a mark proves
  * nothing reachable points into it.  The mechanics, and where they differ
- * from Go, are at the top of collectors/core/arena.c.  Options: the
+ * from Go, are at the top of space.c, beside this file (the arena space,
+ * over the core's space contract, collectors/core/space.h).  Options: the
  * standard ones (plugin.h) plus `chunk` and `arena_reserve`.
  */
+#include "arena.h"
 #include "plugin.h"
 
 static const gcb_collector table;

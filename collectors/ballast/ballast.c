@@ -3,9 +3,24 @@
  * It counts in the live heap, so the heap goal (live x (1 + GOGC/100))
  * rises and cycles get rarer, while its pages are never faulted in, so it
  * costs no RSS.  Options: the standard ones (plugin.h) plus `ballast`.
- * The ballast is allocated in heap_new, before any mutator attaches; the
- * mechanics are in collectors/core/ballast.c.
+ * The ballast is allocated in heap_new, before any mutator attaches.
+ *
+ * It is an ordinary large object: marked every cycle (so heap_marked, and
+ * with it the heap goal, include it) and never scanned (noscan).  Its
+ * pages come fresh from the page heap's reservation and nothing ever
+ * writes them (no zeroing: fresh pages are zero; noscan: the marker never
+ * reads them; live: the sweeper never frees or poisons them), so they
+ * cost address space but no RSS.  The harness samples RSS, so a record
+ * shows this rather than assumes it.
+ *
+ * The root slot that keeps it live must last as long as the heap: it is a
+ * space (collectors/core/space.h) with no part in marking, which the heap
+ * destroys last.
  */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
 #include "plugin.h"
 
 static const gcb_collector table;
@@ -20,13 +35,53 @@ static const gcb_option_desc options[] = {
                      65536, 1ULL << 44, NULL, NULL},
 };
 
+typedef struct ballast_space {
+    gc_space base;
+    void *ballast; /* the object; a global root for the heap's life */
+} ballast_space;
+
+static void destroy(gc_space *s, gc_heap *h) { free(s); }
+
+static const gc_space_ops ops = {.name = "ballast", .destroy = destroy};
+
+/* A never-touched pointer-free object of `bytes`, rooted for the heap's
+ * life.  0, or an errno value with a message naming the option. */
+static int ballast_init(gc_heap *h, size_t bytes, char *err, size_t errlen)
+{
+    if (bytes <= SC_MAX_SMALL) {
+        snprintf(err, errlen, "%s: option ballast: %zu bytes is not a large object (> %u bytes)",
+                 h->cfg.name, bytes, (unsigned)SC_MAX_SMALL);
+        return EINVAL;
+    }
+    ballast_space *b = calloc(1, sizeof *b);
+    if (b == NULL) {
+        snprintf(err, errlen, "%s: out of memory for the ballast space", h->cfg.name);
+        return ENOMEM;
+    }
+    b->base.ops = &ops;
+    int rc = gc_space_register(h, &b->base, err, errlen);
+    if (rc != 0) {
+        free(b);
+        return rc;
+    }
+    void *p = mcache_large(h, bytes, 0);
+    if (p == NULL) {
+        snprintf(err, errlen, "%s: option ballast: cannot allocate %zu bytes (raise option reserve)",
+                 h->cfg.name, bytes);
+        return ENOMEM;
+    }
+    b->ballast = p;
+    world_add_root(h, &b->ballast);
+    return 0;
+}
+
 static int heap_new(const gcb_host *host, const gcb_value *opts, gcb_heap **out, char *err,
                     size_t errlen)
 {
     int rc = gc_plugin_heap_new(&table, host, opts, out, err, errlen);
     if (rc != 0)
         return rc;
-    rc = gc_ballast_init(gc_heap_of(*out), (size_t)opts[OPT_BALLAST].i, err, errlen);
+    rc = ballast_init(gc_heap_of(*out), (size_t)opts[OPT_BALLAST].i, err, errlen);
     if (rc != 0) {
         gc_plugin_heap_free(*out);
         *out = NULL;

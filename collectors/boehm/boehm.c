@@ -83,7 +83,7 @@
 #include <string.h>
 
 #include "gcb/collector.h"
-#include "../core/manual.h" /* manual_stats_out */
+#include "../manual.h" /* manual_stats_out */
 
 enum { OPT_INCREMENTAL, OPT_FREE_SPACE_DIVISOR, OPT_MARKERS, OPT_HONOR_FREE, NOPTS };
 

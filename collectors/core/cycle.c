@@ -1,4 +1,4 @@
-/* cycle.c - heap setup, the GC cycle and the background mark workers.
+/* cycle.c - the GC cycle and the background mark workers.
  *
  * Concurrent cycle (Go's): the thread that finds heap_live >= trigger owns
  * the cycle (CAS phase OFF -> SWEEPTERM), sweeps what is left, stops the
@@ -12,7 +12,6 @@
  * emitted, so cycles never overlap.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,37 +25,6 @@ typedef struct worker_arg {
 } worker_arg;
 
 static uint64_t now(gc_heap *h) { return h->host->now_ns(h->host->ctx); }
-
-void gc_event_cycle(gc_heap *h, uint32_t kind, const char *phase, uint64_t cycle)
-{
-    gcb_event ev = {
-        .size = sizeof ev,
-        .kind = kind,
-        .phase = phase,
-        .cycle = cycle,
-        .trigger_bytes = atomic_load_explicit(&h->cycle_trigger, memory_order_relaxed),
-        .marked_bytes = atomic_load_explicit(&h->heap_marked, memory_order_relaxed),
-        .goal_bytes = atomic_load_explicit(&h->heap_goal, memory_order_relaxed),
-        .heap_bytes = atomic_load_explicit(&h->heap_live, memory_order_relaxed),
-    };
-    h->host->event(h->host->ctx, &ev);
-}
-
-void gc_event(gc_heap *h, uint32_t kind, const char *phase)
-{
-    gc_event_cycle(h, kind, phase, atomic_load(&h->cycles) + 1);
-}
-
-void gc_fail(gc_heap *h, const char *fmt, ...)
-{
-    char msg[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    atomic_store(&h->failed, 1);
-    h->host->log(h->host->ctx, "%s: %s", h->cfg.name, msg);
-}
 
 /* One line in the format of Go's GODEBUG=gctrace=1:
  *   gc # @#s #%: #+#+# ms clock, #+#/#/#+# ms cpu, #->#-># MB, # MB goal,
@@ -108,7 +76,7 @@ static void terminate(gc_heap *h)
     }
     for (gc_mutator *m = h->mutators; m; m = m->next)
         mcache_release_all(m);
-    arena_mark_done(h);
+    space_mark_done(h);
     uint64_t live_end = atomic_load(&h->heap_live);
     atomic_fetch_add(&h->sweepgen, 2);
     atomic_store(&h->barrier, 0);
@@ -159,7 +127,7 @@ static void stw_cycle(gc_heap *h, gc_mutator *self)
     h->t_mark = now(h);
     gc_event(h, GCB_EV_MARK_BEGIN, "mark");
     mark_roots(h);
-    arena_mark_start(h);
+    space_mark_start(h);
     mark_drain(h, -1, 0, NULL);
     gc_event(h, GCB_EV_MARK_END, "mark");
     h->t_markterm = now(h);
@@ -182,14 +150,8 @@ static void concurrent_start(gc_heap *h, gc_mutator *self)
     sweep_finish(h);
     atomic_store(&h->heap_marked, 0);
     atomic_store(&h->scan_work, 0);
-    uint64_t live = atomic_load(&h->heap_live);
-    h->mark_start_live = live;
-    uint64_t goal = atomic_load(&h->heap_goal);
-    uint64_t expect = h->last_marked ? h->last_marked : live;
-    uint64_t runway = goal > live ? goal - live : 0;
-    if (runway < ((uint64_t)1 << 20))
-        runway = (uint64_t)1 << 20;
-    h->assist_ratio = (double)expect / (double)runway;
+    h->mark_start_live = atomic_load(&h->heap_live);
+    pacer_mark_start(h);
     for (gc_mutator *m = h->mutators; m; m = m->next) {
         mcache_release_all(m); /* spans cached from now on allocate black */
         m->assist_debt = 0;
@@ -199,7 +161,7 @@ static void concurrent_start(gc_heap *h, gc_mutator *self)
     atomic_store(&h->phase, GCPH_MARK);
     gc_event(h, GCB_EV_MARK_BEGIN, "mark");
     mark_roots(h);
-    arena_mark_start(h);
+    space_mark_start(h);
     gc_event(h, GCB_EV_PAUSE_END, "sweep-termination"); /* see stw_cycle */
     world_start(h);
     h->t_mark = now(h);
@@ -346,159 +308,38 @@ static void *worker_main(void *arg)
     }
 }
 
-int gc_heap_init(gc_heap *h, const gcb_host *host, const gc_config *cfg, char *err, size_t errlen)
+/* Spawn the background mark workers of a concurrent heap: Go's 25 % of
+ * procs as dedicated workers, rounded; one fractional worker when rounding
+ * is off by more than 30 %.  0, or an errno value with a message (the
+ * workers already spawned are in h->workers[0 .. nworkers)). */
+int cycle_workers_start(gc_heap *h, char *err, size_t errlen)
 {
-    memset(h, 0, sizeof *h);
-    h->cfg = *cfg;
-    h->host = host;
-    int rc = ph_init(&h->ph, cfg->reserve, (size_t)64 << 20);
-    if (rc != 0) {
-        snprintf(err, errlen, "%s: cannot reserve %zu bytes of address space (option reserve): %s",
-                 cfg->name, cfg->reserve, strerror(rc));
-        return rc;
+    int rc = 0;
+    double goal = 0.25 * (h->host->procs ? h->host->procs : 1);
+    int dedicated = (int)(goal + 0.5);
+    if (dedicated == 0 || (double)dedicated / goal - 1 > 0.3 || 1 - (double)dedicated / goal > 0.3) {
+        dedicated = 0;
+        h->fractional = goal;
     }
-    for (unsigned c = 0; c < SC_NCLASSES; c++)
-        for (int k = 0; k < 2; k++)
-            central_init(&h->central[c][k]);
-    mark_init(&h->work);
-    pthread_mutex_init(&h->lock, NULL);
-    pthread_cond_init(&h->cond, NULL);
-    pthread_mutex_init(&h->bglock, NULL);
-    pthread_cond_init(&h->bgcond, NULL);
-    atomic_store(&h->sweepgen, 2);
-    h->start_ns = h->last_gc_ns = now(h);
-    pacer_init(h);
-    rc = host->spawn(host->ctx, "gc-sweep", sweep_main, h, &h->sweeper);
-    if (rc != 0) {
-        snprintf(err, errlen, "%s: cannot spawn the background sweeper: %s", cfg->name, strerror(rc));
-        gc_heap_destroy(h);
-        return rc;
-    }
-    h->have_sweeper = 1;
-    if (cfg->mode == MODE_CONCURRENT) {
-        /* Go: 25 % of procs as dedicated workers, rounded; a fractional
-         * worker when rounding is off by more than 30 %. */
-        double goal = 0.25 * (host->procs ? host->procs : 1);
-        int dedicated = (int)(goal + 0.5);
-        if (dedicated == 0 || (double)dedicated / goal - 1 > 0.3 || 1 - (double)dedicated / goal > 0.3) {
-            dedicated = 0;
-            h->fractional = goal;
+    int n = dedicated ? dedicated : 1;
+    if (n > 64)
+        n = 64;
+    for (int i = 0; i < n; i++) {
+        worker_arg *wa = malloc(sizeof *wa);
+        if (wa == NULL) {
+            rc = ENOMEM;
+        } else {
+            wa->h = h;
+            wa->idx = i;
+            rc = h->host->spawn(h->host->ctx, "gc-mark", worker_main, wa, &h->workers[i]);
+            if (rc != 0)
+                free(wa);
         }
-        int n = dedicated ? dedicated : 1;
-        if (n > 64)
-            n = 64;
-        for (int i = 0; i < n; i++) {
-            worker_arg *wa = malloc(sizeof *wa);
-            if (wa == NULL) {
-                rc = ENOMEM;
-            } else {
-                wa->h = h;
-                wa->idx = i;
-                rc = host->spawn(host->ctx, "gc-mark", worker_main, wa, &h->workers[i]);
-                if (rc != 0)
-                    free(wa);
-            }
-            if (rc != 0) {
-                snprintf(err, errlen, "%s: cannot spawn mark worker %d: %s", cfg->name, i, strerror(rc));
-                gc_heap_destroy(h);
-                return rc;
-            }
-            h->nworkers++;
+        if (rc != 0) {
+            snprintf(err, errlen, "%s: cannot spawn mark worker %d: %s", h->cfg.name, i, strerror(rc));
+            return rc;
         }
+        h->nworkers++;
     }
     return 0;
-}
-
-void gc_heap_destroy(gc_heap *h)
-{
-    /* Every mutator has detached.  Stop the sweeper first (it may force a
-     * cycle), then let a cycle in progress finish (the workers end it), and
-     * only then stop the workers, so that every cycle's events pair. */
-    pthread_mutex_lock(&h->bglock);
-    atomic_store(&h->quit, 1);
-    pthread_cond_broadcast(&h->bgcond);
-    pthread_mutex_unlock(&h->bglock);
-    if (h->have_sweeper)
-        pthread_join(h->sweeper, NULL);
-    pthread_mutex_lock(&h->lock);
-    while (atomic_load(&h->phase) != GCPH_OFF && h->nworkers > 0)
-        pthread_cond_wait(&h->cond, &h->lock);
-    pthread_mutex_unlock(&h->lock);
-    pthread_mutex_lock(&h->bglock);
-    atomic_store(&h->quit_workers, 1);
-    pthread_cond_broadcast(&h->bgcond);
-    pthread_mutex_unlock(&h->bglock);
-    pthread_mutex_lock(&h->work.lock);
-    pthread_cond_broadcast(&h->work.cond);
-    pthread_mutex_unlock(&h->work.lock);
-    for (int i = 0; i < h->nworkers; i++)
-        pthread_join(h->workers[i], NULL);
-    for (unsigned c = 0; c < SC_NCLASSES; c++)
-        for (int k = 0; k < 2; k++)
-            central_destroy(&h->central[c][k]);
-    ph_destroy(&h->ph);
-    arena_space_destroy(h);
-    mark_destroy(&h->work);
-    free(h->roots);
-    pthread_mutex_destroy(&h->lock);
-    pthread_cond_destroy(&h->cond);
-    pthread_mutex_destroy(&h->bglock);
-    pthread_cond_destroy(&h->bgcond);
-}
-
-void gc_mutator_init(gc_heap *h, gc_mutator *gm, const gcb_collector *table)
-{
-    memset(gm, 0, sizeof *gm);
-    gcb_mutator *m = &gm->base;
-    gm->h = h;
-    m->gc = table;
-    m->alloc_kind = GCB_ALLOC_FREELIST;
-    m->scan_header = 1;
-    m->size_to_class = sc_size_to_class8;
-    m->class_size = sc_class_size;
-    m->write_barrier = &h->barrier;
-    pthread_mutex_lock(&h->lock);
-    while (h->stw)
-        pthread_cond_wait(&h->cond, &h->lock);
-    mcache_set_inline(gm);
-    gm->state = MST_RUNNING;
-    gm->next = h->mutators;
-    h->mutators = gm;
-    h->nmutators++;
-    pthread_mutex_unlock(&h->lock);
-}
-
-void gc_mutator_fini(gc_mutator *gm)
-{
-    gc_heap *h = gm->h;
-    if (atomic_load(&gm->base.poll_requested))
-        world_safepoint(gm);
-    mcache_release_all(gm);
-    free_mutator_fini(gm);
-    pthread_mutex_lock(&h->lock);
-    for (gc_mutator **p = &h->mutators; *p; p = &(*p)->next)
-        if (*p == gm) {
-            *p = gm->next;
-            break;
-        }
-    h->nmutators--;
-    pthread_cond_broadcast(&h->cond);
-    pthread_mutex_unlock(&h->lock);
-}
-
-void gc_stats(gc_heap *h, gcb_heap_stats *out)
-{
-    gcb_heap_stats s = {0};
-    s.heap_bytes = atomic_load_explicit(&h->heap_live, memory_order_relaxed) + arena_live_bytes(h);
-    s.mapped_bytes = atomic_load_explicit(&h->ph.mapped_bytes, memory_order_relaxed) +
-                     arena_live_bytes(h);
-    s.peak_live_bytes = __atomic_load_n(&h->peak_live, __ATOMIC_RELAXED);
-    s.cycles = atomic_load_explicit(&h->cycles, memory_order_relaxed);
-    s.frees = atomic_load_explicit(&h->frees, memory_order_relaxed);
-    s.frees_skipped = atomic_load_explicit(&h->frees_skipped, memory_order_relaxed);
-    s.freed_explicit_bytes = atomic_load_explicit(&h->freed_bytes, memory_order_relaxed);
-    s.reused_bytes = atomic_load_explicit(&h->reused_bytes, memory_order_relaxed);
-    size_t n = out->size < sizeof s ? out->size : sizeof s;
-    s.size = out->size;
-    memcpy(out, &s, n);
 }

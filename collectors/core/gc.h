@@ -2,15 +2,27 @@
  *
  * Layers (Go's names in C style):
  * - allocators/: page_heap (mheap), span_central (mcentral), span.
+ * - event.c: events and failures reported to the host (calls nothing).
+ * - space.h/space.c: the contract for spaces the core does not own
+ *   (variants: arena, freetracked, ballast); the core calls spaces only
+ *   through it and never names a variant.
+ * - pacer.c: heap goal, trigger, assist ratio, memory limit and GC CPU
+ *   limiter.
+ * - mark.c: work list, object scanning, roots, write barrier, assists,
+ *   the verify walk.
+ * - sweep.c: lazy sweeping, sweeping to completion; the scavenger.
  * - mcache.c: each mutator's span cache; its free slots are threaded onto
  *   the gcb_mutator free lists that gcb_alloc() pops inline.
  * - world.c: safepoint handshake (stop/start the world).
- * - mark.c: work list, object scanning, roots, write barrier, assists,
- *   the verify walk.
- * - sweep.c: lazy and background sweeping; the scavenger.
- * - pacer.c: heap goal, trigger, memory limit and GC CPU limiter.
  * - cycle.c: the cycle (sweep termination, mark, mark termination) and
  *   the background mark workers.
+ * - mallocgc.c: the allocation slow path (trigger check, assists).
+ * - bgsweep.c: the background sweeper (and forced cycles).
+ * - heap.c: heap and mutator life cycle, stats.
+ * - plugin.c/plugin.h: the ABI methods every Go-like plugin shares.
+ * Each file calls only files listed before it, so the core's call graph
+ * has no cycles (variants call into the core, and the core calls them
+ * back only through space.h's function pointers).
  *
  * Invariants:
  * - Tri-colour: during GCPH_MARK a black object (marked and scanned) never
@@ -38,6 +50,7 @@
 #include "gcb/collector.h"
 #include "central.h"
 #include "pageheap.h"
+#include "space.h"
 
 enum { GCPH_OFF = 0, GCPH_SWEEPTERM = 1, GCPH_MARK = 2, GCPH_MARKTERM = 3 };
 enum { MODE_CONCURRENT = 0, MODE_STW = 1 };
@@ -70,8 +83,7 @@ struct gc_mutator {
     int state;                         /* MST_*; h->lock */
     int64_t assist_debt;               /* scan bytes owed; this thread only */
     size_t refill_bytes;               /* bytes cached during mark, not yet charged */
-    struct gc_free *fr;                /* freetracked: scopes and counters (free.c); NULL
-                                          until the first hint */
+    void *local[GC_SPACES_MAX];        /* per-space state, by gc_space.index (space.h) */
 };
 
 /* Work list: a stack of grey objects (slot addresses), under `lock`. */
@@ -145,68 +157,22 @@ struct gc_heap {
     _Atomic int sweep_inflight;           /* non-mutator sweepers between pop and push */
     _Atomic uint64_t cycle_request;       /* cycles asked of the workers */
 
-    /* variants */
-    void *ballast;                        /* ballast plugin: the rooted ballast object, or NULL */
-    _Atomic uint64_t frees;               /* freetracked: slots freed (free.c), flushed */
-    _Atomic uint64_t frees_skipped;       /* freetracked: hints not acted on, flushed */
-    _Atomic uint64_t freed_bytes;         /* freetracked: bytes of slots freed, flushed */
-    _Atomic uint64_t reused_bytes;        /* freetracked: bytes of freed slots handed out again */
-    struct gc_arenas *arenas;             /* arena plugin: the arena space (arena.c), or NULL */
+    /* spaces (space.h); written only before any mutator attaches */
+    gc_space *spaces[GC_SPACES_MAX];
+    unsigned nspaces;
 };
 
-/* heap lifecycle (cycle.c) */
-int gc_heap_init(gc_heap *h, const gcb_host *host, const gc_config *cfg, char *err, size_t errlen);
-void gc_heap_destroy(gc_heap *h);
-void gc_mutator_init(gc_heap *h, gc_mutator *gm, const gcb_collector *table);
-void gc_mutator_fini(gc_mutator *gm);
-void gc_stats(gc_heap *h, gcb_heap_stats *out);
+/* event.c */
+void gc_fail(gc_heap *h, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void gc_event(gc_heap *h, uint32_t kind, const char *phase);
+void gc_event_cycle(gc_heap *h, uint32_t kind, const char *phase, uint64_t cycle);
 
-/* world.c */
-void world_stop(gc_heap *h, gc_mutator *self);
-void world_start(gc_heap *h);
-void world_safepoint(gc_mutator *gm);
-void world_blocking_enter(gc_mutator *gm);
-void world_blocking_exit(gc_mutator *gm);
-void world_add_root(gc_heap *h, void **slot);
-
-/* mcache.c */
-void *mcache_alloc(gc_mutator *gm, const gcb_type *t, size_t bytes);
-void mcache_release_all(gc_mutator *gm);
-void mcache_set_inline(gc_mutator *gm);
-/* A large object (> SC_MAX_SMALL bytes, header included) straight from the
- * page heap: fresh pages are not touched.  No assist, no trigger check. */
-void *mcache_large(gc_heap *h, size_t n, int scan);
-
-/* free.c: runtime.freegc and freegcTracked (the freetracked plugin). */
-void free_sized(gc_mutator *gm, void *p, size_t bytes);
-void free_scope_enter(gc_mutator *gm);
-void free_scope_exit(gc_mutator *gm);
-void *free_alloc_tracked(gc_mutator *gm, const gcb_type *t, size_t bytes);
-/* A span leaves gm's cache with `unreused` of its nfreed slots still on
- * the free list: count the others as reused. */
-void free_span_released(gc_mutator *gm, span *s, uint32_t unreused);
-/* Flush gm's counters into the heap's and drop its scope records. */
-void free_mutator_fini(gc_mutator *gm);
-
-/* arena.c: Go's arenas (the arena plugin); h->arenas is NULL otherwise,
- * and then every arena_* hook below is a no-op. */
-int arena_space_init(gc_heap *h, size_t chunk, size_t reserve, char *err, size_t errlen);
-void arena_space_destroy(gc_heap *h);
-gcb_arena *arena_new(gc_mutator *gm);
-void *arena_alloc(gc_mutator *gm, gcb_arena *x, const gcb_type *t, size_t bytes);
-void arena_free(gc_mutator *gm, gcb_arena *x);
-void *arena_clone(gc_mutator *gm, const gcb_type *t, const void *p, size_t bytes);
-int arena_contains(gc_heap *h, const void *p);
-void arena_note_pointer(gc_heap *h, const void *p);   /* marker: a pointer into the space */
-void arena_each_pointer(gc_heap *h, void (*fn)(gc_heap *, void *, void *), void *arg);
-void arena_mark_start(gc_heap *h);  /* world stopped, marking begins: scan live arenas */
-void arena_mark_done(gc_heap *h);   /* world stopped, marking done: release quarantine */
-uint64_t arena_live_bytes(gc_heap *h);
-int arena_describe(gc_heap *h, const void *addr, char *buf, size_t len);
-
-/* ballast.c: a never-touched pointer-free object of `bytes`, rooted in
- * h->ballast for the heap's life (Twitch's memory ballast). */
-int gc_ballast_init(gc_heap *h, size_t bytes, char *err, size_t errlen);
+/* pacer.c */
+void pacer_init(gc_heap *h);
+void pacer_mark_start(gc_heap *h);
+void pacer_mark_done(gc_heap *h);
+int pacer_should_trigger(gc_heap *h);
+void pacer_limiter_charge(gc_heap *h, uint64_t ns);
 
 /* mark.c */
 void mark_init(mark_work *w);
@@ -225,20 +191,43 @@ span *sweep_get_span(gc_heap *h, unsigned cls, int scan);
 void sweep_finish(gc_heap *h);
 int sweep_one(gc_heap *h, unsigned *cursor);
 void sweep_scavenge(gc_heap *h);
-void *sweep_main(void *arg);
 
-/* pacer.c */
-void pacer_init(gc_heap *h);
-void pacer_mark_done(gc_heap *h);
-int pacer_should_trigger(gc_heap *h);
-void pacer_limiter_charge(gc_heap *h, uint64_t ns);
+/* mcache.c */
+void mcache_release_all(gc_mutator *gm);
+void mcache_set_inline(gc_mutator *gm);
+/* A slot of n bytes (header included) from gm's cache, refilled as needed;
+ * zeroed; NULL when the heap is exhausted or verify found a bad slot. */
+void *mcache_small(gc_mutator *gm, size_t n, int scan);
+/* A large object (> SC_MAX_SMALL bytes, header included) straight from the
+ * page heap: fresh pages are not touched.  No assist, no trigger check. */
+void *mcache_large(gc_heap *h, size_t n, int scan);
+
+/* world.c */
+void world_stop(gc_heap *h, gc_mutator *self);
+void world_start(gc_heap *h);
+void world_safepoint(gc_mutator *gm);
+void world_blocking_enter(gc_mutator *gm);
+void world_blocking_exit(gc_mutator *gm);
+void world_add_root(gc_heap *h, void **slot);
 
 /* cycle.c */
 void gc_maybe_start(gc_heap *h, gc_mutator *self);
 void gc_collect(gc_mutator *gm);
-void gc_fail(gc_heap *h, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void gc_event(gc_heap *h, uint32_t kind, const char *phase);
-void gc_event_cycle(gc_heap *h, uint32_t kind, const char *phase, uint64_t cycle);
 void gc_force(gc_heap *h);
+int cycle_workers_start(gc_heap *h, char *err, size_t errlen);
+
+/* mallocgc.c: an object of `bytes` (t == NULL: pointer-free), zeroed, or
+ * NULL; the workload's pointer (past the header when t != NULL). */
+void *mallocgc(gc_mutator *gm, const gcb_type *t, size_t bytes);
+
+/* bgsweep.c: the background sweeper's thread body (arg: the gc_heap). */
+void *bgsweep_main(void *arg);
+
+/* heap.c */
+int gc_heap_init(gc_heap *h, const gcb_host *host, const gc_config *cfg, char *err, size_t errlen);
+void gc_heap_destroy(gc_heap *h);
+void gc_mutator_init(gc_heap *h, gc_mutator *gm, const gcb_collector *table);
+void gc_mutator_fini(gc_mutator *gm);
+void gc_stats(gc_heap *h, gcb_heap_stats *out);
 
 #endif

@@ -65,7 +65,8 @@ static int shade1(gc_heap *h, void *p, void **slot, uint64_t *marked)
 {
     span *s = ph_lookup(&h->ph, p);
     if (s == NULL) {
-        arena_note_pointer(h, p); /* arena objects are roots, not followed */
+        if (h->nspaces)
+            space_visit(h, p); /* the space's own business: never followed here */
         return 0;
     }
     size_t i = span_index(s, p);
@@ -254,8 +255,8 @@ static int vvisit(gc_heap *h, vstack *v, void *p, const char *from)
     if (p == NULL)
         return 0;
     span *s = ph_lookup(&h->ph, p);
-    if (s == NULL && arena_contains(h, p))
-        return 0; /* arena objects are visited as roots (dangling ones are legal) */
+    if (s == NULL && space_contains(h, p))
+        return 0; /* a space's objects: their heap pointers are the space's roots */
     if (s == NULL) {
         gc_fail(h, "verify: %s holds %p, which is in no in-use span", from, p);
         return -1;
@@ -279,16 +280,16 @@ static int vvisit(gc_heap *h, vstack *v, void *p, const char *from)
 
 static void vclear(span *s, void *arg) { memset(s->verifybits, 0, sizeof s->bits[2]); }
 
-typedef struct varena {
+typedef struct vroots {
     vstack *v;
     int rc;
-} varena;
+} vroots;
 
-static void varena_visit(gc_heap *h, void *p, void *arg)
+static void vroot(gc_heap *h, void *p, void *arg)
 {
-    varena *va = arg;
-    if (va->rc == 0)
-        va->rc = vvisit(h, va->v, p, "an arena object");
+    vroots *vr = arg;
+    if (vr->rc == 0)
+        vr->rc = vvisit(h, vr->v, p, "an object of a space");
 }
 
 int mark_verify(gc_heap *h)
@@ -302,9 +303,9 @@ int mark_verify(gc_heap *h)
     for (size_t i = 0; i < h->nroots && rc == 0; i++)
         rc = vvisit(h, &v, *h->roots[i], "a global root");
     if (rc == 0) {
-        varena va = {&v, 0};
-        arena_each_pointer(h, varena_visit, &va);
-        rc = va.rc;
+        vroots vr = {&v, 0};
+        space_roots(h, vroot, &vr);
+        rc = vr.rc;
     }
     while (rc == 0 && v.n > 0) {
         char *slot = v.items[--v.n];

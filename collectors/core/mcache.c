@@ -1,5 +1,6 @@
-/* mcache.c - the per-mutator span cache (Go's mcache) and the allocation
- * slow path.
+/* mcache.c - the per-mutator span cache (Go's mcache): refill, release,
+ * and the slot or large span behind each allocation's slow path
+ * (mallocgc.c decides when, and charges assists).
  *
  * A cached span's free slots are threaded onto the mutator's free list
  * for its class (gcb_mutator.freelist[class][scan]), which gcb_alloc()
@@ -31,16 +32,13 @@ static void release(gc_mutator *gm, unsigned cls, int scan)
     span *s = gm->cache[cls][scan];
     if (s == NULL)
         return;
-    uint32_t n = 0, unreused = 0;
+    if (h->nspaces)
+        space_span_release(gm, s, gm->base.freelist[cls][scan]);
+    uint32_t n = 0;
     for (gcb_freeobj *o = gm->base.freelist[cls][scan]; o; o = o->next) {
-        size_t i = span_index(s, o);
-        span_clear_bit(s->allocbits, i);
-        if (s->nfreed)
-            unreused += (uint32_t)span_bit(s->freedbits, i);
+        span_clear_bit(s->allocbits, span_index(s, o));
         n++;
     }
-    if (s->nfreed)
-        free_span_released(gm, s, unreused);
     s->nalloc -= n;
     atomic_fetch_sub_explicit(&h->heap_live, (uint64_t)n * s->elemsize, memory_order_relaxed);
     if (s->allocblack) {
@@ -115,7 +113,7 @@ static void markblack(gc_heap *h, span *s, size_t i)
         atomic_fetch_add_explicit(&h->heap_marked, s->elemsize, memory_order_relaxed);
 }
 
-static void *small(gc_mutator *gm, size_t n, int scan)
+void *mcache_small(gc_mutator *gm, size_t n, int scan)
 {
     gc_heap *h = gm->h;
     unsigned cls = sc_class_of(n);
@@ -162,34 +160,4 @@ void *mcache_large(gc_heap *h, size_t n, int scan)
     atomic_fetch_add_explicit(&h->heap_live, npages * SC_PAGE_SIZE, memory_order_relaxed);
     central_push(&h->central[0][scan], s, atomic_load(&h->sweepgen));
     return s->base;
-}
-
-void *mcache_alloc(gc_mutator *gm, const gcb_type *t, size_t bytes)
-{
-    gc_heap *h = gm->h;
-    if (atomic_load_explicit(&gm->base.poll_requested, memory_order_relaxed))
-        world_safepoint(gm);
-    if (atomic_load_explicit(&h->failed, memory_order_relaxed))
-        return NULL;
-    int scan = t != NULL;
-    size_t hdr = scan ? sizeof(void *) : 0;
-    size_t n = bytes + hdr;
-    if (n < bytes || bytes == 0)
-        return NULL;
-    gc_maybe_start(h, gm);
-    char *p = n > SC_MAX_SMALL ? mcache_large(h, n, scan) : small(gm, n, scan);
-    if (p == NULL)
-        return NULL;
-    /* assists are charged by span refill (small) or object (large) */
-    if (atomic_load_explicit(&h->phase, memory_order_relaxed) == GCPH_MARK) {
-        size_t charge = n > SC_MAX_SMALL ? n : gm->refill_bytes;
-        gm->refill_bytes = 0;
-        if (charge)
-            mark_assist(gm, charge);
-    }
-    if (hdr) {
-        *(const gcb_type **)p = t;
-        return p + hdr;
-    }
-    return p;
 }

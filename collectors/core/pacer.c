@@ -4,6 +4,8 @@
  * goal    = heap_marked * (1 + gogc/100) + roots, at least 4 MiB * gogc/100
  *           (Go's heapMinimum); with a memory limit, at most 95 % of it
  *           but never below heap_marked (the limiter then bounds the cost).
+ * assist  = expected scan work / (goal - heap_live at mark start): scan
+ *           bytes owed per byte allocated during mark (pacer_mark_start).
  * trigger = goal - runway, where runway is what the mutators allocated
  *           during the last mark phase (measured scan rate x allocation
  *           rate, as Go's runway), clamped to [0.7, 0.95] of the way from
@@ -20,6 +22,7 @@
 #include "gc.h"
 
 #define LIMITER_CAP_NS 1000000000 /* ns of GC CPU per proc the bucket holds (Go) */
+#define ASSIST_MIN_RUNWAY ((uint64_t)1 << 20) /* bytes: least heap distance for assists */
 
 void pacer_init(gc_heap *h)
 {
@@ -52,6 +55,23 @@ static void limiter_update(gc_heap *h)
     if (h->limiter_bucket_ns > cap)
         h->limiter_bucket_ns = cap;
     atomic_store(&h->limiter_on, h->cfg.memlimit >= 0 && h->limiter_bucket_ns >= cap);
+}
+
+/* Concurrent mark begins (world stopped, mark_start_live set): the assist
+ * ratio, Go's assistWorkPerByte = expected scan work / heap distance left,
+ * with the last cycle's marked bytes as the expected work (heap_live before
+ * the first cycle) and the distance from heap_live to the goal, at least
+ * ASSIST_MIN_RUNWAY so that a cycle that starts at (or past) its goal
+ * does not demand all the work at once. */
+void pacer_mark_start(gc_heap *h)
+{
+    uint64_t live = h->mark_start_live;
+    uint64_t goal = atomic_load(&h->heap_goal);
+    uint64_t expect = h->last_marked ? h->last_marked : live;
+    uint64_t runway = goal > live ? goal - live : 0;
+    if (runway < ASSIST_MIN_RUNWAY)
+        runway = ASSIST_MIN_RUNWAY;
+    h->assist_ratio = (double)expect / (double)runway;
 }
 
 int pacer_should_trigger(gc_heap *h)

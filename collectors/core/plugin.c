@@ -64,7 +64,7 @@ void gc_plugin_mutator_detach(gcb_mutator *m)
 
 void *gc_plugin_alloc(gcb_mutator *m, const gcb_type *t, size_t bytes)
 {
-    return mcache_alloc(gc_mutator_of(m), t, bytes);
+    return mallocgc(gc_mutator_of(m), t, bytes);
 }
 
 void gc_plugin_safepoint(gcb_mutator *m) { world_safepoint(gc_mutator_of(m)); }

@@ -3,10 +3,12 @@
  *
  * A variant plugin is its option list (GC_OPTIONS_STD followed by its own
  * options, from index GC_NOPTIONS), a heap_new that reads its own options
- * after calling gc_plugin_heap_new, and a table that starts with
- * GC_PLUGIN_METHODS and adds the hints it honours.  Its gcb_heap is the
- * gc_heap (gc_plugin_heap_new allocates it); variant state lives in
- * gc_heap so the core's paths can reach it.
+ * after calling gc_plugin_heap_new and registers its space (space.h), and
+ * a table that starts with GC_PLUGIN_METHODS and adds the hints it
+ * honours.  Its gcb_heap is the gc_heap (gc_plugin_heap_new allocates it);
+ * variant state lives in the variant's space, which the hints find with
+ * gc_space_find, never in gc_heap.  The variants' code is in their own
+ * folders (collectors/arena, collectors/freetracked, collectors/ballast).
  */
 #ifndef GC_PLUGIN_H
 #define GC_PLUGIN_H

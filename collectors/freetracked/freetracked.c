@@ -4,11 +4,13 @@
  * freegcTracked (alloc_tracked inside scope_enter/scope_exit: the scope's
  * objects are freed at exit unless a GC cycle began since).  When a hint
  * is acted on and when it is ignored, and why that is safe next to the
- * concurrent collector, is written at the top of collectors/core/free.c.
+ * concurrent collector, is written at the top of free.c, beside this file;
+ * the hints' state is the freetracked space (collectors/core/space.h).
  * Options: the standard ones (plugin.h).  The record's heap.frees,
  * heap.frees_skipped, heap.freed_explicit_bytes and heap.reused_bytes
  * count what the hints did.
  */
+#include "free.h"
 #include "plugin.h"
 
 static const gcb_collector table;
@@ -18,7 +20,15 @@ static const gcb_option_desc options[] = {GC_OPTIONS_STD};
 static int heap_new(const gcb_host *host, const gcb_value *opts, gcb_heap **out, char *err,
                     size_t errlen)
 {
-    return gc_plugin_heap_new(&table, host, opts, out, err, errlen);
+    int rc = gc_plugin_heap_new(&table, host, opts, out, err, errlen);
+    if (rc != 0)
+        return rc;
+    rc = free_space_init(gc_heap_of(*out), err, errlen);
+    if (rc != 0) {
+        gc_plugin_heap_free(*out);
+        *out = NULL;
+    }
+    return rc;
 }
 
 static void hint_free(gcb_mutator *m, void *p, size_t bytes) { free_sized(gc_mutator_of(m), p, bytes); }

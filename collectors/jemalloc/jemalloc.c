@@ -29,7 +29,7 @@
  * thread caches, background threads) is global to the library.
  *
  * Accounting: the manual_bytes invariant and concurrency rule of
- * core/manual.h; the usable size is nallocx at allocation (equal to sallocx
+ * collectors/manual.h; the usable size is nallocx at allocation (equal to sallocx
  * of the object) and sallocx at free.
  */
 #define _GNU_SOURCE
@@ -42,7 +42,7 @@
 #include <string.h>
 
 #include "gcb/collector.h"
-#include "../core/manual.h"
+#include "../manual.h"
 
 /* The entry points used, resolved from the library at heap_new. */
 typedef struct je_api {

@@ -6,7 +6,7 @@
  * is the lower bound on memory and the cost of explicit management.
  *
  * Accounting: the manual_bytes invariant and concurrency rule of
- * core/manual.h, with malloc_usable_size() as the usable size.
+ * collectors/manual.h, with malloc_usable_size() as the usable size.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -17,7 +17,7 @@
 #include <string.h>
 
 #include "gcb/collector.h"
-#include "../core/manual.h"
+#include "../manual.h"
 
 struct gcb_heap {
     const gcb_host *host;

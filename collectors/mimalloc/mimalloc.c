@@ -18,7 +18,7 @@
  * is global to the library and shared by every heap in the process.
  *
  * Accounting: the manual_bytes invariant and concurrency rule of
- * core/manual.h, with mi_usable_size() as the usable size.
+ * collectors/manual.h, with mi_usable_size() as the usable size.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -29,7 +29,7 @@
 #include <string.h>
 
 #include "gcb/collector.h"
-#include "../core/manual.h"
+#include "../manual.h"
 
 struct gcb_heap {
     const gcb_host *host;

@@ -27,7 +27,7 @@
 #include <sys/mman.h>
 
 #include "gcb/collector.h"
-#include "../core/manual.h"
+#include "../manual.h"
 
 #define RUN_BYTES ((size_t)256 << 10) /* bytes per mutator run */
 

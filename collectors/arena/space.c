@@ -1,8 +1,10 @@
-/* arena.c - Go's arena experiment (#51317, GOEXPERIMENT=arenas) over the
- * Go-like heap: the `arena` plugin's arena_new / alloc / free / clone.
+/* space.c - Go's arena experiment (#51317, GOEXPERIMENT=arenas) over the
+ * Go-like heap: the `arena` plugin's arena_new / alloc / free / clone, and
+ * the arena space, which takes part in the core's marking through the
+ * space contract (collectors/core/space.h).
  *
  * Space.  Arenas allocate from chunks of `chunk` bytes carved from one
- * reservation of its own (h->arenas->base, PROT_NONE until a chunk is
+ * reservation of its own (arena_space.base, PROT_NONE until a chunk is
  * handed out), so "is p an arena address, and in which chunk" is a range
  * check and a division.  A chunk is UNUSED (never handed out), LIVE (owned
  * by an arena), QUARANTINED (its arena was freed) or REUSABLE.
@@ -16,14 +18,14 @@
  *
  * Marking.  Pointers from arena objects keep heap objects alive while the
  * arena lives: every LIVE chunk is scanned precisely (types from the
- * headers) as a root at the pause that starts marking.  Stores into arena
+ * headers) as a root at the pause that starts marking (mark_start).  Stores into arena
  * objects go through gcb_store like any pointer store, so during
  * concurrent mark the hybrid barrier shades what later stores install or
  * remove, and no rescan is needed (snapshot at the beginning).  The
  * documented cost: that pause grows with the live arena bytes (Go marks
  * arena objects concurrently, like heap objects).  Pointers into arenas
  * found while marking are not heap objects and are not followed; each one
- * sets its chunk's `referenced` flag.
+ * sets its chunk's `referenced` flag (visit).
  *
  * Freeing.  arena_free makes every chunk of the arena PROT_NONE and
  * releases its pages (RSS drops at once); any later access faults, and the
@@ -32,7 +34,7 @@
  * quarantined chunk becomes REUSABLE only when a whole mark that started
  * after the free found no reachable pointer into it (Go's rule: address
  * space is reused only once the GC proves nothing points there); until
- * then a dangling pointer keeps faulting.
+ * then a dangling pointer keeps faulting (mark_done).
  *
  * Pacing: a freshly mapped chunk counts in heap_live (allocation), and
  * live chunks count in heap_marked at each mark, as Go's arena chunks are
@@ -41,7 +43,7 @@
  * nothing (like allocating from a swept span).  Chunk size still matters:
  * a tiny arena holds a whole chunk until the next mark releases it.
  *
- * Locking: h->arenas->lock guards the chunk states, the live arena list
+ * Locking: arena_space.lock guards the chunk states, the live arena list
  * and the reuse stack; the marker's range check and `referenced` flags are
  * lock-free; scanning happens with the world stopped.
  */
@@ -52,21 +54,25 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#include "gc.h"
+#include "arena.h"
 #include "gcb/mutator.h"
 
 enum { CHUNK_UNUSED = 0, CHUNK_LIVE = 1, CHUNK_QUARANTINED = 2, CHUNK_REUSABLE = 3 };
 
 #define ARENA_HDR 16 /* bytes: {type, bytes} before every arena object */
 
+typedef struct arena_space arena_space;
+
 struct gcb_arena {
-    struct gcb_arena *next, *prev; /* h->arenas->live; under lock */
+    arena_space *space;            /* the space it lives in */
+    struct gcb_arena *next, *prev; /* space->live; under lock */
     uint32_t *chunks;              /* indices of this arena's chunks, in order */
     size_t nchunks, capchunks;
     char *bump, *limit;            /* free part of the newest chunk; owner only */
 };
 
-struct gc_arenas {
+struct arena_space {
+    gc_space base_space;           /* the contract's part; first */
     char *base;                    /* reservation of nmax * chunk bytes */
     size_t chunk;                  /* bytes per chunk; a multiple of the page size */
     size_t nmax;                   /* chunks the reservation holds */
@@ -78,14 +84,20 @@ struct gc_arenas {
     uint32_t *reuse;               /* stack of REUSABLE chunks */
     size_t nreuse;
     struct gcb_arena *live;        /* live arenas */
-    uint64_t marks;                /* marks begun (arena_mark_start); under lock */
+    uint64_t marks;                /* marks begun (mark_start); under lock */
     uint64_t mark_begun;           /* `marks` of the mark in progress */
     _Atomic uint64_t live_bytes;   /* bytes in LIVE chunks, for stats */
 };
 
+static const gc_space_ops ops;
+
+static arena_space *space(gc_heap *h) { return (arena_space *)gc_space_find(h, &ops); }
+
+static void destroy(gc_space *sp, gc_heap *h);
+
 int arena_space_init(gc_heap *h, size_t chunk, size_t reserve, char *err, size_t errlen)
 {
-    struct gc_arenas *a = calloc(1, sizeof *a);
+    arena_space *a = calloc(1, sizeof *a);
     if (a == NULL) {
         snprintf(err, errlen, "%s: out of memory for the arena space", h->cfg.name);
         return ENOMEM;
@@ -108,15 +120,18 @@ int arena_space_init(gc_heap *h, size_t chunk, size_t reserve, char *err, size_t
         return e;
     }
     pthread_mutex_init(&a->lock, NULL);
-    h->arenas = a;
-    return 0;
+    a->base_space.ops = &ops;
+    int rc = gc_space_register(h, &a->base_space, err, errlen);
+    if (rc != 0)
+        destroy(&a->base_space, h);
+    return rc;
 }
 
-void arena_space_destroy(gc_heap *h)
+/* destroy hook (and a failed init): the space's memory and every arena
+ * left live. */
+static void destroy(gc_space *sp, gc_heap *h)
 {
-    struct gc_arenas *a = h->arenas;
-    if (a == NULL)
-        return;
+    arena_space *a = (arena_space *)sp;
     while (a->live) {
         struct gcb_arena *x = a->live;
         a->live = x->next;
@@ -126,34 +141,36 @@ void arena_space_destroy(gc_heap *h)
     munmap(a->base, a->nmax * a->chunk);
     pthread_mutex_destroy(&a->lock);
     free(a->state), free(a->referenced), free(a->freed_mark), free(a->reuse), free(a);
-    h->arenas = NULL;
 }
 
 /* Chunk index of p, or -1 when p is not in the arena reservation. */
-static inline long chunk_of(const struct gc_arenas *a, const void *p)
+static inline long chunk_of(const arena_space *a, const void *p)
 {
     uintptr_t off = (uintptr_t)p - (uintptr_t)a->base;
     return off < a->nmax * a->chunk ? (long)(off / a->chunk) : -1;
 }
 
-int arena_contains(gc_heap *h, const void *p)
-{
-    return h->arenas != NULL && chunk_of(h->arenas, p) >= 0;
-}
+static int contains(gc_space *sp, const void *p) { return chunk_of((arena_space *)sp, p) >= 0; }
 
-void arena_note_pointer(gc_heap *h, const void *p)
+/* visit hook: a marker found p, a pointer into no heap span. */
+static int visit(gc_space *sp, gc_heap *h, const void *p)
 {
-    long c = h->arenas ? chunk_of(h->arenas, p) : -1;
-    if (c >= 0 && atomic_load_explicit(&h->arenas->referenced[c], memory_order_relaxed) == 0)
-        atomic_store_explicit(&h->arenas->referenced[c], 1, memory_order_relaxed);
+    arena_space *a = (arena_space *)sp;
+    long c = chunk_of(a, p);
+    if (c < 0)
+        return 0;
+    if (atomic_load_explicit(&a->referenced[c], memory_order_relaxed) == 0)
+        atomic_store_explicit(&a->referenced[c], 1, memory_order_relaxed);
+    return 1;
 }
 
 gcb_arena *arena_new(gc_mutator *gm)
 {
-    struct gc_arenas *a = gm->h->arenas;
+    arena_space *a = space(gm->h);
     gcb_arena *x = calloc(1, sizeof *x);
     if (x == NULL)
         return GCB_NO_ARENA; /* the fallback: its objects come from the heap */
+    x->space = a;
     pthread_mutex_lock(&a->lock);
     x->next = a->live;
     if (a->live)
@@ -169,7 +186,7 @@ gcb_arena *arena_new(gc_mutator *gm)
 static int grow(gc_mutator *gm, gcb_arena *x, int retried)
 {
     gc_heap *h = gm->h;
-    struct gc_arenas *a = h->arenas;
+    arena_space *a = x->space;
     if (x->nchunks == x->capchunks) {
         size_t cap = x->capchunks ? x->capchunks * 2 : 4;
         uint32_t *c = realloc(x->chunks, cap * sizeof *c);
@@ -210,7 +227,7 @@ static int grow(gc_mutator *gm, gcb_arena *x, int retried)
     /* A fresh chunk is heap growth to the pacer (arena chunks are heap
      * spans in Go): it counts in heap_live; a reused one is memory the
      * last mark recovered, like a swept span.  Live chunks count in
-     * heap_marked (arena_mark_start). */
+     * heap_marked (mark_start). */
     if (fresh) {
         atomic_fetch_add_explicit(&h->heap_live, a->chunk, memory_order_relaxed);
         if (atomic_load_explicit(&h->phase, memory_order_relaxed) == GCPH_MARK)
@@ -223,8 +240,8 @@ void *arena_alloc(gc_mutator *gm, gcb_arena *x, const gcb_type *t, size_t bytes)
 {
     gc_heap *h = gm->h;
     size_t n = ARENA_HDR + ((bytes + 7) & ~(size_t)7);
-    if (bytes == 0 || n > h->arenas->chunk / 4)
-        return mcache_alloc(gm, t, bytes); /* Go: too large for a chunk, from the heap */
+    if (bytes == 0 || n > x->space->chunk / 4)
+        return mallocgc(gm, t, bytes); /* Go: too large for a chunk, from the heap */
     if ((size_t)(x->limit - x->bump) < n) {
         /* A safepoint first, as any slow path: the chunk list changes only
          * while this mutator runs, never under a scan. */
@@ -243,8 +260,7 @@ void *arena_alloc(gc_mutator *gm, gcb_arena *x, const gcb_type *t, size_t bytes)
 
 void arena_free(gc_mutator *gm, gcb_arena *x)
 {
-    gc_heap *h = gm->h;
-    struct gc_arenas *a = h->arenas;
+    arena_space *a = x->space;
     for (size_t i = 0; i < x->nchunks; i++) {
         /* One call: fresh PROT_NONE pages replace the chunk's, so RSS drops
          * now, every later access faults, and a reused chunk reads zero. */
@@ -274,7 +290,7 @@ void arena_free(gc_mutator *gm, gcb_arena *x)
 
 void *arena_clone(gc_mutator *gm, const gcb_type *t, const void *p, size_t bytes)
 {
-    void *q = mcache_alloc(gm, t, bytes);
+    void *q = mallocgc(gm, t, bytes);
     if (q == NULL)
         return NULL;
     if (t == NULL) {
@@ -294,13 +310,12 @@ void *arena_clone(gc_mutator *gm, const gcb_type *t, const void *p, size_t bytes
     return q;
 }
 
-/* Call fn on every pointer slot value of every object in live chunks.
- * World stopped (or the arena owners otherwise quiescent). */
-void arena_each_pointer(gc_heap *h, void (*fn)(gc_heap *, void *, void *), void *arg)
+/* roots hook: call fn on every pointer slot value of every object in
+ * live chunks.  World stopped (or the arena owners otherwise quiescent). */
+static void each_pointer(gc_space *sp, gc_heap *h, void (*fn)(gc_heap *, void *, void *),
+                         void *arg)
 {
-    struct gc_arenas *a = h->arenas;
-    if (a == NULL)
-        return;
+    arena_space *a = (arena_space *)sp;
     for (gcb_arena *x = a->live; x; x = x->next)
         for (size_t i = 0; i < x->nchunks; i++) {
             char *p = a->base + (size_t)x->chunks[i] * a->chunk;
@@ -329,25 +344,21 @@ static void shade(gc_heap *h, void *v, void *arg)
     mark_shade(h, v);
 }
 
-void arena_mark_start(gc_heap *h)
+static void begin_mark(gc_space *sp, gc_heap *h)
 {
-    struct gc_arenas *a = h->arenas;
-    if (a == NULL)
-        return;
+    arena_space *a = (arena_space *)sp;
     pthread_mutex_lock(&a->lock);
     for (size_t c = 0; c < a->nused; c++)
         atomic_store_explicit(&a->referenced[c], 0, memory_order_relaxed);
     a->mark_begun = ++a->marks;
     pthread_mutex_unlock(&a->lock);
     atomic_fetch_add_explicit(&h->heap_marked, atomic_load(&a->live_bytes), memory_order_relaxed);
-    arena_each_pointer(h, shade, NULL);
+    each_pointer(sp, h, shade, NULL);
 }
 
-void arena_mark_done(gc_heap *h)
+static void end_mark(gc_space *sp, gc_heap *h)
 {
-    struct gc_arenas *a = h->arenas;
-    if (a == NULL)
-        return;
+    arena_space *a = (arena_space *)sp;
     pthread_mutex_lock(&a->lock);
     for (size_t c = 0; c < a->nused; c++)
         if (atomic_load(&a->state[c]) == CHUNK_QUARANTINED && a->freed_mark[c] < a->mark_begun &&
@@ -358,15 +369,26 @@ void arena_mark_done(gc_heap *h)
     pthread_mutex_unlock(&a->lock);
 }
 
-uint64_t arena_live_bytes(gc_heap *h)
+static uint64_t live_bytes(gc_space *sp)
 {
-    return h->arenas ? atomic_load_explicit(&h->arenas->live_bytes, memory_order_relaxed) : 0;
+    return atomic_load_explicit(&((arena_space *)sp)->live_bytes, memory_order_relaxed);
 }
+
+static const gc_space_ops ops = {
+    .name = "arena",
+    .mark_start = begin_mark,
+    .visit = visit,
+    .mark_done = end_mark,
+    .contains = contains,
+    .roots = each_pointer,
+    .live_bytes = live_bytes,
+    .destroy = destroy,
+};
 
 /* Async-signal-safe (a fault handler calls it): lock-free reads only. */
 int arena_describe(gc_heap *h, const void *addr, char *buf, size_t len)
 {
-    struct gc_arenas *a = h->arenas;
+    arena_space *a = space(h);
     long c = a ? chunk_of(a, addr) : -1;
     if (c < 0)
         return 0;

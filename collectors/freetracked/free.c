@@ -25,11 +25,13 @@
  * of objects with pointers are zeroed past word 0 first, because the
  * marker scans a whole slot and the inline path clears only the bytes it
  * hands out; with verify they are poisoned instead and checked on reuse.
- * A freed slot is remembered in its span's freedbits until the span
- * leaves the cache (a slot freed, reused and freed again counts twice in
- * nfreed and once in freedbits); mcache.c's release then tells
- * free_span_released how many freed slots are still on the list, and the
- * rest were reused.
+ * A freed slot is remembered in this mutator's freedbits for the span's
+ * class until the span leaves the cache (a slot freed, reused and freed
+ * again counts twice in nfreed and once in freedbits); when mcache.c
+ * releases the span it hands the slots still on the list to the space's
+ * span_release hook, which counts the freed ones among them, and the rest
+ * were reused.  Only the cached span of a class can hold freed slots, so
+ * one bitmap per class and scan kind is enough.
  *
  * Tracked scopes (freegcTracked): alloc_tracked records each object with
  * the sweep generation and phase of its allocation; scope_exit frees the
@@ -38,10 +40,12 @@
  * a cycle may have seen, and never keeps one alive (records are not
  * roots).
  */
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "gc.h"
+#include "free.h"
 #include "gcb/mutator.h"
 
 #define FREE_MIN 16 /* bytes: smaller objects are left to the GC (proposal) */
@@ -52,36 +56,61 @@ typedef struct tracked {
     uint32_t sweepgen;  /* heap sweepgen at allocation; 0: allocated during a cycle */
 } tracked;
 
-struct gc_free {
+/* The heap's space: the counters every mutator flushes at detach. */
+typedef struct free_space {
+    gc_space base;
+    _Atomic uint64_t frees;        /* slots freed, flushed */
+    _Atomic uint64_t skipped;      /* hints not acted on, flushed */
+    _Atomic uint64_t freed_bytes;  /* bytes of slots freed, flushed */
+    _Atomic uint64_t reused_bytes; /* bytes of freed slots handed out again, flushed */
+} free_space;
+
+/* A mutator's state (gm->local[space index]); its thread only. */
+typedef struct free_local {
     tracked *recs;      /* records of every open scope, oldest first */
     size_t nrecs, caprecs;
     size_t *scopes;     /* nrecs at each open scope's entry */
     size_t nscopes, capscopes;
-    uint64_t frees, skipped, freed_bytes, reused_bytes; /* not yet flushed to the heap */
-};
+    uint64_t frees, skipped, freed_bytes, reused_bytes; /* not yet flushed to the space */
+    uint64_t freedbits[GCB_NCLASSES][2][SPAN_BITWORDS]; /* slots of gm->cache[c][k] that
+                                                           free_sized put back this cache period */
+    uint32_t nfreed[GCB_NCLASSES][2];  /* slots free_sized put back this cache period */
+} free_local;
 
-static struct gc_free *state(gc_mutator *gm)
+static const gc_space_ops ops;
+
+static free_space *space(gc_heap *h) { return (free_space *)gc_space_find(h, &ops); }
+
+/* gm's state, created at its first hint; NULL when out of memory (the
+ * hint is then ignored). */
+static free_local *state(gc_mutator *gm)
 {
-    if (gm->fr == NULL)
-        gm->fr = calloc(1, sizeof *gm->fr);
-    return gm->fr;
+    free_space *fs = space(gm->h);
+    void **slot = &gm->local[fs->base.index];
+    if (*slot == NULL)
+        *slot = calloc(1, sizeof(free_local));
+    return *slot;
 }
 
-static void flush(gc_mutator *gm)
+/* gm's state, or NULL before its first hint. */
+static free_local *existing(gc_mutator *gm)
 {
-    struct gc_free *f = gm->fr;
-    gc_heap *h = gm->h;
-    atomic_fetch_add_explicit(&h->frees, f->frees, memory_order_relaxed);
-    atomic_fetch_add_explicit(&h->frees_skipped, f->skipped, memory_order_relaxed);
-    atomic_fetch_add_explicit(&h->freed_bytes, f->freed_bytes, memory_order_relaxed);
-    atomic_fetch_add_explicit(&h->reused_bytes, f->reused_bytes, memory_order_relaxed);
+    return gm->local[space(gm->h)->base.index];
+}
+
+static void flush(free_space *fs, free_local *f)
+{
+    atomic_fetch_add_explicit(&fs->frees, f->frees, memory_order_relaxed);
+    atomic_fetch_add_explicit(&fs->skipped, f->skipped, memory_order_relaxed);
+    atomic_fetch_add_explicit(&fs->freed_bytes, f->freed_bytes, memory_order_relaxed);
+    atomic_fetch_add_explicit(&fs->reused_bytes, f->reused_bytes, memory_order_relaxed);
     f->frees = f->skipped = f->freed_bytes = f->reused_bytes = 0;
 }
 
 void free_sized(gc_mutator *gm, void *p, size_t bytes)
 {
     gc_heap *h = gm->h;
-    struct gc_free *f = state(gm);
+    free_local *f = state(gm);
     if (f == NULL || p == NULL)
         return;
     span *s = ph_lookup(&h->ph, p);
@@ -130,24 +159,32 @@ void free_sized(gc_mutator *gm, void *p, size_t bytes)
     gcb_freeobj *o = (gcb_freeobj *)slot;
     o->next = gm->base.freelist[cls][scan];
     gm->base.freelist[cls][scan] = o;
-    span_set_bit(s->freedbits, i);
-    s->nfreed++;
+    span_set_bit(f->freedbits[cls][scan], i);
+    f->nfreed[cls][scan]++;
     f->frees++;
     f->freed_bytes += s->elemsize;
 }
 
-void free_span_released(gc_mutator *gm, span *s, uint32_t unreused)
+/* span_release hook: s leaves gm's cache with `freelist` still on the
+ * list; the freed slots not among them were reused. */
+static void span_release(gc_space *sp, gc_mutator *gm, span *s, gcb_freeobj *freelist)
 {
-    struct gc_free *f = state(gm);
-    if (f != NULL)
-        f->reused_bytes += (uint64_t)(s->nfreed - unreused) * s->elemsize;
-    memset(s->freedbits, 0, sizeof s->freedbits);
-    s->nfreed = 0;
+    free_local *f = gm->local[sp->index];
+    unsigned cls = s->sizeclass;
+    int scan = !s->noscan;
+    if (f == NULL || f->nfreed[cls][scan] == 0)
+        return;
+    uint32_t unreused = 0;
+    for (gcb_freeobj *o = freelist; o; o = o->next)
+        unreused += (uint32_t)span_bit(f->freedbits[cls][scan], span_index(s, o));
+    f->reused_bytes += (uint64_t)(f->nfreed[cls][scan] - unreused) * s->elemsize;
+    memset(f->freedbits[cls][scan], 0, sizeof f->freedbits[cls][scan]);
+    f->nfreed[cls][scan] = 0;
 }
 
 void free_scope_enter(gc_mutator *gm)
 {
-    struct gc_free *f = state(gm);
+    free_local *f = state(gm);
     if (f == NULL)
         return;
     if (f->nscopes == f->capscopes) {
@@ -169,7 +206,7 @@ void *free_alloc_tracked(gc_mutator *gm, const gcb_type *t, size_t bytes)
     void *p = gcb_alloc(&gm->base, t, bytes);
     gm->base.bytes_allocated -= bytes;
     gm->base.objects_allocated--;
-    struct gc_free *f = state(gm);
+    free_local *f = state(gm);
     if (p == NULL || f == NULL || f->nscopes == 0)
         return p; /* outside any scope: an ordinary allocation */
     if (f->nrecs == f->caprecs) {
@@ -190,7 +227,7 @@ void *free_alloc_tracked(gc_mutator *gm, const gcb_type *t, size_t bytes)
 
 void free_scope_exit(gc_mutator *gm)
 {
-    struct gc_free *f = gm->fr;
+    free_local *f = existing(gm);
     if (f == NULL || f->nscopes == 0) {
         gc_fail(gm->h, "scope_exit without a matching scope_enter");
         return;
@@ -210,14 +247,48 @@ void free_scope_exit(gc_mutator *gm)
     f->nrecs = from;
 }
 
-void free_mutator_fini(gc_mutator *gm)
+/* mutator_detach hook: flush gm's counters and drop its scope records. */
+static void mutator_detach(gc_space *sp, gc_mutator *gm)
 {
-    struct gc_free *f = gm->fr;
+    free_local *f = gm->local[sp->index];
     if (f == NULL)
         return;
-    flush(gm);
+    flush((free_space *)sp, f);
     free(f->recs);
     free(f->scopes);
     free(f);
-    gm->fr = NULL;
+    gm->local[sp->index] = NULL;
+}
+
+static void stats(gc_space *sp, gcb_heap_stats *out)
+{
+    free_space *fs = (free_space *)sp;
+    out->frees = atomic_load_explicit(&fs->frees, memory_order_relaxed);
+    out->frees_skipped = atomic_load_explicit(&fs->skipped, memory_order_relaxed);
+    out->freed_explicit_bytes = atomic_load_explicit(&fs->freed_bytes, memory_order_relaxed);
+    out->reused_bytes = atomic_load_explicit(&fs->reused_bytes, memory_order_relaxed);
+}
+
+static void destroy(gc_space *sp, gc_heap *h) { free(sp); }
+
+static const gc_space_ops ops = {
+    .name = "freetracked",
+    .stats = stats,
+    .span_release = span_release,
+    .mutator_detach = mutator_detach,
+    .destroy = destroy,
+};
+
+int free_space_init(gc_heap *h, char *err, size_t errlen)
+{
+    free_space *fs = calloc(1, sizeof *fs);
+    if (fs == NULL) {
+        snprintf(err, errlen, "%s: out of memory for the freetracked space", h->cfg.name);
+        return ENOMEM;
+    }
+    fs->base.ops = &ops;
+    int rc = gc_space_register(h, &fs->base, err, errlen);
+    if (rc != 0)
+        free(fs);
+    return rc;
 }
