@@ -85,8 +85,10 @@
 #define FREE_EVERY 61    /* inject=free: ops between premature frees */
 
 enum { K_ALLOC, K_STORE, K_DROP, K_FREE, K_WRITE, K_SCOPE, K_ARENA, K_POOL, NKINDS };
-static const char *const kind_name[NKINDS] = {"alloc", "store", "drop", "free",
-                                              "write", "scope", "arena", "pool"};
+static const char *const after[NKINDS] = {
+    "partial check after alloc", "partial check after store", "partial check after drop",
+    "partial check after free", "partial check after write", "partial check after scope",
+    "partial check after arena", "partial check after pool"};
 
 enum { PRE_MIXED, PRE_GRAPH, PRE_CHURN };
 /* Weights per preset, in K_* order. */
@@ -323,11 +325,21 @@ static int check_obj(ctx *c, int32_t x, int full, uint64_t *sum)
     if (check_word(c, x, id_word(o)) != 0)
         return -1;
     if (full || o->nwords <= 64) {
+        /* element by element; check_word only to name a difference */
+        const uint64_t *hw = o->addr;
+        uint32_t S = words_per_elem(o), P = ptrs_per_elem(o);
         uint64_t h = o->id;
-        for (uint32_t w = 0; w < o->nwords; w++) {
-            if (check_word(c, x, w) != 0)
-                return -1;
-            h = h * 31 + o->image[w];
+        for (uint32_t w = 0, k = 0; w < o->nwords; w += S) {
+            for (uint32_t j = 0; j < P; j++, k++) {
+                int32_t want = o->slot[k];
+                if ((void *)hw[w + j] != (want < 0 ? NULL : t->o[want].addr))
+                    return check_word(c, x, w + j);
+            }
+            for (uint32_t j = P; j < S; j++) {
+                if (hw[w + j] != o->image[w + j])
+                    return check_word(c, x, w + j);
+                h = h * 31 + o->image[w + j];
+            }
         }
         if (sum)
             *sum = h;
@@ -525,8 +537,13 @@ static int32_t new_obj(ctx *c, shape sh, int kind, int ai, int r)
         p = gcb_arena_alloc(c->m, t->arena[ai], ty, sh.bytes);
     else
         p = gcb_alloc(c->m, ty, sh.bytes);
-    if (p == NULL)
+    if (p == NULL) {
+        char e[400] = "";
+        if (GCB_MUT_HAS(c->m, verify) && c->m->gc->verify(c->m, e, sizeof e) != 0)
+            return fail(c, "allocating %zu B (%s) failed, and the collector's verify failed: %s",
+                        sh.bytes, okind_name[kind], e);
         return fail(c, "heap exhausted allocating %zu B (%s)", sh.bytes, okind_name[kind]);
+    }
     t->root[r] = p; /* a root before anything else may collect */
     t->ntouch = 0;  /* objects touched before this allocation may be gone */
     int32_t x = t->freeidx[--t->nfree];
@@ -724,11 +741,11 @@ static int op_alloc(ctx *c)
     return 0;
 }
 
-static int op_store(ctx *c)
+static int op_store(ctx *c, int force_move)
 {
     fthread *t = c->t;
     int32_t a = pick(t, &t->rng);
-    int move = below(&t->rng, 3) == 0;
+    int move = below(&t->rng, 3) == 0 || force_move;
     if (a < 0 || t->o[a].nslots == 0)
         return 0;
     uint32_t k = below(&t->rng, t->o[a].nslots);
@@ -747,17 +764,20 @@ static int op_store(ctx *c)
     }
     if (!allowed(t, a, x))
         x = -1, from = -1;
+    /* x and from are held while x moves: the first store may drop the
+     * last reference to either (from may hang below a's old target). */
     if (x >= 0)
-        t->o[x].refs++; /* held while it moves */
+        t->o[x].refs++;
+    if (from >= 0)
+        t->o[from].refs++;
     set_slot(c, a, k, x, DIE_DEAD);
     if (from >= 0 && (from != a || j != k))
         set_slot(c, from, j, -1, DIE_DEAD);
-    if (x >= 0)
-        unref(c, x, DIE_DEAD);
     touch(t, a);
-    if (from >= 0 && t->o[from].id)
-        touch(t, from);
+    touch(t, from);
     touch(t, x);
+    unref(c, from, DIE_DEAD);
+    unref(c, x, DIE_DEAD);
     return 0;
 }
 
@@ -817,7 +837,7 @@ static int fill_scope(ctx *c, int base, int n)
             int32_t x = below(&t->rng, 2) ? t->sroot[NROOT + below(&t->rng, (uint32_t)(base + got))]
                                           : pick(t, &t->rng);
             if (allowed(t, a, x))
-                set_slot(c, a, k, x, DIE_SILENT);
+                set_slot(c, a, k, x, DIE_DEAD);
         }
     }
     for (int i = 0; i < got; i++)
@@ -1214,13 +1234,18 @@ static int step(void *state, gcb_mutator *m, int tid, uint64_t i, char *err, siz
         return -1;
     if (s->inject == INJ_FREE && inject_free(&c, i) != 0)
         return -1;
+    /* inject=barrier: while the barrier is on, a burst of raw moves. */
+    if (s->inject == INJ_BARRIER &&
+        atomic_load_explicit(m->write_barrier, memory_order_relaxed))
+        for (int j = 0; j < 8; j++)
+            op_store(&c, 1);
     int pickw = (int)below(&t->rng, (uint32_t)s->wsum), k = 0;
     while (pickw >= s->weight[k])
         pickw -= s->weight[k++];
     int rc;
     switch (k) {
     case K_ALLOC: rc = op_alloc(&c); break;
-    case K_STORE: rc = op_store(&c); break;
+    case K_STORE: rc = op_store(&c, 0); break;
     case K_DROP: rc = op_drop(&c, DIE_DEAD); break;
     case K_FREE: rc = op_drop(&c, DIE_FREE); break;
     case K_WRITE: rc = op_write(&c); break;
@@ -1232,9 +1257,7 @@ static int step(void *state, gcb_mutator *m, int tid, uint64_t i, char *err, siz
         return -1;
     t->op++;
     t->digest = digest_fold(t->digest, (uint64_t)k << 32 | (s->max_live - t->nfree));
-    char phase[64];
-    snprintf(phase, sizeof phase, "partial check after %s", kind_name[k]);
-    c.phase = phase;
+    c.phase = after[k];
     if (s->corrupt && i == 0) {
         /* Damage the first rooted object's identity, and look at it. */
         for (int r = 0; r < NROOT; r++)
