@@ -1255,7 +1255,6 @@ static int step(void *state, gcb_mutator *m, int tid, uint64_t i, char *err, siz
     }
     if (rc != 0)
         return -1;
-    t->op++;
     t->digest = digest_fold(t->digest, (uint64_t)k << 32 | (s->max_live - t->nfree));
     c.phase = after[k];
     if (s->corrupt && i == 0) {
@@ -1271,11 +1270,12 @@ static int step(void *state, gcb_mutator *m, int tid, uint64_t i, char *err, siz
     }
     if (partial(&c) != 0)
         return -1;
-    if (t->op % s->check_every == 0) {
+    if ((t->op + 1) % s->check_every == 0) {
         c.phase = "full walk";
         if (walk(&c) != 0)
             return -1;
     }
+    t->op++;
     return 0;
 }
 
