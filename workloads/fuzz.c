@@ -45,10 +45,10 @@
  *
  * Test-only params: `corrupt` damages one object's identity at op 0;
  * `inject` plants a mutator bug the fuzzer must catch:
- *   barrier  while the collector's write barrier is on, stores (and the
- *            clearing half of moves) are raw writes, so a moved object
- *            can be hidden from a concurrent mark (Go's deletion barrier
- *            is what shades it);
+ *   barrier  while the collector's write barrier is on, every op starts
+ *            with 8 moves and every store is a raw write, so a moved
+ *            object can hide from a concurrent mark in an object already
+ *            scanned (Go's deletion barrier is what shades it);
  *   root     every 97 ops a root's object (named by nothing else) is kept
  *            only in malloc'd memory for 300 ops, then put back and its
  *            subtree checked;
