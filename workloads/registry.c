@@ -8,6 +8,7 @@ extern const gcb_workload workload_binarytrees;
 extern const gcb_workload workload_builder;
 extern const gcb_workload workload_bytesbuffer;
 extern const gcb_workload workload_collect;
+extern const gcb_workload workload_fuzz;
 extern const gcb_workload workload_jsontree;
 extern const gcb_workload workload_lrucache;
 extern const gcb_workload workload_mapgrow;
@@ -19,6 +20,7 @@ static const gcb_workload *const all[] = {
     &workload_builder,
     &workload_bytesbuffer,
     &workload_collect,
+    &workload_fuzz,
     &workload_jsontree,
     &workload_lrucache,
     &workload_mapgrow,
