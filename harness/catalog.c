@@ -1,4 +1,6 @@
 /* catalog.c - collectors and workloads with their options, as JSON. */
+#include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -122,6 +124,13 @@ static void print_options(json_t *opts)
 
 int catalog_print(int as_json)
 {
+    DIR *dir = opendir(loader_plugin_dir());
+    if (dir == NULL) {
+        fprintf(stderr, "gcbench list: plugin dir '%s'%s: %s\n", loader_plugin_dir(),
+                getenv("GCBENCH_PLUGIN_DIR") ? " (GCBENCH_PLUGIN_DIR)" : "", strerror(errno));
+        return 2;
+    }
+    closedir(dir);
     json_t *c = catalog_collectors(), *w = catalog_workloads();
     if (as_json) {
         json_t *all = json_pack("{s:o, s:o}", "collectors", c, "workloads", w);

@@ -200,7 +200,13 @@ static int fail(const char *owner, const gcb_option_desc *d, const char *text,
 {
     char exp[512];
     expectation(d, exp, sizeof exp);
-    if (err && errlen)
+    /* A huge value is shown by its head and length, so the reason (which
+     * follows it) is never cut off by the caller's buffer. */
+    size_t len = text ? strlen(text) : 0;
+    if (err && errlen && len > 80)
+        snprintf(err, errlen, "%s: option '%s' = \"%.60s...\" (%zu bytes): expected %s",
+                 owner ? owner : "?", d->name ? d->name : "?", text, len, exp);
+    else if (err && errlen)
         snprintf(err, errlen, "%s: option '%s' = \"%s\": expected %s",
                  owner ? owner : "?", d->name ? d->name : "?", text ? text : "(null)", exp);
     return EINVAL;

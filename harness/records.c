@@ -177,6 +177,20 @@ static void addtogroup(rec_set *s, size_t ri)
     g->idx[g->n++] = ri;
 }
 
+/* Is this unparsable line a record cut short (a writer killed mid-line,
+ * resultsfile.h)?  It starts an object and the text ends before the JSON
+ * does; any other malformed line is an error. */
+static int ispartial(const char *line, size_t len, const json_error_t *err)
+{
+    size_t k = strspn(line, " \t");
+    while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r' || line[len - 1] == ' '))
+        len--;
+    if (k >= len || line[k] != '{')
+        return 0;
+    return json_error_code(err) == json_error_premature_end_of_input ||
+           (size_t)err->position >= len;
+}
+
 int rec_load(rec_set *s, const char *path)
 {
     FILE *f = fopen(path, "r");
@@ -194,6 +208,11 @@ int rec_load(rec_set *s, const char *path)
         if (line[k] == '\0') continue;
         json_error_t err;
         json_t *j = json_loadb(line, (size_t)len, 0, &err);
+        if (!j && ispartial(line, (size_t)len, &err)) {
+            fprintf(stderr, "%s:%zu: warning: skipping a partial record (a writer was killed "
+                    "mid-line)\n", path, lineno);
+            continue;
+        }
         if (!j) {
             fprintf(stderr, "%s:%zu: malformed JSON at column %d: %s\n",
                     path, lineno, err.column, err.text);

@@ -18,6 +18,7 @@
 #include "pin.h"
 #include "record.h"
 #include "recorder.h"
+#include "resultsfile.h"
 #include "runner.h"
 #include "runspec.h"
 
@@ -43,26 +44,8 @@ int runner_validate(const run_spec *s, char *err, size_t errlen)
     return rc;
 }
 
-/* mkdir -p of the directory holding `path`. */
-static void make_parents(const char *path)
-{
-    char dir[4096];
-    snprintf(dir, sizeof dir, "%s", path);
-    char *slash = strrchr(dir, '/');
-    if (slash == NULL || slash == dir)
-        return;
-    *slash = '\0';
-    for (char *p = dir + 1; *p; p++)
-        if (*p == '/') {
-            *p = '\0';
-            mkdir(dir, 0777);
-            *p = '/';
-        }
-    mkdir(dir, 0777);
-}
-
 /* One line, one write() on an O_APPEND descriptor, then fsync: a crash
- * anywhere leaves whole earlier lines behind. */
+ * anywhere leaves whole earlier lines behind (resultsfile.h). */
 static int append(const char *path, json_t *rec, char *err, size_t errlen)
 {
     char *text = json_dumps(rec, JSON_COMPACT);
@@ -79,25 +62,9 @@ static int append(const char *path, json_t *rec, char *err, size_t errlen)
     }
     line[n] = '\n';
     line[n + 1] = '\0';
-    make_parents(path);
-    int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
-    if (fd < 0) {
-        snprintf(err, errlen, "results file '%s': %s", path, strerror(errno));
-        free(line);
-        return -1;
-    }
-    ssize_t w = write(fd, line, n + 1);
-    int e = errno;
+    int rc = resultsfile_append(path, line, n + 1, err, errlen);
     free(line);
-    if (w != (ssize_t)(n + 1)) {
-        snprintf(err, errlen, "results file '%s': short write: %s", path,
-                 w < 0 ? strerror(e) : "disk full?");
-        close(fd);
-        return -1;
-    }
-    fsync(fd);
-    close(fd);
-    return 0;
+    return rc != 0 ? -1 : 0;
 }
 
 static double now_s(void)

@@ -25,6 +25,20 @@ static void known_workloads(char *buf, size_t len)
         off += (size_t)snprintf(buf + off, len - off, "%s%s", i ? ", " : "", w[i]->name);
 }
 
+/* 1 when `text` (may be NULL) is valid UTF-8; else 0 with a message. */
+static int utf8(const char *what, const char *text, char *msg, size_t len)
+{
+    if (text == NULL)
+        return 1;
+    json_t *j = json_string(text);
+    if (j != NULL) {
+        json_decref(j);
+        return 1;
+    }
+    snprintf(msg, len, "%s '%s' is not valid UTF-8 (records are JSON text)", what, text);
+    return 0;
+}
+
 int runspec_resolve(const run_spec *s, runspec_resolved *r, char *err, size_t errlen)
 {
     char owner[300], msg[1024];
@@ -45,6 +59,19 @@ int runspec_resolve(const run_spec *s, runspec_resolved *r, char *err, size_t er
         return bad(err, errlen, "collector is required (a name from `gcbench list` or a path to a .so)");
     if (s->workload == NULL || s->workload[0] == '\0')
         return bad(err, errlen, "workload is required (a name from `gcbench list`)");
+
+    /* Every string goes into a JSON record: refuse what JSON cannot hold. */
+    if (!utf8("collector", s->collector, msg, sizeof msg) ||
+        !utf8("workload", s->workload, msg, sizeof msg) || !utf8("pin", s->pin, msg, sizeof msg))
+        return bad(err, errlen, msg);
+    for (size_t i = 0; i < s->noptions; i++)
+        if (!utf8("option", s->options[i].key, msg, sizeof msg) ||
+            !utf8(s->options[i].key, s->options[i].value, msg, sizeof msg))
+            return bad(err, errlen, msg);
+    for (size_t i = 0; i < s->nparams; i++)
+        if (!utf8("param", s->params[i].key, msg, sizeof msg) ||
+            !utf8(s->params[i].key, s->params[i].value, msg, sizeof msg))
+            return bad(err, errlen, msg);
 
     const char *pin = s->pin ? s->pin : "none";
     pin_plan *plan = NULL;
