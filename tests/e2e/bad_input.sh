@@ -7,7 +7,8 @@
 # matches the extended regex PATTERN (which names the culprit: the file,
 # field, option or value at fault).  Without NAME every row runs and the
 # counts are printed; CMake registers each row as e2e.bad_input.NAME.
-G=$(cd "$(dirname "$1")" && pwd)/$(basename "$1"); W=$2; only=$3
+G=$1; W=$2; only=$3
+[ "$G" = "--names" ] || G=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 D=$(cd "$(dirname "$0")" && pwd)
 export G D
 export LC_ALL=C  # patterns match bytes (a row feeds invalid UTF-8)
@@ -15,6 +16,7 @@ tried=0; clear=0; failed=""
 
 row() {
   name=$1; want=$2; pattern=$3; cmd=$4
+  [ "$G" = "--names" ] && { echo "$name"; return 0; }
   [ -n "$only" ] && [ "$only" != "$name" ] && return 0
   tried=$((tried + 1))
   dir=$W/$name
@@ -118,6 +120,7 @@ row plugin_path_not_utf8 2 "collector '.*' is not valid UTF-8" 'printf "gcb.run{
 row plugin_missing_path 2 "s.lua:1:.*/no/such.so: cannot open plugin" 'echo "gcb.run{collector=\"/no/such.so\", workload=\"builder\"}" > s.lua; $G run s.lua --out o.jsonl'
 row plugin_not_elf 2 "s.lua:1:.*junk.so: cannot load plugin" 'echo junk > junk.so; echo "gcb.run{collector=\"./junk.so\", workload=\"builder\"}" > s.lua; $G run s.lua --out o.jsonl'
 
+[ "$G" = "--names" ] && exit 0
 [ -n "$only" ] && [ "$tried" = 0 ] && { echo "bad_input.sh: no row '$only'" >&2; exit 1; }
 echo "bad input: $tried kinds tried, $clear with a clear error, $((tried - clear)) defects left"
 [ -z "$failed" ] || { echo "failed:$failed" >&2; exit 1; }
