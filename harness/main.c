@@ -16,6 +16,7 @@
 #include "compare.h"
 #include "gcb/version.h"
 #include "lgcb.h"
+#include "probe.h"
 #include "report.h"
 #include "resultsfile.h"
 #include "runner.h"
@@ -122,6 +123,8 @@ int main(int argc, char **argv)
     const char *cmd = argv[1];
     if (strcmp(cmd, "__child") == 0)
         return runner_child_main();
+    if (strcmp(cmd, "__probe") == 0 && argc == 3)
+        return probe_child_main(argv[2]);
     if (strcmp(cmd, "list") == 0) {
         int json = 0;
         for (int i = 2; i < argc; i++) {

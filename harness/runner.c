@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -38,7 +39,7 @@ void runner_spec_init(run_spec *s)
 int runner_validate(const run_spec *s, char *err, size_t errlen)
 {
     runspec_resolved r;
-    int rc = runspec_resolve(s, &r, err, errlen);
+    int rc = runspec_check(s, &r, err, errlen);
     if (rc == 0)
         runspec_release(&r);
     return rc;
@@ -77,7 +78,7 @@ extern char **environ;
 /* The child's environment: ours, with glibc's optional static TLS raised so
  * plugins that dlopen a library with initial-exec TLS (jemalloc) load.
  * Returns a malloc'd array whose strings are ours or one malloc'd entry. */
-static char **child_env(char **tunables)
+char **runner_child_env(char **tunables)
 {
     static const char want[] = "glibc.rtld.optional_static_tls=16384";
     size_t n = 0;
@@ -130,7 +131,8 @@ static void run_child(const char *spec_text, double timeout, child_out *o)
         return;
     }
     char *tunables;
-    char **env = child_env(&tunables);
+    char **env = runner_child_env(&tunables);
+    pid_t parent = getpid();
     fflush(NULL);
     pid_t pid = fork();
     if (pid < 0) {
@@ -141,6 +143,12 @@ static void run_child(const char *spec_text, double timeout, child_out *o)
         return;
     }
     if (pid == 0) {
+        /* The child dies with its parent (SIGKILL or SIGTERM of gcbench
+         * must not leave a run burning CPU); checked again after the call
+         * in case the parent died before it. */
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (getppid() != parent)
+            _exit(127);
         /* Move both ends above 3 first (either may be 0..3 when the parent
          * runs with closed standard descriptors); dup2 then clears
          * close-on-exec on 0 and 3. */
@@ -293,7 +301,7 @@ int runner_run(const run_spec *s, json_t **records, char *err, size_t errlen)
 {
     runspec_resolved r;
     *records = NULL;
-    int rc = runspec_resolve(s, &r, err, errlen);
+    int rc = runspec_check(s, &r, err, errlen);
     if (rc != 0)
         return rc;
 

@@ -57,6 +57,11 @@ int runner_validate(const run_spec *s, char *err, size_t errlen);
  * wrong (nothing run; message in err). */
 int runner_run(const run_spec *s, json_t **records, char *err, size_t errlen);
 
+/* The environment of a child process (runs and plugin probes): ours plus
+ * GLIBC_TUNABLES room for plugins' static TLS.  Free the array and
+ * *tunables. */
+char **runner_child_env(char **tunables);
+
 /* Entry point of `gcbench __child`: spec JSON on stdin, record on fd 3.
  * Returns the process exit status. */
 int runner_child_main(void);

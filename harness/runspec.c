@@ -39,7 +39,19 @@ static int utf8(const char *what, const char *text, char *msg, size_t len)
     return 0;
 }
 
+static int resolve(const run_spec *s, runspec_resolved *r, int probe, char *err, size_t errlen);
+
 int runspec_resolve(const run_spec *s, runspec_resolved *r, char *err, size_t errlen)
+{
+    return resolve(s, r, 0, err, errlen);
+}
+
+int runspec_check(const run_spec *s, runspec_resolved *r, char *err, size_t errlen)
+{
+    return resolve(s, r, 1, err, errlen);
+}
+
+static int resolve(const run_spec *s, runspec_resolved *r, int probe, char *err, size_t errlen)
 {
     char owner[300], msg[1024];
     memset(r, 0, sizeof *r);
@@ -88,12 +100,21 @@ int runspec_resolve(const run_spec *s, runspec_resolved *r, char *err, size_t er
         snprintf(err, errlen, "unknown workload '%s' (known: %s)", s->workload, list);
         return 2;
     }
-    if (loader_open(s->collector, &r->plugin, msg, sizeof msg) != 0) {
-        snprintf(err, errlen, "collector '%s': %s", s->collector, msg);
-        return 2;
+    if (probe) {
+        if (probe_open(s->collector, &r->probe, msg, sizeof msg) != 0) {
+            snprintf(err, errlen, "collector '%s': %s", s->collector, msg);
+            return 2;
+        }
+        r->probed = 1;
+        r->gc = &r->probe.gc;
+    } else {
+        if (loader_open(s->collector, &r->plugin, msg, sizeof msg) != 0) {
+            snprintf(err, errlen, "collector '%s': %s", s->collector, msg);
+            return 2;
+        }
+        r->loaded = 1;
+        r->gc = r->plugin.gc;
     }
-    r->loaded = 1;
-    r->gc = r->plugin.gc;
     r->opts = calloc(r->gc->noptions + 1, sizeof *r->opts);
     r->params = calloc(r->w->nparams + 1, sizeof *r->params);
     if (r->opts == NULL || r->params == NULL) {
@@ -124,6 +145,8 @@ void runspec_release(runspec_resolved *r)
     free(r->params);
     if (r->loaded)
         loader_close(&r->plugin);
+    if (r->probed)
+        probe_close(&r->probe);
     memset(r, 0, sizeof *r);
 }
 
