@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "oomwatch.h"
 #include "pin.h"
 #include "record.h"
 #include "recorder.h"
@@ -113,6 +114,7 @@ typedef struct child_out {
     int status;         /* waitpid status */
     int timed_out;
     int spawn_errno;    /* fork/pipe failure */
+    oomwatch watch;     /* RSS samples and OOM evidence, for a SIGKILL */
 } child_out;
 
 /* Fork + exec `gcbench __child`, feed it the spec, collect its record. */
@@ -165,6 +167,7 @@ static void run_child(const char *spec_text, double timeout, child_out *o)
     free(tunables);
     close(in[0]);
     close(rec[1]);
+    oomwatch_start(&o->watch, pid);
 
     /* The spec is a few hundred bytes: it fits the pipe, so this never
      * blocks; a child dead already gives EPIPE, not SIGPIPE. */
@@ -193,7 +196,9 @@ static void run_child(const char *spec_text, double timeout, child_out *o)
             break;
         }
         struct pollfd pf = {.fd = rec[0], .events = POLLIN};
-        int pr = poll(&pf, 1, left > 1 ? 1000 : (int)(left * 1000) + 1);
+        int pr = poll(&pf, 1, left > OOMWATCH_PERIOD_S ? (int)(OOMWATCH_PERIOD_S * 1000)
+                                                       : (int)(left * 1000) + 1);
+        oomwatch_sample(&o->watch);
         if (pr < 0 && errno == EINTR)
             continue;
         if (pr <= 0)
@@ -238,7 +243,7 @@ static void run_child(const char *spec_text, double timeout, child_out *o)
 /* The record for repetition `rep`: the child's own, or a synthesized one. */
 static json_t *outcome(const record_req *q, const child_out *o)
 {
-    char msg[512];
+    char msg[1024];
     json_t *rec = NULL;
     if (o->n > 0) {
         json_error_t e;
@@ -275,6 +280,8 @@ static json_t *outcome(const record_req *q, const child_out *o)
         } else {
             snprintf(msg, sizeof msg, "child killed by signal %d (%s)", sig, strsignal(sig));
         }
+        if (sig == SIGKILL)
+            oomwatch_explain(&o->watch, msg, sizeof msg);
         record_fail(rec, "crashed", msg);
         return rec;
     }
