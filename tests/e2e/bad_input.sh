@@ -129,6 +129,14 @@ row list_hostile_plugin 0 "ctor_fault +REFUSED: .*ctor_fault.so: loading the plu
 row list_json_hostile_plugin 0 "\"error\": \".*ctor_fault.so: loading the plugin" 'GCBENCH_PLUGIN_DIR=$HOSTILE_DIR $G list --json'
 row lua_collectors_hostile 0 "^nogc ok$" 'echo "for _, c in ipairs(gcb.collectors()) do print(c.name, c.error and \"refused\" or \"ok\") end" > s.lua; GCBENCH_PLUGIN_DIR=$HOSTILE_DIR $G run s.lua --out o.jsonl | tr "\t" " "'
 
+# ---- record files: report and compare ------------------------------------------
+row trace_huge_tid 0 "wrote rep/trace-huge-tid.json" 'timeout 30 $G report $D/data/tid_huge.jsonl --out rep --trace huge-tid --no-plots'
+row trace_duplicate_id 2 "--trace 'a-0': 2 runs have this id \(first at r.jsonl:1\)" 'head -1 $D/../report/data/bytes.jsonl > r.jsonl; head -1 $D/../report/data/bytes.jsonl >> r.jsonl; $G report r.jsonl --out rep --trace a-0 --no-plots'
+row trace_unknown_id 2 "no run with id 'nope'" '$G report $D/../report/data/bytes.jsonl --out rep --trace nope --no-plots'
+row ids_unique_per_run 0 "^2 ids, 2 distinct, 1 config_hash$" 'echo "$RUN }" > s.lua; $G run s.lua --out o.jsonl && $G run s.lua --out o.jsonl && echo "$(grep -o "\"id\":\"[^\"]*\"" o.jsonl | wc -l) ids, $(grep -o "\"id\":\"[^\"]*\"" o.jsonl | sort -u | wc -l) distinct, $(grep -o "\"config_hash\":\"[^\"]*\"" o.jsonl | sort -u | wc -l) config_hash"'
+row csv_quoting 0 '^"marksweep\{gogc=a,""b""$' '$G report $D/data/csv_quote.jsonl --out rep --format csv && cat rep/report.csv'
+row report_bad_format 2 "--format 'xml': expected md, csv" '$G report $D/../report/data/bytes.jsonl --out rep --format xml'
+
 [ "$G" = "--names" ] && exit 0
 [ -n "$only" ] && [ "$tried" = 0 ] && { echo "bad_input.sh: no row '$only'" >&2; exit 1; }
 echo "bad input: $tried kinds tried, $clear with a clear error, $((tried - clear)) defects left"
