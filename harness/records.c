@@ -1,6 +1,7 @@
 /* records.c - read JSON Lines run records, group them (see records.h). */
 #define _GNU_SOURCE
 #include "records.h"
+#include "harness.h"
 
 #include <errno.h>
 #include <math.h>
@@ -19,7 +20,7 @@ static void put(sbuf *b, const char *s)
     if (b->n + k + 1 > b->cap) {
         b->cap = (b->n + k + 1) * 2;
         b->p = realloc(b->p, b->cap);
-        if (!b->p) abort();
+        if (!b->p) harness_oom("a group key");
     }
     memcpy(b->p + b->n, s, k + 1);
     b->n += k;
@@ -59,7 +60,7 @@ static void putparams(sbuf *b, json_t *obj)
     if (!json_is_object(obj) || json_object_size(obj) == 0) return;
     size_t n = json_object_size(obj), i = 0;
     const char **keys = malloc(n * sizeof *keys);
-    if (!keys) abort();
+    if (!keys) harness_oom("a group key");
     const char *k;
     json_t *v;
     json_object_foreach(obj, k, v) keys[i++] = k;
@@ -163,7 +164,7 @@ static void addtogroup(rec_set *s, size_t ri)
         if (s->ngroups == s->gcap) {
             s->gcap = s->gcap ? 2 * s->gcap : 8;
             s->groups = realloc(s->groups, s->gcap * sizeof *s->groups);
-            if (!s->groups) abort();
+            if (!s->groups) harness_oom("the run groups");
         }
         g = &s->groups[s->ngroups++];
         memset(g, 0, sizeof *g);
@@ -172,7 +173,7 @@ static void addtogroup(rec_set *s, size_t ri)
     if (g->n == g->cap) {
         g->cap = g->cap ? 2 * g->cap : 8;
         g->idx = realloc(g->idx, g->cap * sizeof *g->idx);
-        if (!g->idx) abort();
+        if (!g->idx) harness_oom("a run group");
     }
     g->idx[g->n++] = ri;
 }
@@ -229,7 +230,7 @@ int rec_load(rec_set *s, const char *path)
         if (s->n == s->cap) {
             s->cap = s->cap ? 2 * s->cap : 16;
             s->runs = realloc(s->runs, s->cap * sizeof *s->runs);
-            if (!s->runs) abort();
+            if (!s->runs) harness_oom("the run list");
         }
         s->runs[s->n] = (rec_run){ .j = j, .file = path, .line = lineno };
         addtogroup(s, s->n);
@@ -259,7 +260,7 @@ void rec_free(rec_set *s)
 size_t rec_values(const rec_set *s, const rec_group *g, const char *path, double **out)
 {
     double *v = malloc((g->n ? g->n : 1) * sizeof *v);
-    if (!v) abort();
+    if (!v) harness_oom("a metric's values");
     size_t k = 0;
     for (size_t i = 0; i < g->n; i++) {
         json_t *r = s->runs[g->idx[i]].j;

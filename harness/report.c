@@ -14,6 +14,7 @@
 #include "reportmetric.h"
 #include "reportplot.h"
 #include "trace.h"
+#include "harness.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -51,7 +52,7 @@ static int parse(int argc, char **argv, ropts *o)
     o->out = "report";
     o->format = "md";
     o->files = calloc((size_t)argc + 1, sizeof *o->files);
-    if (!o->files) abort();
+    if (!o->files) harness_oom("the list of records files");
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "--out") == 0 || strcmp(a, "--format") == 0 || strcmp(a, "--trace") == 0) {
