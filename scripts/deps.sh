@@ -1,11 +1,14 @@
 #!/bin/sh
 # deps.sh: install what gcbench needs to build, test and plot, from Debian's
 # packages only.  Never prompts.  Run as root (or with sudo available).
+# clang and libclang-rt-14-dev (libFuzzer) build the fuzz target of
+# tests/fuzz; without them its test is skipped.
 set -e
 pkgs="build-essential cmake pkg-config git
       liblua5.4-dev libhwloc-dev hwloc libjansson-dev libcmocka-dev
       libbenchmark-dev libgc-dev libmimalloc-dev libjemalloc-dev
-      gnuplot-nox"
+      gnuplot-nox
+      clang libclang-rt-14-dev"
 sudo=""
 [ "$(id -u)" = 0 ] || sudo="sudo"
 export DEBIAN_FRONTEND=noninteractive
