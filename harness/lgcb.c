@@ -521,9 +521,15 @@ int lgcb_run_script(const char *script, char **args, int nargs, const char *out_
 
     int status = 0;
     lua_pushcfunction(L, traceback);
-    if (luaL_loadfile(L, script) != LUA_OK) {
-        /* The message already reads "file:line: ..." (or names the file). */
-        fprintf(stderr, "gcbench: %s\n", lua_tostring(L, -1));
+    /* Text only: Lua's binary chunks are unchecked bytecode. */
+    if (luaL_loadfilex(L, script, "t") != LUA_OK) {
+        /* The message reads "file:line: ..." or names the file, except
+         * for a binary chunk refused by mode "t". */
+        const char *msg = lua_tostring(L, -1);
+        if (strstr(msg, script) != NULL)
+            fprintf(stderr, "gcbench: %s\n", msg);
+        else
+            fprintf(stderr, "gcbench: %s: %s\n", script, msg);
         status = 2;
     } else {
         /* Each argument takes a stack slot (Lua guarantees only 20). */

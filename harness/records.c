@@ -206,6 +206,12 @@ int rec_load(rec_set *s, const char *path)
     while ((len = getline(&line, &cap, f)) >= 0) {
         lineno++;
         size_t k = strspn(line, " \t\r\n");
+        if (k < (size_t)len && line[k] == '\0') {
+            fprintf(stderr, "%s:%zu: malformed JSON at column %zu: a NUL byte (not a text "
+                    "file?)\n", path, lineno, k + 1);
+            rc = 2;
+            break;
+        }
         if (line[k] == '\0') continue;
         json_error_t err;
         json_t *j = json_loadb(line, (size_t)len, 0, &err);

@@ -245,7 +245,8 @@ int report_main(int argc, char **argv)
     rec_set s = {0};
     for (int i = 0; i < o.nfiles && rc == 0; i++) rc = rec_load(&s, o.files[i]);
     if (rc == 0 && s.n == 0) {
-        fprintf(stderr, "gcbench report: no run records in the inputs\n");
+        fprintf(stderr, "gcbench report: no run records in %s%s\n", o.files[0],
+                o.nfiles > 1 ? " (nor in the other inputs)" : "");
         rc = 2;
     }
     if (rc == 0) rc = export_mkdir(o.out);

@@ -139,6 +139,61 @@ row ids_unique_per_run 0 "^2 ids, 2 distinct, 1 config_hash$" 'echo "$RUN }" > s
 row csv_quoting 0 '^"marksweep\{gogc=a,""b""$' '$G report $D/data/csv_quote.jsonl --out rep --format csv && cat rep/report.csv'
 row report_bad_format 2 "--format 'xml': expected md, csv" '$G report $D/../report/data/bytes.jsonl --out rep --format xml'
 
+# ---- more command lines and scripts ----------------------------------------------
+row version 0 "gcbench .* \(ABI [0-9]+, record gcbench.run/1\)" '$G --version'
+row help 0 "gcbench run SCRIPT.lua" '$G --help'
+row run_help 0 "gcbench run SCRIPT.lua" '$G run --help'
+row run_out_empty 2 "results file: empty path" 'echo "" > s.lua; $G run s.lua --out='
+row script_directory 2 "cannot read \.: Is a directory" '$G run . --out o.jsonl'
+row script_bytecode 2 "s.lua: attempt to load a binary chunk" 'printf "\033Lua" > s.lua; $G run s.lua --out o.jsonl'
+row script_empty 0 "no results file left" 'touch s.lua; $G run s.lua --out o.jsonl && [ ! -e o.jsonl ] && echo "no results file left"'
+row script_error_table 2 "s.lua:1: in main chunk" 'echo "error({})" > s.lua; $G run s.lua --out o.jsonl'
+row script_stack_overflow 2 "s.lua:1: stack overflow" 'echo "local function f() return f() + 1 end f()" > s.lua; $G run s.lua --out o.jsonl'
+row collector_number 2 "collector '123'" 'echo "gcb.run{collector = 123, workload = \"builder\"}" > s.lua; $G run s.lua --out o.jsonl'
+row collector_empty 2 "collector is required" 'echo "gcb.run{collector = \"\", workload = \"builder\"}" > s.lua; $G run s.lua --out o.jsonl'
+row workload_table 2 "'workload' is required" 'echo "gcb.run{collector = \"nogc\", workload = {}}" > s.lua; $G run s.lua --out o.jsonl'
+row threads_huge 2 "'threads' = 5000 is out of range" 'echo "$RUN, threads = 5000 }" > s.lua; $G run s.lua --out o.jsonl'
+row repeat_huge 2 "'repeat' = 1000000000 is out of range" 'echo "$RUN, [\"repeat\"] = 1e9 }" > s.lua; $G run s.lua --out o.jsonl'
+row timeout_huge 2 "'timeout' = 10000000 is out of range" 'echo "$RUN, timeout = 1e7 }" > s.lua; $G run s.lua --out o.jsonl'
+row duration_negative 2 "'duration' = -1 is out of range" 'echo "$RUN, duration = -1 }" > s.lua; $G run s.lua --out o.jsonl'
+row sample_hz_huge 2 "'sample_hz' = 1000000000 is out of range" 'echo "$RUN, sample_hz = 1e9 }" > s.lua; $G run s.lua --out o.jsonl'
+row pin_empty_list 2 "pin list: the list of PUs is empty" 'echo "$RUN, pin = {} }" > s.lua; $G run s.lua --out o.jsonl'
+row option_on_malloc 2 "collector 'malloc': unknown option 'gogc'" 'echo "gcb.run{collector=\"malloc\", workload=\"builder\", options={gogc=1}}" > s.lua; $G run s.lua --out o.jsonl'
+row option_bool_for_int 2 "option 'gogc' = \"true\": expected" 'echo "gcb.run{collector=\"marksweep\", workload=\"builder\", options={gogc=true}}" > s.lua; $G run s.lua --out o.jsonl'
+row option_bytes_too_small 2 "option 'memlimit' = \"1KiB\": expected" 'echo "gcb.run{collector=\"marksweep\", workload=\"builder\", options={memlimit=\"1KiB\"}}" > s.lua; $G run s.lua --out o.jsonl'
+row param_negative 2 "option 'writes' = \"-1\": expected" 'echo "gcb.run{collector=\"nogc\", workload=\"builder\", params={writes=-1}}" > s.lua; $G run s.lua --out o.jsonl'
+row median_not_table 2 "bad argument #1 to 'median' \(table expected" 'echo "gcb.median(3, \"x\")" > s.lua; $G run s.lua --out o.jsonl'
+row report_not_table 2 "gcb.report: expects a table" 'echo "gcb.report(5)" > s.lua; $G run s.lua --out o.jsonl'
+row report_missing_file 2 "nope.jsonl: No such file" 'echo "gcb.report{ files = { \"nope.jsonl\" }, out = \"rep\" }" > s.lua; $G run s.lua --out o.jsonl'
+
+# ---- more record files -----------------------------------------------------------
+row records_empty_file 2 "no run records in empty.jsonl" ': > empty.jsonl; $G report empty.jsonl --out rep --no-plots'
+row records_binary 2 "b.jsonl:1: malformed JSON" 'printf "\000\001\002\n" > b.jsonl; $G report b.jsonl --out rep --no-plots'
+row records_wrong_schema 2 "r.jsonl:1: not a run record: field \"schema\"" 'echo "{\"schema\": \"other/1\"}" > r.jsonl; $G report r.jsonl --out rep --no-plots'
+row records_threads_string 2 "r.jsonl:1: not a run record: field \"threads\"" 'head -1 $D/../report/data/bytes.jsonl | sed "s/\"threads\": 1/\"threads\": \"1\"/" > r.jsonl; $G report r.jsonl --out rep --no-plots'
+row records_directory 2 "dd: read error: Is a directory" 'mkdir dd; $G report dd --out rep --no-plots'
+row report_no_files 2 "usage: gcbench report" '$G report'
+row report_unknown_option 2 "--frob" '$G report $D/../report/data/bytes.jsonl --frob'
+row report_out_under_file 2 "f/x" 'touch f; $G report $D/../report/data/bytes.jsonl --out f/x --no-plots'
+row compare_one_file 2 "usage: gcbench compare" '$G compare $D/../report/data/bytes.jsonl'
+row compare_malformed 2 "b.jsonl:1: malformed JSON" 'echo "garbage" > b.jsonl; $G compare $D/../report/data/bytes.jsonl b.jsonl'
+row compare_partial_line 0 "p.jsonl:[0-9]+: warning: skipping a partial record" 'cp $D/../report/data/bytes.jsonl p.jsonl; printf "{\"schema\":" >> p.jsonl; $G compare $D/../report/data/bytes.jsonl p.jsonl'
+
+# ---- signals -------------------------------------------------------------------------
+LONG='gcb.run{collector = "nogc", workload = "builder", params = { writes = 100 }, duration = 30, timeout = 60}'
+export LONG
+# Start gcbench on $LONG in the background; sets p (gcbench) and c (its child).
+start_long='echo "$LONG" > s.lua; $G run s.lua --out o.jsonl & p=$!; i=0; while [ -z "$(pgrep -P $p)" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done; c=$(pgrep -P $p); sleep 0.5'
+export start_long
+# (A dead child may stay a zombie a while: PID 1 reaps it, not us.)
+alive='case $(ps -o stat= -p $c) in ""|Z*) false;; *) true;; esac'
+export alive
+row signal_term_gcbench 0 "gcbench ended by signal 15; child gone" 'eval "$start_long"; kill -TERM $p; wait $p; rc=$?; sleep 1; eval "$alive" && exit 9; echo "gcbench ended by signal $((rc - 128)); child gone"'
+row signal_hup_gcbench 0 "gcbench ended by signal 1; child gone" 'eval "$start_long"; kill -HUP $p; wait $p; rc=$?; sleep 1; eval "$alive" && exit 9; echo "gcbench ended by signal $((rc - 128)); child gone"'
+row signal_kill_child 1 "child killed by signal 9 \(Killed\); last sampled RSS" 'eval "$start_long"; kill -KILL $c; wait $p; rc=$?; cat o.jsonl; exit $rc'
+row signal_segv_child 1 "child killed by signal 11 \(Segmentation fault\)" 'eval "$start_long"; kill -SEGV $c; wait $p; rc=$?; cat o.jsonl; exit $rc'
+row signal_stop_child_timeout 1 "run exceeded timeout of 2 s" 'echo "gcb.run{collector = \"nogc\", workload = \"builder\", duration = 30, timeout = 2}" > s.lua; $G run s.lua --out o.jsonl & p=$!; i=0; while [ -z "$(pgrep -P $p)" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done; kill -STOP $(pgrep -P $p); wait $p; rc=$?; cat o.jsonl; exit $rc'
+
 [ "$G" = "--names" ] && exit 0
 [ -n "$only" ] && [ "$tried" = 0 ] && { echo "bad_input.sh: no row '$only'" >&2; exit 1; }
 echo "bad input: $tried kinds tried, $clear with a clear error, $((tried - clear)) defects left"

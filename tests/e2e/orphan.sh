@@ -18,10 +18,11 @@ child_of() {
   done
   return 1
 }
-# Wait (up to 10 s) for pid $1 to be gone.
+# Wait (up to 10 s) for pid $1 to be gone (a zombie counts as gone: PID 1
+# reaps orphans, maybe late).
 gone() {
   i=0
-  while kill -0 "$1" 2>/dev/null; do
+  while case $(ps -o stat= -p "$1") in ""|Z*) false;; *) true;; esac; do
     [ $i -ge 100 ] && return 1
     sleep 0.1; i=$((i + 1))
   done
