@@ -321,8 +321,9 @@ int opt_resolve(const char *owner, const gcb_option_desc *d, size_t n,
         if (i < n)
             continue;
         if (err && errlen) {
-            int m = snprintf(err, errlen, "%s: unknown option '%s'", owner ? owner : "?",
-                             kv[k].key);
+            /* A long key is cut, so the list of known ones always fits. */
+            int m = snprintf(err, errlen, "%s: unknown option '%.80s%s'", owner ? owner : "?",
+                             kv[k].key, strlen(kv[k].key) > 80 ? "..." : "");
             if (n == 0) {
                 if (m >= 0 && (size_t)m < errlen)
                     snprintf(err + m, errlen - (size_t)m, " (it takes no options)");

@@ -1,8 +1,9 @@
 /* runner.h - expand a request into runs, one child process per run.
  *
- * The parent validates the whole request first (plugin loads, options and
- * params resolve, pinning is possible): a bad request runs nothing and is
- * exit status 2.  Then each repetition is a fresh process: the parent
+ * The parent validates the whole request first (the plugin loads in a
+ * probe child, probe.h; options and params resolve, pinning is possible):
+ * a bad request runs nothing and is exit status 2.  The parent never
+ * executes plugin code.  Then each repetition is a fresh process: the parent
  * fork()s and exec()s gcbench itself as `gcbench __child` (so the child's
  * heap and RSS hold no Lua or parent state), sends the run's spec as JSON
  * on the child's stdin and reads its record from fd 3.  A child that

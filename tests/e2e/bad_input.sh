@@ -88,6 +88,7 @@ row option_enum_word 2 "option 'mode' = \"fast\": expected" 'echo "gcb.run{colle
 row option_bytes_suffix 2 "option 'chunk' = \"12 parsecs\"" 'echo "gcb.run{collector=\"nogc\", workload=\"builder\", options={chunk=\"12 parsecs\"}}" > s.lua; $G run s.lua --out o.jsonl'
 row option_table_value 2 "option 'gogc' must be a number, boolean or string, not table" 'echo "gcb.run{collector=\"marksweep\", workload=\"builder\", options={gogc={}}}" > s.lua; $G run s.lua --out o.jsonl'
 row option_huge_value 2 "option 'gogc' = \"x{60}\.\.\.\" \(1048576 bytes\): expected" 'echo "gcb.run{collector=\"marksweep\", workload=\"builder\", options={gogc=string.rep(\"x\", 1<<20)}}" > s.lua; $G run s.lua --out o.jsonl'
+row option_huge_name 2 "unknown option 'x{80}\.\.\.'; known options: 'mode'" 'echo "gcb.run{collector=\"marksweep\", workload=\"builder\", options={[string.rep(\"x\", 1<<20)]=1}}" > s.lua; $G run s.lua --out o.jsonl'
 row options_not_table 2 "'options' must be a table" 'echo "gcb.run{collector=\"marksweep\", workload=\"builder\", options=3}" > s.lua; $G run s.lua --out o.jsonl'
 row option_number_key 2 "'options' keys must be option names" 'echo "gcb.run{collector=\"marksweep\", workload=\"builder\", options={5}}" > s.lua; $G run s.lua --out o.jsonl'
 row param_unknown 2 "workload 'builder': unknown option 'writez'" 'echo "gcb.run{collector=\"nogc\", workload=\"builder\", params={writez=1}}" > s.lua; $G run s.lua --out o.jsonl'
