@@ -8,8 +8,10 @@
  * heap and RSS hold no Lua or parent state), sends the run's spec as JSON
  * on the child's stdin and reads its record from fd 3.  A child that
  * crashes, is killed or exceeds `timeout` seconds (SIGKILL) still yields a
- * record, with status "crashed" or "timeout", an `error` in words, and
- * every metric present with zero values.  Each record is appended to the
+ * record, with status "crashed" or "timeout", an `error` in words (for a
+ * SIGKILL: its last sampled RSS and any OOM evidence, oomwatch.h), and
+ * every metric present with zero values.  The child dies with its parent
+ * (PR_SET_PDEATHSIG) and ends itself a second after `timeout`.  Each record is appended to the
  * results file as one line with a single write() on an O_APPEND descriptor
  * and fsync()ed, so a crash of anything never truncates earlier records.
  */
