@@ -184,7 +184,7 @@ row compare_partial_line 0 "p.jsonl:[0-9]+: warning: skipping a partial record" 
 LONG='gcb.run{collector = "nogc", workload = "builder", params = { writes = 100 }, duration = 30, timeout = 60}'
 export LONG
 # Start gcbench on $LONG in the background; sets p (gcbench) and c (its child).
-start_long='echo "$LONG" > s.lua; $G run s.lua --out o.jsonl & p=$!; i=0; while [ -z "$(pgrep -P $p)" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done; c=$(pgrep -P $p); sleep 0.5'
+start_long='echo "$LONG" > s.lua; $G run s.lua --out o.jsonl & p=$!; i=0; while [ -z "$(pgrep -P $p -f __child)" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done; c=$(pgrep -P $p -f __child); sleep 0.5'
 export start_long
 # (A dead child may stay a zombie a while: PID 1 reaps it, not us.)
 alive='case $(ps -o stat= -p $c) in ""|Z*) false;; *) true;; esac'
@@ -193,7 +193,7 @@ row signal_term_gcbench 0 "gcbench ended by signal 15; child gone" 'eval "$start
 row signal_hup_gcbench 0 "gcbench ended by signal 1; child gone" 'eval "$start_long"; kill -HUP $p; wait $p; rc=$?; sleep 1; eval "$alive" && exit 9; echo "gcbench ended by signal $((rc - 128)); child gone"'
 row signal_kill_child 1 "child killed by signal 9 \(Killed\); last sampled RSS" 'eval "$start_long"; kill -KILL $c; wait $p; rc=$?; cat o.jsonl; exit $rc'
 row signal_segv_child 1 "child killed by signal 11 \(Segmentation fault\)" 'eval "$start_long"; kill -SEGV $c; wait $p; rc=$?; cat o.jsonl; exit $rc'
-row signal_stop_child_timeout 1 "run exceeded timeout of 2 s" 'echo "gcb.run{collector = \"nogc\", workload = \"builder\", duration = 30, timeout = 2}" > s.lua; $G run s.lua --out o.jsonl & p=$!; i=0; while [ -z "$(pgrep -P $p)" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done; kill -STOP $(pgrep -P $p); wait $p; rc=$?; cat o.jsonl; exit $rc'
+row signal_stop_child_timeout 1 "run exceeded timeout of 2 s" 'echo "gcb.run{collector = \"nogc\", workload = \"builder\", duration = 30, timeout = 2}" > s.lua; $G run s.lua --out o.jsonl & p=$!; i=0; while [ -z "$(pgrep -P $p -f __child)" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done; kill -STOP $(pgrep -P $p -f __child); wait $p; rc=$?; cat o.jsonl; exit $rc'
 
 [ "$G" = "--names" ] && exit 0
 [ -n "$only" ] && [ "$tried" = 0 ] && { echo "bad_input.sh: no row '$only'" >&2; exit 1; }

@@ -12,7 +12,7 @@ LUA
 child_of() {
   i=0
   while [ $i -lt 200 ]; do
-    c=$(pgrep -P "$1" | head -1)
+    c=$(pgrep -P "$1" -f __child | head -1)  # not a plugin probe
     [ -n "$c" ] && { echo "$c"; return 0; }
     sleep 0.1; i=$((i + 1))
   done
