@@ -1,4 +1,6 @@
 /* catalog.c - collectors and workloads with their options, as JSON. */
+#include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,6 +9,7 @@
 #include "gopeer.h"
 #include "loader.h"
 #include "options.h"
+#include "probe.h"
 #include "registry.h"
 
 static const struct {
@@ -63,18 +66,18 @@ json_t *catalog_collectors(void)
     for (size_t i = 0; i < n; i++) {
         json_t *c = json_object();
         char err[1024];
-        loader_plugin p;
+        probe_collector p;  /* never loaded here: a bad plugin costs its entry only */
         json_object_set_new(c, "name", json_string(names[i]));
-        if (loader_open(names[i], &p, err, sizeof err) != 0) {
+        if (probe_open(names[i], &p, err, sizeof err) != 0) {
             json_object_set_new(c, "error", json_string(err));
         } else {
-            const gcb_collector *gc = p.gc;
+            const gcb_collector *gc = &p.gc;
             json_t *caps = catalog_caps(gc->caps);
             json_object_set_new(c, "description", json_string(gc->description));
             json_object_set_new(c, "path", json_string(p.path));
             json_object_set_new(c, "capabilities", caps);
             json_object_set_new(c, "options", options_json(gc->options, gc->noptions));
-            loader_close(&p);
+            probe_close(&p);
         }
         json_array_append_new(a, c);
         free(names[i]);
@@ -124,6 +127,13 @@ static void print_options(json_t *opts)
 
 int catalog_print(int as_json)
 {
+    DIR *dir = opendir(loader_plugin_dir());
+    if (dir == NULL) {
+        fprintf(stderr, "gcbench list: plugin dir '%s'%s: %s\n", loader_plugin_dir(),
+                getenv("GCBENCH_PLUGIN_DIR") ? " (GCBENCH_PLUGIN_DIR)" : "", strerror(errno));
+        return 2;
+    }
+    closedir(dir);
     json_t *c = catalog_collectors(), *w = catalog_workloads();
     if (as_json) {
         json_t *all = json_pack("{s:o, s:o}", "collectors", c, "workloads", w);

@@ -6,6 +6,7 @@
  * status ~= "ok", and the script's exit status becomes 1.
  */
 #include <errno.h>
+#include <limits.h>
 #include <lauxlib.h>
 #include <lua.h>
 #include <lualib.h>
@@ -29,26 +30,29 @@ typedef struct lgcb_state {
     long runs;            /* records written */
 } lgcb_state;
 
-/* Scratch strings for one run_spec; freed together. */
-typedef struct scratch {
-    char **s;
-    size_t n, cap;
-} scratch;
+/* Scratch memory of one gcb.run call lives in Lua: strings and arrays are
+ * anchored in a table (the scratch, at stack index k) that the Lua state
+ * owns, so a luaL_error raised anywhere in the call frees them with it and
+ * nothing leaks (refusals must exit 2 under LeakSanitizer too).  Lua never
+ * moves a string or userdata, so the pointers stay valid while anchored. */
+typedef int scratch;
 
-static const char *keep(scratch *k, const char *s)
+static const char *keep(lua_State *L, scratch k, const char *s)
 {
-    if (k->n == k->cap) {
-        k->cap = k->cap ? 2 * k->cap : 32;
-        k->s = realloc(k->s, k->cap * sizeof *k->s);
-    }
-    return k->s[k->n++] = strdup(s);
+    lua_pushstring(L, s);
+    const char *p = lua_tostring(L, -1);
+    lua_rawseti(L, k, (lua_Integer)lua_rawlen(L, k) + 1);
+    return p;
 }
 
-static void scratch_free(scratch *k)
+/* A zeroed array of n elements of `size` bytes, anchored in the scratch. */
+static void *keep_array(lua_State *L, scratch k, size_t n, size_t size)
 {
-    for (size_t i = 0; i < k->n; i++)
-        free(k->s[i]);
-    free(k->s);
+    size_t bytes = (n ? n : 1) * size;
+    void *p = lua_newuserdatauv(L, bytes, 0);
+    memset(p, 0, bytes);
+    lua_rawseti(L, k, (lua_Integer)lua_rawlen(L, k) + 1);
+    return p;
 }
 
 static void push_json(lua_State *L, json_t *j)
@@ -97,7 +101,7 @@ static void push_json(lua_State *L, json_t *j)
 }
 
 /* Text of an option value as a user would write it: 100, 0.5, true, "off". */
-static const char *value_text(lua_State *L, int idx, const char *what, const char *key, scratch *k)
+static const char *value_text(lua_State *L, int idx, const char *what, const char *key, scratch k)
 {
     char buf[64];
     switch (lua_type(L, idx)) {
@@ -106,11 +110,11 @@ static const char *value_text(lua_State *L, int idx, const char *what, const cha
             snprintf(buf, sizeof buf, "%lld", (long long)lua_tointeger(L, idx));
         else
             snprintf(buf, sizeof buf, "%.17g", lua_tonumber(L, idx));
-        return keep(k, buf);
+        return keep(L, k, buf);
     case LUA_TBOOLEAN:
-        return keep(k, lua_toboolean(L, idx) ? "true" : "false");
+        return keep(L, k, lua_toboolean(L, idx) ? "true" : "false");
     case LUA_TSTRING:
-        return keep(k, lua_tostring(L, idx));
+        return keep(L, k, lua_tostring(L, idx));
     default:
         luaL_error(L, "gcb.run: %s '%s' must be a number, boolean or string, not %s", what, key,
                    luaL_typename(L, idx));
@@ -119,7 +123,7 @@ static const char *value_text(lua_State *L, int idx, const char *what, const cha
 }
 
 /* Read table field `field` (at table index t) into kv pairs. */
-static size_t read_kv(lua_State *L, int t, const char *field, opt_kv **out, scratch *k)
+static size_t read_kv(lua_State *L, int t, const char *field, opt_kv **out, scratch k)
 {
     size_t n = 0, cap = 0;
     opt_kv *kv = NULL;
@@ -135,13 +139,15 @@ static size_t read_kv(lua_State *L, int t, const char *field, opt_kv **out, scra
     int tab = lua_gettop(L);
     lua_pushnil(L);
     while (lua_next(L, tab)) {
+        cap++;
+        lua_pop(L, 1);
+    }
+    kv = keep_array(L, k, cap, sizeof *kv);
+    lua_pushnil(L);
+    while (lua_next(L, tab)) {
         if (lua_type(L, -2) != LUA_TSTRING)
             luaL_error(L, "gcb.run: '%s' keys must be option names (strings)", field);
-        if (n == cap) {
-            cap = cap ? 2 * cap : 8;
-            kv = realloc(kv, cap * sizeof *kv);
-        }
-        kv[n].key = keep(k, lua_tostring(L, -2));
+        kv[n].key = keep(L, k, lua_tostring(L, -2));
         kv[n].value = value_text(L, -1, strcmp(field, "options") ? "param" : "option", kv[n].key, k);
         n++;
         lua_pop(L, 1);
@@ -158,10 +164,11 @@ static const char *const run_keys[] = {
 
 static double num_field(lua_State *L, int t, const char *f, double def, double lo, double hi)
 {
+    /* Not lua_isnumber: "12" is a string, and strings are refused. */
     lua_getfield(L, t, f);
     double v = def;
     if (!lua_isnil(L, -1)) {
-        if (!lua_isnumber(L, -1))
+        if (lua_type(L, -1) != LUA_TNUMBER)
             luaL_error(L, "gcb.run: '%s' must be a number, not %s", f, luaL_typename(L, -1));
         v = lua_tonumber(L, -1);
         if (!(v >= lo && v <= hi)) {
@@ -173,6 +180,23 @@ static double num_field(lua_State *L, int t, const char *f, double def, double l
     }
     lua_pop(L, 1);
     return v;
+}
+
+/* An integer field: a number without a fraction (2 or 2.0, never 2.7),
+ * in [lo, hi]. */
+static double int_field(lua_State *L, int t, const char *f, double def, double lo, double hi)
+{
+    lua_getfield(L, t, f);
+    if (lua_type(L, -1) == LUA_TNUMBER && !lua_isinteger(L, -1)) {
+        double v = lua_tonumber(L, -1);
+        if (v != floor(v)) {
+            char msg[256];
+            snprintf(msg, sizeof msg, "gcb.run: '%s' = %.15g must be an integer", f, v);
+            luaL_error(L, "%s", msg);
+        }
+    }
+    lua_pop(L, 1);
+    return num_field(L, t, f, def, lo, hi);
 }
 
 /* gcb.run{...} -> array of run records */
@@ -189,6 +213,7 @@ static int l_run(lua_State *L)
             for (int i = 0; run_keys[i]; i++)
                 known |= strcmp(lua_tostring(L, -2), run_keys[i]) == 0;
         if (!known) {
+            const char *name = luaL_tolstring(L, -2, NULL); /* pushed: value at -2 now */
             luaL_Buffer b;
             luaL_buffinit(L, &b);
             for (int i = 0; run_keys[i]; i++) {
@@ -196,13 +221,14 @@ static int l_run(lua_State *L)
                 luaL_addstring(&b, run_keys[i]);
             }
             luaL_pushresult(&b);
-            return luaL_error(L, "gcb.run: unknown field '%s' (known: %s)",
-                              luaL_tolstring(L, -3, NULL), lua_tostring(L, -2));
+            return luaL_error(L, "gcb.run: unknown field '%s' (known: %s)", name,
+                              lua_tostring(L, -1));
         }
         lua_pop(L, 1);
     }
 
-    scratch k = {0};
+    lua_newtable(L);
+    scratch k = lua_gettop(L);
     run_spec s;
     opt_kv *opts = NULL, *params = NULL;
     int *pus = NULL;
@@ -212,39 +238,48 @@ static int l_run(lua_State *L)
     lua_getfield(L, 1, "collector");
     if (!lua_isstring(L, -1))
         return luaL_error(L, "gcb.run: 'collector' is required (a name from `gcbench list` or a path to a .so)");
-    s.collector = keep(&k, lua_tostring(L, -1));
+    s.collector = keep(L, k, lua_tostring(L, -1));
     lua_pop(L, 1);
     lua_getfield(L, 1, "workload");
     if (!lua_isstring(L, -1))
         return luaL_error(L, "gcb.run: 'workload' is required (a name from `gcbench list`)");
-    s.workload = keep(&k, lua_tostring(L, -1));
+    s.workload = keep(L, k, lua_tostring(L, -1));
     lua_pop(L, 1);
 
-    s.noptions = read_kv(L, 1, "options", &opts, &k);
+    s.noptions = read_kv(L, 1, "options", &opts, k);
     s.options = opts;
-    s.nparams = read_kv(L, 1, "params", &params, &k);
+    s.nparams = read_kv(L, 1, "params", &params, k);
     s.params = params;
-    s.threads = (int)num_field(L, 1, "threads", 1, 1, 1024);
-    s.ops = (uint64_t)num_field(L, 1, "ops", 0, 0, 1e15);
-    s.duration = num_field(L, 1, "duration", 0, 0, 1e6);
-    s.repeat = (int)num_field(L, 1, "repeat", 1, 1, 100000);
+    s.threads = (int)int_field(L, 1, "threads", 1, 1, 1024);
+    /* Absent ops and duration mean the workload's default op count; an
+     * explicit 0 is refused rather than silently meaning that. */
+    s.ops = (uint64_t)int_field(L, 1, "ops", 0, 1, 1e15);
+    s.duration = num_field(L, 1, "duration", 0, 1e-6, 1e6);
+    s.repeat = (int)int_field(L, 1, "repeat", 1, 1, 100000);
     s.timeout = num_field(L, 1, "timeout", s.timeout, 0.001, 1e6);
     s.sample_hz = num_field(L, 1, "sample_hz", s.sample_hz, 0.001, 100000);
     lua_getfield(L, 1, "record_latency");
-    if (!lua_isnil(L, -1))
+    if (lua_isboolean(L, -1))
         s.record_latency = lua_toboolean(L, -1);
+    else if (!lua_isnil(L, -1))
+        return luaL_error(L, "gcb.run: 'record_latency' must be a boolean (true or false), not %s",
+                          luaL_typename(L, -1));
     lua_pop(L, 1);
     lua_getfield(L, 1, "pin");
-    if (lua_isstring(L, -1)) {
-        s.pin = keep(&k, lua_tostring(L, -1));
+    if (lua_type(L, -1) == LUA_TSTRING) {
+        s.pin = keep(L, k, lua_tostring(L, -1));
     } else if (lua_istable(L, -1)) {
         size_t n = lua_rawlen(L, -1);
-        pus = calloc(n ? n : 1, sizeof *pus);
+        pus = keep_array(L, k, n, sizeof *pus);
         for (size_t i = 0; i < n; i++) {
             lua_rawgeti(L, -1, (lua_Integer)i + 1);
             if (!lua_isinteger(L, -1))
                 return luaL_error(L, "gcb.run: 'pin' list entry %d must be a PU number", (int)i + 1);
-            pus[i] = (int)lua_tointeger(L, -1);
+            lua_Integer pu = lua_tointeger(L, -1);
+            if (pu < 0 || pu > INT_MAX)
+                return luaL_error(L, "gcb.run: 'pin' list entry %d = %I is not a PU number "
+                                  "(`gcbench list` shows none that large)", (int)i + 1, pu);
+            pus[i] = (int)pu;
             lua_pop(L, 1);
         }
         s.pin = "list";
@@ -260,10 +295,6 @@ static int l_run(lua_State *L)
     int rc = runner_validate(&s, err, sizeof err);
     if (rc == 0)
         rc = runner_run(&s, &records, err, sizeof err);
-    scratch_free(&k);
-    free(opts);
-    free(params);
-    free(pus);
     if (rc == 2) {
         json_decref(records);
         return luaL_error(L, "gcb.run: %s", err);
@@ -285,9 +316,10 @@ static int l_report(lua_State *L)
     lgcb_state *st = lua_touserdata(L, lua_upvalueindex(1));
     report_opts o;
     report_opts_init(&o);
-    if (!lua_isnoneornil(L, 1))
-        luaL_checktype(L, 1, LUA_TTABLE);
     int t = lua_isnoneornil(L, 1) ? 0 : 1;
+    if (t && !lua_istable(L, 1))
+        return luaL_error(L, "gcb.report: expects a table { files, out, format, plots, trace }, not %s",
+                          luaL_typename(L, 1));
     if (t) {
         lua_pushnil(L);
         while (lua_next(L, t)) {
@@ -299,35 +331,46 @@ static int l_report(lua_State *L)
             lua_pop(L, 1);
         }
         lua_getfield(L, t, "files");
-        if (lua_istable(L, -1)) {
-            int list = lua_gettop(L);
+        int list = lua_gettop(L);
+        if (lua_istable(L, list)) {
             size_t n = (size_t)lua_rawlen(L, list);
             /* Userdata, so a raised error frees it; the strings stay in the list. */
             o.files = lua_newuserdatauv(L, (n + 1) * sizeof *o.files, 0);
             for (lua_Integer i = 1; i <= (lua_Integer)n; i++) {
                 lua_rawgeti(L, list, i);
-                o.files[o.nfiles++] = luaL_checkstring(L, -1);
+                if (lua_type(L, -1) != LUA_TSTRING)
+                    return luaL_error(L, "gcb.report: files[%d] must be a file name (string), not %s",
+                                      (int)i, luaL_typename(L, -1));
+                o.files[o.nfiles++] = lua_tostring(L, -1);
                 lua_pop(L, 1);
             }
-        } else if (!lua_isnil(L, -1)) {
-            return luaL_error(L, "gcb.report: 'files' must be a list of records files");
+        } else if (!lua_isnil(L, list)) {
+            return luaL_error(L, "gcb.report: 'files' must be a list of records files, not %s",
+                              luaL_typename(L, list));
         }
+        /* Strings stay valid: the argument table holds them. */
+        static const char *const opt[] = {"out", "format", "trace"};
+        const char **dst[] = {&o.out, &o.format, &o.trace};
+        for (size_t i = 0; i < 3; i++) {
+            lua_getfield(L, t, opt[i]);
+            if (lua_type(L, -1) == LUA_TSTRING)
+                *dst[i] = lua_tostring(L, -1);
+            else if (!lua_isnil(L, -1))
+                return luaL_error(L, "gcb.report: '%s' must be a string%s, not %s", opt[i],
+                                  i == 0 ? " (a directory)" : "", luaL_typename(L, -1));
+            lua_pop(L, 1);
+        }
+        lua_getfield(L, t, "plots");
+        if (lua_isboolean(L, -1) && !lua_toboolean(L, -1))
+            o.noplots = 1;
+        else if (!lua_isnil(L, -1) && !lua_isboolean(L, -1))
+            return luaL_error(L, "gcb.report: 'plots' must be a boolean, not %s", luaL_typename(L, -1));
+        lua_pop(L, 1);
     }
     const char *deflt[1] = { st->out_path };
     if (o.nfiles == 0) {
         o.files = deflt;
         o.nfiles = 1;
-    }
-    if (t) {
-        lua_getfield(L, t, "out");
-        if (!lua_isnil(L, -1)) o.out = luaL_checkstring(L, -1);
-        lua_getfield(L, t, "format");
-        if (!lua_isnil(L, -1)) o.format = luaL_checkstring(L, -1);
-        lua_getfield(L, t, "trace");
-        if (!lua_isnil(L, -1)) o.trace = luaL_checkstring(L, -1);
-        lua_getfield(L, t, "plots");
-        if (!lua_isnil(L, -1) && !lua_toboolean(L, -1))
-            o.noplots = 1;
     }
     fflush(stdout);
     int rc = report_run(&o);
@@ -473,11 +516,23 @@ int lgcb_run_script(const char *script, char **args, int nargs, const char *out_
 
     int status = 0;
     lua_pushcfunction(L, traceback);
-    if (luaL_loadfile(L, script) != LUA_OK) {
-        /* The message already reads "file:line: ..." (or names the file). */
-        fprintf(stderr, "gcbench: %s\n", lua_tostring(L, -1));
+    /* Text only: Lua's binary chunks are unchecked bytecode. */
+    if (luaL_loadfilex(L, script, "t") != LUA_OK) {
+        /* The message reads "file:line: ..." or names the file, except
+         * for a binary chunk refused by mode "t". */
+        const char *msg = lua_tostring(L, -1);
+        if (strstr(msg, script) != NULL)
+            fprintf(stderr, "gcbench: %s\n", msg);
+        else
+            fprintf(stderr, "gcbench: %s: %s\n", script, msg);
         status = 2;
     } else {
+        /* Each argument takes a stack slot (Lua guarantees only 20). */
+        if (!lua_checkstack(L, nargs + LUA_MINSTACK)) {
+            fprintf(stderr, "gcbench: %s: too many script arguments (%d)\n", script, nargs);
+            lua_close(L);
+            return 2;
+        }
         for (int i = 0; i < nargs; i++)
             lua_pushstring(L, args[i]);
         if (lua_pcall(L, nargs, 0, 1) != LUA_OK) {

@@ -17,6 +17,8 @@
 #include "gcb/version.h"
 #include "lgcb.h"
 #include "analysis/report.h"
+#include "probe.h"
+#include "resultsfile.h"
 #include "runner.h"
 
 static const char usage[] =
@@ -58,7 +60,11 @@ static int cmd_run(int argc, char **argv)
         if (strcmp(argv[i], "--") == 0) {
             i++;
             break;
-        } else if (strcmp(argv[i], "--out") == 0 && i + 1 < argc) {
+        } else if (strcmp(argv[i], "--out") == 0) {
+            if (i + 1 >= argc) {
+                fprintf(stderr, "gcbench run: option '--out' needs a value (the results file)\n");
+                return 2;
+            }
             out = argv[++i];
         } else if (strncmp(argv[i], "--out=", 6) == 0) {
             out = argv[i] + 6;
@@ -84,12 +90,28 @@ static int cmd_run(int argc, char **argv)
         fprintf(stderr, "gcbench run: cannot read script '%s': %s\n", script, strerror(errno));
         return 2;
     }
-    char outbuf[4096];
+    const char *clock = getenv("GCBENCH_OPCLOCK");
+    if (clock != NULL && clock[0] != '\0' && strcmp(clock, "monotonic") != 0) {
+        fprintf(stderr, "gcbench run: GCBENCH_OPCLOCK='%s': expected 'monotonic' "
+                "(or unset: the TSC where usable)\n", clock);
+        return 2;
+    }
+    char outbuf[4096], err[1024];
     if (out == NULL) {
         default_out(script, outbuf, sizeof outbuf);
         out = outbuf;
     }
-    return lgcb_run_script(script, argv + i, argc - i, out);
+    /* Before the first run: an unusable results file costs no run. */
+    int created;
+    if (resultsfile_check(out, &created, err, sizeof err) != 0) {
+        fprintf(stderr, "gcbench run: %s\n", err);
+        return 2;
+    }
+    int rc = lgcb_run_script(script, argv + i, argc - i, out);
+    struct stat st;
+    if (created && stat(out, &st) == 0 && st.st_size == 0)
+        unlink(out);  /* no record written: leave no empty file behind */
+    return rc;
 }
 
 int main(int argc, char **argv)
@@ -101,6 +123,8 @@ int main(int argc, char **argv)
     const char *cmd = argv[1];
     if (strcmp(cmd, "__child") == 0)
         return runner_child_main();
+    if (strcmp(cmd, "__probe") == 0 && argc == 3)
+        return probe_child_main(argv[2]);
     if (strcmp(cmd, "list") == 0) {
         int json = 0;
         for (int i = 2; i < argc; i++) {

@@ -203,7 +203,13 @@ static int fail(const char *owner, const gcb_option_desc *d, const char *text,
 {
     char exp[512];
     expectation(d, exp, sizeof exp);
-    if (err && errlen)
+    /* A huge value is shown by its head and length, so the reason (which
+     * follows it) is never cut off by the caller's buffer. */
+    size_t len = text ? strlen(text) : 0;
+    if (err && errlen && len > 80)
+        snprintf(err, errlen, "%s: option '%s' = \"%.60s...\" (%zu bytes): expected %s",
+                 owner ? owner : "?", d->name ? d->name : "?", text, len, exp);
+    else if (err && errlen)
         snprintf(err, errlen, "%s: option '%s' = \"%s\": expected %s",
                  owner ? owner : "?", d->name ? d->name : "?", text ? text : "(null)", exp);
     return EINVAL;
@@ -339,8 +345,9 @@ int opt_resolve(const char *owner, const gcb_option_desc *d, size_t n,
         if (i < n)
             continue;
         if (err && errlen) {
-            int m = snprintf(err, errlen, "%s: unknown option '%s'", owner ? owner : "?",
-                             kv[k].key);
+            /* A long key is cut, so the list of known ones always fits. */
+            int m = snprintf(err, errlen, "%s: unknown option '%.80s%s'", owner ? owner : "?",
+                             kv[k].key, strlen(kv[k].key) > 80 ? "..." : "");
             if (n == 0) {
                 if (m >= 0 && (size_t)m < errlen)
                     snprintf(err + m, errlen - (size_t)m, " (it takes no options)");

@@ -10,13 +10,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "gopeer.h"
+#include "oomwatch.h"
 #include "pin.h"
+#include "resultsfile.h"
 #include "common/record_build.h"
 #include "common/clock.h"
 #include "runner.h"
@@ -27,32 +30,14 @@
 int runner_validate(const run_spec *s, char *err, size_t errlen)
 {
     runspec_resolved r;
-    int rc = runspec_resolve(s, &r, err, errlen);
+    int rc = runspec_check(s, &r, err, errlen);
     if (rc == 0)
         runspec_release(&r);
     return rc;
 }
 
-/* mkdir -p of the directory holding `path`. */
-static void make_parents(const char *path)
-{
-    char dir[4096];
-    snprintf(dir, sizeof dir, "%s", path);
-    char *slash = strrchr(dir, '/');
-    if (slash == NULL || slash == dir)
-        return;
-    *slash = '\0';
-    for (char *p = dir + 1; *p; p++)
-        if (*p == '/') {
-            *p = '\0';
-            mkdir(dir, 0777);
-            *p = '/';
-        }
-    mkdir(dir, 0777);
-}
-
 /* One line, one write() on an O_APPEND descriptor, then fsync: a crash
- * anywhere leaves whole earlier lines behind. */
+ * anywhere leaves whole earlier lines behind (resultsfile.h). */
 static int append(const char *path, json_t *rec, char *err, size_t errlen)
 {
     char *text = json_dumps(rec, JSON_COMPACT);
@@ -69,25 +54,9 @@ static int append(const char *path, json_t *rec, char *err, size_t errlen)
     }
     line[n] = '\n';
     line[n + 1] = '\0';
-    make_parents(path);
-    int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
-    if (fd < 0) {
-        snprintf(err, errlen, "results file '%s': %s", path, strerror(errno));
-        free(line);
-        return -1;
-    }
-    ssize_t w = write(fd, line, n + 1);
-    int e = errno;
+    int rc = resultsfile_append(path, line, n + 1, err, errlen);
     free(line);
-    if (w != (ssize_t)(n + 1)) {
-        snprintf(err, errlen, "results file '%s': short write: %s", path,
-                 w < 0 ? strerror(e) : "disk full?");
-        close(fd);
-        return -1;
-    }
-    fsync(fd);
-    close(fd);
-    return 0;
+    return rc != 0 ? -1 : 0;
 }
 
 static double now_s(void)
@@ -100,7 +69,7 @@ extern char **environ;
 /* The child's environment: ours, with glibc's optional static TLS raised so
  * plugins that dlopen a library with initial-exec TLS (jemalloc) load.
  * Returns a malloc'd array whose strings are ours or one malloc'd entry. */
-static char **child_env(char **tunables)
+char **runner_child_env(char **tunables)
 {
     static const char want[] = "glibc.rtld.optional_static_tls=16384";
     size_t n = 0;
@@ -135,6 +104,7 @@ typedef struct child_out {
     int status;         /* waitpid status */
     int timed_out;
     int spawn_errno;    /* fork/pipe failure */
+    oomwatch watch;     /* RSS samples and OOM evidence, for a SIGKILL */
 } child_out;
 
 /* Fork + exec `gcbench __child` (or, with go, the Go twin: gopeer.h), feed
@@ -155,7 +125,8 @@ static void run_child(const char *spec_text, double timeout, const gopeer_launch
         return;
     }
     char *tunables = NULL;
-    char **env = go ? NULL : child_env(&tunables);
+    char **env = go ? NULL : runner_child_env(&tunables);
+    pid_t parent = getpid();
     fflush(NULL);
     pid_t pid = fork();
     if (pid < 0) {
@@ -166,6 +137,12 @@ static void run_child(const char *spec_text, double timeout, const gopeer_launch
         return;
     }
     if (pid == 0) {
+        /* The child dies with its parent (SIGKILL or SIGTERM of gcbench
+         * must not leave a run burning CPU); checked again after the call
+         * in case the parent died before it. */
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (getppid() != parent)
+            _exit(127);
         /* Move both ends above 3 first (either may be 0..3 when the parent
          * runs with closed standard descriptors); dup2 then clears
          * close-on-exec on 0 and 3. */
@@ -186,6 +163,7 @@ static void run_child(const char *spec_text, double timeout, const gopeer_launch
     free(tunables);
     close(in[0]);
     close(rec[1]);
+    oomwatch_start(&o->watch, pid);
 
     /* The spec is a few hundred bytes: it fits the pipe, so this never
      * blocks; a child dead already gives EPIPE, not SIGPIPE. */
@@ -214,7 +192,9 @@ static void run_child(const char *spec_text, double timeout, const gopeer_launch
             break;
         }
         struct pollfd pf = {.fd = rec[0], .events = POLLIN};
-        int pr = poll(&pf, 1, left > 1 ? 1000 : (int)(left * 1000) + 1);
+        int pr = poll(&pf, 1, left > OOMWATCH_PERIOD_S ? (int)(OOMWATCH_PERIOD_S * 1000)
+                                                       : (int)(left * 1000) + 1);
+        oomwatch_sample(&o->watch);
         if (pr < 0 && errno == EINTR)
             continue;
         if (pr <= 0)
@@ -259,7 +239,7 @@ static void run_child(const char *spec_text, double timeout, const gopeer_launch
 /* The record for repetition `rep`: the child's own, or a synthesized one. */
 static json_t *outcome(const record_req *q, const child_out *o)
 {
-    char msg[512];
+    char msg[1024];
     json_t *rec = NULL;
     if (o->n > 0) {
         json_error_t e;
@@ -296,6 +276,8 @@ static json_t *outcome(const record_req *q, const child_out *o)
         } else {
             snprintf(msg, sizeof msg, "child killed by signal %d (%s)", sig, strsignal(sig));
         }
+        if (sig == SIGKILL)
+            oomwatch_explain(&o->watch, msg, sizeof msg);
         record_fail(rec, "crashed", msg);
         return rec;
     }
@@ -322,7 +304,7 @@ int runner_run(const run_spec *s, json_t **records, char *err, size_t errlen)
 {
     runspec_resolved r;
     *records = NULL;
-    int rc = runspec_resolve(s, &r, err, errlen);
+    int rc = runspec_check(s, &r, err, errlen);
     if (rc != 0)
         return rc;
 

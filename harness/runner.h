@@ -1,14 +1,17 @@
 /* runner.h - expand a request into runs, one child process per run.
  *
- * The parent validates the whole request first (plugin loads, options and
- * params resolve, pinning is possible): a bad request runs nothing and is
- * exit status 2.  Then each repetition is a fresh process: the parent
+ * The parent validates the whole request first (the plugin loads in a
+ * probe child, probe.h; options and params resolve, pinning is possible):
+ * a bad request runs nothing and is exit status 2.  The parent never
+ * executes plugin code.  Then each repetition is a fresh process: the parent
  * fork()s and exec()s gcbench itself as `gcbench __child` (so the child's
  * heap and RSS hold no Lua or parent state), sends the run's spec as JSON
  * on the child's stdin and reads its record from fd 3.  A child that
  * crashes, is killed or exceeds `timeout` seconds (SIGKILL) still yields a
- * record, with status "crashed" or "timeout", an `error` in words, and
- * every metric present with zero values.  Each record is appended to the
+ * record, with status "crashed" or "timeout", an `error` in words (for a
+ * SIGKILL: its last sampled RSS and any OOM evidence, oomwatch.h), and
+ * every metric present with zero values.  The child dies with its parent
+ * (PR_SET_PDEATHSIG) and ends itself a second after `timeout`.  Each record is appended to the
  * results file as one line with a single write() on an O_APPEND descriptor
  * and fsync()ed, so a crash of anything never truncates earlier records.
  */
@@ -29,6 +32,11 @@ int runner_validate(const run_spec *s, char *err, size_t errlen);
  * "ok", 1 when any run failed, crashed or timed out, 2 when the request is
  * wrong (nothing run; message in err). */
 int runner_run(const run_spec *s, json_t **records, char *err, size_t errlen);
+
+/* The environment of a child process (runs and plugin probes): ours plus
+ * GLIBC_TUNABLES room for plugins' static TLS.  Free the array and
+ * *tunables. */
+char **runner_child_env(char **tunables);
 
 /* Entry point of `gcbench __child`: spec JSON on stdin, record on fd 3.
  * Returns the process exit status. */

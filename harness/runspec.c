@@ -37,7 +37,33 @@ void runspec_init(run_spec *s)
     s->record_latency = 1;
 }
 
+/* 1 when `text` (may be NULL) is valid UTF-8; else 0 with a message. */
+static int utf8(const char *what, const char *text, char *msg, size_t len)
+{
+    if (text == NULL)
+        return 1;
+    json_t *j = json_string(text);
+    if (j != NULL) {
+        json_decref(j);
+        return 1;
+    }
+    snprintf(msg, len, "%s '%s' is not valid UTF-8 (records are JSON text)", what, text);
+    return 0;
+}
+
+static int resolve(const run_spec *s, runspec_resolved *r, int probe, char *err, size_t errlen);
+
 int runspec_resolve(const run_spec *s, runspec_resolved *r, char *err, size_t errlen)
+{
+    return resolve(s, r, 0, err, errlen);
+}
+
+int runspec_check(const run_spec *s, runspec_resolved *r, char *err, size_t errlen)
+{
+    return resolve(s, r, 1, err, errlen);
+}
+
+static int resolve(const run_spec *s, runspec_resolved *r, int probe, char *err, size_t errlen)
 {
     char owner[300], msg[1024];
     memset(r, 0, sizeof *r);
@@ -57,6 +83,19 @@ int runspec_resolve(const run_spec *s, runspec_resolved *r, char *err, size_t er
         return bad(err, errlen, "collector is required (a name from `gcbench list` or a path to a .so)");
     if (s->workload == NULL || s->workload[0] == '\0')
         return bad(err, errlen, "workload is required (a name from `gcbench list`)");
+
+    /* Every string goes into a JSON record: refuse what JSON cannot hold. */
+    if (!utf8("collector", s->collector, msg, sizeof msg) ||
+        !utf8("workload", s->workload, msg, sizeof msg) || !utf8("pin", s->pin, msg, sizeof msg))
+        return bad(err, errlen, msg);
+    for (size_t i = 0; i < s->noptions; i++)
+        if (!utf8("option", s->options[i].key, msg, sizeof msg) ||
+            !utf8(s->options[i].key, s->options[i].value, msg, sizeof msg))
+            return bad(err, errlen, msg);
+    for (size_t i = 0; i < s->nparams; i++)
+        if (!utf8("param", s->params[i].key, msg, sizeof msg) ||
+            !utf8(s->params[i].key, s->params[i].value, msg, sizeof msg))
+            return bad(err, errlen, msg);
 
     const char *pin = s->pin ? s->pin : "none";
     pin_plan *plan = NULL;
@@ -85,6 +124,13 @@ int runspec_resolve(const run_spec *s, runspec_resolved *r, char *err, size_t er
             return 2;
         }
         r->gc = gopeer_collector();
+    } else if (probe) {
+        if (probe_open(s->collector, &r->probe, msg, sizeof msg) != 0) {
+            snprintf(err, errlen, "collector '%s': %s", s->collector, msg);
+            return 2;
+        }
+        r->probed = 1;
+        r->gc = &r->probe.gc;
     } else {
         if (loader_open(s->collector, &r->plugin, msg, sizeof msg) != 0) {
             snprintf(err, errlen, "collector '%s': %s", s->collector, msg);
@@ -123,6 +169,8 @@ void runspec_release(runspec_resolved *r)
     free(r->params);
     if (r->loaded)
         loader_close(&r->plugin);
+    if (r->probed)
+        probe_close(&r->probe);
     memset(r, 0, sizeof *r);
 }
 

@@ -10,6 +10,7 @@
 #include "gcb/workload.h"
 #include "loader.h"
 #include "options.h"
+#include "probe.h"
 
 typedef struct run_spec {
     const char *collector;   /* name from `gcbench list`, or path to a .so */
@@ -45,11 +46,18 @@ typedef struct runspec_resolved {
     gcb_value *params;           /* w->nparams values (malloc'd) */
     uint64_t ops;                /* total ops asked for; 0 with duration */
     int loaded;
+    probe_collector probe;       /* runspec_check: the plugin's description */
+    int probed;
 } runspec_resolved;
 
 /* Check every field, load the plugin, resolve options and params and try
- * the pin plan.  Returns 0, or 2 with a message naming the bad field. */
+ * the pin plan.  Returns 0, or 2 with a message naming the bad field.
+ * Loads plugin code into this process: the child only. */
 int runspec_resolve(const run_spec *s, runspec_resolved *r, char *err, size_t errlen);
+/* The same checks in the parent, which never loads plugin code: the
+ * plugin is described by a probe child (probe.h) and r->gc is that
+ * description-only table. */
+int runspec_check(const run_spec *s, runspec_resolved *r, char *err, size_t errlen);
 void runspec_release(runspec_resolved *r);
 
 /* JSON form; repetition rides along. */

@@ -6,11 +6,15 @@
 # toolchain (/usr/local/go, `go env GOROOT`) that the `go` collector builds
 # the workloads' Go twins with.  Without Go >= 1.26 on PATH that collector
 # is listed as unavailable and its tests are skipped.
+#
+# clang and libclang-rt-14-dev (libFuzzer) build the fuzz target of
+# tests/fuzz; without them its test is skipped.
 set -e
 pkgs="build-essential cmake pkg-config git
       liblua5.4-dev libhwloc-dev hwloc libjansson-dev libcmocka-dev
       libbenchmark-dev libgc-dev libmimalloc-dev libjemalloc-dev
-      gnuplot-nox"
+      gnuplot-nox
+      clang libclang-rt-14-dev"
 sudo=""
 [ "$(id -u)" = 0 ] || sudo="sudo"
 export DEBIAN_FRONTEND=noninteractive

@@ -210,6 +210,15 @@ void world_blocking_enter(gc_mutator *gm);
 void world_blocking_exit(gc_mutator *gm);
 void world_add_root(gc_heap *h, void **slot);
 
+/* pacer.c */
+void pacer_init(gc_heap *h);
+void pacer_mark_done(gc_heap *h);
+int pacer_should_trigger(gc_heap *h);
+void pacer_limiter_charge(gc_heap *h, uint64_t ns);
+/* Bring the GC CPU limiter up to date if LIMITER_PERIOD_NS passed (any
+ * mutator, during mark; cheap otherwise: one clock read). */
+void pacer_limiter_poll(gc_heap *h);
+
 /* cycle.c */
 void gc_maybe_start(gc_heap *h, gc_mutator *self);
 void gc_collect(gc_mutator *gm);

@@ -212,11 +212,16 @@ void mark_write_barrier(gcb_mutator *m, void *obj, void **slot, void *val)
 void mark_assist(gc_mutator *gm, size_t bytes)
 {
     gc_heap *h = gm->h;
-    if (atomic_load_explicit(&h->limiter_on, memory_order_relaxed))
-        return;
     gm->assist_debt += (int64_t)((double)bytes * h->assist_ratio);
     if (gm->assist_debt < 64 * 1024)
         return;
+    /* Go updates its limiter from assists too, so it can engage (and let
+     * go) in the middle of a long mark, not only at its end. */
+    pacer_limiter_poll(h);
+    if (atomic_load_explicit(&h->limiter_on, memory_order_relaxed)) {
+        gm->assist_debt = 0;  /* limited: this debt is forgiven, as in Go */
+        return;
+    }
     gc_event(h, GCB_EV_ASSIST_BEGIN, "assist");
     uint64_t t0 = h->host->now_ns(h->host->ctx);
     int64_t did = mark_drain(h, gm->assist_debt, 1, &gm->base.poll_requested);

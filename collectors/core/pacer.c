@@ -10,19 +10,26 @@
  *           during the last mark phase (measured scan rate x allocation
  *           rate, as Go's runway), clamped to [0.7, 0.95] of the way from
  *           heap_marked to goal.  STW mode triggers at the goal.
- * limiter = Go's leaky bucket: GC CPU (pauses x procs, workers, assists)
- *           fills it, 50 % of the total CPU capacity drains it; capacity
- *           LIMITER_CAP_NS x procs (Go's 1 CPU-second per P, so it engages
- *           only after seconds of GC CPU above 50 %); while full, assists
- *           are skipped, so a limit below the live heap degrades to the
- *           background workers' share instead of spiralling.
- * All fields are written by the cycle owner with the world stopped (or
- * before any mutator exists); read with relaxed atomics elsewhere.
+ * limiter = Go's gcCPULimiter (runtime/mgclimit.go): a leaky bucket that
+ *           GC CPU (pauses x procs, workers, assists) fills and mutator
+ *           CPU (the rest of procs x wall time) drains, one for one, so
+ *           it fills only while GC CPU is above 50 %; capacity
+ *           LIMITER_CAP_NS x procs (Go's 1 CPU-second per P: at 75 % GC
+ *           CPU it is full after 2 s).  It is brought up to date at the
+ *           end of every mark and, as Go's, at most every
+ *           LIMITER_PERIOD_NS by an assist.  While full, assists are
+ *           skipped, so a limit below the live heap degrades to the
+ *           background workers' share plus pauses instead of spiralling.
+ * The pacer's fields are written by the cycle owner with the world
+ * stopped (or before any mutator exists); read with relaxed atomics
+ * elsewhere.  The limiter's bucket is written only by whoever advanced
+ * limiter_last_ns (a CAS), so one updater at a time.
  */
 #include "gc.h"
 
 #define LIMITER_CAP_NS 1000000000 /* ns of GC CPU per proc the bucket holds (Go) */
 #define ASSIST_MIN_RUNWAY ((uint64_t)1 << 20) /* bytes: least heap distance for assists */
+#define LIMITER_PERIOD_NS 10000000  /* Go's gcCPULimiterUpdatePeriod: 10 ms */
 
 void pacer_init(gc_heap *h)
 {
@@ -42,14 +49,16 @@ void pacer_limiter_charge(gc_heap *h, uint64_t ns)
     atomic_fetch_add_explicit(&h->total_gc_ns, ns, memory_order_relaxed);
 }
 
-static void limiter_update(gc_heap *h)
+/* Account the `elapsed` ns of wall time since the last update: GC CPU
+ * fills the bucket, mutator CPU (total minus GC) drains it (Go's
+ * accumulate).  Only the caller that advanced limiter_last_ns runs this. */
+static void limiter_account(gc_heap *h, uint64_t elapsed)
 {
-    uint64_t now = h->host->now_ns(h->host->ctx);
-    uint64_t elapsed = now - h->limiter_last_ns;
-    h->limiter_last_ns = now;
-    uint64_t gc = atomic_exchange(&h->gc_cpu_ns, 0);
+    int64_t gc = (int64_t)atomic_exchange(&h->gc_cpu_ns, 0);
+    int64_t total = (int64_t)(elapsed * h->host->procs);
+    int64_t mutator = total > gc ? total - gc : 0;
     int64_t cap = (int64_t)LIMITER_CAP_NS * (int64_t)h->host->procs;
-    h->limiter_bucket_ns += (int64_t)gc - (int64_t)(elapsed * h->host->procs / 2);
+    h->limiter_bucket_ns += gc - mutator;
     if (h->limiter_bucket_ns < 0)
         h->limiter_bucket_ns = 0;
     if (h->limiter_bucket_ns > cap)
@@ -72,6 +81,24 @@ void pacer_mark_start(gc_heap *h)
     if (runway < ASSIST_MIN_RUNWAY)
         runway = ASSIST_MIN_RUNWAY;
     h->assist_ratio = (double)expect / (double)runway;
+}
+
+static void limiter_update(gc_heap *h)
+{
+    uint64_t now = h->host->now_ns(h->host->ctx);
+    uint64_t last = __atomic_exchange_n(&h->limiter_last_ns, now, __ATOMIC_ACQ_REL);
+    limiter_account(h, now > last ? now - last : 0);
+}
+
+void pacer_limiter_poll(gc_heap *h)
+{
+    uint64_t now = h->host->now_ns(h->host->ctx);
+    uint64_t last = __atomic_load_n(&h->limiter_last_ns, __ATOMIC_ACQUIRE);
+    if (now < last + LIMITER_PERIOD_NS)
+        return;
+    if (__atomic_compare_exchange_n(&h->limiter_last_ns, &last, now, 0, __ATOMIC_ACQ_REL,
+                                    __ATOMIC_RELAXED))
+        limiter_account(h, now - last);
 }
 
 int pacer_should_trigger(gc_heap *h)

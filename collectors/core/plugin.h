@@ -30,8 +30,10 @@ enum { GC_OPT_MODE, GC_OPT_GOGC, GC_OPT_MEMLIMIT, GC_OPT_GCTRACE, GC_OPT_VERIFY,
                      "off = no cycles unless memlimit",                                         \
                      0, 100000, NULL, "off"},                                                   \
     [GC_OPT_MEMLIMIT] = {"memlimit", GCB_OPT_BYTES, "off",                                      \
-                         "GOMEMLIMIT: soft limit on heap memory; GC CPU is capped near 50 % "   \
-                         "when it binds",                                                       \
+                         "GOMEMLIMIT: soft limit on heap memory; when it binds, Go's GC CPU "   \
+                         "limiter stops assists once GC CPU has exceeded mutator CPU by 1 "     \
+                         "CPU-second per proc (a leaky bucket: above 50 % for 2+ s), leaving "  \
+                         "the 25 % background workers plus pauses",                             \
                          1 << 20, 1e15, NULL, "off"},                                           \
     [GC_OPT_GCTRACE] = {"gctrace", GCB_OPT_BOOL, "false",                                       \
                         "print a GODEBUG=gctrace=1 style line per cycle to the log", 0, 0,      \

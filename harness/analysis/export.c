@@ -5,6 +5,7 @@
 #include "analysis/mannwhitney.h"
 #include "common/quantile.h"
 #include "analysis/report_metric.h"
+#include "harness.h"
 
 #include <errno.h>
 #include <math.h>
@@ -29,7 +30,7 @@ static void putkv(FILE *f, json_t *obj)
     if (!n) return;
     const char **keys = malloc(n * sizeof *keys), *k;
     json_t *v;
-    if (!keys) abort();
+    if (!keys) harness_oom("a benchmark name");
     json_object_foreach(obj, k, v) keys[i++] = k;
     for (size_t a = 1; a < n; a++)
         for (size_t b = a; b > 0 && strcmp(keys[b - 1], keys[b]) > 0; b--) {
@@ -55,7 +56,7 @@ char *export_benchname(json_t *r)
     char *p = NULL;
     size_t n = 0;
     FILE *f = open_memstream(&p, &n);
-    if (!f) abort();
+    if (!f) harness_oom("a benchmark name");
     json_t *c = json_object_get(r, "collector"), *w = json_object_get(r, "workload");
     const char *cn = json_string_value(json_object_get(c, "name"));
     fprintf(f, "Benchmark%s", cn ? cn : "");
@@ -210,7 +211,7 @@ int export_gbench(FILE *f, const rec_set *s)
 int export_mkdir(const char *dir)
 {
     char *p = strdup(dir);
-    if (!p) abort();
+    if (!p) harness_oom("an output path");
     for (char *c = p + 1; *c; c++) {
         if (*c != '/') continue;
         *c = '\0';

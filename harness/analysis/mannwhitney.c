@@ -1,5 +1,6 @@
 /* mannwhitney.c - median CI, Mann-Whitney U (see mannwhitney.h). */
 #include "analysis/mannwhitney.h"
+#include "harness.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -14,7 +15,7 @@ static int cmpd(const void *a, const void *b)
 static double *sorted(const double *v, size_t n)
 {
     double *s = malloc((n ? n : 1) * sizeof *s);
-    if (!s) abort();
+    if (!s) harness_oom("a rank table");
     memcpy(s, v, n * sizeof *s);
     qsort(s, n, sizeof *s, cmpd);
     return s;
@@ -67,7 +68,7 @@ static double *ucounts(size_t m, size_t n)
     size_t U = m * n + 1;
     /* f[i][j][u] for i <= m, j <= n */
     double *f = calloc((m + 1) * (n + 1) * U, sizeof *f);
-    if (!f) abort();
+    if (!f) harness_oom("the Mann-Whitney U distribution");
 #define F(i, j, u) f[((i) * (n + 1) + (j)) * U + (u)]
     for (size_t i = 0; i <= m; i++)
         for (size_t j = 0; j <= n; j++) {
@@ -79,7 +80,7 @@ static double *ucounts(size_t m, size_t n)
             }
         }
     double *out = malloc(U * sizeof *out);
-    if (!out) abort();
+    if (!out) harness_oom("the Mann-Whitney U distribution");
     memcpy(out, &F(m, n, 0), U * sizeof *out);
 #undef F
     free(f);
@@ -102,7 +103,7 @@ double mw_utest(const double *x, size_t n1, const double *y, size_t n2,
     size_t N = n1 + n2;
     /* ties within a sample also change the distribution */
     double *all = malloc(N * sizeof *all);
-    if (!all) abort();
+    if (!all) harness_oom("a rank table");
     memcpy(all, x, n1 * sizeof *all);
     memcpy(all + n1, y, n2 * sizeof *all);
     qsort(all, N, sizeof *all, cmpd);

@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include "analysis/record_file.h"
 #include "common/record_schema.h"
+#include "harness.h"
 
 #include <errno.h>
 #include <math.h>
@@ -20,7 +21,7 @@ static void put(sbuf *b, const char *s)
     if (b->n + k + 1 > b->cap) {
         b->cap = (b->n + k + 1) * 2;
         b->p = realloc(b->p, b->cap);
-        if (!b->p) abort();
+        if (!b->p) harness_oom("a group key");
     }
     memcpy(b->p + b->n, s, k + 1);
     b->n += k;
@@ -60,7 +61,7 @@ static void putparams(sbuf *b, json_t *obj)
     if (!json_is_object(obj) || json_object_size(obj) == 0) return;
     size_t n = json_object_size(obj), i = 0;
     const char **keys = malloc(n * sizeof *keys);
-    if (!keys) abort();
+    if (!keys) harness_oom("a group key");
     const char *k;
     json_t *v;
     json_object_foreach(obj, k, v) keys[i++] = k;
@@ -163,7 +164,7 @@ static void addtogroup(rec_set *s, size_t ri)
         if (s->ngroups == s->gcap) {
             s->gcap = s->gcap ? 2 * s->gcap : 8;
             s->groups = realloc(s->groups, s->gcap * sizeof *s->groups);
-            if (!s->groups) abort();
+            if (!s->groups) harness_oom("the run groups");
         }
         g = &s->groups[s->ngroups++];
         memset(g, 0, sizeof *g);
@@ -172,9 +173,23 @@ static void addtogroup(rec_set *s, size_t ri)
     if (g->n == g->cap) {
         g->cap = g->cap ? 2 * g->cap : 8;
         g->idx = realloc(g->idx, g->cap * sizeof *g->idx);
-        if (!g->idx) abort();
+        if (!g->idx) harness_oom("a run group");
     }
     g->idx[g->n++] = ri;
+}
+
+/* Is this unparsable line a record cut short (a writer killed mid-line,
+ * resultsfile.h)?  It starts an object and the text ends before the JSON
+ * does; any other malformed line is an error. */
+static int ispartial(const char *line, size_t len, const json_error_t *err)
+{
+    size_t k = strspn(line, " \t");
+    while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r' || line[len - 1] == ' '))
+        len--;
+    if (k >= len || line[k] != '{')
+        return 0;
+    return json_error_code(err) == json_error_premature_end_of_input ||
+           (size_t)err->position >= len;
 }
 
 int rec_load(rec_set *s, const char *path)
@@ -191,9 +206,20 @@ int rec_load(rec_set *s, const char *path)
     while ((len = getline(&line, &cap, f)) >= 0) {
         lineno++;
         size_t k = strspn(line, " \t\r\n");
+        if (k < (size_t)len && line[k] == '\0') {
+            fprintf(stderr, "%s:%zu: malformed JSON at column %zu: a NUL byte (not a text "
+                    "file?)\n", path, lineno, k + 1);
+            rc = 2;
+            break;
+        }
         if (line[k] == '\0') continue;
         json_error_t err;
         json_t *j = json_loadb(line, (size_t)len, 0, &err);
+        if (!j && ispartial(line, (size_t)len, &err)) {
+            fprintf(stderr, "%s:%zu: warning: skipping a partial record (a writer was killed "
+                    "mid-line)\n", path, lineno);
+            continue;
+        }
         if (!j) {
             fprintf(stderr, "%s:%zu: malformed JSON at column %d: %s\n",
                     path, lineno, err.column, err.text);
@@ -210,7 +236,7 @@ int rec_load(rec_set *s, const char *path)
         if (s->n == s->cap) {
             s->cap = s->cap ? 2 * s->cap : 16;
             s->runs = realloc(s->runs, s->cap * sizeof *s->runs);
-            if (!s->runs) abort();
+            if (!s->runs) harness_oom("the run list");
         }
         s->runs[s->n] = (rec_run){ .j = j, .file = path, .line = lineno };
         addtogroup(s, s->n);
@@ -240,7 +266,7 @@ void rec_free(rec_set *s)
 size_t rec_values(const rec_set *s, const rec_group *g, const char *path, double **out)
 {
     double *v = malloc((g->n ? g->n : 1) * sizeof *v);
-    if (!v) abort();
+    if (!v) harness_oom("a metric's values");
     size_t k = 0;
     for (size_t i = 0; i < g->n; i++) {
         json_t *r = s->runs[g->idx[i]].j;

@@ -15,6 +15,7 @@
 #include "analysis/report_metric.h"
 #include "analysis/report_plot.h"
 #include "analysis/trace.h"
+#include "harness.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -55,7 +56,7 @@ static int parse(int argc, char **argv, report_opts *o)
 {
     report_opts_init(o);
     o->files = calloc((size_t)argc + 1, sizeof *o->files);
-    if (!o->files) abort();
+    if (!o->files) harness_oom("the list of records files");
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "--out") == 0 || strcmp(a, "--format") == 0 || strcmp(a, "--trace") == 0) {
@@ -165,6 +166,19 @@ static void writemd(FILE *f, const rec_set *s, const report_opts *o)
     }
 }
 
+/* One CSV field (RFC 4180): always quoted, inner quotes doubled, so
+ * commas, quotes and newlines in a group key stay inside the field. */
+static void csvfield(FILE *f, const char *text)
+{
+    fputc('"', f);
+    for (const char *c = text; *c; c++) {
+        if (*c == '"')
+            fputc('"', f);
+        fputc(*c, f);
+    }
+    fputc('"', f);
+}
+
 static void writecsv(FILE *f, const rec_set *s)
 {
     fprintf(f, "group,metric,unit,n,median,ci_lo,ci_hi,ci_method,ci_coverage,runs,ok,failed,crashed,timeout\n");
@@ -174,7 +188,8 @@ static void writecsv(FILE *f, const rec_set *s)
         for (size_t m = 0; m < rmetric_count; m++) {
             const rmetric *mt = &rmetric_table[m];
             cell c = summarize(s, &s->groups[i], mt->path);
-            fprintf(f, "\"%s\",%s,%s,%zu,", s->groups[i].key, mt->path, mt->unit, c.n);
+            csvfield(f, s->groups[i].key);
+            fprintf(f, ",%s,%s,%zu,", mt->path, mt->unit, c.n);
             if (c.n) fprintf(f, "%.9g,%.9g,%.9g,%s,%.4f", c.med, c.lo, c.hi,
                              c.bin ? "binomial" : "minmax", c.cov);
             else fprintf(f, ",,,,");
@@ -185,7 +200,19 @@ static void writecsv(FILE *f, const rec_set *s)
 
 static int dotrace(const rec_set *s, const report_opts *o)
 {
-    for (size_t i = 0; i < s->n; i++) {
+    /* Ids are unique per run since config_hash exists; older files repeat
+     * them, and then the choice must be the user's, not the first match. */
+    size_t first = s->n, matches = 0;
+    for (size_t i = 0; i < s->n; i++)
+        if (strcmp(rec_str(s->runs[i].j, "id", NULL), o->trace) == 0 && matches++ == 0)
+            first = i;
+    if (matches > 1) {
+        fprintf(stderr, "gcbench report: --trace '%s': %zu runs have this id (first at %s:%zu); "
+                "give a file holding only one of them\n", o->trace, matches, s->runs[first].file,
+                s->runs[first].line);
+        return 2;
+    }
+    for (size_t i = first; i < s->n; i++) {
         const char *id = rec_str(s->runs[i].j, "id", NULL);
         if (strcmp(id, o->trace) != 0) continue;
         char path[4096];
@@ -223,7 +250,8 @@ int report_run(const report_opts *opts)
     rec_set s = {0};
     for (int i = 0; i < o.nfiles && rc == 0; i++) rc = rec_load(&s, o.files[i]);
     if (rc == 0 && s.n == 0) {
-        fprintf(stderr, "gcbench report: no run records in the inputs\n");
+        fprintf(stderr, "gcbench report: no run records in %s%s\n", o.files[0],
+                o.nfiles > 1 ? " (nor in the other inputs)" : "");
         rc = 2;
     }
     if (rc == 0) rc = export_mkdir(o.out);

@@ -10,6 +10,7 @@
 #include "analysis/mannwhitney.h"
 #include "common/quantile.h"
 #include "common/stats.h"
+#include "harness.h"
 
 #include <errno.h>
 #include <math.h>
@@ -66,7 +67,7 @@ static FILE *sopen(sbuf *b)
     b->p = NULL;
     b->n = 0;
     b->f = open_memstream(&b->p, &b->n);
-    if (!b->f) abort();
+    if (!b->f) harness_oom("a plot script");
     return b->f;
 }
 
@@ -82,7 +83,7 @@ static size_t pausecdf(const rec_set *s, const rec_group *g, FILE *f)
 {
     size_t n = 0, cap = 64;
     double *d = malloc(cap * sizeof *d);
-    if (!d) abort();
+    if (!d) harness_oom("a plot series");
     for (size_t i = 0; i < g->n; i++) {
         json_t *r = s->runs[g->idx[i]].j, *e;
         size_t k;
@@ -93,7 +94,7 @@ static size_t pausecdf(const rec_set *s, const rec_group *g, FILE *f)
             if (n == cap) {
                 cap *= 2;
                 d = realloc(d, cap * sizeof *d);
-                if (!d) abort();
+                if (!d) harness_oom("a plot series");
             }
             d[n++] = x;
         }
@@ -109,7 +110,7 @@ static size_t mmucurve(const rec_set *s, const rec_group *g, FILE *f)
 {
     size_t nrun = 0;
     double *u = malloc((g->n + 1) * RPLOT_MMU_POINTS * sizeof *u);
-    if (!u) abort();
+    if (!u) harness_oom("an MMU curve");
     for (size_t i = 0; i < g->n; i++) {
         json_t *r = s->runs[g->idx[i]].j, *log, *e;
         size_t k;
@@ -117,7 +118,7 @@ static size_t mmucurve(const rec_set *s, const rec_group *g, FILE *f)
         log = json_object_get(json_object_get(r, "pauses"), "log");
         size_t np = json_array_size(log);
         pause_iv *p = malloc((np + 1) * sizeof *p);
-        if (!p) abort();
+        if (!p) harness_oom("a pause list");
         json_array_foreach(log, k, e) {
             p[k].start = json_number_value(json_array_get(e, 0));
             p[k].dur = json_number_value(json_array_get(e, 1));
@@ -242,7 +243,7 @@ static int timespace(const rec_set *s, const char *dir, FILE *gp)
     char **done = calloc(s->ngroups + 1, sizeof *done);
     size_t ndone = 0;
     int nfig = 0;
-    if (!done) abort();
+    if (!done) harness_oom("the list of figures");
     for (size_t i = 0; i < s->ngroups; i++) {
         char *wk = wkey(s->runs[s->groups[i].idx[0]].j);
         int seen = 0;
@@ -258,7 +259,7 @@ static int timespace(const rec_set *s, const char *dir, FILE *gp)
          * line between collectors breaks the line */
         tspoint *pt = calloc(s->ngroups, sizeof *pt);
         size_t npt = 0;
-        if (!pt) abort();
+        if (!pt) harness_oom("a time series");
         for (size_t j = 0; j < s->ngroups; j++) {
             const rec_group *g = &s->groups[j];
             json_t *r = s->runs[g->idx[0]].j;

@@ -51,7 +51,7 @@ json_t *trace_build(json_t *r)
         json_object_set_new(x, "dur", json_real(json_number_value(json_array_get(e, 1)) * 1e6));
         json_array_append_new(ev, x);
     }
-    json_int_t maxtid = -1;
+    json_t *tids = json_object();  /* the threads seen (any ids, however large) */
     json_t *plog = json_object_get(json_object_get(r, "pauses"), "log");
     json_array_foreach(json_object_get(r, "timeline"), k, e) {
         const char *name = json_string_value(json_array_get(e, 2));
@@ -63,12 +63,14 @@ json_t *trace_build(json_t *r)
                           json_number_value(json_array_get(e, 0)), tid);
         json_object_set_new(x, "dur", json_real(json_number_value(json_array_get(e, 1)) * 1e6));
         json_array_append_new(ev, x);
-        if (tid > maxtid) maxtid = tid;
+        snprintf(buf, sizeof buf, "%lld", (long long)tid);
+        if (json_object_get(tids, buf) == NULL) {
+            json_object_set_new(tids, buf, json_true());
+            snprintf(buf, sizeof buf, "thread %lld", (long long)tid);
+            json_array_append_new(ev, meta("thread_name", tid, buf));
+        }
     }
-    for (json_int_t t = 0; t <= maxtid; t++) {
-        snprintf(buf, sizeof buf, "thread %lld", (long long)t);
-        json_array_append_new(ev, meta("thread_name", t, buf));
-    }
+    json_decref(tids);
     json_array_foreach(json_object_get(json_object_get(r, "gc"), "log"), k, e) {
         double t = json_number_value(json_object_get(e, "start_s"));
         snprintf(buf, sizeof buf, "gc %zu", k + 1);

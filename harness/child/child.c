@@ -21,6 +21,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <malloc.h>
+#include <math.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -28,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -303,6 +305,11 @@ int runner_child_main(void)
     }
     json_decref(sj);
     const run_spec *s = &c.sp.s;
+    /* Our own deadline, a second after the parent's: a hung run ends even
+     * when nobody is left to kill it (SIGALRM's default action). */
+    struct itimerval deadline = {.it_value = {.tv_sec = (time_t)s->timeout + 1,
+                                              .tv_usec = (suseconds_t)((s->timeout - floor(s->timeout)) * 1e6)}};
+    setitimer(ITIMER_REAL, &deadline, NULL);
     if (runspec_resolve(s, &c.r, err, sizeof err) != 0) {
         fprintf(stderr, "gcbench __child: %s\n", err);
         return 2;

@@ -8,6 +8,7 @@
 #include "child/event_sink.h"
 
 #include "gcb/pool.h"
+#include "harness.h"
 
 static _Thread_local int thread_index = -1;
 
@@ -87,7 +88,7 @@ static void grow(void **p, size_t *cap, size_t n, size_t elem)
     size_t c = *cap ? *cap * 2 : 64;
     void *q = realloc(*p, c * elem);
     if (q == NULL)
-        abort();
+        harness_child_oom("the event log");
     *p = q;
     *cap = c;
 }

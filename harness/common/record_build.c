@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <unistd.h>
 
 #include "catalog.h"
@@ -114,9 +115,16 @@ static json_t *cpu_model(void)
 json_t *record_new(const record_req *q)
 {
     const run_spec *s = q->spec;
-    char key[32], id[64], buf[128], host[256];
+    char key[32], id[96], buf[128], host[256];
     record_run_key(q, key, sizeof key);
-    snprintf(id, sizeof id, "%s-%d", key, q->repetition);
+    /* Unique per run (the same script run twice into one file must not
+     * repeat ids): the configuration hash, the repetition, 48 random bits.
+     * The hash alone is the record's config_hash. */
+    uint64_t nonce = 0;
+    if (getrandom(&nonce, sizeof nonce, 0) != (ssize_t)sizeof nonce)
+        nonce = (uint64_t)q->start.tv_nsec ^ ((uint64_t)getpid() << 32) ^ (uint64_t)q->start.tv_sec;
+    snprintf(id, sizeof id, "%s-%d-%012llx", key, q->repetition,
+             (unsigned long long)(nonce & 0xffffffffffffull));
 
     struct tm tm;
     gmtime_r(&q->start.tv_sec, &tm);
@@ -172,6 +180,9 @@ json_t *record_new(const record_req *q)
     if (rec != NULL)
         json_object_set_new(json_object_get(rec, "collector"), "description",
                             json_string(q->gc->description ? q->gc->description : ""));
+    /* Extension: the configuration hash (equal for runs of one config). */
+    if (rec != NULL)
+        json_object_set_new(rec, "config_hash", json_string(key));
     return rec;
 }
 

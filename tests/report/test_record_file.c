@@ -81,6 +81,21 @@ static void malformed(void **st)
     assert_non_null(strstr(cap_err, "no-such-file.jsonl: No such file"));
 }
 
+/* Records cut short by a killed writer (resultsfile.h) are skipped with a
+ * warning naming file and line; the whole records around them are kept. */
+static void partial(void **st)
+{
+    (void)st;
+    rec_set s = {0};
+    assert_int_equal(rec_load(&s, REPORT_DATA "/partial.jsonl"), 0);
+    assert_int_equal(s.n, 2);
+    assert_int_equal(s.runs[1].line, 3);
+    rec_free(&s);
+    assert_int_equal(run(load, REPORT_DATA "/partial.jsonl", NULL), 0);
+    assert_non_null(strstr(cap_err, "partial.jsonl:2: warning: skipping a partial record"));
+    assert_non_null(strstr(cap_err, "partial.jsonl:4: warning: skipping a partial record"));
+}
+
 /* A JSON object that is not a run record is refused with its line. */
 static void not_a_record(void **st)
 {
@@ -101,6 +116,7 @@ int main(void)
         cmocka_unit_test(groups),
         cmocka_unit_test(key_order),
         cmocka_unit_test(malformed),
+        cmocka_unit_test(partial),
         cmocka_unit_test(not_a_record),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -181,8 +181,16 @@ static void record_fields(void **state)
     assert_int_equal(json_integer_value(json_object_get(wp, "depth")), 6);
     assert_true(json_real_value(json_object_get(wp, "ratio")) == 0.5);
     const char *id = json_string_value(json_object_get(r, "id"));
-    assert_int_equal(strlen(id), 18);
-    assert_string_equal(id + 16, "-3");
+    const char *hash = json_string_value(json_object_get(r, "config_hash"));
+    assert_int_equal(strlen(hash), 16);
+    assert_int_equal(strlen(id), 16 + 3 + 12);
+    assert_memory_equal(id, hash, 16);
+    assert_memory_equal(id + 16, "-3-", 3);
+    /* Ids are unique per run: the same request again gets another. */
+    json_t *again = record_new(&q);
+    assert_string_not_equal(json_string_value(json_object_get(again, "id")), id);
+    assert_string_equal(json_string_value(json_object_get(again, "config_hash")), hash);
+    json_decref(again);
     assert_null(json_object_get(r, "error"));
     assert_non_null(json_object_get(json_object_get(r, "mmu"), "0.001"));
     assert_non_null(json_object_get(json_object_get(r, "pauses"), "p999_s"));

@@ -109,10 +109,19 @@ bytes_ = (group("marksweep", {"gogc": 100}, A_base, 4, 8 << 20, "a", bytes_alloc
           + group("malloc", {}, C_base, 0, 6 << 20, "c"))
 write("bytes.jsonl", bytes_)
 
-# malformed: line 3 (after the blank line 2... see write()) is cut short
+# malformed: line 3 (after the blank line 2... see write()) is broken in
+# the middle (a cut-short record would be skipped with a warning: partial)
 with open("malformed.jsonl", "w") as f:
     f.write(json.dumps(base[0], sort_keys=True) + "\n\n")
+    f.write(json.dumps(base[1], sort_keys=True)[:40] + " garbage}\n")
+
+# partial: line 2 is a record cut short by a killed writer, then a later
+# writer's record; line 4 a cut-short record with no newline at all
+with open("partial.jsonl", "w") as f:
+    f.write(json.dumps(base[0], sort_keys=True) + "\n")
     f.write(json.dumps(base[1], sort_keys=True)[:40] + "\n")
+    f.write(json.dumps(base[2], sort_keys=True) + "\n")
+    f.write(json.dumps(base[3], sort_keys=True)[:77])
 
 # other: a group no other file has
 write("other.jsonl", group("nogc", {}, C_base, 0, 6 << 20, "o"))
