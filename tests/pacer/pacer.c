@@ -199,7 +199,9 @@ typedef struct limiter_row {
 
 static const limiter_row limiter_rows[] = {
     {"GC at half the CPU drains as it fills", 1 << 30, 1000000000, 1000000000, 0, 0},
-    {"over half fills", 1 << 30, 1000000000, 1500000000, 500000000, 0},
+    /* Go's accumulate: fill += gc - (total - gc) = 1.5 - 0.5 CPU-seconds. */
+    {"over half fills", 1 << 30, 1000000000, 1500000000, 1000000000, 0},
+    {"a quarter drains", 1 << 30, 1000000000, 500000000, 0, 0},
     {"full: assists off", 1 << 30, 1000000000, 3000000000, 2000000000, 1},
     {"overflow clamps to capacity", 1 << 30, 1000000000, 9000000000, 2000000000, 1},
     {"full without a memory limit: assists stay on", -1, 1000000000, 3000000000, 2000000000, 0},
