@@ -14,6 +14,8 @@
 #include "analysis/record_file.h"
 #include "analysis/report_metric.h"
 #include "analysis/report_plot.h"
+#include "analysis/label.h"
+#include "analysis/report_provenance.h"
 #include "analysis/trace.h"
 
 #include <errno.h>
@@ -133,9 +135,14 @@ static void writemd(FILE *f, const rec_set *s, const report_opts *o)
     fprintf(f, "Medians over the ok repetitions of each group; the interval is a "
             "distribution-free confidence interval for the median: from order statistics "
             "(binomial, coverage shown) when n >= 6, otherwise min..max of the runs.\n\n");
-    fprintf(f, "## Runs\n\n(# is the group's label in the figures when there are more "
-            "than %d groups.)\n\n| # | group | n | ok | failed | crashed | timeout | interval |\n"
-            "|---|---|---:|---:|---:|---:|---:|---|\n", RPLOT_MAX_KEYS);
+    label_set L;
+    label_build(s, &L);
+    fprintf(f, "Groups are named by collector and workload plus only the options and params "
+            "that differ between the groups of this report; the full configuration of each "
+            "is in the last table and in report.csv.\n\n");
+    provenance_md(f, s);
+    fprintf(f, "## Runs\n\n| group | n | ok | failed | crashed | timeout | interval |\n"
+            "|---|---:|---:|---:|---:|---:|---|\n");
     for (size_t i = 0; i < s->ngroups; i++) {
         size_t c[NSTATUS + 1];
         countstatus(s, &s->groups[i], c);
@@ -144,7 +151,7 @@ static void writemd(FILE *f, const rec_set *s, const report_opts *o)
         if (t.n == 0) snprintf(iv, sizeof iv, "-");
         else if (t.bin) snprintf(iv, sizeof iv, "binomial %.1f %%", t.cov * 100);
         else snprintf(iv, sizeof iv, "min..max (n=%zu < 6)", t.n);
-        fprintf(f, "| g%zu | `%s` | %zu | %zu | %zu | %zu | %zu | %s |\n", i, s->groups[i].key,
+        fprintf(f, "| %s | %zu | %zu | %zu | %zu | %zu | %s |\n", L.full[i],
                 s->groups[i].n, c[0], c[1], c[2], c[3] + c[4], iv);
     }
     for (size_t m = 0; m < rmetric_count; m++) {
@@ -156,13 +163,17 @@ static void writemd(FILE *f, const rec_set *s, const report_opts *o)
         for (size_t i = 0; i < s->ngroups; i++) {
             cell c = summarize(s, &s->groups[i], mt->path);
             if (c.n == 0) {
-                fprintf(f, "| `%s` | - | - | 0 |\n", s->groups[i].key);
+                fprintf(f, "| %s | - | - | 0 |\n", L.full[i]);
                 continue;
             }
-            fprintf(f, "| `%s` | %.4g | %.4g .. %.4g (%s) | %zu |\n", s->groups[i].key, c.med,
+            fprintf(f, "| %s | %.4g | %.4g .. %.4g (%s) | %zu |\n", L.full[i], c.med,
                     c.lo, c.hi, c.bin ? "binomial" : "min..max", c.n);
         }
     }
+    fprintf(f, "\n## Groups: full configuration\n\n| group | key |\n|---|---|\n");
+    for (size_t i = 0; i < s->ngroups; i++)
+        fprintf(f, "| %s | `%s` |\n", L.full[i], s->groups[i].key);
+    label_free(&L);
 }
 
 static void writecsv(FILE *f, const rec_set *s)

@@ -14,12 +14,6 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-const provenance_field provenance_fields[] = {
-    {"gcbench_version", 0}, {"commit", 0}, {"dirty", 0}, {"compiler", 0}, {"cflags", 0},
-    {"build_type", 0}, {"hostname", 1}, {"kernel", 1}, {"cpu_model", 1}, {"cores", 1},
-    {"pus", 1}, {"topology", 1}, {"script", -1}, {"script_hash", -1}, {NULL, 0},
-};
-
 static json_t *cached;          /* built by provenance_get */
 static char script_path[4096] = "(none)";
 static char script_hash[64] = "(none)";

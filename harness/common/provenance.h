@@ -25,13 +25,4 @@ json_t *provenance_get(void);
 /* rec.provenance = a copy of provenance_get(). */
 void provenance_stamp(json_t *rec);
 
-/* Fields whose values, if they differ between records, mean the inputs come
- * from different machines (machine = 1) or different builds (machine = 0).
- * NULL-terminated; used by the report to flag mixed inputs. */
-typedef struct provenance_field {
-    const char *name;     /* key inside `provenance` */
-    int machine;          /* 1: machine identity, 0: build identity, -1: neither */
-} provenance_field;
-extern const provenance_field provenance_fields[];
-
 #endif
