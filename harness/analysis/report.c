@@ -15,6 +15,7 @@
 #include "analysis/report_metric.h"
 #include "analysis/report_plot.h"
 #include "analysis/label.h"
+#include "analysis/report_html.h"
 #include "analysis/report_provenance.h"
 #include "analysis/trace.h"
 
@@ -31,6 +32,7 @@ static void usage(FILE *f)
         "       gcbench report RECORDS.jsonl... --trace RUN_ID [--out DIR]\n"
         "  --out DIR      output folder (default report/), created if missing\n"
         "  --format FMT   md (default): DIR/report.md, DIR/report.csv and gnuplot figures\n"
+        "                 html: the same plus DIR/report.html (one self-contained page)\n"
         "                 csv: DIR/report.csv only\n"
         "                 benchstat: DIR/bench.txt (Go benchstat text format)\n"
         "                 gab: DIR/gab-smaller.json, DIR/gab-bigger.json\n"
@@ -42,11 +44,11 @@ static void usage(FILE *f)
 
 static int check_format(const report_opts *o)
 {
-    static const char *const fmts[] = { "md", "csv", "benchstat", "gab", "gbench" };
+    static const char *const fmts[] = { "md", "html", "csv", "benchstat", "gab", "gbench" };
     int known = 0;
     for (size_t i = 0; i < sizeof fmts / sizeof *fmts; i++) known |= strcmp(o->format, fmts[i]) == 0;
     if (!known) {
-        fprintf(stderr, "gcbench report: --format '%s': expected md, csv, benchstat, gab or gbench\n",
+        fprintf(stderr, "gcbench report: --format '%s': expected md, html, csv, benchstat, gab or gbench\n",
                 o->format);
         return 2;
     }
@@ -240,10 +242,12 @@ int report_run(const report_opts *opts)
     if (rc == 0) rc = export_mkdir(o.out);
     if (rc == 0 && o.trace) {
         rc = dotrace(&s, &o);
-    } else if (rc == 0 && (strcmp(o.format, "md") == 0 || strcmp(o.format, "csv") == 0)) {
+    } else if (rc == 0 && (strcmp(o.format, "md") == 0 || strcmp(o.format, "csv") == 0 ||
+                           strcmp(o.format, "html") == 0)) {
         char path[4096];
         FILE *f;
-        if (strcmp(o.format, "md") == 0) {
+        int html = strcmp(o.format, "html") == 0;
+        if (strcmp(o.format, "md") == 0 || html) {
             if ((f = export_open(o.out, "report.md", path, sizeof path)) == NULL) rc = 2;
             else {
                 writemd(f, &s, &o);
@@ -259,7 +263,8 @@ int report_run(const report_opts *opts)
                 else printf("wrote %s\n", path);
             }
         }
-        if (rc == 0 && strcmp(o.format, "md") == 0 && !o.noplots) rc = rplot_write(&s, o.out);
+        if (rc == 0 && (strcmp(o.format, "md") == 0 || html) && !o.noplots) rc = rplot_write(&s, o.out);
+        if (rc == 0 && html) rc = report_html_write(&s, o.out, o.files, o.nfiles, !o.noplots);
     } else if (rc == 0) {
         rc = doexport(&s, &o);
     }

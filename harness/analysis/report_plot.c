@@ -468,7 +468,7 @@ static int throughput(const rec_set *s, const label_set *L, const groupdata *d, 
             fprintf(m, "set logscale y\nset yrange [*:*]\n");
         else
             fprintf(m, "unset logscale y\nset yrange [0:*]\n");
-        fprintf(m, "set xrange [-0.6:%zu.6]\nset grid ytics\nunset key\nset ylabel 'ops/s'\nset format y '%%.3s%%c'\n"
+        fprintf(m, "set xrange [-0.6:%zu.6]\nset grid ytics\nunset key\nset ylabel 'ops/s'\nset format y '%%.1s%%c'\n"
                 "set style fill solid 0.8 border -1\nset boxwidth 0.7\n"
                 "plot '%s' using 1:2:5 with boxes lc rgb variable notitle, \\\n"
                 "     '' using 1:2:3:4 with yerrorbars lc 'black' pt 0 notitle\n", x - 1, name);
