@@ -339,6 +339,7 @@ static void grid(size_t cells, size_t *rows, size_t *cols, int *w, int *h)
 {
     size_t c = 1;
     while (c * c < cells) c++;
+    if (cells <= 3) c = cells;   /* one row: no cell left empty */
     *cols = c;
     *rows = (cells + c - 1) / c;
     if (cells <= 1) {
@@ -471,7 +472,7 @@ static int throughput(const rec_set *s, const label_set *L, const groupdata *d, 
         fprintf(m, "set xrange [-0.6:%zu.6]\nset grid ytics\nunset key\nset ylabel 'ops/s'\nset format y '%%.1s%%c'\n"
                 "set style fill solid 0.8 border -1\nset boxwidth 0.7\n"
                 "plot '%s' using 1:2:5 with boxes lc rgb variable notitle, \\\n"
-                "     '' using 1:2:3:4 with yerrorbars lc 'black' pt 0 notitle\n", x - 1, name);
+                "     '' using 1:2:3:4 with yerrorbars lc 'black' lw 1.5 pt 7 ps 0.5 notitle\n", x - 1, name);
     }
     fprintf(m, "unset multiplot\n");
     char *body = sclose(&b);
