@@ -7,6 +7,7 @@
 --   figure.write{ dir = "report/x", name = "x", title = "...", cols = 2,
 --     panels = { { title = "...", xlabel = "...", ylabel = "...", logx = true, logy = false,
 --                  categories = { "a", "b" },   -- bars: x tick labels, points' x = 1..n
+--                  onebar = true,               -- bars: series side by side unless set
 --                  key = "top left",            -- gnuplot key position, default right of the plot
 --                  series = { { title = "marksweep", colour = figure.colour("marksweep"),
 --                               style = "linespoints" | "points" | "bars",
@@ -51,14 +52,15 @@ local function panel(gp, dir, name, p, pi)
   if p.logy then gp:write("set logscale y\n") end
   if p.yzero and not p.logy then gp:write("set yrange [0:*]\nset offsets 0, 0, graph 0.08, 0\n") end
   if p.zero then gp:write("set xzeroaxis lt -1\n") end
-  gp:write("set key ", p.key or "outside right top vertical Left reverse", " noenhanced\n")
+  if p.key == "off" then gp:write("unset key\n")
+  else gp:write("set key ", p.key or "outside right top vertical Left reverse", " noenhanced\n") end
   local bars = p.categories ~= nil
   local nbar = 0
   for _, s in ipairs(p.series) do if (s.style or "linespoints") == "bars" then nbar = nbar + 1 end end
   if bars then
     local tics = {}
     for i, c in ipairs(p.categories) do tics[#tics + 1] = q(c) .. " " .. i end
-    gp:write("set xtics (", table.concat(tics, ", "), ") rotate by 25 right\n")
+    gp:write("set xtics (", table.concat(tics, ", "), ") rotate by 25 right\nset lmargin 12\n")
     gp:write(string.format("set xrange [0.4:%f]\nset style fill solid 0.85 border -1\n", #p.categories + 0.6))
   end
   local plots, bi = {}, 0
@@ -67,7 +69,9 @@ local function panel(gp, dir, name, p, pi)
     local f = assert(io.open(dir .. "/" .. file, "w"))
     local style = s.style or "linespoints"
     local n, off, width = 0, 0, 0
-    if style == "bars" then
+    if style == "bars" and p.onebar then
+      width = 0.7   -- one bar per category, each series owning its categories
+    elseif style == "bars" then
       width = 0.8 / nbar
       off = (bi - (nbar - 1) / 2) * width
       bi = bi + 1
@@ -91,7 +95,7 @@ local function panel(gp, dir, name, p, pi)
                                           q(file), s.pt or 7, lc, t)
       end
       if s.labels then
-        plots[#plots + 1] = string.format("%s using 1:2:3 with labels offset 0,1 font ',9' tc rgb %s notitle",
+        plots[#plots + 1] = string.format("%s using 1:2:3 with labels offset 0,0.9 font ',8' tc rgb %s notitle",
                                           q(file), q(s.colour or figure.colour(s.title)))
       end
     end
