@@ -434,6 +434,13 @@ static int throughput(const rec_set *s, const label_set *L, const groupdata *d, 
     size_t rows, cols;
     int w, h, any = 0;
     grid(L->npanels, &rows, &cols, &w, &h);
+    if (L->npanels == 1 && 60 * (int)L->nseries + 200 > w)   /* one panel of many bars */
+        w = 60 * (int)L->nseries + 200;
+    size_t maxlen = 0;
+    for (size_t i = 0; i < L->n; i++)
+        if (strlen(L->series[i]) > maxlen) maxlen = strlen(L->series[i]);
+    if (maxlen > 16)   /* upright tick labels: room below each row */
+        h += (int)(rows * 7 * maxlen);
     sbuf b;
     FILE *m = sopen(&b);
     fprintf(m, "set multiplot layout %zu,%zu title 'Throughput (ops/s): median of the ok runs, "
@@ -444,7 +451,9 @@ static int throughput(const rec_set *s, const label_set *L, const groupdata *d, 
         FILE *f = openin(dir, name);
         if (!f) { fclose(m); free(b.p); return 2; }
         double lo = INFINITY, hi = 0;
-        size_t x = 0;
+        size_t x = 0, longest = 0;
+        for (size_t i = 0; i < s->ngroups; i++)
+            if (L->panel[i] == p && strlen(L->series[i]) > longest) longest = strlen(L->series[i]);
         fprintf(m, "unset label 1\nset title ");
         esc(m, paneltitle(L, p));
         fprintf(m, "\nset xtics (");
@@ -459,7 +468,8 @@ static int throughput(const rec_set *s, const label_set *L, const groupdata *d, 
             if (d[i].hi > hi) hi = d[i].hi;
         }
         fclose(f);
-        fprintf(m, ") rotate by 30 right\n");
+        /* long labels stand upright: slanted ones run off the left edge */
+        fprintf(m, ") %s\n", longest > 16 ? "rotate by 90 right" : "rotate by 30 right");
         if (x == 0) {
             emptypanel(m, paneltitle(L, p), "no ok runs");
             continue;

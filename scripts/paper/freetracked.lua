@@ -97,11 +97,11 @@ for _, w in ipairs(writes) do
 end
 local changes = {
   { title = "freetracked vs marksweep", colour = figure.colour("freetracked"), points = change },
-  { title = "proposal's prototype (Go, published)", style = "points", labels = true, colour = "#000000",
+  { title = "proposal (published)", style = "points", labels = true, colour = "#000000",
     points = prop },
 }
 if variants["go"] then
-  table.insert(changes, 2, { title = "go runtimefreegc vs go (measured)", points = gochange })
+  table.insert(changes, 2, { title = "go freegc vs go", colour = figure.colour("go runtimefreegc"), points = gochange })
 end
 figure.write{ dir = report_dir, name = "freetracked", cols = 2,
   title = string.format("strings.Builder, 36-byte pieces: freegc (proposal #74299), median of %d", reps),
