@@ -230,6 +230,48 @@ static void bad_usage(void **st)
     assert_non_null(strstr(cap_err, "malformed.jsonl:3:"));
 }
 
+/* Records of two machines: report.md prints every hostname with its run
+ * count and warns; one machine, one value per field and no warning. */
+static void provenance_mixed(void **st)
+{
+    (void)st;
+    char in[4096], out[4096];
+    snprintf(in, sizeof in, "%s", D "base.jsonl");
+    snprintf(out, sizeof out, "%s/mixed.jsonl", OUT);
+    mkdir(OUT, 0777);
+    FILE *f = fopen(in, "r"), *g = fopen(out, "w");
+    assert_non_null(f);
+    assert_non_null(g);
+    char line[1 << 16];
+    int n = 0;
+    while (fgets(line, sizeof line, f)) {
+        json_error_t e;
+        json_t *r = json_loads(line, 0, &e);
+        if (!r) continue;
+        json_object_set_new(r, "provenance", json_pack("{s:s, s:s, s:b}", "hostname",
+                            n++ % 2 ? "alpha" : "beta", "commit", "abc123", "dirty", 0));
+        char *t = json_dumps(r, JSON_COMPACT);
+        fprintf(g, "%s\n", t);
+        free(t);
+        json_decref(r);
+    }
+    fclose(f);
+    fclose(g);
+    assert_int_equal(run(report_main, "report", out, "--out", OUT, "--no-plots", NULL), 0);
+    char *md = readall("report.md");
+    assert_non_null(md);
+    assert_non_null(strstr(md, "more than one machine"));
+    assert_null(strstr(md, "more than one build"));
+    assert_non_null(strstr(md, "| hostname | `beta` ("));
+    assert_non_null(strstr(md, "| commit | `abc123` |"));
+    assert_non_null(strstr(md, "| kernel | `(absent)` |"));
+    /* the committed records predate provenance: every field absent, no warning */
+    assert_int_equal(run(report_main, "report", D "base.jsonl", "--out", OUT, "--no-plots", NULL), 0);
+    md = readall("report.md");
+    assert_null(strstr(md, "more than one machine"));
+    assert_non_null(strstr(md, "| hostname | `(absent)` |"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -240,6 +282,7 @@ int main(void)
         cmocka_unit_test(exporters),
         cmocka_unit_test(no_gnuplot),
         cmocka_unit_test(bad_usage),
+        cmocka_unit_test(provenance_mixed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
