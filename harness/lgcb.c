@@ -19,6 +19,7 @@
 #include "common/quantile.h"
 #include "gcb/version.h"
 #include "lgcb.h"
+#include "common/provenance.h"
 #include "analysis/report.h"
 #include "runner.h"
 #include "runspec.h"
@@ -491,6 +492,7 @@ static int open_gcb(lua_State *L, lgcb_state *st)
 int lgcb_run_script(const char *script, char **args, int nargs, const char *out_path)
 {
     lgcb_state st = {.out_path = out_path};
+    provenance_set_script(script);
     lua_State *L = luaL_newstate();
     if (L == NULL) {
         fprintf(stderr, "gcbench: cannot create a Lua state\n");

@@ -23,6 +23,7 @@
 #include "common/record_build.h"
 #include "common/clock.h"
 #include "runner.h"
+#include "common/provenance.h"
 #include "runspec.h"
 
 #define RECORD_MAX (256u << 20)  /* bytes; a child's record larger than this is refused */
@@ -347,6 +348,7 @@ int runner_run(const run_spec *s, json_t **records, char *err, size_t errlen)
         free(o.buf);
         if (is_go)
             gopeer_finish(rec);
+        provenance_stamp(rec);
         const char *st = json_string_value(json_object_get(rec, "status"));
         if (st == NULL || strcmp(st, "ok") != 0)
             failed = 1;

@@ -13,7 +13,7 @@ set -e
 pkgs="build-essential cmake pkg-config git
       liblua5.4-dev libhwloc-dev hwloc libjansson-dev libcmocka-dev
       libbenchmark-dev libgc-dev libmimalloc-dev libjemalloc-dev
-      gnuplot-nox
+      gnuplot-nox chromium
       clang libclang-rt-14-dev"
 sudo=""
 [ "$(id -u)" = 0 ] || sudo="sudo"

@@ -14,6 +14,9 @@
 #include "analysis/record_file.h"
 #include "analysis/report_metric.h"
 #include "analysis/report_plot.h"
+#include "analysis/label.h"
+#include "analysis/report_html.h"
+#include "analysis/report_provenance.h"
 #include "analysis/trace.h"
 #include "harness.h"
 
@@ -30,6 +33,7 @@ static void usage(FILE *f)
         "       gcbench report RECORDS.jsonl... --trace RUN_ID [--out DIR]\n"
         "  --out DIR      output folder (default report/), created if missing\n"
         "  --format FMT   md (default): DIR/report.md, DIR/report.csv and gnuplot figures\n"
+        "                 html: the same plus DIR/report.html (one self-contained page)\n"
         "                 csv: DIR/report.csv only\n"
         "                 benchstat: DIR/bench.txt (Go benchstat text format)\n"
         "                 gab: DIR/gab-smaller.json, DIR/gab-bigger.json\n"
@@ -41,11 +45,11 @@ static void usage(FILE *f)
 
 static int check_format(const report_opts *o)
 {
-    static const char *const fmts[] = { "md", "csv", "benchstat", "gab", "gbench" };
+    static const char *const fmts[] = { "md", "html", "csv", "benchstat", "gab", "gbench" };
     int known = 0;
     for (size_t i = 0; i < sizeof fmts / sizeof *fmts; i++) known |= strcmp(o->format, fmts[i]) == 0;
     if (!known) {
-        fprintf(stderr, "gcbench report: --format '%s': expected md, csv, benchstat, gab or gbench\n",
+        fprintf(stderr, "gcbench report: --format '%s': expected md, html, csv, benchstat, gab or gbench\n",
                 o->format);
         return 2;
     }
@@ -134,9 +138,14 @@ static void writemd(FILE *f, const rec_set *s, const report_opts *o)
     fprintf(f, "Medians over the ok repetitions of each group; the interval is a "
             "distribution-free confidence interval for the median: from order statistics "
             "(binomial, coverage shown) when n >= 6, otherwise min..max of the runs.\n\n");
-    fprintf(f, "## Runs\n\n(# is the group's label in the figures when there are more "
-            "than %d groups.)\n\n| # | group | n | ok | failed | crashed | timeout | interval |\n"
-            "|---|---|---:|---:|---:|---:|---:|---|\n", RPLOT_MAX_KEYS);
+    label_set L;
+    label_build(s, &L);
+    fprintf(f, "Groups are named by collector and workload plus only the options and params "
+            "that differ between the groups of this report; the full configuration of each "
+            "is in the last table and in report.csv.\n\n");
+    provenance_md(f, s);
+    fprintf(f, "## Runs\n\n| group | n | ok | failed | crashed | timeout | interval |\n"
+            "|---|---:|---:|---:|---:|---:|---|\n");
     for (size_t i = 0; i < s->ngroups; i++) {
         size_t c[NSTATUS + 1];
         countstatus(s, &s->groups[i], c);
@@ -145,7 +154,7 @@ static void writemd(FILE *f, const rec_set *s, const report_opts *o)
         if (t.n == 0) snprintf(iv, sizeof iv, "-");
         else if (t.bin) snprintf(iv, sizeof iv, "binomial %.1f %%", t.cov * 100);
         else snprintf(iv, sizeof iv, "min..max (n=%zu < 6)", t.n);
-        fprintf(f, "| g%zu | `%s` | %zu | %zu | %zu | %zu | %zu | %s |\n", i, s->groups[i].key,
+        fprintf(f, "| %s | %zu | %zu | %zu | %zu | %zu | %s |\n", L.full[i],
                 s->groups[i].n, c[0], c[1], c[2], c[3] + c[4], iv);
     }
     for (size_t m = 0; m < rmetric_count; m++) {
@@ -157,13 +166,17 @@ static void writemd(FILE *f, const rec_set *s, const report_opts *o)
         for (size_t i = 0; i < s->ngroups; i++) {
             cell c = summarize(s, &s->groups[i], mt->path);
             if (c.n == 0) {
-                fprintf(f, "| `%s` | - | - | 0 |\n", s->groups[i].key);
+                fprintf(f, "| %s | - | - | 0 |\n", L.full[i]);
                 continue;
             }
-            fprintf(f, "| `%s` | %.4g | %.4g .. %.4g (%s) | %zu |\n", s->groups[i].key, c.med,
+            fprintf(f, "| %s | %.4g | %.4g .. %.4g (%s) | %zu |\n", L.full[i], c.med,
                     c.lo, c.hi, c.bin ? "binomial" : "min..max", c.n);
         }
     }
+    fprintf(f, "\n## Groups: full configuration\n\n| group | key |\n|---|---|\n");
+    for (size_t i = 0; i < s->ngroups; i++)
+        fprintf(f, "| %s | `%s` |\n", L.full[i], s->groups[i].key);
+    label_free(&L);
 }
 
 /* One CSV field (RFC 4180): always quoted, inner quotes doubled, so
@@ -257,10 +270,12 @@ int report_run(const report_opts *opts)
     if (rc == 0) rc = export_mkdir(o.out);
     if (rc == 0 && o.trace) {
         rc = dotrace(&s, &o);
-    } else if (rc == 0 && (strcmp(o.format, "md") == 0 || strcmp(o.format, "csv") == 0)) {
+    } else if (rc == 0 && (strcmp(o.format, "md") == 0 || strcmp(o.format, "csv") == 0 ||
+                           strcmp(o.format, "html") == 0)) {
         char path[4096];
         FILE *f;
-        if (strcmp(o.format, "md") == 0) {
+        int html = strcmp(o.format, "html") == 0;
+        if (strcmp(o.format, "md") == 0 || html) {
             if ((f = export_open(o.out, "report.md", path, sizeof path)) == NULL) rc = 2;
             else {
                 writemd(f, &s, &o);
@@ -276,7 +291,8 @@ int report_run(const report_opts *opts)
                 else printf("wrote %s\n", path);
             }
         }
-        if (rc == 0 && strcmp(o.format, "md") == 0 && !o.noplots) rc = rplot_write(&s, o.out);
+        if (rc == 0 && (strcmp(o.format, "md") == 0 || html) && !o.noplots) rc = rplot_write(&s, o.out);
+        if (rc == 0 && html) rc = report_html_write(&s, o.out, o.files, o.nfiles, !o.noplots);
     } else if (rc == 0) {
         rc = doexport(&s, &o);
     }

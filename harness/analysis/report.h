@@ -5,7 +5,7 @@
 /* What to report: the CLI's flags (`gcbench report --help`) as fields. */
 typedef struct report_opts {
     const char *out;        /* folder, default "report" */
-    const char *format;     /* md (md+csv+plots), csv, benchstat, gab, gbench */
+    const char *format;     /* md (md+csv+plots), html (md + report.html), csv, benchstat, gab, gbench */
     const char *trace;      /* run id, or NULL */
     int noplots;
     const char **files;     /* records files, nfiles >= 1 */

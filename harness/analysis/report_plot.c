@@ -7,6 +7,7 @@
  */
 #define _GNU_SOURCE
 #include "analysis/report_plot.h"
+#include "analysis/label.h"
 #include "analysis/mannwhitney.h"
 #include "common/quantile.h"
 #include "common/stats.h"
@@ -51,13 +52,15 @@ static int cmpd(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* Every figure in PNG (pngcairo when this gnuplot has it) and SVG. */
-static void figure(FILE *gp, const char *name, const char *body)
+/* Every figure in PNG (pngcairo when this gnuplot has it) and SVG, w x h
+ * pixels; the body is written once per terminal because a multiplot
+ * cannot be replotted. */
+static void figure(FILE *gp, const char *name, const char *body, int w, int h)
 {
-    fprintf(gp, "\n# --- %s\nreset\nset terminal @pngterm size 1000,600 noenhanced\n"
-            "set output '%s.png'\n%s", name, name, body);
-    fprintf(gp, "set terminal svg size 1000,600 noenhanced\nset output '%s.svg'\nreplot\n"
-            "unset output\n", name);
+    fprintf(gp, "\n# --- %s\nreset\nset terminal @pngterm size %d,%d noenhanced font ',10'\n"
+            "set output '%s.png'\n%sunset output\n", name, w, h, name, body);
+    fprintf(gp, "reset\nset terminal svg size %d,%d noenhanced font 'sans,11' background '#ffffff'\n"
+            "set output '%s.svg'\n%sunset output\n", w, h, name, body);
 }
 
 typedef struct sbuf { char *p; size_t n; FILE *f; } sbuf;
@@ -189,30 +192,35 @@ static int hasopt(json_t *r, const char *opt)
     return json_object_get(json_object_get(json_object_get(r, "collector"), "options"), opt) != NULL;
 }
 
-/* Does the set of groups with workload key `wk` hold two values of some
- * sweep option?  Returns that option or NULL. */
+/* Does one collector, among the groups with workload key `wk`, run with
+ * two values of some sweep option?  Returns that option or NULL.  Values of
+ * different collectors (their defaults) are no sweep. */
 static const char *swept(const rec_set *s, const char *wk)
 {
-    for (size_t o = 0; o < sizeof sweepopts / sizeof *sweepopts; o++) {
-        char *first = NULL;
-        int differs = 0;
-        for (size_t i = 0; i < s->ngroups && !differs; i++) {
+    char **v = calloc(s->ngroups + 1, sizeof *v);
+    if (!v) abort();
+    const char *found = NULL;
+    for (size_t o = 0; o < sizeof sweepopts / sizeof *sweepopts && !found; o++) {
+        size_t n = 0;
+        for (size_t i = 0; i < s->ngroups; i++) {
             json_t *r = s->runs[s->groups[i].idx[0]].j;
             char *k = wkey(r);
             if (strcmp(k, wk) == 0 && hasopt(r, sweepopts[o])) {
-                char *v = optval(r, sweepopts[o]);
-                if (!first) first = v;
-                else {
-                    differs = strcmp(first, v) != 0;
-                    free(v);
-                }
+                char *ov = optval(r, sweepopts[o]);
+                if (asprintf(&v[n++], "%s=%s", rec_str(r, "collector", "name"), ov) < 0) abort();
+                free(ov);
             }
             free(k);
         }
-        free(first);
-        if (differs) return sweepopts[o];
+        for (size_t i = 0; i < n && !found; i++)
+            for (size_t j = i + 1; j < n && !found; j++) {
+                size_t c = strcspn(v[i], "=");
+                if (strncmp(v[i], v[j], c + 1) == 0 && strcmp(v[i], v[j]) != 0) found = sweepopts[o];
+            }
+        for (size_t i = 0; i < n; i++) free(v[i]);
     }
-    return NULL;
+    free(v);
+    return found;
 }
 
 static double gmedian(const rec_set *s, const rec_group *g, const char *path)
@@ -298,7 +306,7 @@ static int timespace(const rec_set *s, const char *dir, FILE *gp)
         char *body = sclose(&b);
         char fig[64];
         snprintf(fig, sizeof fig, "timespace_%d", nfig);
-        figure(gp, fig, body);
+        figure(gp, fig, body, 1000, 600);
         free(body);
         nfig++;
     }
@@ -326,135 +334,297 @@ static int rungnuplot(const char *dir)
     return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
 }
 
-/* Legend / tick label of group i: its key, or "g<i>" (the # column of
- * report.md) when there are too many groups for keys to fit. */
-static const char *label(const rec_set *s, size_t i, char *buf, size_t len)
+/* Rows and columns of a grid of `cells` panels and the canvas size, pixels:
+ * about 480 x 360 per panel, one panel alone 900 x 560. */
+static void grid(size_t cells, size_t *rows, size_t *cols, int *w, int *h)
 {
-    if (s->ngroups <= RPLOT_MAX_KEYS) return s->groups[i].key;
-    snprintf(buf, len, "g%zu", i);
-    return buf;
+    size_t c = 1;
+    while (c * c < cells) c++;
+    if (cells <= 3) c = cells;   /* one row: no cell left empty */
+    *cols = c;
+    *rows = (cells + c - 1) / c;
+    if (cells <= 1) {
+        *w = 900;
+        *h = 560;
+    } else {
+        *w = (int)(*cols * 480);
+        *h = (int)(*rows * 360);
+    }
 }
 
-int rplot_write(const rec_set *s, const char *dir)
+/* A panel with nothing to draw: its title and why, never a gnuplot error. */
+static void emptypanel(FILE *m, const char *title, const char *why)
 {
-    char lb[32];
-    FILE *gp = openin(dir, "plots.gp");
-    if (!gp) return 2;
-    fprintf(gp, "# gcbench report figures; run in this folder: gnuplot plots.gp\n"
-            "pngterm = strstrt(GPVAL_TERMINALS, 'pngcairo') > 0 ? 'pngcairo' : 'png'\n");
-    sbuf cdf, mmu, rss, tp;
-    FILE *fc = sopen(&cdf), *fm = sopen(&mmu), *fr = sopen(&rss), *ft = sopen(&tp);
-    int ncdf = 0, nmmu = 0, nrss = 0;
-    int rc = 0;
-    FILE *tpd = openin(dir, "throughput.dat");
-    if (!tpd) rc = 2;
-    for (size_t i = 0; i < s->ngroups && rc == 0; i++) {
+    fprintf(m, "unset logscale\nunset key\nset xrange [0:1]\nset yrange [0:1]\nunset xtics\nunset ytics\n"
+            "set title ");
+    esc(m, title);
+    fprintf(m, "\nset label 1 ");
+    esc(m, why);
+    fprintf(m, " at graph 0.5,0.5 center\nplot NaN notitle\nunset label 1\nset xtics\nset ytics\n"
+            "set autoscale\n");
+}
+
+/* The shared legend cell of a multi-panel figure: one entry per series. */
+static void legendpanel(FILE *m, const label_set *L, const char *style)
+{
+    fprintf(m, "unset logscale\nunset border\nunset xtics\nunset ytics\nunset xlabel\nunset ylabel\n"
+            "unset title\nunset grid\nset xrange [0:1]\nset yrange [0:1]\n"
+            "set key center center vertical Left reverse samplen 3 spacing 1.2 maxrows %zu\nplot ",
+            L->nseries > 14 ? (L->nseries + 1) / 2 : L->nseries);
+    for (size_t c = 0; c < L->nseries; c++) {
+        size_t i = 0;
+        while (L->colour[i] != c) i++;
+        fprintf(m, "%sNaN with %s lw 3 lc rgb '%s' title ", c ? ", " : "", style, label_colour(c));
+        esc(m, L->series[i]);
+    }
+    fprintf(m, "\nset border\nset xtics\nset ytics\nset autoscale\nunset key\n");
+}
+
+typedef struct groupdata {
+    size_t npause, nmmu, nrss, ncyc;   /* points in each data file (0: none) */
+    size_t ntp;                        /* ok runs with ops_per_s */
+    double med, lo, hi;                /* ops/s */
+} groupdata;
+
+/* The per-group data files; fills d[i].  Returns 0 or 2. */
+static int groupfiles(const rec_set *s, const char *dir, groupdata *d)
+{
+    for (size_t i = 0; i < s->ngroups; i++) {
         const rec_group *g = &s->groups[i];
         char n1[64], n2[64];
         FILE *f, *f2;
         snprintf(n1, sizeof n1, "pause_cdf_%zu.dat", i);
-        if (!(f = openin(dir, n1))) { rc = 2; break; }
-        size_t np = pausecdf(s, g, f);
+        if (!(f = openin(dir, n1))) return 2;
+        d[i].npause = pausecdf(s, g, f);
         fclose(f);
-        if (np) {
-            fprintf(fc, "%s'%s' using 1:2 with steps title ", ncdf++ ? ", \\\n     " : "plot ", n1);
-            esc(fc, label(s, i, lb, sizeof lb));
-        }
         snprintf(n1, sizeof n1, "mmu_%zu.dat", i);
-        if (!(f = openin(dir, n1))) { rc = 2; break; }
-        size_t nr = mmucurve(s, g, f);
+        if (!(f = openin(dir, n1))) return 2;
+        d[i].nmmu = mmucurve(s, g, f);
         fclose(f);
-        if (nr) {
-            fprintf(fm, "%s'%s' using 1:2 with linespoints title ", nmmu++ ? ", \\\n     " : "plot ", n1);
-            esc(fm, label(s, i, lb, sizeof lb));
-        }
         snprintf(n1, sizeof n1, "rss_%zu.dat", i);
         snprintf(n2, sizeof n2, "gcstart_%zu.dat", i);
-        if (!(f = openin(dir, n1))) { rc = 2; break; }
-        if (!(f2 = openin(dir, n2))) { fclose(f); rc = 2; break; }
-        size_t ncyc, ns = rsscurve(s, g, f, f2, &ncyc);
+        if (!(f = openin(dir, n1))) return 2;
+        if (!(f2 = openin(dir, n2))) { fclose(f); return 2; }
+        d[i].nrss = rsscurve(s, g, f, f2, &d[i].ncyc);
         fclose(f);
         fclose(f2);
-        if (ns) {
-            fprintf(fr, "%s'%s' using 1:($2/1048576) with lines lw 2 lc %d title ",
-                    nrss ? ", \\\n     " : "plot ", n1, nrss + 1);
-            esc(fr, label(s, i, lb, sizeof lb));
-            if (ncyc)
-                fprintf(fr, ", \\\n     '%s' using 1:($2/1048576) with impulses lc %d dt 3 notitle",
-                        n2, nrss + 1);
-            nrss++;
-        }
-        double *v, lo, hi, cov;
+        double *v, cov;
         int bin;
-        size_t n = rec_values(s, g, "ops_per_s", &v);
-        if (n) {
-            mw_median_ci(v, n, &lo, &hi, &cov, &bin);
-            fprintf(tpd, "%zu %.9g %.9g %.9g\n", i, quantile_median(v, n), lo, hi);
-            fprintf(ft, "%s", i ? ", " : "");
-            esc(ft, label(s, i, lb, sizeof lb));
-            fprintf(ft, " %zu", i);
+        d[i].ntp = rec_values(s, g, "ops_per_s", &v);
+        if (d[i].ntp) {
+            mw_median_ci(v, d[i].ntp, &d[i].lo, &d[i].hi, &cov, &bin);
+            d[i].med = quantile_median(v, d[i].ntp);
         }
         free(v);
     }
-    if (tpd) fclose(tpd);
-    char *bc = sclose(&cdf), *bmm = sclose(&mmu), *br = sclose(&rss), *bt = sclose(&tp);
-    int nts = rc == 0 ? timespace(s, dir, gp) : 0;
-    if (nts < 0) rc = 2;
-    if (rc == 0) {
-        sbuf b;
-        FILE *m;
-        if (ncdf) {
-            m = sopen(&b);
-            fprintf(m, "set title 'Pause time CDF (all pauses of ok runs)'\nset logscale x\n"
-                    "set xlabel 'pause duration (s)'\nset ylabel 'fraction of pauses <= x'\n"
-                    "set key bottom right\nset grid\nset yrange [0:1.02]\n%s\n", bc);
-            char *body = sclose(&b);
-            figure(gp, "pause_cdf", body);
-            free(body);
+    return 0;
+}
+
+static const char *paneltitle(const label_set *L, size_t p)
+{
+    size_t i = 0;
+    while (L->panel[i] != p) i++;
+    return L->workload[i];
+}
+
+/* throughput: one panel per workload, one bar per series (median, whiskers
+ * the interval of the median), log y when the panel spans two decades. */
+static int throughput(const rec_set *s, const label_set *L, const groupdata *d, const char *dir,
+                      FILE *gp)
+{
+    size_t rows, cols;
+    int w, h, any = 0;
+    grid(L->npanels, &rows, &cols, &w, &h);
+    if (L->npanels == 1 && 60 * (int)L->nseries + 200 > w)   /* one panel of many bars */
+        w = 60 * (int)L->nseries + 200;
+    size_t maxlen = 0;
+    for (size_t i = 0; i < L->n; i++)
+        if (strlen(L->series[i]) > maxlen) maxlen = strlen(L->series[i]);
+    if (maxlen > 16)   /* upright tick labels: room below each row */
+        h += (int)(rows * 7 * maxlen);
+    sbuf b;
+    FILE *m = sopen(&b);
+    fprintf(m, "set multiplot layout %zu,%zu title 'Throughput (ops/s): median of the ok runs, "
+            "whiskers: 95%% interval of the median'\n", rows, cols);
+    for (size_t p = 0; p < L->npanels; p++) {
+        char name[64];
+        snprintf(name, sizeof name, "throughput_%zu.dat", p);
+        FILE *f = openin(dir, name);
+        if (!f) { fclose(m); free(b.p); return 2; }
+        double lo = INFINITY, hi = 0;
+        size_t x = 0, longest = 0;
+        for (size_t i = 0; i < s->ngroups; i++)
+            if (L->panel[i] == p && strlen(L->series[i]) > longest) longest = strlen(L->series[i]);
+        fprintf(m, "unset label 1\nset title ");
+        esc(m, paneltitle(L, p));
+        fprintf(m, "\nset xtics (");
+        for (size_t i = 0; i < s->ngroups; i++) {
+            if (L->panel[i] != p || d[i].ntp == 0) continue;
+            fprintf(f, "%zu %.9g %.9g %.9g %ld\n", x, d[i].med, d[i].lo, d[i].hi,
+                    strtol(label_colour(L->colour[i]) + 1, NULL, 16));
+            fprintf(m, "%s", x ? ", " : "");
+            esc(m, L->series[i]);
+            fprintf(m, " %zu", x++);
+            if (d[i].lo > 0 && d[i].lo < lo) lo = d[i].lo;
+            if (d[i].hi > hi) hi = d[i].hi;
         }
-        if (nmmu) {
-            m = sopen(&b);
-            fprintf(m, "set title 'Minimum mutator utilisation (median over runs)'\nset logscale x\n"
-                    "set xlabel 'window (s)'\nset ylabel 'MMU'\nset yrange [0:1.02]\n"
-                    "set xrange [1e-4:10]\nset key bottom right\nset grid\n%s\n", bmm);
-            char *body = sclose(&b);
-            figure(gp, "mmu", body);
-            free(body);
+        fclose(f);
+        /* long labels stand upright: slanted ones run off the left edge */
+        fprintf(m, ") %s\n", longest > 16 ? "rotate by 90 right" : "rotate by 30 right");
+        if (x == 0) {
+            emptypanel(m, paneltitle(L, p), "no ok runs");
+            continue;
         }
-        if (nrss) {
-            m = sopen(&b);
-            fprintf(m, "set title 'RSS over time (first ok run; dotted: GC cycle starts)'\n"
-                    "set xlabel 'time (s)'\nset ylabel 'RSS (MiB)'\nset key top left\nset grid\n%s\n",
-                    br);
-            char *body = sclose(&b);
-            figure(gp, "rss", body);
-            free(body);
-        }
-        if (bt && *bt) {
-            m = sopen(&b);
-            if (s->ngroups <= RPLOT_MAX_KEYS)
-                fprintf(m, "set title 'Throughput, median with 95%% CI of the median'\n"
-                        "set ylabel 'ops/s'\nset style fill solid 0.5\nset boxwidth 0.6\n"
-                        "set xtics (%s) rotate by -30\nset yrange [0:*]\nset grid ytics\n"
-                        "plot 'throughput.dat' using 1:2 with boxes notitle, \\\n"
-                        "     '' using 1:2:3:4 with yerrorbars lc 'black' pt 0 notitle\n", bt);
-            else   /* many groups, often of different workloads: log scale */
-                fprintf(m, "set title 'Throughput, median with 95%% CI of the median (groups: see report.md)'\n"
-                        "set ylabel 'ops/s'\nset logscale y\nset xtics (%s) rotate by 90 font ',8'\n"
-                        "set xrange [-1:%zu]\nset grid\n"
-                        "plot 'throughput.dat' using 1:2:3:4 with yerrorbars pt 7 ps 0.8 notitle\n",
-                        bt, s->ngroups);
-            char *body = sclose(&b);
-            figure(gp, "throughput", body);
-            free(body);
-        }
+        any = 1;
+        if (hi / lo > 100)
+            fprintf(m, "set logscale y\nset yrange [*:*]\n");
+        else
+            fprintf(m, "unset logscale y\nset yrange [0:*]\n");
+        fprintf(m, "set xrange [-0.6:%zu.6]\nset grid ytics\nunset key\nset ylabel 'ops/s'\nset format y '%%.1s%%c'\n"
+                "set style fill solid 0.8 border -1\nset boxwidth 0.7\n"
+                "plot '%s' using 1:2:5 with boxes lc rgb variable notitle, \\\n"
+                "     '' using 1:2:3:4 with yerrorbars lc 'black' lw 1.5 pt 7 ps 0.5 notitle\n", x - 1, name);
     }
-    free(bc);
-    free(bmm);
-    free(br);
-    free(bt);
+    fprintf(m, "unset multiplot\n");
+    char *body = sclose(&b);
+    if (any) figure(gp, "throughput", body, w, h);
+    free(body);
+    return any;
+}
+
+/* pause_cdf and mmu: one panel per workload, one line per series, and a
+ * legend cell when there are several panels. */
+static int perworkload(const rec_set *s, const label_set *L, const groupdata *d, FILE *gp, int mmu)
+{
+    size_t rows, cols, cells = L->npanels + (L->npanels > 1);
+    int w, h, any = 0;
+    grid(cells, &rows, &cols, &w, &h);
+    sbuf b;
+    FILE *m = sopen(&b);
+    if (mmu)
+        fprintf(m, "set multiplot layout %zu,%zu title 'Minimum mutator utilisation "
+                "(median over the ok runs)'\n", rows, cols);
+    else
+        fprintf(m, "set multiplot layout %zu,%zu title 'Pause time CDF (all pauses of the ok runs)'\n",
+                rows, cols);
+    for (size_t p = 0; p < L->npanels; p++) {
+        size_t n = 0;
+        for (size_t i = 0; i < s->ngroups; i++)
+            n += L->panel[i] == p && (mmu ? d[i].nmmu : d[i].npause) > 0;
+        if (n == 0) {
+            emptypanel(m, paneltitle(L, p), mmu ? "no MMU data" : "no pauses recorded");
+            continue;
+        }
+        any = 1;
+        fprintf(m, "set title ");
+        esc(m, paneltitle(L, p));
+        fprintf(m, "\nset logscale x\nset grid\nset format x '%%.0e'\n");
+        if (mmu)
+            fprintf(m, "set xrange [1e-4:10]\nset yrange [0:1.02]\nset xlabel 'window (s)'\n"
+                    "set ylabel 'MMU'\n");
+        else
+            fprintf(m, "set xrange [*:*]\nset yrange [0:1.02]\nset xlabel 'pause (s)'\n"
+                    "set ylabel 'fraction <= x'\n");
+        if (L->npanels == 1) fprintf(m, "set key outside right top vertical Left reverse\n");
+        else fprintf(m, "unset key\n");
+        fprintf(m, "plot ");
+        size_t k = 0;
+        for (size_t i = 0; i < s->ngroups; i++) {
+            if (L->panel[i] != p || (mmu ? d[i].nmmu : d[i].npause) == 0) continue;
+            fprintf(m, "%s'%s_%zu.dat' using 1:2 with %s lw 2 lc rgb '%s' title ", k++ ? ", \\\n     " : "",
+                    mmu ? "mmu" : "pause_cdf", i, mmu ? "linespoints pt 7 ps 0.5" : "steps",
+                    label_colour(L->colour[i]));
+            esc(m, L->series[i]);
+        }
+        fprintf(m, "\nunset xlabel\nunset ylabel\nset format x\n");
+    }
+    if (L->npanels > 1) legendpanel(m, L, mmu ? "linespoints pt 7" : "lines");
+    fprintf(m, "unset multiplot\n");
+    char *body = sclose(&b);
+    if (any) figure(gp, mmu ? "mmu" : "pause_cdf", body, w, h);
+    free(body);
+    return any;
+}
+
+/* rss_<p>: per workload p, one panel per group: RSS of its first ok run
+ * and, as dotted impulses, its GC cycle starts. */
+static int rssfigs(const rec_set *s, const label_set *L, const groupdata *d, FILE *gp)
+{
+    int nfig = 0;
+    for (size_t p = 0; p < L->npanels; p++) {
+        size_t n = 0, any = 0;
+        for (size_t i = 0; i < s->ngroups; i++) {
+            n += L->panel[i] == p;
+            any += L->panel[i] == p && d[i].nrss > 0;
+        }
+        if (!any) continue;
+        size_t rows, cols;
+        int w, h;
+        grid(n, &rows, &cols, &w, &h);
+        sbuf b;
+        FILE *m = sopen(&b);
+        fprintf(m, "set multiplot layout %zu,%zu title ", rows, cols);
+        char t[512];
+        snprintf(t, sizeof t, "RSS over time, %s (first ok run; dotted: GC cycle starts)",
+                 paneltitle(L, p));
+        esc(m, t);
+        fprintf(m, "\n");
+        for (size_t i = 0; i < s->ngroups; i++) {
+            if (L->panel[i] != p) continue;
+            if (d[i].nrss == 0) {
+                emptypanel(m, L->series[i], "no RSS samples");
+                continue;
+            }
+            fprintf(m, "set title ");
+            esc(m, L->series[i]);
+            fprintf(m, "\nunset key\nset grid\nset xlabel 'time (s)'\nset ylabel 'RSS (MiB)'\n"
+                    "set yrange [0:*]\nplot 'rss_%zu.dat' using 1:($2/1048576) with lines lw 2 lc rgb '%s' notitle",
+                    i, label_colour(L->colour[i]));
+            if (d[i].ncyc)
+                fprintf(m, ", \\\n     'gcstart_%zu.dat' using 1:($2/1048576) with impulses lc rgb '#aaaaaa' dt 3 notitle",
+                        i);
+            fprintf(m, "\n");
+        }
+        fprintf(m, "unset multiplot\n");
+        char *body = sclose(&b);
+        char name[64];
+        snprintf(name, sizeof name, "rss_%d", nfig);
+        figure(gp, name, body, w, h);
+        free(body);
+        nfig++;
+    }
+    return nfig;
+}
+
+int rplot_write(const rec_set *s, const char *dir)
+{
+    FILE *gp = openin(dir, "plots.gp");
+    if (!gp) return 2;
+    fprintf(gp, "# gcbench report figures; run in this folder: gnuplot plots.gp\n"
+            "pngterm = strstrt(GPVAL_TERMINALS, 'pngcairo') > 0 ? 'pngcairo' : 'png'\n");
+    label_set L;
+    label_build(s, &L);
+    groupdata *d = calloc(s->ngroups + 1, sizeof *d);
+    if (!d) abort();
+    int rc = groupfiles(s, dir, d);
+    int ntp = 0, ncdf = 0, nmmu = 0, nrss = 0, nts = 0;
+    if (rc == 0) {
+        ntp = throughput(s, &L, d, dir, gp);
+        if (ntp > 1) rc = ntp;
+    }
+    if (rc == 0) {
+        ncdf = perworkload(s, &L, d, gp, 0);
+        nmmu = perworkload(s, &L, d, gp, 1);
+        nrss = rssfigs(s, &L, d, gp);
+        nts = timespace(s, dir, gp);
+        if (nts < 0) rc = 2;
+    }
+    free(d);
     fclose(gp);
-    if (rc) return rc;
+    if (rc) {
+        label_free(&L);
+        return rc;
+    }
     int st = rungnuplot(dir);
     if (st == 127) {
         printf("gnuplot not found: wrote %s/plots.gp and its data; run `cd %s && gnuplot plots.gp`\n",
@@ -462,10 +632,12 @@ int rplot_write(const rec_set *s, const char *dir)
     } else if (st != 0) {
         fprintf(stderr, "gcbench report: gnuplot exited with status %d on %s/plots.gp\n", st, dir);
     } else {
-        printf("wrote %s/{%s%s%s%sthroughput}.{png,svg}", dir, ncdf ? "pause_cdf," : "",
-               nmmu ? "mmu," : "", nrss ? "rss," : "", "");
+        printf("wrote %s/{%s%s%s}.{png,svg}", dir, ntp ? "throughput," : "", ncdf ? "pause_cdf," : "",
+               nmmu ? "mmu" : "");
+        if (nrss) printf(" %s/rss_{0..%d}.{png,svg}", dir, nrss - 1);
         for (int i = 0; i < nts; i++) printf(" %s/timespace_%d.{png,svg}", dir, i);
         printf("\n");
     }
+    label_free(&L);
     return 0;
 }

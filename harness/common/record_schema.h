@@ -89,7 +89,22 @@ typedef enum record_type {
     X("heap.peak_live_bytes",      RECORD_NUMBER,  "B",     0) \
     X("heap.freed_explicit_bytes", RECORD_NUMBER,  "B",     0) \
     X("heap.reused_bytes",         RECORD_NUMBER,  "B",     0) \
-    X("validation",                RECORD_STRING,  "",      0)
+    X("validation",                RECORD_STRING,  "",      0) \
+    X("provenance",                RECORD_OBJECT,  "",      0) \
+    X("provenance.gcbench_version", RECORD_STRING, "",      0) \
+    X("provenance.commit",         RECORD_STRING,  "",      0) \
+    X("provenance.dirty",          RECORD_BOOL,    "",      0) \
+    X("provenance.compiler",       RECORD_STRING,  "",      0) \
+    X("provenance.cflags",         RECORD_STRING,  "",      0) \
+    X("provenance.build_type",     RECORD_STRING,  "",      0) \
+    X("provenance.hostname",       RECORD_STRING,  "",      0) \
+    X("provenance.kernel",         RECORD_STRING,  "",      0) \
+    X("provenance.cpu_model",      RECORD_STRING,  "",      0) \
+    X("provenance.cores",          RECORD_INTEGER, "1",     0) \
+    X("provenance.pus",            RECORD_INTEGER, "1",     0) \
+    X("provenance.topology",       RECORD_STRING,  "",      0) \
+    X("provenance.script",         RECORD_STRING,  "",      0) \
+    X("provenance.script_hash",    RECORD_STRING,  "",      0)
 
 typedef struct record_field {
     const char *path;

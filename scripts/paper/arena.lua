@@ -3,7 +3,9 @@
 -- on the arena plugin (default 8 MiB chunks, and 256 KiB chunks, closer
 -- to the small trees) and marksweep (where arena = true falls back to the
 -- heap).  Medians of wall time, GC cycles, pause p99/max and RSS peak;
--- repetitions interleaved.
+-- repetitions interleaved.  Headline figure REPORT_DIR/arena.{png,svg}:
+-- per depth, wall time and RSS peak of each collector with and without
+-- arenas.
 --
 --   gcbench run scripts/paper/arena.lua [-- REPS [REPORT_DIR [DEPTH...]]]
 local reps = tonumber(arg[1] or "3") or error("arena.lua: REPS must be a number")
@@ -11,6 +13,7 @@ local report_dir = arg[2] or "report/arena"
 local depths = {}
 for i = 3, #arg do depths[#depths + 1] = tonumber(arg[i]) or error("arena.lua: bad depth " .. arg[i]) end
 if #depths == 0 then depths = { 16, 18 } end
+local figure = dofile((arg[0]:match("^(.*)/") or ".") .. "/figure.lua")
 
 local configs = {
   { label = "marksweep", name = "marksweep", options = {} },
@@ -47,5 +50,24 @@ for _, d in ipairs(depths) do
     end
   end
 end
+local panels = {}
+for _, metric in ipairs{ { "wall_s", "wall time (s)", 1 }, { "rss.peak_bytes", "RSS peak (MiB)", 1 / 1048576 } } do
+  for _, d in ipairs(depths) do
+    local cats, series = {}, {}
+    for i, c in ipairs(configs) do cats[i] = c.label end
+    for _, a in ipairs({ false, true }) do
+      local pts = {}
+      for i, c in ipairs(configs) do
+        pts[i] = { i, gcb.median(runs[d .. "/" .. c.label .. "/" .. tostring(a)], metric[1]) * metric[3] }
+      end
+      series[#series + 1] = { title = a and "trees in arenas" or "trees in the GC heap", style = "bars",
+                              colour = a and figure.colour("arena") or figure.colour("marksweep"), points = pts }
+    end
+    panels[#panels + 1] = { title = string.format("binarytrees depth %d: %s", d, metric[2]), ylabel = metric[2],
+                            categories = cats, yzero = true, series = series }
+  end
+end
+figure.write{ dir = report_dir, name = "arena", cols = #depths,
+              title = string.format("Go arenas on binarytrees (median of %d)", reps), panels = panels }
 gcb.report{ out = report_dir }
 if failed > 0 then error(string.format("arena.lua: %d runs were not ok", failed)) end

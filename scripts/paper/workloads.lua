@@ -7,8 +7,13 @@
 --
 -- REPS defaults to 3; REPORT_DIR (default report/workloads) receives
 -- gcb.report's tables and plots; WORKLOAD names restrict the run.
+-- Headline figure REPORT_DIR/workloads.{png,svg}: ops/s of every collector
+-- relative to marksweep on every workload (log scale; above 1: faster),
+-- the `go` collector on the workloads that have a Go twin.
 local reps = tonumber(arg[1] or "3") or error("workloads.lua: REPS must be a number, got " .. arg[1])
 local report_dir = arg[2] or "report/workloads"
+local figure = dofile((arg[0]:match("^(.*)/") or ".") .. "/figure.lua")
+local tput = {}   -- [workload][collector] = median ops/s
 
 -- Small configurations, each roughly 0.2-1 s on the Go-like collectors.
 local configs = {
@@ -70,6 +75,8 @@ for _, cfg in ipairs(configs) do
         end
       end
       failures = failures + bad
+      tput[cfg.workload] = tput[cfg.workload] or {}
+      tput[cfg.workload][c] = median(runs, "ops_per_s")
       print(string.format("| %s | %.0f | %d | %.3f | %.3f | %.1f | %s |", c,
         median(runs, function(r) return r.ops_per_s end),
         median(runs, function(r) return r.gc.cycles end),
@@ -81,5 +88,20 @@ for _, cfg in ipairs(configs) do
     end
   end
 end
+local cats, series = {}, {}
+for _, cfg in ipairs(configs) do
+  if tput[cfg.workload] then cats[#cats + 1] = cfg.workload end
+end
+for _, c in ipairs(collectors) do
+  local pts = {}
+  for i, w in ipairs(cats) do
+    local base = tput[w].marksweep or 0 / 0
+    pts[#pts + 1] = { i, (tput[w][c] or 0 / 0) / base }
+  end
+  series[#series + 1] = { title = c, style = "bars", points = pts }
+end
+figure.write{ dir = report_dir, name = "workloads", cols = 1, width = math.max(900, 24 * #cats * #collectors + 300),
+  height = 520, title = string.format("Throughput relative to marksweep (median of %d; above 1: faster)", reps),
+  panels = { { title = "", ylabel = "ops/s / marksweep's ops/s", categories = cats, logy = true, series = series } } }
 gcb.report{ out = report_dir }
 if failures > 0 then error(string.format("workloads.lua: %d runs were not ok", failures)) end

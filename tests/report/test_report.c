@@ -43,9 +43,12 @@ static void tables_and_figures(void **st)
     char *md = readall("report.md");
     assert_non_null(md);
     /* group A throughput: median 1.02e6, n = 5 -> min..max */
-    assert_non_null(strstr(md, "| `marksweep{gogc=100}/builder{piece=36,writes=100}/t1` | "
+    assert_non_null(strstr(md, "| marksweep gogc=100 / builder | "
                                "1.02e+06 | 1e+06 .. 1.04e+06 (min..max) | 5 |"));
-    assert_non_null(strstr(md, "| g2 | `malloc/builder{piece=36,writes=100}/t1` | 5 | 5 | 0 | 0 | 0 |"));
+    assert_non_null(strstr(md, "| malloc / builder | 5 | 5 | 0 | 0 | 0 |"));
+    /* the full configuration stays, in the last table */
+    assert_non_null(strstr(md, "| malloc / builder | `malloc/builder{piece=36,writes=100}/t1` |"));
+    assert_null(strstr(md, "| g0 "));
     char *csv = readall("report.csv");
     assert_non_null(csv);
     assert_non_null(strstr(csv, "\"marksweep{gogc=200}/builder{piece=36,writes=100}/t1\",ops_per_s,ops/s,5,104000,100000,108000,minmax,0.9375"));
@@ -53,13 +56,13 @@ static void tables_and_figures(void **st)
     assert_true(filesize("plots.gp") > 0);
     assert_true(filesize("pause_cdf_0.dat") > 0);
     assert_true(filesize("mmu_0.dat") > 0);
-    assert_true(filesize("throughput.dat") > 0);
+    assert_true(filesize("throughput_0.dat") > 0);
     assert_true(filesize("timespace_0.dat") > 0);   /* gogc 100 vs 200 */
     if (system("command -v gnuplot >/dev/null 2>&1") != 0) {
         assert_non_null(strstr(cap_out, "gnuplot not found"));
         return;
     }
-    static const char *const figs[] = { "pause_cdf", "mmu", "rss", "throughput", "timespace_0" };
+    static const char *const figs[] = { "pause_cdf", "mmu", "rss_0", "throughput", "timespace_0" };
     for (size_t i = 0; i < sizeof figs / sizeof *figs; i++) {
         char n[64];
         snprintf(n, sizeof n, "%s.png", figs[i]);
@@ -227,6 +230,48 @@ static void bad_usage(void **st)
     assert_non_null(strstr(cap_err, "malformed.jsonl:3:"));
 }
 
+/* Records of two machines: report.md prints every hostname with its run
+ * count and warns; one machine, one value per field and no warning. */
+static void provenance_mixed(void **st)
+{
+    (void)st;
+    char in[4096], out[4096];
+    snprintf(in, sizeof in, "%s", D "base.jsonl");
+    snprintf(out, sizeof out, "%s/mixed.jsonl", OUT);
+    mkdir(OUT, 0777);
+    FILE *f = fopen(in, "r"), *g = fopen(out, "w");
+    assert_non_null(f);
+    assert_non_null(g);
+    char line[1 << 16];
+    int n = 0;
+    while (fgets(line, sizeof line, f)) {
+        json_error_t e;
+        json_t *r = json_loads(line, 0, &e);
+        if (!r) continue;
+        json_object_set_new(r, "provenance", json_pack("{s:s, s:s, s:b}", "hostname",
+                            n++ % 2 ? "alpha" : "beta", "commit", "abc123", "dirty", 0));
+        char *t = json_dumps(r, JSON_COMPACT);
+        fprintf(g, "%s\n", t);
+        free(t);
+        json_decref(r);
+    }
+    fclose(f);
+    fclose(g);
+    assert_int_equal(run(report_main, "report", out, "--out", OUT, "--no-plots", NULL), 0);
+    char *md = readall("report.md");
+    assert_non_null(md);
+    assert_non_null(strstr(md, "more than one machine"));
+    assert_null(strstr(md, "more than one build"));
+    assert_non_null(strstr(md, "| hostname | `beta` ("));
+    assert_non_null(strstr(md, "| commit | `abc123` |"));
+    assert_non_null(strstr(md, "| kernel | `(absent)` |"));
+    /* the committed records predate provenance: every field absent, no warning */
+    assert_int_equal(run(report_main, "report", D "base.jsonl", "--out", OUT, "--no-plots", NULL), 0);
+    md = readall("report.md");
+    assert_null(strstr(md, "more than one machine"));
+    assert_non_null(strstr(md, "| hostname | `(absent)` |"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -237,6 +282,7 @@ int main(void)
         cmocka_unit_test(exporters),
         cmocka_unit_test(no_gnuplot),
         cmocka_unit_test(bad_usage),
+        cmocka_unit_test(provenance_mixed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
