@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"runtime/debug"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 )
@@ -71,20 +72,43 @@ func captureGCTrace() (*gcTrace, error) {
 func (t *gcTrace) read(r, stderr *os.File) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	// The runtime prints a gctrace line in several write calls, so the
+	// marker (one write) can land inside one: "gc 5 ... 0.19/0.31" +
+	// marker, then the line's rest as the next line.  The part before the
+	// marker is held and joined to the next line, and the marker is
+	// acknowledged only once that line is whole, so its cycle is drained too.
+	marker := strings.TrimSuffix(gcTraceDrained, "\n")
+	pending, ackAfter := "", false
 	for sc.Scan() {
-		line := sc.Text()
-		if line+"\n" == gcTraceDrained {
+		line := pending + sc.Text()
+		pending = ""
+		if i := strings.Index(line, marker); i >= 0 {
+			line = line[:i] + line[i+len(marker):]
+			if line != "" {
+				pending, ackAfter = line, true
+				continue
+			}
 			t.marks <- struct{}{}
 			continue
 		}
-		if m := gcTraceLine.FindStringSubmatch(line); m != nil {
-			t.mu.Lock()
-			t.cycles = append(t.cycles, parseCycle(m))
-			t.mu.Unlock()
-			continue
+		t.line(line, stderr)
+		if ackAfter {
+			ackAfter = false
+			t.marks <- struct{}{}
 		}
-		stderr.WriteString(line + "\n")
 	}
+}
+
+// line keeps a gctrace line's cycle, or passes any other line on to the
+// real stderr.
+func (t *gcTrace) line(line string, stderr *os.File) {
+	if m := gcTraceLine.FindStringSubmatch(line); m != nil {
+		t.mu.Lock()
+		t.cycles = append(t.cycles, parseCycle(m))
+		t.mu.Unlock()
+		return
+	}
+	stderr.WriteString(line + "\n")
 }
 
 func parseCycle(m []string) gcTraceCycle {
