@@ -163,11 +163,11 @@ void free_sized(gc_mutator *gm, void *p, size_t bytes)
         f->skipped++;
         return;
     }
-    /* Alloc bits of a span we do not own may be rewritten by its sweeper
-     * (our slot's bit stays set): read atomically, and only under verify
-     * for foreign spans. */
-    if ((cached == s || h->cfg.verify) &&
-        !((__atomic_load_n(&s->allocbits[i / 64], __ATOMIC_RELAXED) >> (i % 64)) & 1)) {
+    /* Only the cached span's alloc bits are ours to read: a span we do
+     * not own may be mid-sweep, which swaps its allocbits and markbits
+     * arrays and clears the old one (the slot stays allocated, but a read
+     * racing with the swap could see it clear). */
+    if (cached == s && !span_bit(s->allocbits, i)) {
         gc_fail(h, "free_sized: %p (slot %zu of span %p, class %u) was never allocated",
                 p, i, (void *)s, cls);
         return;
