@@ -280,10 +280,10 @@ end
 dat:close()
 local gp = assert(io.open(report_dir .. "/gogc.gp", "w"))
 gp:write([[
-set terminal pngcairo size 1200,500
+set terminal pngcairo size 1400,600
 set output 'gogc.png'
 set multiplot layout 1,2
-set xlabel 'GOGC'; set logscale y; set key outside
+set xlabel 'GOGC'; set logscale y; set key top right font ',8'
 set ylabel 'GC cycles'
 plot for [i=0:*] 'gogc.dat' index i using 2:3 with linespoints title columnhead(1).' model', \
      for [i=0:*] 'gogc.dat' index i using 2:4 with linespoints dashtype 2 title columnhead(1).' go'
