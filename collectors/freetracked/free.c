@@ -10,10 +10,11 @@
  * branch (Go keeps a separate mcache.reusableNoscan[spc] and checks it
  * before nextFreeFast; same order).  Slots of other spans ("foreign") may
  * sit on the chain; when the cached span leaves the cache, span_release
- * unlinks them before the core returns the rest to that span.  A refill
- * happens only once the whole chain is empty, so what is dropped there is
- * only what mcache_release_all drops (mark start, detach), as Go's
- * releaseAll clears its reusable lists.
+ * unlinks them (dropped: they stay allocated, dead, for the next cycle)
+ * before the core returns the rest to that span.  A refill happens only
+ * once the whole chain is empty, so foreign slots are dropped only by
+ * mcache_release_all (mark start, detach), as Go's releaseAll clears its
+ * reusable lists.
  *
  * Invariant: a slot on a reusable list is allocated in its span's
  * allocbits (its alloc bit stays set from the object's allocation, and
