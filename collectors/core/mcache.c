@@ -33,7 +33,7 @@ static void release(gc_mutator *gm, unsigned cls, int scan)
     if (s == NULL)
         return;
     if (h->nspaces)
-        space_span_release(gm, s, gm->base.freelist[cls][scan]);
+        space_span_release(gm, s, &gm->base.freelist[cls][scan]);
     uint32_t n = 0;
     for (gcb_freeobj *o = gm->base.freelist[cls][scan]; o; o = o->next) {
         span_clear_bit(s->allocbits, span_index(s, o));
@@ -122,6 +122,8 @@ void *mcache_small(gc_mutator *gm, size_t n, int scan)
     gcb_freeobj *o = gm->base.freelist[cls][scan];
     gm->base.freelist[cls][scan] = o->next;
     span *s = gm->cache[cls][scan];
+    if ((char *)o < s->base || (char *)o >= s->base + s->npages * SC_PAGE_SIZE)
+        s = ph_lookup(&h->ph, o); /* a slot a space put on the list (space.h) */
     size_t i = span_index(s, o);
     if (h->cfg.verify) {
         size_t bad = span_check_poison(s, (char *)o);

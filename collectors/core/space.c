@@ -80,7 +80,7 @@ void space_stats(gc_heap *h, gcb_heap_stats *out)
             h->spaces[i]->ops->stats(h->spaces[i], out);
 }
 
-void space_span_release(gc_mutator *gm, span *sp, gcb_freeobj *freelist)
+void space_span_release(gc_mutator *gm, span *sp, gcb_freeobj **freelist)
 {
     gc_heap *h = gm->h;
     for (unsigned i = 0; i < h->nspaces; i++)

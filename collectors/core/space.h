@@ -39,9 +39,12 @@
  *   heap's spans; added to the heap and mapped bytes of stats.
  * - stats: any thread, relaxed: adds the space's counters to *out.
  * - span_release: a span leaves gm's cache (gm's thread, or the stopper
- *   with the world stopped); `freelist` is the chain of s's slots still on
- *   gm's free list (not handed out), intact and still allocated in
- *   allocbits.  For spaces that keep state per cached span.
+ *   with the world stopped); *freelist is the chain still on gm's free
+ *   list for the span's class (not handed out), every slot still allocated
+ *   in its span's allocbits.  For spaces that keep state per cached span,
+ *   or that put slots of other spans on the list (freetracked's reuse of
+ *   freed objects from any span): the space must unlink every such slot
+ *   from *freelist here, since the core then releases the rest as s's.
  * - mutator_attach: gm's first call, on gm's thread, before any cycle can
  *   see gm (it is not yet on the heap's mutator list); gm->base is set up
  *   (free lists empty, write_barrier pointing at the heap's flag), and the
@@ -80,7 +83,7 @@ typedef struct gc_space_ops {
     void (*roots)(gc_space *s, gc_heap *h, void (*fn)(gc_heap *, void *, void *), void *arg);
     uint64_t (*live_bytes)(gc_space *s);
     void (*stats)(gc_space *s, gcb_heap_stats *out);
-    void (*span_release)(gc_space *s, gc_mutator *gm, span *sp, gcb_freeobj *freelist);
+    void (*span_release)(gc_space *s, gc_mutator *gm, span *sp, gcb_freeobj **freelist);
     void (*mutator_attach)(gc_space *s, gc_mutator *gm);
     void (*mutator_detach)(gc_space *s, gc_mutator *gm);
     void (*destroy)(gc_space *s, gc_heap *h);
@@ -107,7 +110,7 @@ int space_contains(gc_heap *h, const void *p);
 void space_roots(gc_heap *h, void (*fn)(gc_heap *, void *, void *), void *arg);
 uint64_t space_live_bytes(gc_heap *h);
 void space_stats(gc_heap *h, gcb_heap_stats *out);
-void space_span_release(gc_mutator *gm, span *sp, gcb_freeobj *freelist);
+void space_span_release(gc_mutator *gm, span *sp, gcb_freeobj **freelist);
 void space_mutator_attach(gc_mutator *gm);
 void space_mutator_detach(gc_mutator *gm);
 void space_destroy_all(gc_heap *h);

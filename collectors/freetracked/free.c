@@ -1,37 +1,62 @@
 /* free.c - runtime.freegc and freegcTracked (Go proposal #74299) over the
- * Go-like heap: explicitly freed slots go straight back to the mutator's
- * span cache, so the next allocation of that size class reuses them
- * inline, without a GC cycle.
+ * Go-like heap, after Go 1.26's GOEXPERIMENT=runtimefreegc: an explicitly
+ * freed slot goes onto this mutator's reusable list for its size class
+ * and scan kind, from whatever span it lies in, and the next allocation
+ * of that class takes it before any free slot of the cached span.
+ *
+ * The reusable list is the head of the inline free list itself
+ * (gm->base.freelist[class][scan]): freed slots are pushed in front of the
+ * cached span's own slots, so gcb_alloc pops them first with no extra
+ * branch (Go keeps a separate mcache.reusableNoscan[spc] and checks it
+ * before nextFreeFast; same order).  Slots of other spans ("foreign") may
+ * sit on the chain; when the cached span leaves the cache, span_release
+ * unlinks them (dropped: they stay allocated, dead, for the next cycle)
+ * before the core returns the rest to that span.  A refill happens only
+ * once the whole chain is empty, so foreign slots are dropped only by
+ * mcache_release_all (mark start, detach), as Go's releaseAll clears its
+ * reusable lists.
+ *
+ * Invariant: a slot on a reusable list is allocated in its span's
+ * allocbits (its alloc bit stays set from the object's allocation, and
+ * heap_live already counts it, so reuse adds nothing to the pacer's view)
+ * and is never on a list while a mark runs or across one: frees are
+ * ignored during mark, and every list is dropped when mark starts (the
+ * caches are released at mark start).  Why this is enough:
+ * - The sweeper (running concurrently, phase OFF) keeps the slot: the
+ *   freed object was live at the last mark (marked, or allocated black),
+ *   or was allocated after it from a span already swept this cycle, so
+ *   sweep leaves its alloc bit set and never frees its span.  Nobody
+ *   else can hand it out: it is on no span free list.
+ * - A dropped slot is unreachable (the workload freed it), so the next
+ *   mark leaves it unmarked and its sweep frees it normally.
+ * - Go allows freegc during mark because it reuses noscan objects only: a
+ *   marked noscan slot reused is just a new black object; and it clears
+ *   the lists in prepareForSweep, before sweep could free a listed slot.
+ *   Here scannable objects are freed too, so during mark the object may
+ *   already be grey on a work list: handing its slot to a new object
+ *   would let a marker scan the new object through the old grey entry,
+ *   with the old type header or half-written fields.  Hence no free
+ *   during mark (the phase cannot change under us: a cycle starts only at
+ *   a stop-the-world, and this mutator is not at a safepoint here).
  *
  * free_sized(p, bytes) acts only when all of these hold, and otherwise
- * ignores the hint (counted in frees_skipped): the proposal's conditions
- * plus what makes reuse safe here.
+ * ignores the hint (counted in frees_skipped):
  * - 16 <= bytes and the object is small (<= 32 KiB): as the proposal.
- * - The GC is not marking (phase GCPH_OFF).  During mark the object may
- *   already be grey on a work list or marked; handing its slot to a new
- *   object would let a marker scan the new object through the old grey
- *   entry, with the old type header or half-written fields.  The phase
- *   cannot change under us: a cycle starts only at a stop-the-world, and
- *   this mutator is not at a safepoint inside free_sized.
- * - The slot's span is the one this mutator caches for the class.  A
- *   cached span is swept and owned by this mutator, so nobody else reads
- *   or writes its alloc bits or free list; its mark bits are clear (sweep
- *   cleared them and no mark has run since it was cached).  Spans owned
- *   by others (another cache, a central list, the sweeper) are left to
- *   the GC: touching their bits would race with their owners.
- * The slot then goes on the head of the free list (its alloc bit stays
- * set: free-list slots of a cached span count as allocated, and heap_live
- * already counts them, so reuse adds nothing to the pacer's view).  Slots
- * of objects with pointers are zeroed past word 0 first, because the
- * marker scans a whole slot and the inline path clears only the bytes it
- * hands out; with verify they are poisoned instead and checked on reuse.
- * A freed slot is remembered in this mutator's freedbits for the span's
- * class until the span leaves the cache (a slot freed, reused and freed
- * again counts twice in nfreed and once in freedbits); when mcache.c
- * releases the span it hands the slots still on the list to the space's
- * span_release hook, which counts the freed ones among them, and the rest
- * were reused.  Only the cached span of a class can hold freed slots, so
- * one bitmap per class and scan kind is enough.
+ * - The GC is not marking (phase GCPH_OFF): above.
+ * - This mutator caches a span of the object's class and scan kind: the
+ *   core releases (and so drops) a class's chain only through its cached
+ *   span; a chain without one would outlive mark start.
+ * The freed object's own span is not touched (its bits are its owner's):
+ * only the dead slot's memory is written.  Slots of objects with pointers
+ * are zeroed past word 0 first, because the marker scans a whole slot and
+ * the inline path clears only the bytes it hands out; with verify they are
+ * poisoned instead and checked on reuse.
+ *
+ * Counters: a freed slot of the cached span is remembered in freedbits
+ * until the span leaves the cache (a slot freed, reused and freed again
+ * counts twice in nfreed and once in freedbits); at release, the freed
+ * slots still on the chain (foreign ones, or cached-span ones in
+ * freedbits) were not reused, and the rest were.
  *
  * Tracked scopes (freegcTracked): alloc_tracked records each object with
  * the sweep generation and phase of its allocation; scope_exit frees the
@@ -134,17 +159,22 @@ void free_sized(gc_mutator *gm, void *p, size_t bytes)
     }
     unsigned cls = s->sizeclass;
     int scan = !s->noscan;
-    if (gm->cache[cls][scan] != s) {
+    span *cached = gm->cache[cls][scan];
+    if (cached == NULL) {
         f->skipped++;
         return;
     }
-    if (!span_bit(s->allocbits, i)) {
+    /* Only the cached span's alloc bits are ours to read: a span we do
+     * not own may be mid-sweep, which swaps its allocbits and markbits
+     * arrays and clears the old one (the slot stays allocated, but a read
+     * racing with the swap could see it clear). */
+    if (cached == s && !span_bit(s->allocbits, i)) {
         gc_fail(h, "free_sized: %p (slot %zu of span %p, class %u) was never allocated",
                 p, i, (void *)s, cls);
         return;
     }
     if (h->cfg.verify) {
-        /* A slot already poisoned is on the free list: freed twice. */
+        /* A slot already poisoned is on a free list: freed twice. */
         if (s->elemsize > 8 && span_check_poison(s, slot) == 0) {
             gc_fail(h, "verify: free_sized: %p (slot %zu of span %p, class %u) freed twice",
                     p, i, (void *)s, cls);
@@ -159,15 +189,23 @@ void free_sized(gc_mutator *gm, void *p, size_t bytes)
     gcb_freeobj *o = (gcb_freeobj *)slot;
     o->next = gm->base.freelist[cls][scan];
     gm->base.freelist[cls][scan] = o;
-    span_set_bit(f->freedbits[cls][scan], i);
+    if (cached == s)
+        span_set_bit(f->freedbits[cls][scan], i);
     f->nfreed[cls][scan]++;
     f->frees++;
     f->freed_bytes += s->elemsize;
 }
 
-/* span_release hook: s leaves gm's cache with `freelist` still on the
- * list; the freed slots not among them were reused. */
-static void span_release(gc_space *sp, gc_mutator *gm, span *s, gcb_freeobj *freelist)
+static int inspan(const span *s, const void *p)
+{
+    return (const char *)p >= s->base && (const char *)p < s->base + s->npages * SC_PAGE_SIZE;
+}
+
+/* span_release hook: s leaves gm's cache with *freelist still on the
+ * chain: unlink the foreign slots (they stay allocated in their spans,
+ * dead, for the next cycle to sweep); the freed slots not on the chain
+ * were reused. */
+static void span_release(gc_space *sp, gc_mutator *gm, span *s, gcb_freeobj **freelist)
 {
     free_local *f = gm->local[sp->index];
     unsigned cls = s->sizeclass;
@@ -175,8 +213,16 @@ static void span_release(gc_space *sp, gc_mutator *gm, span *s, gcb_freeobj *fre
     if (f == NULL || f->nfreed[cls][scan] == 0)
         return;
     uint32_t unreused = 0;
-    for (gcb_freeobj *o = freelist; o; o = o->next)
+    for (gcb_freeobj **link = freelist; *link;) {
+        gcb_freeobj *o = *link;
+        if (!inspan(s, o)) {
+            unreused++;
+            *link = o->next;
+            continue;
+        }
         unreused += (uint32_t)span_bit(f->freedbits[cls][scan], span_index(s, o));
+        link = &o->next;
+    }
     f->reused_bytes += (uint64_t)(f->nfreed[cls][scan] - unreused) * s->elemsize;
     memset(f->freedbits[cls][scan], 0, sizeof f->freedbits[cls][scan]);
     f->nfreed[cls][scan] = 0;

@@ -101,11 +101,11 @@ static uint64_t live_bytes(gc_space *s) { return LIVE_BYTES; }
 
 static void stats(gc_space *s, gcb_heap_stats *out) { out->frees = STATS_FREES; }
 
-static void span_release(gc_space *s, gc_mutator *gm, span *sp, gcb_freeobj *freelist)
+static void span_release(gc_space *s, gc_mutator *gm, span *sp, gcb_freeobj **freelist)
 {
     rec_space *r = (rec_space *)s;
     r->releases++;
-    for (gcb_freeobj *o = freelist; o; o = o->next)
+    for (gcb_freeobj *o = *freelist; o; o = o->next)
         if ((char *)o < sp->base || (char *)o >= sp->base + sp->npages * SC_PAGE_SIZE ||
             !span_bit(sp->allocbits, span_index(sp, o)))
             r->bad_releases++;

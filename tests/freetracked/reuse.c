@@ -1,6 +1,6 @@
 /* reuse.c - freetracked's hints, deterministically (GOGC off, one thread):
  * a freed slot is what the next allocation of its size class returns,
- * zeroed; hints below 16 B or above 32 KiB are ignored; a tracked scope
+ * zeroed, also from a span the mutator no longer caches; hints below 16 B or above 32 KiB are ignored; a tracked scope
  * frees its objects at exit, but not when a GC cycle ran since they were
  * allocated; the counters say so. */
 #include <stdint.h>
@@ -59,6 +59,23 @@ int main(void)
     CHECK(n2 == n, "node: freed %p, next allocation %p", (void *)n, (void *)n2);
     CHECK(n2[0] == NULL && ((uint64_t *)n2)[3] == 0, "reused node not zeroed");
 
+    /* Reuse from any span (Go 1.26 runtimefreegc): an object whose span
+     * is no longer the cached one is still what the next allocation of
+     * its class returns, before the cached span's own free slots. */
+    char *old = gcb_alloc(m, NULL, 64);
+    char *last = old;
+    for (int i = 0; i < 300; i++) /* 128 slots of 64 B per span: the cache moves on */
+        last = gcb_alloc(m, NULL, 64);
+    CHECK(last - old >= 8192 || old - last >= 8192, "64-byte objects %p and %p in one span",
+          (void *)old, (void *)last);
+    memset(old, 0xcd, 64);
+    gcb_free_sized(m, old, 64);
+    char *again = gcb_alloc(m, NULL, 64);
+    CHECK(again == old, "freed %p from an uncached span, next allocation %p", (void *)old,
+          (void *)again);
+    for (int i = 0; i < 64; i++)
+        CHECK(again[i] == 0, "reused foreign buffer byte %d is %#x, not zero", i, again[i] & 0xff);
+
     /* ignored: too small, too large */
     void *tiny = gcb_alloc(m, NULL, 8);
     gcb_free_sized(m, tiny, 8);
@@ -90,10 +107,12 @@ int main(void)
     printf("frees %llu skipped %llu freed %llu B reused %llu B\n", (unsigned long long)st.frees,
            (unsigned long long)st.frees_skipped, (unsigned long long)st.freed_explicit_bytes,
            (unsigned long long)st.reused_bytes);
-    CHECK(st.frees == 3, "frees = %llu, want 3 (buffer, node, tracked)", (unsigned long long)st.frees);
+    CHECK(st.frees == 4, "frees = %llu, want 4 (buffer, node, foreign buffer, tracked)",
+          (unsigned long long)st.frees);
     CHECK(st.frees_skipped == 3, "skipped = %llu, want 3 (8 B, 40000 B, tracked across a cycle)",
           (unsigned long long)st.frees_skipped);
-    CHECK(st.freed_explicit_bytes == 48 + 48 + 112, "freed bytes %llu, want 208 (slots 48, 48, 112)",
+    CHECK(st.freed_explicit_bytes == 48 + 48 + 64 + 112,
+          "freed bytes %llu, want 272 (slots 48, 48, 64, 112)",
           (unsigned long long)st.freed_explicit_bytes);
     CHECK(st.reused_bytes == st.freed_explicit_bytes, "reused %llu B of %llu B freed",
           (unsigned long long)st.reused_bytes, (unsigned long long)st.freed_explicit_bytes);

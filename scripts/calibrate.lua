@@ -1,0 +1,299 @@
+-- calibrate.lua: every Go-like model beside the real Go runtime (`go`),
+-- workload by workload: same params, seed, threads, pinning and op count,
+-- repetitions interleaved (rep 1 of every pair, then rep 2, ...) so machine
+-- drift hits model and Go alike.
+--
+--   gcbench run scripts/calibrate.lua [-- REPS [SIZE [REPORT_DIR [WORKLOAD...]]]]
+--
+-- REPS (default 5) interleaved repetitions; SIZE `small` (default, the
+-- sizes of paper/workloads.lua) or `tiny` (a tenth of the ops: a smoke
+-- test, not for figures); REPORT_DIR (default report/calibrate) receives
+-- calibrate.md (the tables), gogc.dat and gogc.gp (cycles and RSS peak vs
+-- GOGC, model against Go; PNG when gnuplot is installed) and gcb.report's
+-- output.  Pairs, per workload with a Go twin:
+--   marksweep   vs go experiment=nogreenteagc  at GOGC 50, 100, 200, and at
+--               GOGC 100 with a memory limit of 0.8x and 1.5x Go's peak live
+--               heap (measured by the GOGC 100 runs);
+--   freetracked vs go experiment=runtimefreegc, and marksweep vs plain go
+--               (the freegc baselines), on builder, bytesbuffer, collect
+--               (the workloads that free); the freegc gain compares time
+--               per op saved: freetracked vs marksweep against go
+--               runtimefreegc vs plain go;
+--   ballast     vs go ballast=BALLAST;
+--   arena       vs go experiment=arenas on binarytrees arena=true and rpc.
+-- Each ratio is model / Go of one metric; its point estimate is the
+-- geometric mean of the per-repetition ratios (rep i of the model over rep
+-- i of Go, run back to back) and its 95 % interval a t interval on their
+-- logarithms.  A metric with a tolerance is `outside` when its whole
+-- interval (with one repetition: the ratio) lies outside 1 +- tolerance,
+-- `inside` otherwise.  Exit 1 when any ratio is outside; 0 when all are
+-- inside; 2 on a script error or when `go` is unavailable.
+--
+-- Finding (README "freegc in the twins"): the released Go 1.26 toolchain's
+-- compiler is built without runtimefreegc, so GOEXPERIMENT=runtimefreegc
+-- changes only the runtime and no twin frees; Go's freegc gain is then ~0.
+
+-- Tolerances: |ratio - 1| allowed (fractions), and the freegc gain gap in
+-- percentage points.
+local TOL = {
+  cycles = 0.15,     -- GC cycles
+  peak_live = 0.15,  -- peak live heap
+  rss = 0.20,        -- RSS peak
+  gc_cpu = 0.30,     -- GC CPU share
+}
+local FREEGC_POINTS = 10 -- freegc gain (time per op) within 10 points of Go's
+local BALLAST = "64MiB"
+
+local reps = tonumber(arg[1] or "5") or error("calibrate.lua: REPS must be a number, got " .. arg[1])
+local size = arg[2] or "small"
+if size ~= "small" and size ~= "tiny" then error("calibrate.lua: SIZE is small or tiny, got " .. size) end
+local report_dir = arg[3] or "report/calibrate"
+local only = {}
+for i = 4, #arg do only[arg[i]] = true end
+local scale = size == "tiny" and 0.1 or 1
+
+local configs = {
+  { workload = "api", params = { live = "4MiB", objects = 300 }, ops = 4000 },
+  { workload = "binarytrees", params = { depth = 16, long_lived_depth = 14 }, ops = 2 },
+  { workload = "builder", params = { writes = 100, piece = 36 }, ops = 50000, frees = true },
+  { workload = "bytesbuffer", params = {}, ops = 10000, frees = true },
+  { workload = "collect", params = { n = 1000 }, ops = 15000, frees = true },
+  { workload = "jsontree", params = { size = "64KiB" }, ops = 400 },
+  { workload = "lrucache", params = { live = "16MiB" }, ops = 300000 },
+  { workload = "mapgrow", params = { n = 10000 }, ops = 150 },
+  { workload = "rpc", params = {}, ops = 8000, arena = true },
+  { workload = "binarytrees", label = "binarytrees arena=true",
+    params = { depth = 16, long_lived_depth = 14, arena = true }, ops = 2, arena_only = true },
+}
+
+-- Metrics: name, how to read one run, tolerance key (nil: reported only).
+local function per_cycle_goal(r)
+  local log, s, n = r.gc and r.gc.log or {}, 0, 0
+  for _, c in ipairs(log) do if c.goal_bytes then s, n = s + c.goal_bytes, n + 1 end end
+  return n > 0 and s / n or 0
+end
+local metrics = {
+  { "GC cycles", "gc.cycles", "cycles" },
+  { "heap goal per cycle", per_cycle_goal },
+  { "peak live heap", "heap.peak_live_bytes", "peak_live" },
+  { "RSS peak", "rss.peak_bytes", "rss" },
+  { "GC CPU share", "cpu.gc_fraction", "gc_cpu" },
+  { "assist share of GC CPU", function(r) return r.cpu.gc_s > 0 and (r.cpu.assist_s or 0) / r.cpu.gc_s or 0 end },
+  { "pause p99", "pauses.p99_s" },
+  { "ops/s", "ops_per_s" },
+  { "bytes allocated per op", function(r) return r.ops > 0 and r.bytes_allocated / r.ops or 0 end },
+}
+
+local go
+for _, c in ipairs(gcb.collectors()) do if c.name == "go" then go = c end end
+if not (go and go.available) then
+  io.stderr:write("calibrate.lua: the go collector is unavailable: ", tostring(go and go.unavailable), "\n")
+  os.exit(2)
+end
+local twin = {}
+for _, w in ipairs(go.workloads or {}) do twin[w] = true end
+
+local function get(r, f)
+  if type(f) == "function" then return f(r) end
+  local v = r
+  for k in f:gmatch("[^.]+") do v = type(v) == "table" and v[k] or nil end
+  return tonumber(v)
+end
+
+-- Two-sided 95 % t quantiles by degrees of freedom (beyond 30: 1.96).
+local T95 = { 12.71, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
+              2.201, 2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086,
+              2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042 }
+
+-- model/Go ratio of field f over paired runs: point, lo, hi (NaN: undefined).
+local function ratio(ms, gs, f)
+  local logs = {}
+  for i = 1, math.min(#ms, #gs) do
+    local m, g = ms[i], gs[i]
+    if m.status == "ok" and g.status == "ok" then
+      local a, b = get(m, f) or 0, get(g, f) or 0
+      if a == 0 and b == 0 then table.insert(logs, 0)
+      elseif a > 0 and b > 0 then table.insert(logs, math.log(a / b))
+      else return 0 / 0, 0 / 0, 0 / 0 end
+    end
+  end
+  local n = #logs
+  if n == 0 then return 0 / 0, 0 / 0, 0 / 0 end
+  local mean = 0
+  for _, x in ipairs(logs) do mean = mean + x end
+  mean = mean / n
+  if n == 1 then return math.exp(mean), math.exp(mean), math.exp(mean) end
+  local ss = 0
+  for _, x in ipairs(logs) do ss = ss + (x - mean) ^ 2 end
+  local half = (T95[n - 1] or 1.96) * math.sqrt(ss / (n - 1) / n)
+  return math.exp(mean), math.exp(mean - half), math.exp(mean + half)
+end
+
+-- The pairs of one workload config.
+local function pairs_of(cfg)
+  local out = {}
+  local function add(label, model, mopts, gopts)
+    table.insert(out, { label = label, model = model, mopts = mopts, gopts = gopts })
+  end
+  if not cfg.arena_only then
+    for _, g in ipairs({ 50, 100, 200 }) do
+      add("marksweep / go nogreenteagc, GOGC " .. g, "marksweep", { gogc = g },
+          { experiment = "nogreenteagc", gogc = g })
+    end
+    if cfg.frees then
+      add("freetracked / go runtimefreegc", "freetracked", {}, { experiment = "runtimefreegc" })
+      add("marksweep / go (freegc baseline)", "marksweep", {}, {})
+    end
+    add("ballast / go ballast " .. BALLAST, "ballast", { ballast = BALLAST }, { ballast = BALLAST })
+  end
+  if cfg.arena or cfg.arena_only then
+    add("arena / go arenas", "arena", {}, { experiment = "arenas" })
+  end
+  return out
+end
+
+local runs = {} -- runs[cfg][pair index] = { model = {...}, go = {...} }
+local failed = 0
+local function run1(cfg, collector, options)
+  local r = gcb.run{ collector = collector, options = options, workload = cfg.workload,
+                     params = cfg.params, ops = math.max(1, math.floor(cfg.ops * scale)),
+                     pin = "none", timeout = 300 }
+  for _, x in ipairs(r) do if x.status ~= "ok" then failed = failed + 1 end end
+  return r[1]
+end
+
+local todo = {}
+for _, cfg in ipairs(configs) do
+  if twin[cfg.workload] and (next(only) == nil or only[cfg.workload]) then
+    cfg.pairs = pairs_of(cfg)
+    runs[cfg] = {}
+    for i = 1, #cfg.pairs do runs[cfg][i] = { model = {}, go = {} } end
+    table.insert(todo, cfg)
+  end
+end
+
+-- Interleave: every pair of every workload once per repetition, model then Go.
+local function sweep(from)
+  for rep = 1, reps do
+    for _, cfg in ipairs(todo) do
+      for i = from[cfg] or 1, #cfg.pairs do
+        local p = cfg.pairs[i]
+        table.insert(runs[cfg][i].model, run1(cfg, p.model, p.mopts))
+        table.insert(runs[cfg][i].go, run1(cfg, "go", p.gopts))
+      end
+    end
+  end
+end
+sweep({})
+
+-- Memory limits around Go's live heap (from its GOGC 100 runs), then run them.
+local from = {}
+for _, cfg in ipairs(todo) do
+  if not cfg.arena_only then
+    local live = gcb.median(runs[cfg][2].go, "heap.peak_live_bytes")
+    from[cfg] = #cfg.pairs + 1
+    for _, f in ipairs({ 0.8, 1.5 }) do
+      local lim = math.max(1048576, math.floor((live == live and live or 0) * f))
+      table.insert(cfg.pairs, { label = string.format("marksweep / go nogreenteagc, memlimit %.1fx live (%.1f MiB)", f, lim / 1048576),
+                                model = "marksweep", mopts = { memlimit = lim },
+                                gopts = { experiment = "nogreenteagc", memlimit = lim } })
+      runs[cfg][#cfg.pairs] = { model = {}, go = {} }
+    end
+  else
+    from[cfg] = #cfg.pairs + 1
+  end
+end
+sweep(from)
+
+-- Tables.
+local lines, outside, inside = {}, 0, 0
+local function out(s) print(s); table.insert(lines, s) end
+out(string.format("# Calibration: model / Go (%s size, %d interleaved repetitions)\n", size, reps))
+out(string.format("Tolerances: GC cycles +-%d %%, peak live +-%d %%, RSS peak +-%d %%, GC CPU share +-%d %%, freegc gain within %d points.\n",
+  TOL.cycles * 100, TOL.peak_live * 100, TOL.rss * 100, TOL.gc_cpu * 100, FREEGC_POINTS))
+local function mark(key, p, lo, hi)
+  if not key then return "" end
+  local t = TOL[key]
+  if p ~= p then outside = outside + 1; return "**outside** (undefined)" end
+  if hi < 1 - t or lo > 1 + t then outside = outside + 1; return "**outside**" end
+  inside = inside + 1
+  return "inside"
+end
+for _, cfg in ipairs(todo) do
+  out(string.format("\n## %s\n", cfg.label or cfg.workload))
+  local head = "| metric |"
+  local sep = "|---|"
+  for _, p in ipairs(cfg.pairs) do head = head .. " " .. p.label .. " |"; sep = sep .. "---|" end
+  out(head); out(sep)
+  for _, m in ipairs(metrics) do
+    local row = "| " .. m[1] .. (m[3] and string.format(" (+-%d %%)", TOL[m[3]] * 100) or "") .. " |"
+    for i in ipairs(cfg.pairs) do
+      local p, lo, hi = ratio(runs[cfg][i].model, runs[cfg][i].go, m[2])
+      row = row .. string.format(" %.2f [%.2f, %.2f] %s |", p, lo, hi, mark(m[3], p, lo, hi))
+    end
+    out(row)
+  end
+end
+
+-- freegc gain: time per op saved by freeing, model (freetracked vs
+-- marksweep) against Go (runtimefreegc vs plain go), percent.
+out("\n## freegc gain (time per op saved, percent; median of the repetitions)\n")
+out("| workload | model: freetracked vs marksweep | go: runtimefreegc vs plain | gap (points) | within " .. FREEGC_POINTS .. " |")
+out("|---|---:|---:|---:|---|")
+local function nsop(rs) return gcb.median(rs, function(r) return r.wall_s / r.ops * 1e9 end) end
+for _, cfg in ipairs(todo) do
+  if cfg.frees then
+    local ft, base
+    for i, p in ipairs(cfg.pairs) do
+      if p.model == "freetracked" then ft = runs[cfg][i] end
+      if p.label:find("freegc baseline", 1, true) then base = runs[cfg][i] end
+    end
+    local gm = (1 - nsop(ft.model) / nsop(base.model)) * 100
+    local gg = (1 - nsop(ft.go) / nsop(base.go)) * 100
+    local gap = gm - gg
+    local ok = math.abs(gap) <= FREEGC_POINTS
+    if ok then inside = inside + 1 else outside = outside + 1 end
+    out(string.format("| %s | %+.1f %% | %+.1f %% | %+.1f | %s |", cfg.workload, gm, gg, gap, ok and "inside" or "**outside**"))
+  end
+end
+
+out(string.format("\n%d ratios inside, %d outside; %d runs not ok; records in %s", inside, outside, failed, gcb.out))
+
+-- Report: the tables, cycles and RSS vs GOGC (model against Go), gcb.report.
+os.execute("mkdir -p '" .. report_dir .. "'")
+local f = assert(io.open(report_dir .. "/calibrate.md", "w"))
+f:write(table.concat(lines, "\n"), "\n")
+f:close()
+local dat = assert(io.open(report_dir .. "/gogc.dat", "w"))
+for _, cfg in ipairs(todo) do
+  if not cfg.arena_only then
+    dat:write(string.format("%s gogc model_cycles go_cycles model_rss_mib go_rss_mib\n", cfg.workload))
+    for i, g in ipairs({ 50, 100, 200 }) do
+      local r = runs[cfg][i]
+      dat:write(string.format("%s %d %g %g %g %g\n", cfg.workload, g,
+        gcb.median(r.model, "gc.cycles"), gcb.median(r.go, "gc.cycles"),
+        gcb.median(r.model, "rss.peak_bytes") / 1048576, gcb.median(r.go, "rss.peak_bytes") / 1048576))
+    end
+    dat:write("\n\n")
+  end
+end
+dat:close()
+local gp = assert(io.open(report_dir .. "/gogc.gp", "w"))
+gp:write([[
+set terminal pngcairo size 1400,600
+set output 'gogc.png'
+set multiplot layout 1,2
+set xlabel 'GOGC'; set logscale y; set key top right font ',8'
+set ylabel 'GC cycles'
+plot for [i=0:*] 'gogc.dat' index i using 2:3 with linespoints title columnhead(1).' model', \
+     for [i=0:*] 'gogc.dat' index i using 2:4 with linespoints dashtype 2 title columnhead(1).' go'
+set ylabel 'RSS peak MiB'
+plot for [i=0:*] 'gogc.dat' index i using 2:5 with linespoints title columnhead(1).' model', \
+     for [i=0:*] 'gogc.dat' index i using 2:6 with linespoints dashtype 2 title columnhead(1).' go'
+unset multiplot
+]])
+gp:close()
+os.execute("cd '" .. report_dir .. "' && command -v gnuplot >/dev/null && gnuplot gogc.gp 2>/dev/null")
+gcb.report{ out = report_dir }
+
+if failed > 0 or outside > 0 then os.exit(1) end
