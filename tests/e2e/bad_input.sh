@@ -138,7 +138,7 @@ row trace_duplicate_id 2 "--trace 'a-0': 2 runs have this id \(first at r.jsonl:
 row trace_unknown_id 2 "no run with id 'nope'" '$G report $D/../report/data/bytes.jsonl --out rep --trace nope --no-plots'
 row ids_unique_per_run 0 "^2 ids, 2 distinct, 1 config_hash$" 'echo "$RUN }" > s.lua; $G run s.lua --out o.jsonl && $G run s.lua --out o.jsonl && echo "$(grep -o "\"id\":\"[^\"]*\"" o.jsonl | wc -l) ids, $(grep -o "\"id\":\"[^\"]*\"" o.jsonl | sort -u | wc -l) distinct, $(grep -o "\"config_hash\":\"[^\"]*\"" o.jsonl | sort -u | wc -l) config_hash"'
 row csv_quoting 0 '^"marksweep\{gogc=a,""b""$' '$G report $D/data/csv_quote.jsonl --out rep --format csv && cat rep/report.csv'
-row report_bad_format 2 "--format 'xml': expected md, csv" '$G report $D/../report/data/bytes.jsonl --out rep --format xml'
+row report_bad_format 2 "--format 'xml': expected md, html, csv" '$G report $D/../report/data/bytes.jsonl --out rep --format xml'
 
 # ---- more command lines and scripts ----------------------------------------------
 row version 0 "gcbench .* \(ABI [0-9]+, record gcbench.run/1\)" '$G --version'
