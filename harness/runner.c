@@ -6,6 +6,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +22,7 @@
 #include "oomwatch.h"
 #include "pin.h"
 #include "resultsfile.h"
+#include "resume.h"
 #include "common/record_build.h"
 #include "common/clock.h"
 #include "runner.h"
@@ -110,7 +113,7 @@ typedef struct child_out {
 /* Fork + exec `gcbench __child` (or, with go, the Go twin: gopeer.h), feed
  * it the spec, collect its record. */
 static void run_child(const char *spec_text, double timeout, const gopeer_launch *go,
-                      child_out *o)
+                      const cpu_set_t *slot, child_out *o)
 {
     int in[2], rec[2];
     memset(o, 0, sizeof *o);
@@ -143,6 +146,10 @@ static void run_child(const char *spec_text, double timeout, const gopeer_launch
         prctl(PR_SET_PDEATHSIG, SIGKILL);
         if (getppid() != parent)
             _exit(127);
+        /* --jobs: this run's own cores; the child's hwloc topology then
+         * holds only them, so its pin plan stays inside. */
+        if (slot != NULL && sched_setaffinity(0, sizeof *slot, slot) != 0)
+            _exit(127);
         /* Move both ends above 3 first (either may be 0..3 when the parent
          * runs with closed standard descriptors); dup2 then clears
          * close-on-exec on 0 and 3. */
@@ -166,9 +173,13 @@ static void run_child(const char *spec_text, double timeout, const gopeer_launch
     oomwatch_start(&o->watch, pid);
 
     /* The spec is a few hundred bytes: it fits the pipe, so this never
-     * blocks; a child dead already gives EPIPE, not SIGPIPE. */
-    struct sigaction ign = {.sa_handler = SIG_IGN}, old;
-    sigaction(SIGPIPE, &ign, &old);
+     * blocks; a child dead already gives EPIPE, not SIGPIPE: SIGPIPE is
+     * blocked in this thread (other threads may be here at once, so not
+     * sigaction) and a pending one is consumed before unblocking. */
+    sigset_t pipe_set, old;
+    sigemptyset(&pipe_set);
+    sigaddset(&pipe_set, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &pipe_set, &old);
     size_t len = strlen(spec_text), off = 0;
     while (off < len) {
         ssize_t w = write(in[1], spec_text + off, len - off);
@@ -179,7 +190,10 @@ static void run_child(const char *spec_text, double timeout, const gopeer_launch
         off += (size_t)w;
     }
     close(in[1]);
-    sigaction(SIGPIPE, &old, NULL);
+    struct timespec zero = {0, 0};
+    while (sigtimedwait(&pipe_set, NULL, &zero) == SIGPIPE)
+        ;
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
 
     double deadline = now_s() + timeout;
     size_t cap = 1 << 16;
@@ -300,69 +314,271 @@ static json_t *outcome(const record_req *q, const child_out *o)
     return rec;
 }
 
-int runner_run(const run_spec *s, json_t **records, char *err, size_t errlen)
-{
+/* One request of a plan. */
+typedef struct plan_req {
+    const run_spec *s;
     runspec_resolved r;
-    *records = NULL;
-    int rc = runspec_check(s, &r, err, errlen);
+    char topo[512];
+    int is_go;
+    gopeer_launch go;
+    json_t **recs;           /* s->repeat records, filled as runs end */
+} plan_req;
+
+/* One run: repetition rep of request req. */
+typedef struct plan_run {
+    size_t req;
+    int rep;
+} plan_run;
+
+struct runner_plan {
+    runner_exec *ex;
+    plan_req *reqs;
+    size_t nreqs, capreqs;
+    plan_run *runs;          /* the runs to execute (reused ones are not here) */
+    size_t nruns, next;      /* next: the first run no worker has taken */
+    pthread_mutex_t mu;      /* guards next, failed, werr and appends */
+    int failed;              /* some record is not ok */
+    int werr;                /* an append failed: stop taking runs */
+    char err[1024];
+};
+
+static record_req req_of(const plan_req *pr, int rep)
+{
+    record_req q = {.spec = pr->s, .gc = pr->r.gc, .opts = pr->r.opts, .w = pr->r.w,
+                    .params = pr->r.params, .ops = pr->r.ops, .repetition = rep,
+                    .topology = pr->topo};
+    return q;
+}
+
+runner_plan *runner_plan_new(runner_exec *ex)
+{
+    runner_plan *p = calloc(1, sizeof *p);
+    if (p == NULL)
+        return NULL;
+    p->ex = ex;
+    pthread_mutex_init(&p->mu, NULL);
+    return p;
+}
+
+int runner_plan_add(runner_plan *p, const run_spec *s, char *err, size_t errlen)
+{
+    if (p->nreqs == p->capreqs) {
+        size_t cap = p->capreqs ? 2 * p->capreqs : 8;
+        plan_req *r = realloc(p->reqs, cap * sizeof *r);
+        if (r == NULL) {
+            snprintf(err, errlen, "out of memory");
+            return 2;
+        }
+        p->reqs = r;
+        p->capreqs = cap;
+    }
+    plan_req *pr = &p->reqs[p->nreqs];
+    memset(pr, 0, sizeof *pr);
+    pr->s = s;
+    int rc = runspec_check(s, &pr->r, err, errlen);
     if (rc != 0)
         return rc;
-
-    char topo[512] = "";
     pin_plan *plan = NULL;
     char msg[256];
     if (pin_plan_new(s->pin ? s->pin : "none", s->pus, s->npus, s->threads, &plan, msg,
                      sizeof msg) == 0) {
-        pin_topology_summary(plan, topo, sizeof topo);
+        pin_topology_summary(plan, pr->topo, sizeof pr->topo);
         pin_plan_free(plan);
     }
-
-    gopeer_launch go;
-    int is_go = gopeer_is(s->collector);
-    if (is_go && (rc = gopeer_prepare(s, r.opts, &go, err, errlen)) != 0) {
-        runspec_release(&r);
+    pr->is_go = gopeer_is(s->collector);
+    if (pr->is_go && (rc = gopeer_prepare(s, pr->r.opts, &pr->go, err, errlen)) != 0) {
+        runspec_release(&pr->r);
         return rc;
     }
-
-    json_t *all = json_array();
-    int failed = 0;
-    for (int rep = 0; rep < s->repeat; rep++) {
-        record_req q = {.spec = s, .gc = r.gc, .opts = r.opts, .w = r.w, .params = r.params,
-                        .ops = r.ops, .repetition = rep, .topology = topo};
-        clock_gettime(CLOCK_REALTIME, &q.start);
-        char *spec_text;
-        if (is_go) {
-            json_t *base = record_new(&q);
-            spec_text = gopeer_spec_text(&go, s, r.w, r.params, r.opts, r.ops, base);
-            json_decref(base);
-        } else {
-            json_t *sj = runspec_to_json(s, rep);
-            spec_text = json_dumps(sj, JSON_COMPACT);
-            json_decref(sj);
-        }
-        child_out o;
-        run_child(spec_text ? spec_text : "{}", s->timeout, is_go ? &go : NULL, &o);
-        free(spec_text);
-        json_t *rec = outcome(&q, &o);
-        free(o.buf);
-        if (is_go)
-            gopeer_finish(rec);
-        const char *st = json_string_value(json_object_get(rec, "status"));
-        if (st == NULL || strcmp(st, "ok") != 0)
-            failed = 1;
-        if (s->out_path != NULL && append(s->out_path, rec, err, errlen) != 0) {
-            json_decref(rec);
-            json_decref(all);
-            if (is_go)
-                gopeer_launch_free(&go);
-            runspec_release(&r);
-            return 2;
-        }
-        json_array_append_new(all, rec);
+    pr->recs = calloc((size_t)s->repeat, sizeof *pr->recs);
+    plan_run *runs = realloc(p->runs, (p->nruns + (size_t)s->repeat) * sizeof *runs);
+    if (pr->recs == NULL || runs == NULL) {
+        free(pr->recs);
+        if (runs != NULL)
+            p->runs = runs;
+        if (pr->is_go)
+            gopeer_launch_free(&pr->go);
+        runspec_release(&pr->r);
+        snprintf(err, errlen, "out of memory");
+        return 2;
     }
-    if (is_go)
-        gopeer_launch_free(&go);
-    runspec_release(&r);
-    *records = all;
-    return failed ? 1 : 0;
+    p->runs = runs;
+    for (int rep = 0; rep < s->repeat; rep++) {
+        record_req q = req_of(pr, rep);
+        char hash[32], key[64];
+        record_run_key(&q, hash, sizeof hash);
+        snprintf(key, sizeof key, "%s-%d", hash, rep);
+        json_t *stored = p->ex ? resume_take(p->ex->resume, key) : NULL;
+        if (stored != NULL) {
+            pr->recs[rep] = stored;
+            p->ex->reused++;
+        } else {
+            p->runs[p->nruns++] = (plan_run){.req = p->nreqs, .rep = rep};
+        }
+    }
+    p->nreqs++;
+    return 0;
+}
+
+/* Run one run (any thread; slot: its cores or NULL) and append its record. */
+static void execute(runner_plan *p, const plan_run *run, const cpu_set_t *slot)
+{
+    plan_req *pr = &p->reqs[run->req];
+    const run_spec *s = pr->s;
+    record_req q = req_of(pr, run->rep);
+    clock_gettime(CLOCK_REALTIME, &q.start);
+    char *spec_text;
+    if (pr->is_go) {
+        json_t *base = record_new(&q);
+        spec_text = gopeer_spec_text(&pr->go, s, pr->r.w, pr->r.params, pr->r.opts, pr->r.ops,
+                                     base);
+        json_decref(base);
+    } else {
+        json_t *sj = runspec_to_json(s, run->rep);
+        spec_text = json_dumps(sj, JSON_COMPACT);
+        json_decref(sj);
+    }
+    child_out o;
+    run_child(spec_text ? spec_text : "{}", s->timeout, pr->is_go ? &pr->go : NULL, slot, &o);
+    free(spec_text);
+    json_t *rec = outcome(&q, &o);
+    free(o.buf);
+    if (pr->is_go)
+        gopeer_finish(rec);
+    const char *st = json_string_value(json_object_get(rec, "status"));
+    char err[1024];
+    pthread_mutex_lock(&p->mu);
+    if (st == NULL || strcmp(st, "ok") != 0)
+        p->failed = 1;
+    if (!p->werr && s->out_path != NULL && append(s->out_path, rec, err, sizeof err) != 0) {
+        p->werr = 1;
+        snprintf(p->err, sizeof p->err, "%s", err);
+    }
+    pr->recs[run->rep] = rec;
+    pthread_mutex_unlock(&p->mu);
+}
+
+/* The next run for a worker, or NULL; go runs only when serial (the go
+ * peer's launch is single-threaded, gopeer.h). */
+static plan_run *take(runner_plan *p, int serial)
+{
+    plan_run *r = NULL;
+    pthread_mutex_lock(&p->mu);
+    while (!p->werr && p->next < p->nruns) {
+        plan_run *c = &p->runs[p->next++];
+        if (!serial && p->reqs[c->req].is_go)
+            continue;     /* left for the serial pass */
+        r = c;
+        break;
+    }
+    pthread_mutex_unlock(&p->mu);
+    return r;
+}
+
+typedef struct worker {
+    runner_plan *p;
+    cpu_set_t slot;
+    int pinned;
+} worker;
+
+static void *work(void *arg)
+{
+    worker *w = arg;
+    plan_run *r;
+    while ((r = take(w->p, 0)) != NULL)
+        execute(w->p, r, w->pinned ? &w->slot : NULL);
+    return NULL;
+}
+
+int runner_plan_execute(runner_plan *p, char *err, size_t errlen)
+{
+    int jobs = p->ex && p->ex->jobs > 1 ? p->ex->jobs : 1;
+    if (jobs > 1) {
+        worker *ws = calloc((size_t)jobs, sizeof *ws);
+        pthread_t *tids = calloc((size_t)jobs, sizeof *tids);
+        int started = 0;
+        for (int j = 0; ws && tids && j < jobs; j++) {
+            ws[j].p = p;
+            CPU_ZERO(&ws[j].slot);
+            if (p->ex->slots != NULL) {
+                ws[j].pinned = 1;
+                for (int i = 0; i < p->ex->slots[j].npus; i++)
+                    if (p->ex->slots[j].pus[i] < CPU_SETSIZE)
+                        CPU_SET(p->ex->slots[j].pus[i], &ws[j].slot);
+            }
+            if (pthread_create(&tids[j], NULL, work, &ws[j]) == 0)
+                started++;
+            else
+                break;
+        }
+        for (int j = 0; j < started; j++)
+            pthread_join(tids[j], NULL);
+        free(ws);
+        free(tids);
+        /* Go runs (and anything left if no worker started) run serially. */
+        p->next = 0;
+        for (size_t i = 0; i < p->nruns; i++)
+            if (p->reqs[p->runs[i].req].recs[p->runs[i].rep] != NULL)
+                p->runs[i].rep = -1;      /* done */
+    }
+    plan_run *r;
+    while ((r = take(p, 1)) != NULL)
+        if (r->rep >= 0)
+            execute(p, r, NULL);
+    if (p->werr) {
+        snprintf(err, errlen, "%s", p->err);
+        return 2;
+    }
+    for (size_t i = 0; i < p->nreqs; i++)
+        for (int rep = 0; rep < p->reqs[i].s->repeat; rep++) {
+            const char *st = json_string_value(json_object_get(p->reqs[i].recs[rep], "status"));
+            if (st == NULL || strcmp(st, "ok") != 0)
+                p->failed = 1;
+        }
+    return p->failed ? 1 : 0;
+}
+
+json_t *runner_plan_records(runner_plan *p, size_t i)
+{
+    json_t *all = json_array();
+    for (int rep = 0; i < p->nreqs && rep < p->reqs[i].s->repeat; rep++)
+        if (p->reqs[i].recs[rep] != NULL)
+            json_array_append(all, p->reqs[i].recs[rep]);
+    return all;
+}
+
+void runner_plan_free(runner_plan *p)
+{
+    if (p == NULL)
+        return;
+    for (size_t i = 0; i < p->nreqs; i++) {
+        plan_req *pr = &p->reqs[i];
+        for (int rep = 0; rep < pr->s->repeat; rep++)
+            json_decref(pr->recs[rep]);
+        free(pr->recs);
+        if (pr->is_go)
+            gopeer_launch_free(&pr->go);
+        runspec_release(&pr->r);
+    }
+    free(p->reqs);
+    free(p->runs);
+    pthread_mutex_destroy(&p->mu);
+    free(p);
+}
+
+int runner_run(const run_spec *s, json_t **records, char *err, size_t errlen)
+{
+    *records = NULL;
+    runner_plan *p = runner_plan_new(NULL);
+    if (p == NULL) {
+        snprintf(err, errlen, "out of memory");
+        return 2;
+    }
+    int rc = runner_plan_add(p, s, err, errlen);
+    if (rc == 0)
+        rc = runner_plan_execute(p, err, errlen);
+    if (rc != 2)
+        *records = runner_plan_records(p, 0);
+    runner_plan_free(p);
+    return rc;
 }

@@ -21,6 +21,7 @@
 #include <jansson.h>
 #include <stddef.h>
 
+#include "pin.h"
 #include "runspec.h"
 
 /* Check a request without running it.  Returns 0, or 2 with a message
@@ -32,6 +33,33 @@ int runner_validate(const run_spec *s, char *err, size_t errlen);
  * "ok", 1 when any run failed, crashed or timed out, 2 when the request is
  * wrong (nothing run; message in err). */
 int runner_run(const run_spec *s, json_t **records, char *err, size_t errlen);
+
+/* How a plan's runs are executed (`gcbench run --jobs --resume`).  Zero
+ * is the default: one run at a time, unpinned, nothing reused. */
+typedef struct runner_exec {
+    int jobs;                /* runs at once; 0 or 1: one at a time */
+    const pin_set *slots;    /* jobs disjoint core sets (pin_partition_cores),
+                                or NULL: runs inherit gcbench's affinity */
+    json_t *resume;          /* resume_load map, or NULL */
+    long reused;             /* out: runs taken from resume instead of run */
+} runner_exec;
+
+/* A plan: the runs of several requests (gcb.sweep), validated together
+ * before any runs, then executed in any order and on up to ex->jobs
+ * runs at once; records are appended to each request's out_path as runs
+ * finish (completion order) and handed back per request in repetition
+ * order.  Single-threaded API: call from the Lua thread only. */
+typedef struct runner_plan runner_plan;
+runner_plan *runner_plan_new(runner_exec *ex);
+/* Validate and add request s (kept by pointer until the plan is freed).
+ * Returns 0, or 2 with a message (nothing added). */
+int runner_plan_add(runner_plan *p, const run_spec *s, char *err, size_t errlen);
+/* Run every run not reused.  Returns 0 every record ok, 1 some not ok,
+ * 2 the results file could not be written (message in err). */
+int runner_plan_execute(runner_plan *p, char *err, size_t errlen);
+/* Request i's records in repetition order: a new reference. */
+json_t *runner_plan_records(runner_plan *p, size_t i);
+void runner_plan_free(runner_plan *p);
 
 /* The environment of a child process (runs and plugin probes): ours plus
  * GLIBC_TUNABLES room for plugins' static TLS.  Free the array and
