@@ -317,7 +317,6 @@ static void run_plan(lua_State *L, lgcb_state *st, runner_plan *p, size_t n, int
                      const char *who)
 {
     char err[2048];
-    long reused = st->exec ? st->exec->reused : 0;
     int rc = runner_plan_execute(p, err, sizeof err);
     if (rc == 2)
         luaL_error(L, "%s: %s", who, err);
@@ -334,7 +333,7 @@ static void run_plan(lua_State *L, lgcb_state *st, runner_plan *p, size_t n, int
         if (list_of_lists)
             lua_rawseti(L, -2, (lua_Integer)i + 1);
     }
-    st->runs += fresh - ((st->exec ? st->exec->reused : 0) - reused);
+    st->runs += fresh - runner_plan_reused(p);
 }
 
 /* gcb.run{...} -> array of run records */
@@ -351,6 +350,8 @@ static int l_run(lua_State *L)
     if (runner_plan_add(*pp, &s, err, sizeof err) != 0)
         return luaL_error(L, "gcb.run: %s", err);
     run_plan(L, st, *pp, 1, 0, "gcb.run");
+    runner_plan_free(*pp);   /* now: s lives on this C stack */
+    *pp = NULL;
     return 1;
 }
 
@@ -380,6 +381,8 @@ static int l_sweep(lua_State *L)
         if (runner_plan_add(*pp, &specs[i], err, sizeof err) != 0)
             return luaL_error(L, "gcb.sweep: entry %d: %s", (int)i + 1, err);
     run_plan(L, st, *pp, n, 1, "gcb.sweep");
+    runner_plan_free(*pp);
+    *pp = NULL;
     return 1;
 }
 

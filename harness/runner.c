@@ -321,7 +321,8 @@ typedef struct plan_req {
     char topo[512];
     int is_go;
     gopeer_launch go;
-    json_t **recs;           /* s->repeat records, filled as runs end */
+    int repeat;              /* s->repeat (free needs no s: it may be gone) */
+    json_t **recs;           /* repeat records, filled as runs end */
 } plan_req;
 
 /* One run: repetition rep of request req. */
@@ -339,6 +340,7 @@ struct runner_plan {
     pthread_mutex_t mu;      /* guards next, failed, werr and appends */
     int failed;              /* some record is not ok */
     int werr;                /* an append failed: stop taking runs */
+    long reused;             /* runs taken from ex->resume */
     char err[1024];
 };
 
@@ -375,6 +377,7 @@ int runner_plan_add(runner_plan *p, const run_spec *s, char *err, size_t errlen)
     plan_req *pr = &p->reqs[p->nreqs];
     memset(pr, 0, sizeof *pr);
     pr->s = s;
+    pr->repeat = s->repeat;
     int rc = runspec_check(s, &pr->r, err, errlen);
     if (rc != 0)
         return rc;
@@ -412,6 +415,7 @@ int runner_plan_add(runner_plan *p, const run_spec *s, char *err, size_t errlen)
         if (stored != NULL) {
             pr->recs[rep] = stored;
             p->ex->reused++;
+            p->reused++;
         } else {
             p->runs[p->nruns++] = (plan_run){.req = p->nreqs, .rep = rep};
         }
@@ -547,13 +551,18 @@ json_t *runner_plan_records(runner_plan *p, size_t i)
     return all;
 }
 
+long runner_plan_reused(const runner_plan *p)
+{
+    return p->reused;
+}
+
 void runner_plan_free(runner_plan *p)
 {
     if (p == NULL)
         return;
     for (size_t i = 0; i < p->nreqs; i++) {
         plan_req *pr = &p->reqs[i];
-        for (int rep = 0; rep < pr->s->repeat; rep++)
+        for (int rep = 0; rep < pr->repeat; rep++)
             json_decref(pr->recs[rep]);
         free(pr->recs);
         if (pr->is_go)

@@ -59,6 +59,8 @@ int runner_plan_add(runner_plan *p, const run_spec *s, char *err, size_t errlen)
 int runner_plan_execute(runner_plan *p, char *err, size_t errlen);
 /* Request i's records in repetition order: a new reference. */
 json_t *runner_plan_records(runner_plan *p, size_t i);
+/* Runs of this plan taken from ex->resume (not run, not appended). */
+long runner_plan_reused(const runner_plan *p);
 void runner_plan_free(runner_plan *p);
 
 /* The environment of a child process (runs and plugin probes): ours plus
