@@ -38,7 +38,11 @@ static const char usage[] =
     "                 run again: the script gets the stored record\n"
     "      --jobs N   the runs of a gcb.sweep (and of a repeat) N at once, each\n"
     "                 pinned to its own cores; N may not exceed the core count\n"
-    "      --executor local   the only executor (the default)\n"
+    "      --executor local|slurm   local (the default) runs on this machine;\n"
+    "                 slurm submits each gcb.sweep (and each repeat) as one\n"
+    "                 sbatch --array; FILE's folder and the build must be on\n"
+    "                 paths every node shares\n"
+    "      --partition P, --time T, --slurm-opt ARG (repeatable)   for sbatch\n"
     "  gcbench report RECORDS.jsonl... [options]   tables and plots (--help)\n"
     "  gcbench compare BASE.jsonl NEW.jsonl [options]   regression verdict (--help)\n"
     "  gcbench --version\n"
@@ -63,7 +67,11 @@ static void default_out(const char *script, char *buf, size_t len)
 static int cmd_run(int argc, char **argv)
 {
     const char *script = NULL, *out = NULL;
-    int i, resume = 0, jobs = 0;
+    int i, resume = 0, jobs = 0, slurm = 0, nslurm_opts = 0;
+    const char *partition = NULL, *time_limit = NULL;
+    const char **slurm_opts = calloc((size_t)argc + 1, sizeof *slurm_opts);
+    if (slurm_opts == NULL)
+        return 2;
     for (i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--") == 0) {
             i++;
@@ -82,11 +90,24 @@ static int cmd_run(int argc, char **argv)
             jobs = (int)n;
         } else if (strcmp(argv[i], "--executor") == 0 || strncmp(argv[i], "--executor=", 11) == 0) {
             const char *v = argv[i][10] == '=' ? argv[i] + 11 : i + 1 < argc ? argv[++i] : NULL;
-            if (v == NULL || strcmp(v, "local") != 0) {
-                fprintf(stderr, "gcbench run: --executor '%s': the only executor is 'local'\n",
+            if (v == NULL || (strcmp(v, "local") != 0 && strcmp(v, "slurm") != 0)) {
+                fprintf(stderr, "gcbench run: --executor '%s': expected 'local' or 'slurm'\n",
                         v ? v : "");
                 return 2;
             }
+            slurm = strcmp(v, "slurm") == 0;
+        } else if (strcmp(argv[i], "--partition") == 0 || strcmp(argv[i], "--time") == 0 ||
+                   strcmp(argv[i], "--slurm-opt") == 0) {
+            if (i + 1 >= argc) {
+                fprintf(stderr, "gcbench run: option '%s' needs a value\n", argv[i]);
+                return 2;
+            }
+            if (argv[i][2] == 'p')
+                partition = argv[++i];
+            else if (argv[i][2] == 't')
+                time_limit = argv[++i];
+            else
+                slurm_opts[nslurm_opts++] = argv[++i];
         } else if (strcmp(argv[i], "--out") == 0) {
             if (i + 1 >= argc) {
                 fprintf(stderr, "gcbench run: option '--out' needs a value (the results file)\n");
@@ -134,7 +155,17 @@ static int cmd_run(int argc, char **argv)
         fprintf(stderr, "gcbench run: %s\n", err);
         return 2;
     }
-    runner_exec ex = {.jobs = jobs};
+    if (!slurm && (partition || time_limit || nslurm_opts)) {
+        fprintf(stderr, "gcbench run: --partition, --time and --slurm-opt need --executor slurm\n");
+        return 2;
+    }
+    if (slurm && jobs > 1) {
+        fprintf(stderr, "gcbench run: --jobs is for --executor local (Slurm places the tasks)\n");
+        return 2;
+    }
+    runner_exec ex = {.jobs = jobs, .slurm = slurm, .partition = partition,
+                      .time_limit = time_limit, .slurm_opts = slurm_opts,
+                      .nslurm_opts = nslurm_opts};
     pin_set *slots = NULL;
     if (jobs > 1) {
         slots = calloc((size_t)jobs, sizeof *slots);
@@ -155,6 +186,7 @@ static int cmd_run(int argc, char **argv)
     int rc = lgcb_run_script(script, argv + i, argc - i, out, &ex);
     json_decref(ex.resume);
     free(slots);
+    free(slurm_opts);
     struct stat st;
     if (created && stat(out, &st) == 0 && st.st_size == 0)
         unlink(out);  /* no record written: leave no empty file behind */
@@ -170,6 +202,8 @@ int main(int argc, char **argv)
     const char *cmd = argv[1];
     if (strcmp(cmd, "__child") == 0)
         return runner_child_main();
+    if (strcmp(cmd, "__slurm-task") == 0 && argc == 3)
+        return runner_slurm_task_main(argv[2]);
     if (strcmp(cmd, "__probe") == 0 && argc == 3)
         return probe_child_main(argv[2]);
     if (strcmp(cmd, "list") == 0) {

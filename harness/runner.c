@@ -494,8 +494,16 @@ static void *work(void *arg)
     return NULL;
 }
 
+static int execute_slurm(runner_plan *p, char *err, size_t errlen);
+
 int runner_plan_execute(runner_plan *p, char *err, size_t errlen)
 {
+    if (p->ex && p->ex->slurm && p->nruns > 0) {
+        int rc = execute_slurm(p, err, errlen);
+        if (rc != 0)
+            return rc;
+        p->next = p->nruns;      /* every run has its record */
+    }
     int jobs = p->ex && p->ex->jobs > 1 ? p->ex->jobs : 1;
     if (jobs > 1) {
         worker *ws = calloc((size_t)jobs, sizeof *ws);
@@ -589,5 +597,240 @@ int runner_run(const run_spec *s, json_t **records, char *err, size_t errlen)
     if (rc != 2)
         *records = runner_plan_records(p, 0);
     runner_plan_free(p);
+    return rc;
+}
+
+/* ---- The slurm executor: one sbatch --array per plan. ----
+ * The plan's runs are written to DIR/tasks.json (DIR is OUT.slurm/PID-N
+ * next to the results file, which must be on a path the compute nodes
+ * share); task i runs `gcbench __slurm-task DIR` and leaves
+ * DIR/task-i.json.  gcbench polls squeue until the job is gone, then
+ * gathers the records in plan order; a task without a record gets one
+ * synthesized from its Slurm state (scontrol show job): TIMEOUT ->
+ * "timeout", anything else (FAILED, CANCELLED, NODE_FAIL, OUT_OF_MEMORY)
+ * -> "crashed" with the state in `error`. */
+
+/* Run a shell command, its stdout into buf; returns the exit status. */
+static int capture(const char *cmd, char *buf, size_t len)
+{
+    buf[0] = '\0';
+    FILE *f = popen(cmd, "r");
+    if (f == NULL)
+        return -1;
+    size_t n = fread(buf, 1, len - 1, f);
+    buf[n] = '\0';
+    int st = pclose(f);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* Single-quote s for sh into out. */
+static void quote(const char *s, char *out, size_t len)
+{
+    size_t o = 0;
+    if (o < len - 1) out[o++] = '\'';
+    for (; *s && o + 5 < len; s++) {
+        if (*s == '\'') {
+            memcpy(out + o, "'\\''", 4);
+            o += 4;
+        } else {
+            out[o++] = *s;
+        }
+    }
+    if (o < len - 1) out[o++] = '\'';
+    out[o] = '\0';
+}
+
+static void field(const char *text, const char *name, char *out, size_t len)
+{
+    out[0] = '\0';
+    const char *f = strstr(text, name);
+    if (f == NULL)
+        return;
+    f += strlen(name);
+    size_t n = strcspn(f, " \n");
+    if (n >= len)
+        n = len - 1;
+    memcpy(out, f, n);
+    out[n] = '\0';
+}
+
+static int execute_slurm(runner_plan *p, char *err, size_t errlen)
+{
+    static int seq;
+    const char *out = p->reqs[p->runs[0].req].s->out_path;
+    char dir[4096], path[4200], cmd[16384], q[4300], buf[65536];
+    snprintf(dir, sizeof dir, "%s.slurm", out ? out : "gcbench");
+    mkdir(dir, 0777);
+    snprintf(dir + strlen(dir), sizeof dir - strlen(dir), "/%ld-%d", (long)getpid(), seq++);
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+        snprintf(err, errlen, "slurm: cannot create '%s': %s", dir, strerror(errno));
+        return 2;
+    }
+    json_t *tasks = json_array();
+    for (size_t i = 0; i < p->nruns; i++) {
+        const plan_run *r = &p->runs[i];
+        json_array_append_new(tasks, runspec_to_json(p->reqs[r->req].s, r->rep));
+    }
+    snprintf(path, sizeof path, "%s/tasks.json", dir);
+    int drc = json_dump_file(tasks, path, JSON_COMPACT);
+    json_decref(tasks);
+    if (drc != 0) {
+        snprintf(err, errlen, "slurm: cannot write '%s'", path);
+        return 2;
+    }
+    char self[4096];
+    ssize_t sl = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (sl <= 0) {
+        snprintf(err, errlen, "slurm: cannot find the gcbench binary");
+        return 2;
+    }
+    self[sl] = '\0';
+    char wrap[8500], qs[4200], qd[4200];
+    quote(self, qs, sizeof qs);
+    quote(dir, qd, sizeof qd);
+    snprintf(wrap, sizeof wrap, "exec %s __slurm-task %s", qs, qd);
+    quote(wrap, q, sizeof q);
+    char logs[4300];
+    snprintf(path, sizeof path, "%s/task-%%a.log", dir);
+    quote(path, logs, sizeof logs);
+    int n = snprintf(cmd, sizeof cmd, "sbatch --parsable --job-name=gcbench --array=0-%zu "
+                     "--ntasks=1 --output=%s", p->nruns - 1, logs);
+    if (p->ex->partition) {
+        quote(p->ex->partition, qs, sizeof qs);
+        n += snprintf(cmd + n, sizeof cmd - (size_t)n, " --partition=%s", qs);
+    }
+    if (p->ex->time_limit) {
+        quote(p->ex->time_limit, qs, sizeof qs);
+        n += snprintf(cmd + n, sizeof cmd - (size_t)n, " --time=%s", qs);
+    }
+    for (int i = 0; i < p->ex->nslurm_opts; i++) {
+        quote(p->ex->slurm_opts[i], qs, sizeof qs);
+        n += snprintf(cmd + n, sizeof cmd - (size_t)n, " %s", qs);
+    }
+    snprintf(cmd + n, sizeof cmd - (size_t)n, " --wrap=%s", q);
+    fflush(NULL);
+    if (capture(cmd, buf, sizeof buf) != 0) {
+        snprintf(err, errlen, "slurm: sbatch failed: %s", cmd);
+        return 2;
+    }
+    char job[64];
+    snprintf(job, sizeof job, "%.*s", (int)strcspn(buf, ";\n"), buf);
+    fprintf(stderr, "gcbench: slurm job %s: %zu tasks (%s)\n", job, p->nruns, dir);
+
+    /* Wait for the array to leave the queue (no sacct without accounting
+     * storage: squeue while it runs, scontrol show job after). */
+    for (;;) {
+        snprintf(cmd, sizeof cmd, "squeue -h -r -j %s -o %%T 2>/dev/null", job);
+        int rc = capture(cmd, buf, sizeof buf);
+        long pending = 0, running = 0;
+        for (char *l = buf; *l; l += strcspn(l, "\n") + (l[strcspn(l, "\n")] != 0)) {
+            if (strncmp(l, "PENDING", 7) == 0)
+                pending++;
+            else if (*l != '\n')
+                running++;
+        }
+        if (rc == 0 && pending + running == 0)
+            break;
+        if (rc != 0) {
+            /* squeue refuses a job id it forgot: the job is over. */
+            break;
+        }
+        fprintf(stderr, "\rgcbench: slurm job %s: %ld pending, %ld running, %zu done   ", job,
+                pending, running, p->nruns - (size_t)(pending + running));
+        struct timespec ts = {0, 200 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+    fprintf(stderr, "\rgcbench: slurm job %s: %zu tasks done                        \n", job,
+            p->nruns);
+
+    for (size_t i = 0; i < p->nruns; i++) {
+        plan_run *r = &p->runs[i];
+        plan_req *pr = &p->reqs[r->req];
+        snprintf(path, sizeof path, "%s/task-%zu.json", dir, i);
+        json_t *rec = json_load_file(path, 0, NULL);
+        if (rec == NULL || !json_is_object(rec)) {
+            json_decref(rec);
+            record_req rq = req_of(pr, r->rep);
+            clock_gettime(CLOCK_REALTIME, &rq.start);
+            rec = record_new(&rq);
+            snprintf(cmd, sizeof cmd, "scontrol -o show job %s_%zu 2>/dev/null", job, i);
+            capture(cmd, buf, sizeof buf);
+            char state[64], node[256], reason[128], code[32];
+            field(buf, "JobState=", state, sizeof state);
+            field(buf, "NodeList=", node, sizeof node);
+            field(buf, "Reason=", reason, sizeof reason);
+            field(buf, "ExitCode=", code, sizeof code);
+            char msg[512];
+            snprintf(msg, sizeof msg, "slurm task %s_%zu ended %s (reason %s, exit code %s) "
+                     "without a record", job, i, state[0] ? state : "in an unknown state",
+                     reason[0] ? reason : "?", code[0] ? code : "?");
+            record_fail(rec, strcmp(state, "TIMEOUT") == 0 ? "timeout" : "crashed", msg);
+            json_t *sj = json_object();
+            json_object_set_new(sj, "job_id", json_string(job));
+            json_object_set_new(sj, "array_task_id", json_integer((json_int_t)i));
+            json_object_set_new(sj, "node", json_string(node));
+            json_object_set_new(rec, "slurm", sj);
+        }
+        const char *st = json_string_value(json_object_get(rec, "status"));
+        if (st == NULL || strcmp(st, "ok") != 0)
+            p->failed = 1;
+        if (!p->werr && pr->s->out_path != NULL &&
+            append(pr->s->out_path, rec, p->err, sizeof p->err) != 0)
+            p->werr = 1;
+        pr->recs[r->rep] = rec;
+    }
+    if (p->werr) {
+        snprintf(err, errlen, "%s", p->err);
+        return 2;
+    }
+    return 0;
+}
+
+int runner_slurm_task_main(const char *dir)
+{
+    const char *id = getenv("SLURM_ARRAY_TASK_ID");
+    char path[4200], tmp[4300], err[2048];
+    if (id == NULL) {
+        fprintf(stderr, "gcbench __slurm-task: not in a Slurm array task\n");
+        return 2;
+    }
+    long i = strtol(id, NULL, 10);
+    snprintf(path, sizeof path, "%s/tasks.json", dir);
+    json_t *tasks = json_load_file(path, 0, NULL);
+    json_t *spec = json_array_get(tasks, (size_t)i);
+    runspec_parsed ps;
+    if (spec == NULL || runspec_from_json(json_incref(spec), &ps, err, sizeof err) != 0) {
+        fprintf(stderr, "gcbench __slurm-task: task %ld of %s: %s\n", i, path,
+                spec ? err : "no such task");
+        json_decref(tasks);
+        return 2;
+    }
+    json_decref(tasks);
+    ps.s.out_path = NULL;
+    runner_plan *p = runner_plan_new(NULL);
+    int rc = p ? runner_plan_add(p, &ps.s, err, sizeof err) : 2;
+    if (rc != 0) {
+        fprintf(stderr, "gcbench __slurm-task: %s\n", err);
+        runner_plan_free(p);
+        runspec_parsed_free(&ps);
+        return 2;
+    }
+    p->runs[0].rep = ps.repetition;    /* this task's one run */
+    p->nruns = 1;
+    runner_plan_execute(p, err, sizeof err);
+    json_t *rec = p->reqs[0].recs[ps.repetition];
+    json_t *sj = json_object();
+    const char *job = getenv("SLURM_ARRAY_JOB_ID"), *node = getenv("SLURMD_NODENAME");
+    json_object_set_new(sj, "job_id", json_string(job ? job : ""));
+    json_object_set_new(sj, "array_task_id", json_integer((json_int_t)i));
+    json_object_set_new(sj, "node", json_string(node ? node : ""));
+    json_object_set_new(rec, "slurm", sj);
+    snprintf(path, sizeof path, "%s/task-%ld.json", dir, i);
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    rc = json_dump_file(rec, tmp, JSON_COMPACT) == 0 && rename(tmp, path) == 0 ? 0 : 2;
+    if (rc != 0)
+        fprintf(stderr, "gcbench __slurm-task: cannot write %s: %s\n", path, strerror(errno));
+    runner_plan_free(p);
+    runspec_parsed_free(&ps);
     return rc;
 }

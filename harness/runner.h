@@ -37,6 +37,11 @@ int runner_run(const run_spec *s, json_t **records, char *err, size_t errlen);
 /* How a plan's runs are executed (`gcbench run --jobs --resume`).  Zero
  * is the default: one run at a time, unpinned, nothing reused. */
 typedef struct runner_exec {
+    int slurm;               /* 1: --executor slurm (one sbatch --array per plan) */
+    const char *partition;   /* --partition, or NULL */
+    const char *time_limit;  /* --time, or NULL */
+    const char *const *slurm_opts; /* --slurm-opt words, nslurm_opts of them */
+    int nslurm_opts;
     int jobs;                /* runs at once; 0 or 1: one at a time */
     const pin_set *slots;    /* jobs disjoint core sets (pin_partition_cores),
                                 or NULL: runs inherit gcbench's affinity */
@@ -62,6 +67,12 @@ json_t *runner_plan_records(runner_plan *p, size_t i);
 /* Runs of this plan taken from ex->resume (not run, not appended). */
 long runner_plan_reused(const runner_plan *p);
 void runner_plan_free(runner_plan *p);
+
+/* Entry point of `gcbench __slurm-task DIR` (one array task of the slurm
+ * executor): run task $SLURM_ARRAY_TASK_ID of DIR/tasks.json and write
+ * its record, with slurm.{job_id, array_task_id, node}, to
+ * DIR/task-N.json (written whole, then renamed).  Returns the exit status. */
+int runner_slurm_task_main(const char *dir);
 
 /* The environment of a child process (runs and plugin probes): ours plus
  * GLIBC_TUNABLES room for plugins' static TLS.  Free the array and
