@@ -719,6 +719,8 @@ static int execute_slurm(runner_plan *p, char *err, size_t errlen)
 
     /* Wait for the array to leave the queue (no sacct without accounting
      * storage: squeue while it runs, scontrol show job after). */
+    int tty = isatty(2);
+    long last_pending = -1, last_running = -1;
     for (;;) {
         snprintf(cmd, sizeof cmd, "squeue -h -r -j %s -o %%T 2>/dev/null", job);
         int rc = capture(cmd, buf, sizeof buf);
@@ -735,13 +737,20 @@ static int execute_slurm(runner_plan *p, char *err, size_t errlen)
             /* squeue refuses a job id it forgot: the job is over. */
             break;
         }
-        fprintf(stderr, "\rgcbench: slurm job %s: %ld pending, %ld running, %zu done   ", job,
-                pending, running, p->nruns - (size_t)(pending + running));
+        /* The progress line: rewritten in place on a terminal, else one
+         * line per change. */
+        if (pending != last_pending || running != last_running) {
+            fprintf(stderr, "%sgcbench: slurm job %s: %ld pending, %ld running, %zu done%s", tty ? "\r" : "",
+                    job, pending, running, p->nruns - (size_t)(pending + running),
+                    tty ? "   " : "\n");
+            last_pending = pending;
+            last_running = running;
+        }
         struct timespec ts = {0, 200 * 1000 * 1000};
         nanosleep(&ts, NULL);
     }
-    fprintf(stderr, "\rgcbench: slurm job %s: %zu tasks done                        \n", job,
-            p->nruns);
+    fprintf(stderr, "%sgcbench: slurm job %s: %zu tasks done%s\n", tty ? "\r" : "", job,
+            p->nruns, tty ? "                        " : "");
 
     for (size_t i = 0; i < p->nruns; i++) {
         plan_run *r = &p->runs[i];
