@@ -69,9 +69,7 @@ static int cmd_run(int argc, char **argv)
     const char *script = NULL, *out = NULL;
     int i, resume = 0, jobs = 0, slurm = 0, nslurm_opts = 0;
     const char *partition = NULL, *time_limit = NULL;
-    const char **slurm_opts = calloc((size_t)argc + 1, sizeof *slurm_opts);
-    if (slurm_opts == NULL)
-        return 2;
+    const char *slurm_opts[64];
     for (i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--") == 0) {
             i++;
@@ -100,6 +98,10 @@ static int cmd_run(int argc, char **argv)
                    strcmp(argv[i], "--slurm-opt") == 0) {
             if (i + 1 >= argc) {
                 fprintf(stderr, "gcbench run: option '%s' needs a value\n", argv[i]);
+                return 2;
+            }
+            if (nslurm_opts == 64) {
+                fprintf(stderr, "gcbench run: more than 64 --slurm-opt\n");
                 return 2;
             }
             if (argv[i][2] == 'p')
@@ -186,7 +188,6 @@ static int cmd_run(int argc, char **argv)
     int rc = lgcb_run_script(script, argv + i, argc - i, out, &ex);
     json_decref(ex.resume);
     free(slots);
-    free(slurm_opts);
     struct stat st;
     if (created && stat(out, &st) == 0 && st.st_size == 0)
         unlink(out);  /* no record written: leave no empty file behind */
