@@ -7,7 +7,9 @@
 #     with slurm.{job_id, array_task_id, node};
 #  2. a crashing and a timed-out task are recorded crashed / timeout, the
 #     rest of the array's records are kept (slurm_crash.lua);
-#  3. the array scancel'ed half-way: the cancelled tasks are recorded
+#  3. a task past Slurm's time limit (--time 1: a minute and more) is
+#     recorded timeout from its Slurm state (slurm_timelimit.lua);
+#  4. the array scancel'ed half-way: the cancelled tasks are recorded
 #     crashed (CANCELLED), the finished ones kept; --resume then runs only
 #     the missing ones: every key once, earlier records byte-for-byte kept.
 gcbench=$1 testgc=$2 checker=$3 dir=$4 repo=$5
@@ -42,7 +44,14 @@ rm -rf "$c" "$c.slurm"
 [ $? -eq 1 ] || fail "slurm_crash.lua: expected exit 1 (some runs failed)"
 "$checker" "$c" ok crashed timeout ok || exit 1
 
-# 3. scancel half-way, then --resume.
+# 3. Slurm's time limit.
+t=$dir/slurm_timelimit.jsonl
+rm -rf "$t" "$t.slurm"
+"$gcbench" run "$here/slurm_timelimit.lua" --out "$t" --executor slurm --time 1 -- "$testgc"
+[ $? -eq 1 ] || fail "slurm_timelimit.lua: expected exit 1 (a run timed out)"
+"$checker" "$t" timeout:TIMEOUT ok || exit 1
+
+# 4. scancel half-way, then --resume.
 k=$dir/slurm_cancel.jsonl
 rm -rf "$k" "$k.slurm" "$k.before"
 "$gcbench" run "$here/sweep.lua" --out "$k" --executor slurm -- "$testgc" sweep 0.3 any \
