@@ -29,7 +29,16 @@ typedef struct lgcb_state {
     const char *out_path; /* results file */
     int any_failed;       /* a run's status was not "ok" */
     long runs;            /* records written */
+    runner_exec *exec;    /* --jobs, --resume */
 } lgcb_state;
+
+static int free_plan(lua_State *L)
+{
+    runner_plan **pp = luaL_checkudata(L, 1, "gcb.plan");
+    runner_plan_free(*pp);
+    *pp = NULL;
+    return 0;
+}
 
 /* Scratch memory of one gcb.run call lives in Lua: strings and arrays are
  * anchored in a table (the scratch, at stack index k) that the Lua state
@@ -200,15 +209,13 @@ static double int_field(lua_State *L, int t, const char *f, double def, double l
     return num_field(L, t, f, def, lo, hi);
 }
 
-/* gcb.run{...} -> array of run records */
-static int l_run(lua_State *L)
+/* Read the request table at index t into *s; its strings and arrays are
+ * anchored in scratch k.  Raises on a malformed request. */
+static void read_spec(lua_State *L, int t, scratch k, run_spec *s, const char *out_path)
 {
-    lgcb_state *st = lua_touserdata(L, lua_upvalueindex(1));
-    luaL_checktype(L, 1, LUA_TTABLE);
-
     /* Unknown keys are mistakes (a typo would silently use a default). */
     lua_pushnil(L);
-    while (lua_next(L, 1)) {
+    while (lua_next(L, t)) {
         int known = 0;
         if (lua_type(L, -2) == LUA_TSTRING)
             for (int i = 0; run_keys[i]; i++)
@@ -222,89 +229,161 @@ static int l_run(lua_State *L)
                 luaL_addstring(&b, run_keys[i]);
             }
             luaL_pushresult(&b);
-            return luaL_error(L, "gcb.run: unknown field '%s' (known: %s)", name,
-                              lua_tostring(L, -1));
+            luaL_error(L, "gcb.run: unknown field '%s' (known: %s)", name, lua_tostring(L, -1));
         }
         lua_pop(L, 1);
     }
 
-    lua_newtable(L);
-    scratch k = lua_gettop(L);
-    run_spec s;
     opt_kv *opts = NULL, *params = NULL;
     int *pus = NULL;
-    runspec_init(&s);
-    s.out_path = st->out_path;
+    runspec_init(s);
+    s->out_path = out_path;
 
-    lua_getfield(L, 1, "collector");
+    lua_getfield(L, t, "collector");
     if (!lua_isstring(L, -1))
-        return luaL_error(L, "gcb.run: 'collector' is required (a name from `gcbench list` or a path to a .so)");
-    s.collector = keep(L, k, lua_tostring(L, -1));
+        luaL_error(L, "gcb.run: 'collector' is required (a name from `gcbench list` or a path to a .so)");
+    s->collector = keep(L, k, lua_tostring(L, -1));
     lua_pop(L, 1);
-    lua_getfield(L, 1, "workload");
+    lua_getfield(L, t, "workload");
     if (!lua_isstring(L, -1))
-        return luaL_error(L, "gcb.run: 'workload' is required (a name from `gcbench list`)");
-    s.workload = keep(L, k, lua_tostring(L, -1));
+        luaL_error(L, "gcb.run: 'workload' is required (a name from `gcbench list`)");
+    s->workload = keep(L, k, lua_tostring(L, -1));
     lua_pop(L, 1);
 
-    s.noptions = read_kv(L, 1, "options", &opts, k);
-    s.options = opts;
-    s.nparams = read_kv(L, 1, "params", &params, k);
-    s.params = params;
-    s.threads = (int)int_field(L, 1, "threads", 1, 1, 1024);
+    s->noptions = read_kv(L, t, "options", &opts, k);
+    s->options = opts;
+    s->nparams = read_kv(L, t, "params", &params, k);
+    s->params = params;
+    s->threads = (int)int_field(L, t, "threads", 1, 1, 1024);
     /* Absent ops and duration mean the workload's default op count; an
      * explicit 0 is refused rather than silently meaning that. */
-    s.ops = (uint64_t)int_field(L, 1, "ops", 0, 1, 1e15);
-    s.duration = num_field(L, 1, "duration", 0, 1e-6, 1e6);
-    s.repeat = (int)int_field(L, 1, "repeat", 1, 1, 100000);
-    s.timeout = num_field(L, 1, "timeout", s.timeout, 0.001, 1e6);
-    s.sample_hz = num_field(L, 1, "sample_hz", s.sample_hz, 0.001, 100000);
-    lua_getfield(L, 1, "record_latency");
+    s->ops = (uint64_t)int_field(L, t, "ops", 0, 1, 1e15);
+    s->duration = num_field(L, t, "duration", 0, 1e-6, 1e6);
+    s->repeat = (int)int_field(L, t, "repeat", 1, 1, 100000);
+    s->timeout = num_field(L, t, "timeout", s->timeout, 0.001, 1e6);
+    s->sample_hz = num_field(L, t, "sample_hz", s->sample_hz, 0.001, 100000);
+    lua_getfield(L, t, "record_latency");
     if (lua_isboolean(L, -1))
-        s.record_latency = lua_toboolean(L, -1);
+        s->record_latency = lua_toboolean(L, -1);
     else if (!lua_isnil(L, -1))
-        return luaL_error(L, "gcb.run: 'record_latency' must be a boolean (true or false), not %s",
-                          luaL_typename(L, -1));
+        luaL_error(L, "gcb.run: 'record_latency' must be a boolean (true or false), not %s",
+                   luaL_typename(L, -1));
     lua_pop(L, 1);
-    lua_getfield(L, 1, "pin");
+    lua_getfield(L, t, "pin");
     if (lua_type(L, -1) == LUA_TSTRING) {
-        s.pin = keep(L, k, lua_tostring(L, -1));
+        s->pin = keep(L, k, lua_tostring(L, -1));
     } else if (lua_istable(L, -1)) {
         size_t n = lua_rawlen(L, -1);
         pus = keep_array(L, k, n, sizeof *pus);
         for (size_t i = 0; i < n; i++) {
             lua_rawgeti(L, -1, (lua_Integer)i + 1);
             if (!lua_isinteger(L, -1))
-                return luaL_error(L, "gcb.run: 'pin' list entry %d must be a PU number", (int)i + 1);
+                luaL_error(L, "gcb.run: 'pin' list entry %d must be a PU number", (int)i + 1);
             lua_Integer pu = lua_tointeger(L, -1);
             if (pu < 0 || pu > INT_MAX)
-                return luaL_error(L, "gcb.run: 'pin' list entry %d = %I is not a PU number "
-                                  "(`gcbench list` shows none that large)", (int)i + 1, pu);
+                luaL_error(L, "gcb.run: 'pin' list entry %d = %I is not a PU number "
+                           "(`gcbench list` shows none that large)", (int)i + 1, pu);
             pus[i] = (int)pu;
             lua_pop(L, 1);
         }
-        s.pin = "list";
-        s.pus = pus;
-        s.npus = n;
+        s->pin = "list";
+        s->pus = pus;
+        s->npus = n;
     } else if (!lua_isnil(L, -1)) {
-        return luaL_error(L, "gcb.run: 'pin' must be \"none\", \"core\", \"pu\" or a list of PU numbers");
+        luaL_error(L, "gcb.run: 'pin' must be \"none\", \"core\", \"pu\" or a list of PU numbers");
     }
     lua_pop(L, 1);
+}
 
-    char err[2048];
-    json_t *records = NULL;
-    int rc = runner_validate(&s, err, sizeof err);
-    if (rc == 0)
-        rc = runner_run(&s, &records, err, sizeof err);
-    if (rc == 2) {
-        json_decref(records);
-        return luaL_error(L, "gcb.run: %s", err);
+/* The plan of one gcb.run / gcb.sweep call, as a userdata whose __gc
+ * frees it, so a raised error frees it too. */
+static runner_plan **new_plan(lua_State *L, lgcb_state *st)
+{
+    runner_plan **pp = lua_newuserdatauv(L, sizeof *pp, 0);
+    *pp = NULL;
+    if (luaL_newmetatable(L, "gcb.plan")) {
+        lua_pushcfunction(L, free_plan);
+        lua_setfield(L, -2, "__gc");
     }
+    lua_setmetatable(L, -2);
+    *pp = runner_plan_new(st->exec);
+    if (*pp == NULL)
+        luaL_error(L, "gcb: out of memory");
+    return pp;
+}
+
+/* Execute the plan and push request i's records for every i, in order,
+ * each as a list (list_of_lists) or the only request's list. */
+static void run_plan(lua_State *L, lgcb_state *st, runner_plan *p, size_t n, int list_of_lists,
+                     const char *who)
+{
+    char err[2048];
+    int rc = runner_plan_execute(p, err, sizeof err);
+    if (rc == 2)
+        luaL_error(L, "%s: %s", who, err);
     if (rc != 0)
         st->any_failed = 1;
-    st->runs += records ? (long)json_array_size(records) : 0;
-    push_json(L, records ? records : json_array());
-    json_decref(records);
+    long fresh = 0;
+    if (list_of_lists)
+        lua_createtable(L, (int)n, 0);
+    for (size_t i = 0; i < n; i++) {
+        json_t *records = runner_plan_records(p, i);
+        fresh += (long)json_array_size(records);
+        push_json(L, records);
+        json_decref(records);
+        if (list_of_lists)
+            lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    st->runs += fresh - runner_plan_reused(p);
+}
+
+/* gcb.run{...} -> array of run records */
+static int l_run(lua_State *L)
+{
+    lgcb_state *st = lua_touserdata(L, lua_upvalueindex(1));
+    luaL_checktype(L, 1, LUA_TTABLE);
+    lua_newtable(L);
+    scratch k = lua_gettop(L);
+    run_spec s;
+    read_spec(L, 1, k, &s, st->out_path);
+    runner_plan **pp = new_plan(L, st);
+    char err[2048];
+    if (runner_plan_add(*pp, &s, err, sizeof err) != 0)
+        return luaL_error(L, "gcb.run: %s", err);
+    run_plan(L, st, *pp, 1, 0, "gcb.run");
+    runner_plan_free(*pp);   /* now: s lives on this C stack */
+    *pp = NULL;
+    return 1;
+}
+
+/* gcb.sweep{spec, spec, ...} -> { records of spec 1, records of spec 2, ... }
+ * Every spec is validated before any run; the runs then execute in any
+ * order (in parallel with --jobs), and each list comes back in repetition
+ * order, as gcb.run would return it. */
+static int l_sweep(lua_State *L)
+{
+    lgcb_state *st = lua_touserdata(L, lua_upvalueindex(1));
+    luaL_checktype(L, 1, LUA_TTABLE);
+    size_t n = (size_t)lua_rawlen(L, 1);
+    lua_newtable(L);
+    scratch k = lua_gettop(L);
+    run_spec *specs = keep_array(L, k, n, sizeof *specs);
+    for (size_t i = 0; i < n; i++) {
+        lua_rawgeti(L, 1, (lua_Integer)i + 1);
+        if (!lua_istable(L, -1))
+            return luaL_error(L, "gcb.sweep: entry %d must be a table (what gcb.run takes), not %s",
+                              (int)i + 1, luaL_typename(L, -1));
+        read_spec(L, lua_gettop(L), k, &specs[i], st->out_path);
+        lua_pop(L, 1);
+    }
+    runner_plan **pp = new_plan(L, st);
+    char err[2048];
+    for (size_t i = 0; i < n; i++)
+        if (runner_plan_add(*pp, &specs[i], err, sizeof err) != 0)
+            return luaL_error(L, "gcb.sweep: entry %d: %s", (int)i + 1, err);
+    run_plan(L, st, *pp, n, 1, "gcb.sweep");
+    runner_plan_free(*pp);
+    *pp = NULL;
     return 1;
 }
 
@@ -474,6 +553,9 @@ static int open_gcb(lua_State *L, lgcb_state *st)
     lua_pushcclosure(L, l_run, 1);
     lua_setfield(L, -2, "run");
     lua_pushlightuserdata(L, st);
+    lua_pushcclosure(L, l_sweep, 1);
+    lua_setfield(L, -2, "sweep");
+    lua_pushlightuserdata(L, st);
     lua_pushcclosure(L, l_report, 1);
     lua_setfield(L, -2, "report");
     lua_pushcfunction(L, l_collectors);
@@ -489,9 +571,10 @@ static int open_gcb(lua_State *L, lgcb_state *st)
     return 1;
 }
 
-int lgcb_run_script(const char *script, char **args, int nargs, const char *out_path)
+int lgcb_run_script(const char *script, char **args, int nargs, const char *out_path,
+                    runner_exec *exec)
 {
-    lgcb_state st = {.out_path = out_path};
+    lgcb_state st = {.out_path = out_path, .exec = exec};
     provenance_set_script(script);
     lua_State *L = luaL_newstate();
     if (L == NULL) {
@@ -547,6 +630,9 @@ int lgcb_run_script(const char *script, char **args, int nargs, const char *out_
     if (st.runs > 0)
         fprintf(stderr, "gcbench: %ld run record%s appended to %s%s\n", st.runs,
                 st.runs == 1 ? "" : "s", out_path, st.any_failed ? " (some runs failed)" : "");
+    if (exec != NULL && exec->resume != NULL)
+        fprintf(stderr, "gcbench: %ld run%s reused from %s (--resume)\n", exec->reused,
+                exec->reused == 1 ? "" : "s", out_path);
     lua_close(L);
     return status;
 }

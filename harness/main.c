@@ -18,7 +18,9 @@
 #include "lgcb.h"
 #include "analysis/report.h"
 #include "probe.h"
+#include "pin.h"
 #include "resultsfile.h"
+#include "resume.h"
 #include "runner.h"
 
 static const char usage[] =
@@ -27,10 +29,21 @@ static const char usage[] =
     "  gcbench list [--json]\n"
     "      collectors (name, description, capabilities, options with\n"
     "      type/default/help) and workloads (params with type/default/help)\n"
-    "  gcbench run SCRIPT.lua [--out FILE] [-- ARGS...]\n"
+    "  gcbench run SCRIPT.lua [--out FILE] [--resume] [--jobs N]\n"
+    "              [--executor local|slurm [--partition P] [--time T]\n"
+    "              [--slurm-opt ARG]...] [-- ARGS...]\n"
     "      run an experiment script; every run record is appended to FILE\n"
     "      (JSON Lines; default results/SCRIPT-YYYYmmdd-HHMMSS.jsonl);\n"
     "      ARGS reach the script as `arg`\n"
+    "      --resume   runs whose key already has an ok record in FILE are not\n"
+    "                 run again: the script gets the stored record\n"
+    "      --jobs N   the runs of a gcb.sweep (and of a repeat) N at once, each\n"
+    "                 pinned to its own cores; N may not exceed the core count\n"
+    "      --executor local|slurm   local (the default) runs on this machine;\n"
+    "                 slurm submits each gcb.sweep (and each repeat) as one\n"
+    "                 sbatch --array; FILE's folder and the build must be on\n"
+    "                 paths every node shares\n"
+    "      --partition P, --time T, --slurm-opt ARG (repeatable)   for sbatch\n"
     "  gcbench report RECORDS.jsonl... [options]   tables and plots (--help)\n"
     "  gcbench compare BASE.jsonl NEW.jsonl [options]   regression verdict (--help)\n"
     "  gcbench --version\n"
@@ -55,11 +68,49 @@ static void default_out(const char *script, char *buf, size_t len)
 static int cmd_run(int argc, char **argv)
 {
     const char *script = NULL, *out = NULL;
-    int i;
+    int i, resume = 0, jobs = 0, slurm = 0, nslurm_opts = 0;
+    const char *partition = NULL, *time_limit = NULL;
+    const char *slurm_opts[64];
     for (i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--") == 0) {
             i++;
             break;
+        } else if (strcmp(argv[i], "--resume") == 0) {
+            resume = 1;
+        } else if (strcmp(argv[i], "--jobs") == 0 || strncmp(argv[i], "--jobs=", 7) == 0) {
+            const char *v = argv[i][6] == '=' ? argv[i] + 7 : i + 1 < argc ? argv[++i] : NULL;
+            char *end = NULL;
+            long n = v ? strtol(v, &end, 10) : 0;
+            if (v == NULL || *v == '\0' || *end != '\0' || n < 1 || n > 4096) {
+                fprintf(stderr, "gcbench run: option '--jobs' needs a run count >= 1, not '%s'\n",
+                        v ? v : "");
+                return 2;
+            }
+            jobs = (int)n;
+        } else if (strcmp(argv[i], "--executor") == 0 || strncmp(argv[i], "--executor=", 11) == 0) {
+            const char *v = argv[i][10] == '=' ? argv[i] + 11 : i + 1 < argc ? argv[++i] : NULL;
+            if (v == NULL || (strcmp(v, "local") != 0 && strcmp(v, "slurm") != 0)) {
+                fprintf(stderr, "gcbench run: --executor '%s': expected 'local' or 'slurm'\n",
+                        v ? v : "");
+                return 2;
+            }
+            slurm = strcmp(v, "slurm") == 0;
+        } else if (strcmp(argv[i], "--partition") == 0 || strcmp(argv[i], "--time") == 0 ||
+                   strcmp(argv[i], "--slurm-opt") == 0) {
+            if (i + 1 >= argc) {
+                fprintf(stderr, "gcbench run: option '%s' needs a value\n", argv[i]);
+                return 2;
+            }
+            if (nslurm_opts == 64) {
+                fprintf(stderr, "gcbench run: more than 64 --slurm-opt\n");
+                return 2;
+            }
+            if (argv[i][2] == 'p')
+                partition = argv[++i];
+            else if (argv[i][2] == 't')
+                time_limit = argv[++i];
+            else
+                slurm_opts[nslurm_opts++] = argv[++i];
         } else if (strcmp(argv[i], "--out") == 0) {
             if (i + 1 >= argc) {
                 fprintf(stderr, "gcbench run: option '--out' needs a value (the results file)\n");
@@ -107,7 +158,37 @@ static int cmd_run(int argc, char **argv)
         fprintf(stderr, "gcbench run: %s\n", err);
         return 2;
     }
-    int rc = lgcb_run_script(script, argv + i, argc - i, out);
+    if (!slurm && (partition || time_limit || nslurm_opts)) {
+        fprintf(stderr, "gcbench run: --partition, --time and --slurm-opt need --executor slurm\n");
+        return 2;
+    }
+    if (slurm && jobs > 1) {
+        fprintf(stderr, "gcbench run: --jobs is for --executor local (Slurm places the tasks)\n");
+        return 2;
+    }
+    runner_exec ex = {.jobs = jobs, .slurm = slurm, .partition = partition,
+                      .time_limit = time_limit, .slurm_opts = slurm_opts,
+                      .nslurm_opts = nslurm_opts};
+    pin_set *slots = NULL;
+    if (jobs > 1) {
+        slots = calloc((size_t)jobs, sizeof *slots);
+        if (slots == NULL || pin_partition_cores(jobs, slots, err, sizeof err) != 0) {
+            fprintf(stderr, "gcbench run: %s\n", slots ? err : "out of memory");
+            free(slots);
+            if (created)
+                unlink(out);
+            return 2;
+        }
+        ex.slots = slots;
+    }
+    if (resume && (ex.resume = resume_load(out, err, sizeof err)) == NULL) {
+        fprintf(stderr, "gcbench run: %s\n", err);
+        free(slots);
+        return 2;
+    }
+    int rc = lgcb_run_script(script, argv + i, argc - i, out, &ex);
+    json_decref(ex.resume);
+    free(slots);
     struct stat st;
     if (created && stat(out, &st) == 0 && st.st_size == 0)
         unlink(out);  /* no record written: leave no empty file behind */
@@ -123,6 +204,8 @@ int main(int argc, char **argv)
     const char *cmd = argv[1];
     if (strcmp(cmd, "__child") == 0)
         return runner_child_main();
+    if (strcmp(cmd, "__slurm-task") == 0 && argc == 3)
+        return runner_slurm_task_main(argv[2]);
     if (strcmp(cmd, "__probe") == 0 && argc == 3)
         return probe_child_main(argv[2]);
     if (strcmp(cmd, "list") == 0) {

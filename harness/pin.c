@@ -293,3 +293,39 @@ void pin_topology_summary(pin_plan *p, char *buf, size_t len)
     if (model[0] && n >= 0 && (size_t)n < len)
         snprintf(buf + n, len - (size_t)n, ": %s", model);
 }
+
+int pin_partition_cores(int n, pin_set *sets, char *err, size_t errlen)
+{
+    hwloc_topology_t topo;
+    if (hwloc_topology_init(&topo) != 0 || hwloc_topology_load(topo) != 0) {
+        snprintf(err, errlen, "--jobs: cannot load the hwloc topology");
+        return EIO;
+    }
+    int ncore = hwloc_get_nbobjs_by_type(topo, HWLOC_OBJ_CORE);
+    hwloc_obj_type_t unit = HWLOC_OBJ_CORE;
+    if (ncore <= 0) {   /* no core objects reported: PUs are the cores */
+        unit = HWLOC_OBJ_PU;
+        ncore = hwloc_get_nbobjs_by_type(topo, HWLOC_OBJ_PU);
+    }
+    if (n < 1 || n > ncore) {
+        snprintf(err, errlen, "--jobs %d: this machine gives gcbench %d core%s, so %d runs at "
+                 "once would share a core (use --jobs 1..%d)", n, ncore, ncore == 1 ? "" : "s",
+                 n, ncore);
+        hwloc_topology_destroy(topo);
+        return EINVAL;
+    }
+    int per = ncore / n;
+    for (int j = 0; j < n; j++) {
+        sets[j].npus = 0;
+        for (int c = j * per; c < (j + 1) * per; c++) {
+            hwloc_obj_t core = hwloc_get_obj_by_type(topo, unit, (unsigned)c);
+            unsigned pu;
+            hwloc_bitmap_foreach_begin(pu, core->cpuset)
+                if (sets[j].npus < PIN_SET_MAX)
+                    sets[j].pus[sets[j].npus++] = (int)pu;
+            hwloc_bitmap_foreach_end();
+        }
+    }
+    hwloc_topology_destroy(topo);
+    return 0;
+}

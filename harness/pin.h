@@ -40,6 +40,18 @@ size_t pin_gc_pus(const pin_plan *p, int *pus, size_t max);
 /* Number of PUs available under the plan (GOMAXPROCS for the run). */
 int pin_procs(pin_plan *p);
 
+/* Split the cores this process may use (hwloc topology, allowed PUs
+ * only) into n disjoint sets of equal size, one per concurrent run
+ * (`--jobs n`): sets[j] gets every PU of cores [j*c, (j+1)*c), c =
+ * cores / n; leftover cores stay unused.  Returns 0, or EINVAL with a
+ * message when n exceeds the number of cores (runs would share a core). */
+#define PIN_SET_MAX 1024
+typedef struct pin_set {
+    int npus;
+    int pus[PIN_SET_MAX];   /* PU OS indexes */
+} pin_set;
+int pin_partition_cores(int n, pin_set *sets, char *err, size_t errlen);
+
 /* "1 package, 2 cores, 2 PUs, L3 32MiB: Intel(R) Xeon(R) ..." */
 void pin_topology_summary(pin_plan *p, char *buf, size_t len);
 

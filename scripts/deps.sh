@@ -9,12 +9,18 @@
 #
 # clang and libclang-rt-14-dev (libFuzzer) build the fuzz target of
 # tests/fuzz; without them its test is skipped.
+#
+# jq reads records in the sweep tests (tests/runner).
+# slurm-wlm and munge: the local single-node cluster (scripts/slurm/
+# cluster.sh) for `gcbench run --executor slurm` and its tests; nothing is
+# started at install time.  Without them those tests are skipped.
 set -e
 pkgs="build-essential cmake pkg-config git
       liblua5.4-dev libhwloc-dev hwloc libjansson-dev libcmocka-dev
       libbenchmark-dev libgc-dev libmimalloc-dev libjemalloc-dev
       gnuplot-nox chromium
-      clang libclang-rt-14-dev"
+      clang libclang-rt-14-dev
+      slurm-wlm munge jq"
 sudo=""
 [ "$(id -u)" = 0 ] || sudo="sudo"
 export DEBIAN_FRONTEND=noninteractive

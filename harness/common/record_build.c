@@ -115,7 +115,7 @@ static json_t *cpu_model(void)
 json_t *record_new(const record_req *q)
 {
     const run_spec *s = q->spec;
-    char key[32], id[96], buf[128], host[256];
+    char key[32], id[96], runkey[64], buf[128], host[256];
     record_run_key(q, key, sizeof key);
     /* Unique per run (the same script run twice into one file must not
      * repeat ids): the configuration hash, the repetition, 48 random bits.
@@ -125,6 +125,9 @@ json_t *record_new(const record_req *q)
         nonce = (uint64_t)q->start.tv_nsec ^ ((uint64_t)getpid() << 32) ^ (uint64_t)q->start.tv_sec;
     snprintf(id, sizeof id, "%s-%d-%012llx", key, q->repetition,
              (unsigned long long)(nonce & 0xffffffffffffull));
+    /* Stable across invocations (what --resume matches on): the
+     * configuration hash and the repetition. */
+    snprintf(runkey, sizeof runkey, "%s-%d", key, q->repetition);
 
     struct tm tm;
     gmtime_r(&q->start.tv_sec, &tm);
@@ -151,11 +154,11 @@ json_t *record_new(const record_req *q)
 
     /* The run's identity; record_schema_zero_fill adds every measured field. */
     json_t *rec = json_pack(
-        "{s:s, s:s, s:s, s:s, s:{s:s, s:o, s:s},"
+        "{s:s, s:s, s:s, s:s, s:s, s:{s:s, s:o, s:s},"
         " s:{s:s, s:o, s:s}, s:{s:s, s:o}, s:i, s:{s:s, s:o, s:[], s:[]},"
         " s:s, s:{}, s:{}, s:{}, s:{}, s:o, s:{}, s:{}, s:s,"
         " s:i, s:f, s:f, s:f, s:I, s:i, s:[], s:b}",
-        "schema", GCB_RECORD_SCHEMA, "id", id, "time", buf, "commit", GCB_COMMIT,
+        "schema", GCB_RECORD_SCHEMA, "id", id, "key", runkey, "time", buf, "commit", GCB_COMMIT,
         "host", "name", host, "cpu", cpu_model(), "topology", q->topology ? q->topology : "",
         "collector", "name", q->gc->name, "options", opts, "path", s->collector,
         "workload", "name", q->w->name, "params", params,

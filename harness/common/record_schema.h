@@ -34,6 +34,7 @@ typedef enum record_type {
 #define RECORD_FIELDS(X) \
     X("schema",                    RECORD_STRING,  "",      1) \
     X("id",                        RECORD_STRING,  "",      0) \
+    X("key",                       RECORD_STRING,  "",      0) \
     X("time",                      RECORD_STRING,  "",      0) \
     X("commit",                    RECORD_STRING,  "",      0) \
     X("host",                      RECORD_OBJECT,  "",      0) \
