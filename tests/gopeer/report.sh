@@ -5,10 +5,7 @@
 # regression (their allocation counts are approximate, so compared as
 # timing).  Skipped (77) without Go >= 1.26.
 gcbench=$1 dir=$2 out=$3
-minor=$(go env GOVERSION 2>/dev/null | sed -n 's/^go1\.\([0-9][0-9]*\).*/\1/p')
-if [ -z "$minor" ] || [ "$minor" -lt 26 ]; then
-  echo "report.sh: skipped: no Go >= 1.26 on PATH"; exit 77
-fi
+need_go_name=report.sh; . "$(dirname "$0")/../common/need_go.sh"
 rm -rf "$out" && mkdir -p "$out" || exit 1
 "$gcbench" run "$dir/report.lua" --out "$out/go.jsonl" || { echo "report.sh: runs failed"; exit 1; }
 "$gcbench" report "$out/go.jsonl" --out "$out/report" --no-plots || { echo "report.sh: report failed"; exit 1; }

@@ -7,11 +7,7 @@
 # (CTest: skipped) without a Go >= 1.26 toolchain on PATH.
 gcbench=$1 script=$2 out=$3 want=$4 checker=$5
 shift 5
-minor=$(go env GOVERSION 2>/dev/null | sed -n 's/^go1\.\([0-9][0-9]*\).*/\1/p')
-if [ -z "$minor" ] || [ "$minor" -lt 26 ]; then
-  echo "gopeer/run.sh: skipped: no Go >= 1.26 on PATH (go env GOVERSION: $(go env GOVERSION 2>&1))"
-  exit 77
-fi
+need_go_name=gopeer/run.sh; . "$(dirname "$0")/../common/need_go.sh"
 rm -f "$out"
 "$gcbench" run "$script" --out "$out"
 got=$?

@@ -8,11 +8,7 @@
 set -u
 gcbench=$1 godir=$2 workload=$3 ops=$4 threads=$5
 shift 5
-go_ok=$(go env GOVERSION 2>/dev/null | sed -n 's/^go1\.\([0-9][0-9]*\).*/\1/p')
-if [ -z "$go_ok" ] || [ "$go_ok" -lt 26 ]; then
-  echo "same_work.sh: skipped: no Go >= 1.26 on PATH (go env GOVERSION: $(go env GOVERSION 2>&1))"
-  exit 77
-fi
+need_go_name=same_work.sh; . "$(dirname "$0")/../common/need_go.sh"
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
 (cd "$godir" && go build -o "$tmp/gcbench-go" .) || { echo "same_work.sh: go build failed"; exit 1; }

@@ -8,11 +8,7 @@
 set -u
 godir=$1
 shift
-go_ok=$(go env GOVERSION 2>/dev/null | sed -n 's/^go1\.\([0-9][0-9]*\).*/\1/p')
-if [ -z "$go_ok" ] || [ "$go_ok" -lt 26 ]; then
-  echo "twin_fails.sh: skipped: no Go >= 1.26 on PATH (go env GOVERSION: $(go env GOVERSION 2>&1))"
-  exit 77
-fi
+need_go_name=twin_fails.sh; . "$(dirname "$0")/../common/need_go.sh"
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
 (cd "$godir" && go build -o "$tmp/gcbench-go" .) || { echo "twin_fails.sh: go build failed"; exit 1; }
