@@ -70,6 +70,7 @@
 #include <string.h>
 
 #include "digest.h"
+#include "lib/rand.h"
 #include "gcb/pool.h"
 #include "gcb/workload.h"
 
@@ -216,16 +217,7 @@ typedef struct ctx {
 
 enum { DIE_DEAD, DIE_FREE, DIE_SILENT }; /* how a dying heap object is handed back */
 
-/* splitmix64 */
-static uint64_t next(uint64_t *r)
-{
-    uint64_t z = (*r += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-}
-
-static uint32_t below(uint64_t *r, uint32_t n) { return (uint32_t)(next(r) % n); }
+static uint32_t below(uint64_t *r, uint32_t n) { return (uint32_t)(rand_next(r) % n); }
 
 static int fail(ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int fail(ctx *c, const char *fmt, ...)
@@ -574,7 +566,7 @@ static int32_t new_obj(ctx *c, shape sh, int kind, int ai, int r)
         }
     for (uint32_t k = 0; k < o->nwords; k++)
         if (!is_ptr_word(o, k))
-            w[k] = o->image[k] = next(&t->rng);
+            w[k] = o->image[k] = rand_next(&t->rng);
     w[id_word(o)] = o->image[id_word(o)] = o->id;
     /* Now the shadow's root too: the old value may die. */
     set_root(c, r, x, DIE_DEAD);
@@ -805,7 +797,7 @@ static int op_write(ctx *c)
     for (int i = 0; a >= 0 && i < n; i++) {
         obj *o = &t->o[a];
         uint32_t w = below(&t->rng, o->nwords);
-        uint64_t v = next(&t->rng);
+        uint64_t v = rand_next(&t->rng);
         if (is_ptr_word(o, w) || w == id_word(o))
             continue;
         ((uint64_t *)o->addr)[w] = o->image[w] = v;
@@ -979,7 +971,7 @@ static int op_pool(ctx *c)
 {
     fthread *t = c->t;
     int r = pick_root(t);
-    uint64_t seed = next(&t->rng);
+    uint64_t seed = rand_next(&t->rng);
     if (below(&t->rng, 2) == 0) { /* put */
         int32_t x = t->sroot[r];
         if (x < 0 || t->o[x].kind != O_HEAP || t->o[x].type >= 0 ||
@@ -1038,7 +1030,7 @@ static int op_pool(ctx *c)
         return fail(c, "out of memory for the shadow");
     uint64_t fill = seed;
     for (uint32_t k = 0; k < o->nwords; k++)
-        w[k] = o->image[k] = next(&fill);
+        w[k] = o->image[k] = rand_next(&fill);
     w[0] = o->image[0] = o->id;
     set_root(c, r, x, DIE_DEAD);
     t->root[tmp] = NULL;
