@@ -450,10 +450,12 @@ static void execute(runner_plan *p, const plan_run *run, const cpu_set_t *slot)
     free(o.buf);
     if (pr->is_go)
         gopeer_finish(rec);
-    provenance_stamp(rec);
     const char *st = json_string_value(json_object_get(rec, "status"));
     char err[1024];
     pthread_mutex_lock(&p->mu);
+    /* Under the lock: provenance is built once, on first use, and workers
+     * of --jobs run this at once. */
+    provenance_stamp(rec);
     if (st == NULL || strcmp(st, "ok") != 0)
         p->failed = 1;
     if (!p->werr && s->out_path != NULL && append(s->out_path, rec, err, sizeof err) != 0) {
