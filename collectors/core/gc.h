@@ -136,6 +136,7 @@ struct gc_heap {
     uint64_t start_ns;                    /* heap_new */
     int64_t limiter_bucket_ns;            /* GC CPU leaky bucket fill */
     uint64_t limiter_last_ns;
+    _Atomic int limiter_lock;             /* 1 while one thread updates the bucket (Go's tryLock) */
     _Atomic int limiter_on;               /* bucket full: assists off */
     _Atomic uint64_t gc_cpu_ns;           /* pauses + workers + assists, for the limiter */
     _Atomic uint64_t cycle_assist_ns;     /* this cycle's assist time, for gctrace */

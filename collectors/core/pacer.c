@@ -22,8 +22,9 @@
  *           background workers' share plus pauses instead of spiralling.
  * The pacer's fields are written by the cycle owner with the world
  * stopped (or before any mutator exists); read with relaxed atomics
- * elsewhere.  The limiter's bucket is written only by whoever advanced
- * limiter_last_ns (a CAS), so one updater at a time.
+ * elsewhere.  The limiter's bucket is written only under limiter_lock
+ * (Go's gcCPULimiter.tryLock): an assist that finds it taken skips its
+ * update, the end of a mark waits for it; so one updater at a time.
  */
 #include "gc.h"
 
@@ -51,7 +52,7 @@ void pacer_limiter_charge(gc_heap *h, uint64_t ns)
 
 /* Account the `elapsed` ns of wall time since the last update: GC CPU
  * fills the bucket, mutator CPU (total minus GC) drains it (Go's
- * accumulate).  Only the caller that advanced limiter_last_ns runs this. */
+ * accumulate).  Only under limiter_lock. */
 static void limiter_account(gc_heap *h, uint64_t elapsed)
 {
     int64_t gc = (int64_t)atomic_exchange(&h->gc_cpu_ns, 0);
@@ -83,22 +84,45 @@ void pacer_mark_start(gc_heap *h)
     h->assist_ratio = (double)expect / (double)runway;
 }
 
-static void limiter_update(gc_heap *h)
+static int limiter_trylock(gc_heap *h)
 {
-    uint64_t now = h->host->now_ns(h->host->ctx);
-    uint64_t last = __atomic_exchange_n(&h->limiter_last_ns, now, __ATOMIC_ACQ_REL);
-    limiter_account(h, now > last ? now - last : 0);
+    int free = 0;
+    return atomic_compare_exchange_strong_explicit(&h->limiter_lock, &free, 1, memory_order_acquire,
+                                                   memory_order_relaxed);
 }
 
+static void limiter_unlock(gc_heap *h)
+{
+    atomic_store_explicit(&h->limiter_lock, 0, memory_order_release);
+}
+
+/* End of a mark: always brought up to date (waits out an assist's update,
+ * which is a few loads and stores). */
+static void limiter_update(gc_heap *h)
+{
+    while (!limiter_trylock(h))
+        ;
+    uint64_t now = h->host->now_ns(h->host->ctx);
+    uint64_t last = h->limiter_last_ns;
+    __atomic_store_n(&h->limiter_last_ns, now, __ATOMIC_RELAXED);
+    limiter_account(h, now > last ? now - last : 0);
+    limiter_unlock(h);
+}
+
+/* An assist: at most every LIMITER_PERIOD_NS, and never waiting. */
 void pacer_limiter_poll(gc_heap *h)
 {
     uint64_t now = h->host->now_ns(h->host->ctx);
-    uint64_t last = __atomic_load_n(&h->limiter_last_ns, __ATOMIC_ACQUIRE);
-    if (now < last + LIMITER_PERIOD_NS)
+    if (now < __atomic_load_n(&h->limiter_last_ns, __ATOMIC_RELAXED) + LIMITER_PERIOD_NS)
         return;
-    if (__atomic_compare_exchange_n(&h->limiter_last_ns, &last, now, 0, __ATOMIC_ACQ_REL,
-                                    __ATOMIC_RELAXED))
+    if (!limiter_trylock(h))
+        return;
+    uint64_t last = h->limiter_last_ns;
+    if (now >= last + LIMITER_PERIOD_NS) {
+        __atomic_store_n(&h->limiter_last_ns, now, __ATOMIC_RELAXED);
         limiter_account(h, now - last);
+    }
+    limiter_unlock(h);
 }
 
 int pacer_should_trigger(gc_heap *h)
