@@ -1,6 +1,7 @@
 /* label.c - readable group labels (see label.h). */
 #define _GNU_SOURCE
 #include "analysis/label.h"
+#include "harness.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,7 +54,7 @@ static size_t keysof(json_t *const *recs, size_t n, const char *owner, const cha
 {
     size_t cap = 16, m = 0;
     const char **ks = malloc(cap * sizeof *ks);
-    if (!ks) abort();
+    if (!ks) harness_oom("the report's group labels");
     for (size_t i = 0; i < n; i++) {
         const char *nm = json_string_value(sub(recs[i], owner, "name"));
         if (strcmp(nm ? nm : "", name) != 0) continue;
@@ -66,7 +67,7 @@ static size_t keysof(json_t *const *recs, size_t n, const char *owner, const cha
             if (m == cap) {
                 cap *= 2;
                 ks = realloc(ks, cap * sizeof *ks);
-                if (!ks) abort();
+                if (!ks) harness_oom("the report's group labels");
             }
             ks[m++] = k;
         }
@@ -84,7 +85,7 @@ static char *name(json_t *const *recs, size_t n, size_t i, const char *owner, co
     char *p = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&p, &len);
-    if (!f) abort();
+    if (!f) harness_oom("the report's group labels");
     fputs(nm, f);
     const char **ks;
     size_t m = keysof(recs, n, owner, nm, field, &ks);
@@ -120,7 +121,7 @@ void label_build_runs(json_t *const *recs, size_t n, label_set *out)
     out->full = calloc(n + 1, sizeof *out->full);
     out->colour = calloc(n + 1, sizeof *out->colour);
     out->panel = calloc(n + 1, sizeof *out->panel);
-    if (!out->series || !out->workload || !out->full || !out->colour || !out->panel) abort();
+    if (!out->series || !out->workload || !out->full || !out->colour || !out->panel) harness_oom("the report's group labels");
     int threads_vary = 0;
     for (size_t i = 1; i < n; i++)
         threads_vary |= json_integer_value(json_object_get(recs[i], "threads")) !=
@@ -132,12 +133,12 @@ void label_build_runs(json_t *const *recs, size_t n, label_set *out)
             char *t;
             if (asprintf(&t, "%s t%lld", w,
                          (long long)json_integer_value(json_object_get(recs[i], "threads"))) < 0)
-                abort();
+                harness_oom("the report's group labels");
             free(w);
             w = t;
         }
         out->workload[i] = w;
-        if (asprintf(&out->full[i], "%s / %s", out->series[i], w) < 0) abort();
+        if (asprintf(&out->full[i], "%s / %s", out->series[i], w) < 0) harness_oom("the report's group labels");
     }
     out->nseries = number(out->series, n, out->colour);
     out->npanels = number(out->workload, n, out->panel);
@@ -146,7 +147,7 @@ void label_build_runs(json_t *const *recs, size_t n, label_set *out)
 void label_build(const rec_set *s, label_set *out)
 {
     json_t **recs = calloc(s->ngroups + 1, sizeof *recs);
-    if (!recs) abort();
+    if (!recs) harness_oom("the report's group labels");
     for (size_t i = 0; i < s->ngroups; i++) recs[i] = s->runs[s->groups[i].idx[0]].j;
     label_build_runs(recs, s->ngroups, out);
     free(recs);

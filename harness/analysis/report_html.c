@@ -6,6 +6,7 @@
 #include "analysis/report_metric.h"
 #include "analysis/report_provenance.h"
 #include "common/quantile.h"
+#include "harness.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -37,7 +38,7 @@ static char *slurp(const char *path)
         if (n + k + 1 > cap) {
             cap = (n + k + 1) * 2;
             p = realloc(p, cap);
-            if (!p) abort();
+            if (!p) harness_oom("the HTML report");
         }
         memcpy(p + n, buf, k);
         n += k;

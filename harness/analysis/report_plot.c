@@ -198,7 +198,7 @@ static int hasopt(json_t *r, const char *opt)
 static const char *swept(const rec_set *s, const char *wk)
 {
     char **v = calloc(s->ngroups + 1, sizeof *v);
-    if (!v) abort();
+    if (!v) harness_oom("the figure's option labels");
     const char *found = NULL;
     for (size_t o = 0; o < sizeof sweepopts / sizeof *sweepopts && !found; o++) {
         size_t n = 0;
@@ -207,7 +207,7 @@ static const char *swept(const rec_set *s, const char *wk)
             char *k = wkey(r);
             if (strcmp(k, wk) == 0 && hasopt(r, sweepopts[o])) {
                 char *ov = optval(r, sweepopts[o]);
-                if (asprintf(&v[n++], "%s=%s", rec_str(r, "collector", "name"), ov) < 0) abort();
+                if (asprintf(&v[n++], "%s=%s", rec_str(r, "collector", "name"), ov) < 0) harness_oom("a figure label");
                 free(ov);
             }
             free(k);
@@ -605,7 +605,7 @@ int rplot_write(const rec_set *s, const char *dir)
     label_set L;
     label_build(s, &L);
     groupdata *d = calloc(s->ngroups + 1, sizeof *d);
-    if (!d) abort();
+    if (!d) harness_oom("a figure's data");
     int rc = groupfiles(s, dir, d);
     int ntp = 0, ncdf = 0, nmmu = 0, nrss = 0, nts = 0;
     if (rc == 0) {

@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include "analysis/report_provenance.h"
 #include "common/record_schema.h"
+#include "harness.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -33,7 +34,7 @@ void rprov_collect(const rec_set *s, rprov *out)
 {
     memset(out, 0, sizeof *out);
     out->f = calloc(record_nfields, sizeof *out->f);
-    if (!out->f) abort();
+    if (!out->f) harness_oom("the provenance table");
     for (size_t k = 0; k < record_nfields; k++) {
         const char *path = record_fields[k].path;
         if (strncmp(path, "provenance.", 11) != 0) continue;
@@ -41,7 +42,7 @@ void rprov_collect(const rec_set *s, rprov *out)
         f->name = path + 11;
         f->machine = kind(f->name);
         f->v = calloc(s->n + 1, sizeof *f->v);
-        if (!f->v) abort();
+        if (!f->v) harness_oom("a provenance field's values");
         for (size_t i = 0; i < s->n; i++) {
             char *t = text(json_object_get(json_object_get(s->runs[i].j, "provenance"), f->name));
             size_t j = 0;

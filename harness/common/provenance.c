@@ -5,6 +5,7 @@
 #include "common/provenance.h"
 #include "gcb/version.h"
 #include "gcb_build_info.h"
+#include "harness.h"
 
 #include <hwloc.h>
 #include <stdint.h>
@@ -95,7 +96,7 @@ json_t *provenance_get(void)
         "hostname", host, "kernel", u.release, "cpu_model", model, "cores", cores, "pus", pus,
         "topology", topo, "script", script_path, "script_hash", script_hash);
     if (cached == NULL)
-        abort();
+        harness_oom("the provenance object");
     return cached;
 }
 
