@@ -14,8 +14,15 @@
  * has seen after one of its allocations.  The heap's live bytes are
  * sum(allocated) - sum(freed) over every mutator that ever attached
  * (detached ones are folded into manual_bytes.retired_*).  The usable size
- * is whatever the allocator reports for the object (the caller passes it)
- * and must be the same at allocation and at free.
+ * is the allocator's size class for the requested size, computed by each
+ * plugin from the byte count alone (no lookup of the object: a pointer
+ * lookup per allocation and per free cost as much as mimalloc's whole
+ * pair), and so must be the same at allocation and at free.  That holds
+ * because the mutator API's contract (mutator.h) is that gcb_free_sized
+ * and gcb_dead are passed the size the object was allocated with; builds
+ * without NDEBUG (the debug, asan and tsan presets) check it against the
+ * allocator's own lookup at every free (manual_check_size) and abort,
+ * naming the object, when a workload breaks it.
  *
  * Fast path: manual_allocated/manual_freed are a relaxed load and a relaxed
  * store of the mutator's own counters (plain moves on x86-64; relaxed
@@ -51,6 +58,8 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "gcb/collector.h"
@@ -126,6 +135,26 @@ static inline void manual_freed(manual_counts *c, uint64_t n)
 {
     uint64_t f = atomic_load_explicit(&c->freed, memory_order_relaxed) + n;
     atomic_store_explicit(&c->freed, f, memory_order_relaxed);
+}
+
+/* Builds without NDEBUG: the size counted for p (from the byte count the
+ * workload passed) must be the allocator's usable size for p, else the
+ * accounting drifts; abort naming the culprit.  Release builds: nothing. */
+static inline void manual_check_size(const char *who, const void *p, size_t bytes, uint64_t counted,
+                                     uint64_t usable)
+{
+#ifndef NDEBUG
+    if (counted != usable) {
+        fprintf(stderr,
+                "%s: object %p freed with a size of %zu bytes, which counts %llu bytes, but the "
+                "allocator's usable size is %llu: gcb_free_sized/gcb_dead must be passed the size "
+                "the object was allocated with\n",
+                who, p, bytes, (unsigned long long)counted, (unsigned long long)usable);
+        abort();
+    }
+#else
+    (void)who, (void)p, (void)bytes, (void)counted, (void)usable;
+#endif
 }
 
 /* Fills heap_bytes, peak_live_bytes and freed_explicit_bytes of s.  Any

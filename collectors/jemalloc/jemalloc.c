@@ -29,8 +29,11 @@
  * thread caches, background threads) is global to the library.
  *
  * Accounting: the manual_bytes invariant and concurrency rule of
- * collectors/manual.h; the usable size is nallocx at allocation (equal to sallocx
- * of the object) and sallocx at free.
+ * collectors/manual.h; the usable size is nallocx of the requested size at
+ * allocation and at free (jemalloc's size class, computed without touching
+ * the object, equal to sallocx of the object: builds without NDEBUG check
+ * it at every free), and the free is sdallocx with the requested size, so
+ * jemalloc skips its own lookup too.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -182,11 +185,13 @@ static void release(gcb_mutator *m, void *p, size_t bytes)
     if (p == NULL)
         return;
     gcb_heap *h = m->heap;
-    uint64_t n = h->je.sallocx(p, 0);
-    manual_freed(&((je_mutator *)m)->counts, n);
+    uint64_t n = h->je.nallocx(bytes, h->flags);
     /* A size outside [requested, usable] would be undefined behaviour in
-     * sdallocx; a hint without a plausible size uses the usable one. */
-    h->je.sdallocx(p, bytes != 0 && bytes <= n ? bytes : n, 0);
+     * sdallocx: the mutator API's contract (the allocation's size) rules it
+     * out, and builds without NDEBUG check it here before freeing. */
+    manual_check_size("jemalloc", p, bytes, n, h->je.sallocx(p, 0));
+    manual_freed(&((je_mutator *)m)->counts, n);
+    h->je.sdallocx(p, bytes, 0);
 }
 
 static void free_sized(gcb_mutator *m, void *p, size_t bytes) { release(m, p, bytes); }

@@ -6,7 +6,10 @@
  * is the lower bound on memory and the cost of explicit management.
  *
  * Accounting: the manual_bytes invariant and concurrency rule of
- * collectors/manual.h, with malloc_usable_size() as the usable size.
+ * collectors/manual.h.  The usable size is glibc's chunk rule applied to
+ * the requested size (usable_size below), checked against
+ * malloc_usable_size() by tests/peers and, in builds without NDEBUG, at
+ * every free.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -82,27 +85,42 @@ static void mutator_detach(gcb_mutator *m)
     free(mm);
 }
 
+/* glibc's chunks (x86-64, 2.26+): a chunk is the request plus one 8-byte
+ * size word, rounded up to 16, at least 32 bytes; the usable size is the
+ * chunk less that word.  Requests of SMALL_MAX bytes or more may be
+ * mmapped (the mmap threshold moves between 128 KiB and 32 MiB), so they
+ * are looked up; below it glibc never maps a chunk of its own. */
+#define SMALL_MAX ((size_t)64 << 10)
+
+static inline uint64_t usable_size(const void *p, size_t bytes)
+{
+    if (bytes >= SMALL_MAX)
+        return malloc_usable_size((void *)p);
+    size_t chunk = (bytes + 8 + 15) & ~(size_t)15;
+    return (chunk < 32 ? 32 : chunk) - 8;
+}
+
 static void *alloc(gcb_mutator *m, const gcb_type *t, size_t bytes)
 {
     void *p = calloc(1, bytes);
     if (p == NULL)
         return NULL;
-    uint64_t n = malloc_usable_size(p);
-    manual_allocated(&((malloc_mutator *)m)->counts, n);
+    manual_allocated(&((malloc_mutator *)m)->counts, usable_size(p, bytes));
     return p;
 }
 
-static void release(gcb_mutator *m, void *p)
+static void release(gcb_mutator *m, void *p, size_t bytes)
 {
     if (p == NULL)
         return;
-    uint64_t n = malloc_usable_size(p);
+    uint64_t n = usable_size(p, bytes);
+    manual_check_size("malloc", p, bytes, n, malloc_usable_size(p));
     manual_freed(&((malloc_mutator *)m)->counts, n);
     free(p);
 }
 
-static void free_sized(gcb_mutator *m, void *p, size_t bytes) { release(m, p); }
-static void dead(gcb_mutator *m, void *p, size_t bytes) { release(m, p); }
+static void free_sized(gcb_mutator *m, void *p, size_t bytes) { release(m, p, bytes); }
+static void dead(gcb_mutator *m, void *p, size_t bytes) { release(m, p, bytes); }
 
 static void stats(gcb_heap *h, gcb_heap_stats *out)
 {

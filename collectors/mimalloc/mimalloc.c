@@ -18,7 +18,11 @@
  * is global to the library and shared by every heap in the process.
  *
  * Accounting: the manual_bytes invariant and concurrency rule of
- * collectors/manual.h, with mi_usable_size() as the usable size.
+ * collectors/manual.h.  The usable size is mi_good_size() of the requested
+ * size (mimalloc's bin size, computed without touching the object) below
+ * SMALL_MAX, mi_usable_size() of the object at and above it (huge blocks
+ * are rounded to what their segment gives); tests/peers checks the two
+ * agree, and builds without NDEBUG check it at every free.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -102,27 +106,35 @@ static void mutator_detach(gcb_mutator *m)
     free(mm);
 }
 
+/* Requests of SMALL_MAX bytes or more are looked up (see the head). */
+#define SMALL_MAX ((size_t)64 << 10)
+
+static inline uint64_t usable_size(const void *p, size_t bytes)
+{
+    return bytes < SMALL_MAX ? mi_good_size(bytes) : mi_usable_size(p);
+}
+
 static void *alloc(gcb_mutator *m, const gcb_type *t, size_t bytes)
 {
     void *p = mi_heap_zalloc(((mi_mutator *)m)->mheap, bytes);
     if (p == NULL)
         return NULL;
-    uint64_t n = mi_usable_size(p);
-    manual_allocated(&((mi_mutator *)m)->counts, n);
+    manual_allocated(&((mi_mutator *)m)->counts, usable_size(p, bytes));
     return p;
 }
 
-static void release(gcb_mutator *m, void *p)
+static void release(gcb_mutator *m, void *p, size_t bytes)
 {
     if (p == NULL)
         return;
-    uint64_t n = mi_usable_size(p);
+    uint64_t n = usable_size(p, bytes);
+    manual_check_size("mimalloc", p, bytes, n, mi_usable_size(p));
     manual_freed(&((mi_mutator *)m)->counts, n);
     mi_free(p);
 }
 
-static void free_sized(gcb_mutator *m, void *p, size_t bytes) { release(m, p); }
-static void dead(gcb_mutator *m, void *p, size_t bytes) { release(m, p); }
+static void free_sized(gcb_mutator *m, void *p, size_t bytes) { release(m, p, bytes); }
+static void dead(gcb_mutator *m, void *p, size_t bytes) { release(m, p, bytes); }
 
 static void stats(gcb_heap *h, gcb_heap_stats *out)
 {

@@ -124,7 +124,9 @@ static inline void gcb_free_sized(gcb_mutator *m, void *p, size_t bytes)
         m->gc->free_sized(m, p, bytes);
 }
 
-/* Oracle free: only manual-memory baselines act on it. */
+/* Oracle free: p (allocated with `bytes`: the same count, which the manual
+ * baselines' accounting relies on) is dead.  Only manual-memory baselines
+ * act on it. */
 static inline void gcb_dead(gcb_mutator *m, void *p, size_t bytes)
 {
     if (GCB_MUT_HAS(m, dead))

@@ -14,9 +14,17 @@
  *   at least the true peak (every thread's N objects live at once) and at
  *   most THREADS x N u (the documented upper bound: sum of per-mutator
  *   high-water marks);
- * - after every detach the figures stay (folded into the heap).
+ * - after every detach the figures stay (folded into the heap);
+ * - usable sizes: for every request size from 1 B to 2 KiB and a spread of
+ *   larger ones up to 1 MiB, the bytes one allocation adds are exactly the
+ *   allocator's own usable size of the object (malloc_usable_size,
+ *   mi_usable_size, sallocx), though the plugin computes them from the
+ *   requested size without that lookup, and gcb_dead with the same size
+ *   takes exactly those bytes back.
  */
 #define _GNU_SOURCE
+#include <dlfcn.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -74,6 +82,62 @@ static void *worker(void *arg)
     if (m)
         gc->mutator_detach(m);
     return NULL;
+}
+
+/* The allocator's own usable size of an object, looked up in the object
+ * (what the plugin avoids on its fast path). */
+typedef size_t (*usable_fn)(const void *p);
+static size_t je_sallocx_fn(const void *p);
+static size_t (*je_sallocx)(const void *p, int flags);
+static size_t je_sallocx_fn(const void *p) { return je_sallocx(p, 0); }
+static size_t glibc_usable(const void *p) { return malloc_usable_size((void *)p); }
+
+static usable_fn allocator_lookup(const char *name)
+{
+    if (strcmp(name, "malloc") == 0)
+        return glibc_usable;
+    const char *lib = strcmp(name, "mimalloc") == 0   ? "libmimalloc.so.2"
+                      : strcmp(name, "jemalloc") == 0 ? "libjemalloc.so.2"
+                                                      : NULL;
+    void *dl = lib ? dlopen(lib, RTLD_NOW | RTLD_LOCAL | RTLD_NOLOAD) : NULL;
+    if (dl == NULL)
+        return NULL;
+    if (strcmp(name, "mimalloc") == 0)
+        return (usable_fn)dlsym(dl, "mi_usable_size");
+    *(void **)&je_sallocx = dlsym(dl, "sallocx");
+    return je_sallocx ? je_sallocx_fn : NULL;
+}
+
+/* Each size's step equals the allocator's lookup; dead takes it back. */
+static void check_usable_sizes(void)
+{
+    usable_fn lookup = allocator_lookup(gc->name);
+    CHECK(lookup != NULL, "%s: cannot find the allocator's usable-size lookup", gc->name);
+    if (lookup == NULL)
+        return;
+    gcb_mutator *m = NULL;
+    int rc = gc->mutator_attach(heap, &m);
+    CHECK(rc == 0 && m != NULL, "usable sizes: attach failed (%d)", rc);
+    if (m == NULL)
+        return;
+    int checked = 0;
+    for (size_t n = 1; n <= (1u << 20); n = n < 2048 ? n + 1 : n + n / 3 + 8) {
+        uint64_t before = stats_now().heap_bytes;
+        void *p = gcb_alloc(m, NULL, n);
+        CHECK(p != NULL, "usable sizes: alloc of %zu bytes failed", n);
+        if (p == NULL)
+            break;
+        uint64_t step = stats_now().heap_bytes - before;
+        size_t want = lookup(p);
+        CHECK(step == want, "%s: a %zu-byte request counts %llu bytes, the allocator's usable size is %zu",
+              gc->name, n, (unsigned long long)step, want);
+        gcb_dead(m, p, n);
+        CHECK(stats_now().heap_bytes == before, "%s: freeing a %zu-byte object left heap_bytes at %llu, want %llu",
+              gc->name, n, (unsigned long long)stats_now().heap_bytes, (unsigned long long)before);
+        checked++;
+    }
+    gc->mutator_detach(m);
+    printf("%s: usable sizes of %d request sizes match the allocator's lookup\n", gc->name, checked);
 }
 
 int main(int argc, char **argv)
@@ -155,6 +219,7 @@ int main(int argc, char **argv)
           "threads: peak_live_bytes %llu outside [%llu, %llu]",
           (unsigned long long)s.peak_live_bytes, (unsigned long long)THREADS * N * u,
           (unsigned long long)(peak0 + (uint64_t)THREADS * N * u));
+    check_usable_sizes();
     gc->heap_free(heap);
     for (int i = 0; i < THREADS; i++)
         free(objs[i]);
