@@ -92,9 +92,17 @@ static void mutator_detach(gcb_mutator *m)
  * are looked up; below it glibc never maps a chunk of its own. */
 #define SMALL_MAX ((size_t)64 << 10)
 
+/* Under a sanitizer, malloc is the sanitizer's allocator, whose usable
+ * size is the request: there the object is looked up. */
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define SANITIZED_MALLOC 1
+#else
+#define SANITIZED_MALLOC 0
+#endif
+
 static inline uint64_t usable_size(const void *p, size_t bytes)
 {
-    if (bytes >= SMALL_MAX)
+    if (SANITIZED_MALLOC || bytes >= SMALL_MAX)
         return malloc_usable_size((void *)p);
     size_t chunk = (bytes + 8 + 15) & ~(size_t)15;
     return (chunk < 32 ? 32 : chunk) - 8;
