@@ -19,8 +19,8 @@
  * lookup per allocation and per free cost as much as mimalloc's whole
  * pair), and so must be the same at allocation and at free.  That holds
  * because the mutator API's contract (mutator.h) is that gcb_free_sized
- * and gcb_dead are passed the size the object was allocated with; builds
- * without NDEBUG (the debug, asan and tsan presets) check it against the
+ * and gcb_dead are passed the size the object was allocated with; debug
+ * builds (the debug, asan and tsan presets) check it against the
  * allocator's own lookup at every free (manual_check_size) and abort,
  * naming the object, when a workload breaks it.
  *
@@ -137,14 +137,18 @@ static inline void manual_freed(manual_counts *c, uint64_t n)
     atomic_store_explicit(&c->freed, f, memory_order_relaxed);
 }
 
-/* Builds without NDEBUG: the size counted for p (from the byte count the
- * workload passed) must be the allocator's usable size for p, else the
- * accounting drifts; abort naming the culprit.  Release builds: nothing. */
+/* Debug builds (GCB_MANUAL_CHECK_SIZES: the debug, asan and tsan presets):
+ * the size counted for p, computed from the byte count the workload passed,
+ * must be the allocator's usable size for p, or at most `slack` bytes
+ * below it (glibc hands out a chunk up to 16 bytes larger than the request
+ * needs when the rest would be too small to split off), else the workload
+ * passed a wrong size and the accounting would drift: abort naming it.
+ * Other builds: nothing (the lookup is what the counting avoids). */
 static inline void manual_check_size(const char *who, const void *p, size_t bytes, uint64_t counted,
-                                     uint64_t usable)
+                                     uint64_t usable, uint64_t slack)
 {
-#ifndef NDEBUG
-    if (counted != usable) {
+#ifdef GCB_MANUAL_CHECK_SIZES
+    if (counted > usable || usable - counted > slack) {
         fprintf(stderr,
                 "%s: object %p freed with a size of %zu bytes, which counts %llu bytes, but the "
                 "allocator's usable size is %llu: gcb_free_sized/gcb_dead must be passed the size "
@@ -153,7 +157,7 @@ static inline void manual_check_size(const char *who, const void *p, size_t byte
         abort();
     }
 #else
-    (void)who, (void)p, (void)bytes, (void)counted, (void)usable;
+    (void)who, (void)p, (void)bytes, (void)counted, (void)usable, (void)slack;
 #endif
 }
 

@@ -6,7 +6,7 @@
 --   gcbench run scripts/calibrate.lua [-- REPS [SIZE [REPORT_DIR [WORKLOAD...]]]]
 --
 -- REPS (default 5) interleaved repetitions; SIZE `small` (default, the
--- sizes of paper/workloads.lua) or `tiny` (a tenth of the ops: a smoke
+-- sizes of paper/sizes.lua) or `tiny` (a tenth of the ops: a smoke
 -- test, not for figures); REPORT_DIR (default report/calibrate) receives
 -- calibrate.md (the tables), gogc.dat and gogc.gp (cycles and RSS peak vs
 -- GOGC, model against Go; PNG when gnuplot is installed) and gcb.report's
@@ -52,19 +52,14 @@ local only = {}
 for i = 4, #arg do only[arg[i]] = true end
 local scale = size == "tiny" and 0.1 or 1
 
-local configs = {
-  { workload = "api", params = { live = "4MiB", objects = 300 }, ops = 4000 },
-  { workload = "binarytrees", params = { depth = 16, long_lived_depth = 14 }, ops = 2 },
-  { workload = "builder", params = { writes = 100, piece = 36 }, ops = 50000, frees = true },
-  { workload = "bytesbuffer", params = {}, ops = 10000, frees = true },
-  { workload = "collect", params = { n = 1000 }, ops = 15000, frees = true },
-  { workload = "jsontree", params = { size = "64KiB" }, ops = 400 },
-  { workload = "lrucache", params = { live = "16MiB" }, ops = 300000 },
-  { workload = "mapgrow", params = { n = 10000 }, ops = 150 },
-  { workload = "rpc", params = {}, ops = 8000, arena = true },
-  { workload = "binarytrees", label = "binarytrees arena=true",
-    params = { depth = 16, long_lived_depth = 14, arena = true }, ops = 2, arena_only = true },
-}
+-- The small sizes of paper/sizes.lua, plus which pairs each runs.
+local configs = dofile((arg[0]:match("^(.*)/") or ".") .. "/paper/sizes.lua")
+for _, cfg in ipairs(configs) do
+  cfg.frees = cfg.workload == "builder" or cfg.workload == "bytesbuffer" or cfg.workload == "collect"
+  cfg.arena = cfg.workload == "rpc"
+end
+table.insert(configs, { workload = "binarytrees", label = "binarytrees arena=true",
+  params = { depth = 16, long_lived_depth = 14, arena = true }, ops = 2, arena_only = true })
 
 -- Metrics: name, how to read one run, tolerance key (nil: reported only).
 local function per_cycle_goal(r)

@@ -31,7 +31,7 @@
  * Accounting: the manual_bytes invariant and concurrency rule of
  * collectors/manual.h; the usable size is nallocx of the requested size at
  * allocation and at free (jemalloc's size class, computed without touching
- * the object, equal to sallocx of the object: builds without NDEBUG check
+ * the object, equal to sallocx of the object: debug builds check
  * it at every free), and the free is sdallocx with the requested size, so
  * jemalloc skips its own lookup too.
  */
@@ -188,8 +188,8 @@ static void release(gcb_mutator *m, void *p, size_t bytes)
     uint64_t n = h->je.nallocx(bytes, h->flags);
     /* A size outside [requested, usable] would be undefined behaviour in
      * sdallocx: the mutator API's contract (the allocation's size) rules it
-     * out, and builds without NDEBUG check it here before freeing. */
-    manual_check_size("jemalloc", p, bytes, n, h->je.sallocx(p, 0));
+     * out, and debug builds check it here before freeing. */
+    manual_check_size("jemalloc", p, bytes, n, h->je.sallocx(p, 0), 0);
     manual_freed(&((je_mutator *)m)->counts, n);
     h->je.sdallocx(p, bytes, 0);
 }

@@ -8,8 +8,7 @@
  * Accounting: the manual_bytes invariant and concurrency rule of
  * collectors/manual.h.  The usable size is glibc's chunk rule applied to
  * the requested size (usable_size below), checked against
- * malloc_usable_size() by tests/peers and, in builds without NDEBUG, at
- * every free.
+ * malloc_usable_size() by tests/peers and, in debug builds, at every free.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -87,9 +86,13 @@ static void mutator_detach(gcb_mutator *m)
 
 /* glibc's chunks (x86-64, 2.26+): a chunk is the request plus one 8-byte
  * size word, rounded up to 16, at least 32 bytes; the usable size is the
- * chunk less that word.  Requests of SMALL_MAX bytes or more may be
- * mmapped (the mmap threshold moves between 128 KiB and 32 MiB), so they
- * are looked up; below it glibc never maps a chunk of its own. */
+ * chunk less that word.  That is the size class counted: glibc may hand
+ * out a chunk 16 bytes larger when the remainder of the free chunk it
+ * splits would be under its 32-byte minimum, and those 16 bytes are not
+ * counted (SLACK).  Requests of SMALL_MAX bytes or more may be mmapped
+ * (the mmap threshold moves between 128 KiB and 32 MiB), so they are
+ * looked up; below it glibc never maps a chunk of its own. */
+#define SLACK 31
 #define SMALL_MAX ((size_t)64 << 10)
 
 /* Under a sanitizer, malloc is the sanitizer's allocator, whose usable
@@ -122,7 +125,7 @@ static void release(gcb_mutator *m, void *p, size_t bytes)
     if (p == NULL)
         return;
     uint64_t n = usable_size(p, bytes);
-    manual_check_size("malloc", p, bytes, n, malloc_usable_size(p));
+    manual_check_size("malloc", p, bytes, n, malloc_usable_size(p), SLACK);
     manual_freed(&((malloc_mutator *)m)->counts, n);
     free(p);
 }

@@ -22,7 +22,7 @@
  * size (mimalloc's bin size, computed without touching the object) below
  * SMALL_MAX, mi_usable_size() of the object at and above it (huge blocks
  * are rounded to what their segment gives); tests/peers checks the two
- * agree, and builds without NDEBUG check it at every free.
+ * agree, and debug builds check it at every free.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -128,7 +128,7 @@ static void release(gcb_mutator *m, void *p, size_t bytes)
     if (p == NULL)
         return;
     uint64_t n = usable_size(p, bytes);
-    manual_check_size("mimalloc", p, bytes, n, mi_usable_size(p));
+    manual_check_size("mimalloc", p, bytes, n, mi_usable_size(p), 0);
     manual_freed(&((mi_mutator *)m)->counts, n);
     mi_free(p);
 }

@@ -1,6 +1,6 @@
 -- paper/gopeer.lua: the real Go runtime beside its model (the side-by-side
 -- table; scripts/calibrate.lua turns it into model/Go ratios with tolerances).  For every
--- workload with a Go twin, at the small sizes of paper/workloads.lua and a
+-- workload with a Go twin, at the small sizes of paper/sizes.lua and a
 -- fixed op count (the same work everywhere), one row per configuration:
 -- `go` (default), `go` with the classic marker (experiment nogreenteagc)
 -- and `marksweep`, medians of REPS runs of ops/s, GC cycles, peak live
@@ -14,17 +14,7 @@ local reps = tonumber(arg[1] or "3") or error("gopeer.lua: REPS must be a number
 local only = {}
 for i = 2, #arg do only[arg[i]] = true end
 
-local configs = {
-  { workload = "api", params = { live = "4MiB", objects = 300 }, ops = 4000 },
-  { workload = "binarytrees", params = { depth = 16, long_lived_depth = 14 }, ops = 2 },
-  { workload = "builder", params = { writes = 100, piece = 36 }, ops = 50000 },
-  { workload = "bytesbuffer", params = {}, ops = 10000 },
-  { workload = "collect", params = { n = 1000 }, ops = 15000 },
-  { workload = "jsontree", params = { size = "64KiB" }, ops = 400 },
-  { workload = "lrucache", params = { live = "16MiB" }, ops = 300000 },
-  { workload = "mapgrow", params = { n = 10000 }, ops = 150 },
-  { workload = "rpc", params = {}, ops = 8000 },
-}
+local configs = dofile((arg[0]:match("^(.*)/") or ".") .. "/sizes.lua") -- paper/sizes.lua
 local peers = {
   { label = "go",              collector = "go",        options = {} },
   { label = "go nogreenteagc", collector = "go",        options = { experiment = "nogreenteagc" } },

@@ -15,18 +15,9 @@ local report_dir = arg[2] or "report/workloads"
 local figure = dofile((arg[0]:match("^(.*)/") or ".") .. "/figure.lua")
 local tput = {}   -- [workload][collector] = median ops/s
 
--- Small configurations, each roughly 0.2-1 s on the Go-like collectors.
-local configs = {
-  { workload = "api", params = { live = "4MiB", objects = 300 }, ops = 4000 },
-  { workload = "binarytrees", params = { depth = 16, long_lived_depth = 14 }, ops = 2 },
-  { workload = "builder", params = { writes = 100, piece = 36 }, ops = 50000 },
-  { workload = "bytesbuffer", params = {}, ops = 10000 },
-  { workload = "collect", params = { n = 1000 }, ops = 15000 },
-  { workload = "jsontree", params = { size = "64KiB" }, ops = 400 },
-  { workload = "lrucache", params = { live = "16MiB" }, ops = 300000 },
-  { workload = "mapgrow", params = { n = 10000 }, ops = 150 },
-  { workload = "rpc", params = {}, ops = 8000 },
-}
+-- Small configurations (paper/sizes.lua), each roughly 0.2-1 s on the
+-- Go-like collectors.
+local configs = dofile((arg[0]:match("^(.*)/") or ".") .. "/sizes.lua")
 
 local only = {}
 for i = 3, #arg do only[arg[i]] = true end
