@@ -365,8 +365,11 @@ int mark_verify(gc_heap *h)
         char *obj;
         size_t bytes;
         if (layout(s, slot, &bits, &t, &obj, &bytes)) {
+            char from[64]; /* no type to name: heap bits */
+            snprintf(from, sizeof from, "the object at %p (%u-byte slot)", (void *)slot,
+                     s->elemsize);
             for (; bits && rc == 0; bits &= bits - 1)
-                rc = vvisit(h, &v, ((void **)slot)[__builtin_ctzll(bits)], "an object (heap bits)");
+                rc = vvisit(h, &v, ((void **)slot)[__builtin_ctzll(bits)], from);
             continue;
         }
         if (t == NULL)
