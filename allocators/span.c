@@ -11,13 +11,20 @@ void span_init(span *s, unsigned sizeclass, int noscan)
     s->incache = 0;
     s->allocblack = 0;
     memset(s->freshbits, 0, sizeof s->freshbits);
+    s->heapbits = NULL;
+    s->largetype = NULL;
     if (sizeclass == 0) {
         s->elemsize = (uint32_t)(s->npages * SC_PAGE_SIZE);
         s->nelems = 1;
     } else {
+        size_t bytes = s->npages * SC_PAGE_SIZE;
         s->elemsize = sc_class_size[sizeclass];
         s->divmul = UINT32_MAX / s->elemsize + 1;
-        s->nelems = (uint32_t)(s->npages * SC_PAGE_SIZE / s->elemsize);
+        if (!noscan && s->elemsize <= SPAN_HEAPBITS_MAX) {
+            bytes -= span_heapbits_bytes(s->npages);
+            s->heapbits = (uint64_t *)(s->base + bytes);
+        }
+        s->nelems = (uint32_t)(bytes / s->elemsize);
     }
     s->nalloc = 0;
     s->large_bytes = 0;
@@ -113,7 +120,14 @@ int span_is_valid(const span *s, char *err, size_t errlen)
                  (void *)s, s->sizeclass, s->npages, s->elemsize);
         return -1;
     }
-    if ((size_t)s->nelems * s->elemsize > s->npages * SC_PAGE_SIZE || s->nelems > SPAN_MAX_ELEMS) {
+    size_t room = s->npages * SC_PAGE_SIZE - (s->heapbits ? span_heapbits_bytes(s->npages) : 0);
+    if ((s->heapbits != NULL) !=
+        (s->sizeclass != 0 && !s->noscan && s->elemsize <= SPAN_HEAPBITS_MAX)) {
+        snprintf(err, errlen, "span %p: class %u noscan %u has%s heap bits", (void *)s,
+                 s->sizeclass, s->noscan, s->heapbits ? "" : " no");
+        return -1;
+    }
+    if ((size_t)s->nelems * s->elemsize > room || s->nelems > SPAN_MAX_ELEMS) {
         snprintf(err, errlen, "span %p: %u slots of %u B overflow %zu pages", (void *)s,
                  s->nelems, s->elemsize, s->npages);
         return -1;

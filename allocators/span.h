@@ -15,6 +15,16 @@
  * old bytes; nothing scans noscan slots and allocation clears the bytes
  * it hands out.
  *
+ * Heap bits (Go 1.22+'s heapBitsInSpan): a small scan span of elemsize <=
+ * SPAN_HEAPBITS_MAX keeps one bit per word of its slots (1: the word holds
+ * a pointer) in the last npages * SC_PAGE_SIZE / 64 bytes of its own
+ * pages, reserved before nelems is computed.  The bits of a slot are
+ * written, for the whole elemsize, when the slot is handed out (never by
+ * span_init or sweeping: a free slot's bits are garbage), by the one
+ * thread that caches the span; markers read them with relaxed loads.
+ * Larger small scan slots start with a header word holding their
+ * gcb_type *; a large scan span holds its object's type in largetype.
+ *
  * `sweepgen` follows Go: with the heap's sweep generation sg, a span is
  * unswept when sweepgen == sg - 2, being swept at sg - 1, swept at sg.
  * Mark bits are set with atomic OR from any marking thread; everything
@@ -33,6 +43,9 @@
 #define SPAN_MAX_ELEMS (SC_PAGE_SIZE / 8)   /* class 1: 1024 slots of 8 B */
 #define SPAN_BITWORDS (SPAN_MAX_ELEMS / 64)
 #define SPAN_POISON 0xdeadbeefdeadbeefULL
+/* bytes: the largest slot whose pointer bits live in the span (Go's
+ * minSizeForMallocHeader); scan slots above it carry a one-word header. */
+#define SPAN_HEAPBITS_MAX 512
 
 enum { SPAN_DEAD = 0, SPAN_FREE = 1, SPAN_INUSE = 2 };
 
@@ -55,7 +68,11 @@ struct span {
                              offset / elemsize == offset * divmul >> 32 within a span */
     uint32_t nelems;      /* slots */
     uint32_t nalloc;      /* slots set in allocbits */
-    size_t large_bytes;   /* large: bytes in use (header included); scanned range */
+    size_t large_bytes;   /* large: bytes in use; scanned range */
+    const struct gcb_type *largetype; /* large scan span: its object's type (Go's largeType),
+                                         set before the object is published */
+    uint64_t *heapbits;   /* small scan span, elemsize <= SPAN_HEAPBITS_MAX: its pointer
+                             bits, 1 per word from base, at the span's tail; else NULL */
     _Atomic uint32_t sweepgen; /* see above */
     uint64_t *allocbits;  /* nelems bits; points into bits[] */
     uint64_t *markbits;   /* nelems bits; points into bits[] */
@@ -76,6 +93,9 @@ static inline size_t span_index(const span *s, const void *p)
 }
 
 static inline char *span_slot(const span *s, size_t i) { return s->base + i * (size_t)s->elemsize; }
+
+/* Bytes reserved at the tail of a small span for its heap bits. */
+static inline size_t span_heapbits_bytes(size_t npages) { return npages * SC_PAGE_SIZE / 64; }
 
 static inline int span_bit(const uint64_t *bits, size_t i)
 {

@@ -64,7 +64,7 @@ static int ballast_init(gc_heap *h, size_t bytes, char *err, size_t errlen)
         free(b);
         return rc;
     }
-    void *p = mcache_large(h, bytes, 0);
+    void *p = mcache_large(h, bytes, NULL);
     if (p == NULL) {
         snprintf(err, errlen, "%s: option ballast: cannot allocate %zu bytes (raise option reserve)",
                  h->cfg.name, bytes);

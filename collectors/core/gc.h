@@ -29,13 +29,29 @@
  *   points to a white one unless that white object is grey-protected by
  *   the deletion barrier (snapshot at the beginning); objects allocated
  *   during mark are marked at once (allocate black).
- * - Objects with pointers have a one-word header holding their gcb_type *
- *   (m->scan_header = 1); the workload's pointer is slot + 8.  Go keeps
- *   small objects' pointer bits in the span instead: this header is a
- *   documented simplification that costs 8 bytes per scannable object.
+ * - Object layout (Go 1.22+, m->heap_bits = 1): an object with pointers
+ *   of at most SPAN_HEAPBITS_MAX (512) bytes has no header; its span keeps
+ *   one pointer bit per word at its tail (span.h), and the bits of a slot
+ *   are written for its whole elemsize (stale bits of a reused slot
+ *   overwritten) when it is handed out, before the workload can publish
+ *   the pointer.  Larger objects with pointers in small spans start with a
+ *   one-word malloc header holding their gcb_type * (the workload's
+ *   pointer is slot + 8); a large object (> SC_MAX_SMALL - 8 bytes with
+ *   the header) has none, its type is the span's largetype.  Pointer-free
+ *   objects have neither.  gc_header_bytes() decides.
+ * - One writer per span's heap bits: the mutator caching the span (inline
+ *   path or mcache_small), with relaxed atomic load/store of whole words;
+ *   markers and the verify walk read them with relaxed loads.  Hence a
+ *   slot of a span with heap bits is never on the free list of a mutator
+ *   that does not cache its span (freetracked keeps such foreign slots
+ *   off: only its own span's or pointer-free or header slots are reused).
+ *   Markers read only the bits of objects allocated before mark start
+ *   (published to them by the stop) or published by the barrier's release
+ *   store; objects allocated during mark are black and never scanned.
  * - Free slots are zero past word 0 (or poisoned with verify), so a slot
  *   is zero when handed out except the bytes the inline path clears; an
- *   object's scanned range (elemsize - 8) is therefore zero past its end.
+ *   object's scanned range (its heap bits, or elemsize - 8 after the
+ *   header) is therefore zero past its end.
  * - heap_live (Go's heapLive): bytes of slots handed out, whole free lists
  *   counted when a span enters a cache and uncounted when it leaves; set to
  *   heap_marked at mark termination; sweeping does not lower it.
@@ -163,6 +179,16 @@ struct gc_heap {
     unsigned nspaces;
 };
 
+_Static_assert(GCB_HEAPBITS_MAX == SPAN_HEAPBITS_MAX, "the ABI and the spans agree");
+
+/* Bytes of malloc header an object of `bytes` of type t (NULL:
+ * pointer-free) gets: 8 with pointers, above SPAN_HEAPBITS_MAX, in a small
+ * span (Go's mallocHeaderSize); else 0 (heap bits, largetype, noscan). */
+static inline size_t gc_header_bytes(const gcb_type *t, size_t bytes)
+{
+    return t != NULL && bytes > SPAN_HEAPBITS_MAX && bytes <= SC_MAX_SMALL - 8 ? sizeof(void *) : 0;
+}
+
 /* event.c */
 void gc_fail(gc_heap *h, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void gc_event(gc_heap *h, uint32_t kind, const char *phase);
@@ -196,12 +222,15 @@ void sweep_scavenge(gc_heap *h);
 /* mcache.c */
 void mcache_release_all(gc_mutator *gm);
 void mcache_set_inline(gc_mutator *gm);
-/* A slot of n bytes (header included) from gm's cache, refilled as needed;
- * zeroed; NULL when the heap is exhausted or verify found a bad slot. */
-void *mcache_small(gc_mutator *gm, size_t n, int scan);
-/* A large object (> SC_MAX_SMALL bytes, header included) straight from the
- * page heap: fresh pages are not touched.  No assist, no trigger check. */
-void *mcache_large(gc_heap *h, size_t n, int scan);
+/* A slot of n bytes (header included) from gm's cache, refilled as needed,
+ * for an object of `bytes` of type t (NULL: pointer-free); zeroed, its heap
+ * bits written when its span has them (the header is the caller's); NULL
+ * when the heap is exhausted or verify found a bad slot. */
+void *mcache_small(gc_mutator *gm, size_t n, const gcb_type *t, size_t bytes);
+/* A large object of n (> SC_MAX_SMALL - 8) bytes of type t (NULL:
+ * pointer-free; kept in the span, no header) straight from the page heap:
+ * fresh pages are not touched.  No assist, no trigger check. */
+void *mcache_large(gc_heap *h, size_t n, const gcb_type *t);
 
 /* world.c */
 void world_stop(gc_heap *h, gc_mutator *self);
@@ -227,7 +256,7 @@ void gc_force(gc_heap *h);
 int cycle_workers_start(gc_heap *h, char *err, size_t errlen);
 
 /* mallocgc.c: an object of `bytes` (t == NULL: pointer-free), zeroed, or
- * NULL; the workload's pointer (past the header when t != NULL). */
+ * NULL; the workload's pointer (past the header when it has one). */
 void *mallocgc(gc_mutator *gm, const gcb_type *t, size_t bytes);
 
 /* bgsweep.c: the background sweeper's thread body (arg: the gc_heap). */

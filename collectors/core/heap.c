@@ -99,7 +99,7 @@ void gc_mutator_init(gc_heap *h, gc_mutator *gm, const gcb_collector *table)
     gm->h = h;
     m->gc = table;
     m->alloc_kind = GCB_ALLOC_FREELIST;
-    m->scan_header = 1;
+    m->heap_bits = 1;
     m->size_to_class = sc_size_to_class8;
     m->class_size = sc_class_size;
     m->write_barrier = &h->barrier;

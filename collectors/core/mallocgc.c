@@ -14,18 +14,18 @@ void *mallocgc(gc_mutator *gm, const gcb_type *t, size_t bytes)
         world_safepoint(gm);
     if (atomic_load_explicit(&h->failed, memory_order_relaxed))
         return NULL;
-    int scan = t != NULL;
-    size_t hdr = scan ? sizeof(void *) : 0;
+    size_t hdr = gc_header_bytes(t, bytes);
     size_t n = bytes + hdr;
     if (n < bytes || bytes == 0)
         return NULL;
     gc_maybe_start(h, gm);
-    char *p = n > SC_MAX_SMALL ? mcache_large(h, n, scan) : mcache_small(gm, n, scan);
+    int large = bytes > (t != NULL ? SC_MAX_SMALL - sizeof(void *) : SC_MAX_SMALL);
+    char *p = large ? mcache_large(h, n, t) : mcache_small(gm, n, t, bytes);
     if (p == NULL)
         return NULL;
     /* assists are charged by span refill (small) or object (large) */
     if (atomic_load_explicit(&h->phase, memory_order_relaxed) == GCPH_MARK) {
-        size_t charge = n > SC_MAX_SMALL ? n : gm->refill_bytes;
+        size_t charge = large ? n : gm->refill_bytes;
         gm->refill_bytes = 0;
         if (charge)
             mark_assist(gm, charge);

@@ -2,8 +2,9 @@
  * barrier, mark assists and the verify walk.
  *
  * Grey = marked and on the work list (or popped and not yet scanned).
- * The list holds slot addresses of scannable objects; a slot's word 0 is
- * its gcb_type *.  Termination: the list is empty and no thread holds
+ * The list holds slot addresses of scannable objects; where their
+ * pointers are is layout()'s business (gc.h: heap bits, malloc header or
+ * the large span's type).  Termination: the list is empty and no thread holds
  * popped work (work.busy == 0); late barrier shading after that is drained
  * by mark termination, with the world stopped.
  */
@@ -96,33 +97,74 @@ void mark_shade(gc_heap *h, void *p)
         atomic_fetch_add_explicit(&h->heap_marked, marked, memory_order_relaxed);
 }
 
-/* Scan one grey object; returns bytes scanned.  Children go to buf. */
+/* Where the pointers of the object in `slot` (of small or large span s)
+ * are (gc.h's layout): 1 with *bits, bit k set when word k of the slot
+ * holds a pointer (heap bits); else 0 with *t (NULL: nothing to scan)
+ * over *bytes from *obj, elements every t->size bytes, each with
+ * t->nptrs leading pointer words. */
+static int layout(const span *s, char *slot, uint64_t *bits, const gcb_type **t, char **obj,
+                  size_t *bytes)
+{
+    if (s->heapbits != NULL) {
+        *bits = gcb_heapbits_read(s->heapbits, (size_t)(slot - s->base) >> 3, s->elemsize / 8);
+        return 1;
+    }
+    if (s->sizeclass == 0) {
+        *t = s->largetype;
+        *obj = slot;
+        *bytes = s->large_bytes;
+    } else {
+        *t = *(const gcb_type *const *)slot; /* the malloc header */
+        *obj = slot + 8;
+        *bytes = s->elemsize - 8;
+    }
+    return 0;
+}
+
+/* Shade child pointer p found while scanning; a new grey object goes to buf. */
+static inline void child(gc_heap *h, void *p, void **buf, size_t *nbuf, uint64_t *marked)
+{
+    void *c;
+    if (p != NULL && shade1(h, p, &c, marked)) {
+        buf[(*nbuf)++] = c;
+        if (*nbuf == BATCH) {
+            push(h, buf, BATCH);
+            *nbuf = 0;
+        }
+    }
+}
+
+/* Scan one grey object; returns bytes scanned.  Children go to buf.
+ * Pointer slots are loaded with acquire: pairs with the barrier's release
+ * store, so the span (and heap bits) of a just-published p are seen
+ * initialised. */
 static size_t scan(gc_heap *h, void *slot, void **buf, size_t *nbuf, uint64_t *marked)
 {
     span *s = ph_lookup(&h->ph, slot);
-    const gcb_type *t = *(const gcb_type *const *)slot;
-    if (t == NULL || s == NULL)
+    if (s == NULL)
         return 8;
-    size_t bytes = s->sizeclass == 0 ? s->large_bytes - 8 : s->elemsize - 8;
-    char *obj = (char *)slot + 8;
+    uint64_t bits;
+    const gcb_type *t;
+    char *obj;
+    size_t bytes;
+    if (layout(s, slot, &bits, &t, &obj, &bytes)) {
+        void **w = slot;
+        while (bits) {
+            unsigned k = (unsigned)__builtin_ctzll(bits);
+            bits &= bits - 1;
+            child(h, __atomic_load_n(&w[k], __ATOMIC_ACQUIRE), buf, nbuf, marked);
+        }
+        return s->elemsize;
+    }
+    if (t == NULL)
+        return 8;
     size_t nel = bytes / t->size;
     for (size_t e = 0; e < nel; e++) {
         void **ps = (void **)(obj + e * t->size);
-        for (uint32_t k = 0; k < t->nptrs; k++) {
-            /* acquire: pairs with the barrier's release store, so the
-             * span of a just-allocated p is seen initialised */
-            void *p = __atomic_load_n(&ps[k], __ATOMIC_ACQUIRE);
-            void *child;
-            if (p != NULL && shade1(h, p, &child, marked)) {
-                buf[(*nbuf)++] = child;
-                if (*nbuf == BATCH) {
-                    push(h, buf, BATCH);
-                    *nbuf = 0;
-                }
-            }
-        }
+        for (uint32_t k = 0; k < t->nptrs; k++)
+            child(h, __atomic_load_n(&ps[k], __ATOMIC_ACQUIRE), buf, nbuf, marked);
     }
-    return bytes + 8;
+    return s->sizeclass == 0 ? bytes : bytes + 8;
 }
 
 static void scan_slots(gc_heap *h, void **slots, size_t n)
@@ -268,10 +310,13 @@ static int vvisit(gc_heap *h, vstack *v, void *p, const char *from)
     }
     size_t i = span_index(s, p);
     if (!span_bit(s->markbits, i)) {
-        const gcb_type *t = s->noscan ? NULL : *(const gcb_type **)span_slot(s, i);
+        const gcb_type *t = s->noscan   ? NULL
+                            : s->sizeclass == 0 ? s->largetype
+                            : s->heapbits ? NULL
+                                          : *(const gcb_type **)span_slot(s, i);
         gc_fail(h, "verify: object %p (slot %zu, type %s) reachable from %s but not marked; "
                 "span %p base %p class %u pages %zu noscan %u sweepgen %u",
-                p, i, t ? t->name : "noscan", from, (void *)s, (void *)s->base, s->sizeclass,
+                p, i, t ? t->name : s->noscan ? "noscan" : "heap bits", from, (void *)s, (void *)s->base, s->sizeclass,
                 s->npages, s->noscan, atomic_load(&s->sweepgen));
         return -1;
     }
@@ -315,13 +360,23 @@ int mark_verify(gc_heap *h)
     while (rc == 0 && v.n > 0) {
         char *slot = v.items[--v.n];
         span *s = ph_lookup(&h->ph, slot);
-        const gcb_type *t = *(const gcb_type **)slot;
+        uint64_t bits;
+        const gcb_type *t;
+        char *obj;
+        size_t bytes;
+        if (layout(s, slot, &bits, &t, &obj, &bytes)) {
+            char from[64]; /* no type to name: heap bits */
+            snprintf(from, sizeof from, "the object at %p (%u-byte slot)", (void *)slot,
+                     s->elemsize);
+            for (; bits && rc == 0; bits &= bits - 1)
+                rc = vvisit(h, &v, ((void **)slot)[__builtin_ctzll(bits)], from);
+            continue;
+        }
         if (t == NULL)
             continue;
-        size_t bytes = s->sizeclass == 0 ? s->large_bytes - 8 : s->elemsize - 8;
         for (size_t e = 0; e < bytes / t->size && rc == 0; e++)
             for (uint32_t k = 0; k < t->nptrs && rc == 0; k++)
-                rc = vvisit(h, &v, ((void **)(slot + 8 + e * t->size))[k], t->name);
+                rc = vvisit(h, &v, ((void **)(obj + e * t->size))[k], t->name);
     }
     free(v.items);
     for (unsigned c = 0; c < SC_NCLASSES; c++)

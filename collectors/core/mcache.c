@@ -61,6 +61,8 @@ static void release(gc_mutator *gm, unsigned cls, int scan)
     s->incache = 0;
     gm->base.freelist[cls][scan] = NULL;
     gm->cache[cls][scan] = NULL;
+    if (scan)
+        gm->base.spanbits[cls] = (gcb_spanbits){0};
     central_push(&h->central[cls][scan], s, atomic_load(&h->sweepgen));
 }
 
@@ -103,6 +105,8 @@ static int refill(gc_mutator *gm, unsigned cls, int scan)
     atomic_fetch_add_explicit(&h->heap_live, (uint64_t)n * s->elemsize, memory_order_relaxed);
     gm->base.freelist[cls][scan] = head;
     gm->cache[cls][scan] = s;
+    if (s->heapbits != NULL) /* this thread is now the only writer of s's bits */
+        gm->base.spanbits[cls] = (gcb_spanbits){s->base, s->heapbits, s->elemsize / 8};
     return 0;
 }
 
@@ -113,9 +117,10 @@ static void markblack(gc_heap *h, span *s, size_t i)
         atomic_fetch_add_explicit(&h->heap_marked, s->elemsize, memory_order_relaxed);
 }
 
-void *mcache_small(gc_mutator *gm, size_t n, int scan)
+void *mcache_small(gc_mutator *gm, size_t n, const gcb_type *t, size_t bytes)
 {
     gc_heap *h = gm->h;
+    int scan = t != NULL;
     unsigned cls = sc_class_of(n);
     if (gm->base.freelist[cls][scan] == NULL && refill(gm, cls, scan) != 0)
         return NULL;
@@ -125,6 +130,13 @@ void *mcache_small(gc_mutator *gm, size_t n, int scan)
     if ((char *)o < s->base || (char *)o >= s->base + s->npages * SC_PAGE_SIZE)
         s = ph_lookup(&h->ph, o); /* a slot a space put on the list (space.h) */
     size_t i = span_index(s, o);
+    if (s->heapbits != NULL && s != gm->cache[cls][scan]) {
+        /* its bits belong to whoever caches s: writing them here could
+         * lose that owner's concurrent writes (gc.h) */
+        gc_fail(h, "slot %p of span %p (class %u) with heap bits is on the free list of a "
+                "mutator that does not cache its span", (void *)o, (void *)s, cls);
+        return NULL;
+    }
     if (h->cfg.verify) {
         size_t bad = span_check_poison(s, (char *)o);
         if (bad) {
@@ -138,12 +150,16 @@ void *mcache_small(gc_mutator *gm, size_t n, int scan)
     } else {
         memset(o, 0, n);
     }
+    if (s->heapbits != NULL) /* whole slot: a reused slot's stale bits are overwritten */
+        gcb_heapbits_write(s->heapbits, (size_t)((char *)o - s->base) >> 3, s->elemsize / 8,
+                           gcb_heapbits_mask(t, bytes));
     (void)i; /* marked black when the span leaves the cache, as inline allocations */
     return o;
 }
 
-void *mcache_large(gc_heap *h, size_t n, int scan)
+void *mcache_large(gc_heap *h, size_t n, const gcb_type *t)
 {
+    int scan = t != NULL;
     size_t npages = (n + SC_PAGE_SIZE - 1) / SC_PAGE_SIZE;
     span *s = ph_alloc(&h->ph, npages);
     if (s == NULL) {
@@ -153,6 +169,7 @@ void *mcache_large(gc_heap *h, size_t n, int scan)
     }
     span_init(s, 0, !scan);
     s->large_bytes = n;
+    s->largetype = t; /* before central_push's lock and the object's publication */
     if (s->needzero)
         memset(s->base, 0, n);
     s->nalloc = 1;

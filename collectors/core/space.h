@@ -45,6 +45,9 @@
  *   or that put slots of other spans on the list (freetracked's reuse of
  *   freed objects from any span): the space must unlink every such slot
  *   from *freelist here, since the core then releases the rest as s's.
+ *   A space may put on gm's scan lists only slots of spans without heap
+ *   bits (sp->heapbits == NULL) or of the span gm caches for that class:
+ *   the bits of a span are written only by the mutator caching it (gc.h).
  * - mutator_attach: gm's first call, on gm's thread, before any cycle can
  *   see gm (it is not yet on the heap's mutator list); gm->base is set up
  *   (free lists empty, write_barrier pointing at the heap's flag), and the

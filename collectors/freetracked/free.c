@@ -35,7 +35,7 @@
  *   Here scannable objects are freed too, so during mark the object may
  *   already be grey on a work list: handing its slot to a new object
  *   would let a marker scan the new object through the old grey entry,
- *   with the old type header or half-written fields.  Hence no free
+ *   with the old type header or heap bits, or half-written fields.  Hence no free
  *   during mark (the phase cannot change under us: a cycle starts only at
  *   a stop-the-world, and this mutator is not at a safepoint here).
  *
@@ -46,6 +46,13 @@
  * - This mutator caches a span of the object's class and scan kind: the
  *   core releases (and so drops) a class's chain only through its cached
  *   span; a chain without one would outlive mark start.
+ * - For an object with pointers of at most 512 bytes (its span keeps heap
+ *   bits, gc.h), that cached span is the object's own: the next
+ *   allocation writes the slot's pointer bits, and only the mutator
+ *   caching a span may write its bits (another mutator caching the
+ *   foreign span could be writing neighbouring bits of the same word).
+ *   Go's runtimefreegc reuses pointer-free objects only; pointer-free and
+ *   header (> 512 B) slots are still reused from any span here.
  * The freed object's own span is not touched (its bits are its owner's):
  * only the dead slot's memory is written.  Slots of objects with pointers
  * are zeroed past word 0 first, because the marker scans a whole slot and
@@ -143,7 +150,7 @@ void free_sized(gc_mutator *gm, void *p, size_t bytes)
         gc_fail(h, "free_sized: %p (%zu bytes) is not in the heap", p, bytes);
         return;
     }
-    size_t hdr = s->noscan ? 0 : sizeof(void *);
+    size_t hdr = s->noscan || s->heapbits ? 0 : sizeof(void *); /* gc.h's layout */
     if (bytes < FREE_MIN || s->sizeclass == 0 ||
         atomic_load_explicit(&h->phase, memory_order_relaxed) != GCPH_OFF) {
         f->skipped++;
@@ -160,8 +167,8 @@ void free_sized(gc_mutator *gm, void *p, size_t bytes)
     unsigned cls = s->sizeclass;
     int scan = !s->noscan;
     span *cached = gm->cache[cls][scan];
-    if (cached == NULL) {
-        f->skipped++;
+    if (cached == NULL || (s->heapbits != NULL && cached != s)) {
+        f->skipped++; /* heap bits of a span we do not cache are not ours to write (gc.h) */
         return;
     }
     /* Only the cached span's alloc bits are ours to read: a span we do

@@ -13,10 +13,16 @@
  * message naming the object and its span, and every later allocation
  * returns NULL, which fails the run.
  *
+ * Object layout as Go 1.22+ (gc.h): objects with pointers up to 512 B
+ * have no header, their pointer bits are in their span (written at
+ * allocation, inline); larger ones in small spans a one-word malloc
+ * header with their gcb_type *; large objects keep the type in the span.
+ * So a 24-byte node takes a 24-byte slot, as in Go.
+ *
  * Where this differs from Go (documented simplifications):
- * - Objects with pointers carry a one-word header with their gcb_type *
- *   (scan_header = 1); Go keeps small objects' pointer bits in the span
- *   (heap bitmap / span inline bits) and pays no per-object word.
+ * - Pointer bits come from a gcb_type of leading pointer words per
+ *   element (Go: the type's GC program / ptrdata mask); a span's bitmap
+ *   is not cleared when the span is made (bits are written per slot).
  * - Spans are allocated from per-mutator caches through free lists
  *   threaded through free slots (the ABI's inline FREELIST path), not
  *   Go's allocCache/freeindex bit scan; allocate-black is applied when a

@@ -257,6 +257,61 @@ typedef const gcb_collector *(*gcb_collector_entry_fn)(void);
 
 typedef struct gcb_freeobj { struct gcb_freeobj *next; } gcb_freeobj;
 
+#define GCB_HEAPBITS_MAX 512   /* bytes: largest object with pointers kept headerless */
+
+/* The pointer bits of the span a FREELIST mutator caches for one size
+ * class of objects with pointers (heap_bits = 1): bit k of the bitmap
+ * (bits[k / 64] >> k % 64) says whether word k from `base` holds a
+ * pointer.  Only the mutator caching the span writes its bits (relaxed
+ * atomic loads and stores: markers read neighbouring bits meanwhile). */
+typedef struct gcb_spanbits {
+    char *base;               /* the span's first byte; NULL: no span cached */
+    uint64_t *bits;           /* its bitmap */
+    uint64_t elemwords;       /* words per slot (<= 64) */
+} gcb_spanbits;
+
+/* Pointer bits of an object of `bytes` (<= GCB_HEAPBITS_MAX) of type t
+ * from its first word: each element's nptrs leading words, elements
+ * every t->size bytes, a partial last element included, nothing past
+ * the object's last word. */
+static inline uint64_t gcb_heapbits_mask(const gcb_type *t, size_t bytes)
+{
+    uint64_t one = t->nptrs >= 64 ? ~(uint64_t)0 : ((uint64_t)1 << t->nptrs) - 1;
+    if (bytes == t->size)
+        return one;
+    size_t nwords = (bytes + 7) / 8, stride = t->size / 8;
+    uint64_t m = 0;
+    for (size_t w = 0; w < nwords && w < 64; w += stride)
+        m |= one << w;
+    return nwords >= 64 ? m : m & (((uint64_t)1 << nwords) - 1);
+}
+
+/* Set the nwords (<= 64) bits from bit `word` of bits to mask.  The
+ * owner's relaxed load-modify-store: only one thread writes a span's bits
+ * (see gcb_spanbits), while markers may read them. */
+static inline void gcb_heapbits_write(uint64_t *bits, size_t word, size_t nwords, uint64_t mask)
+{
+    size_t i = word >> 6, sh = word & 63;
+    uint64_t clear = nwords >= 64 ? ~(uint64_t)0 : ((uint64_t)1 << nwords) - 1;
+    uint64_t w0 = __atomic_load_n(&bits[i], __ATOMIC_RELAXED);
+    __atomic_store_n(&bits[i], (w0 & ~(clear << sh)) | (mask << sh), __ATOMIC_RELAXED);
+    if (sh + nwords > 64) {
+        uint64_t w1 = __atomic_load_n(&bits[i + 1], __ATOMIC_RELAXED);
+        __atomic_store_n(&bits[i + 1], (w1 & ~(clear >> (64 - sh))) | (mask >> (64 - sh)),
+                         __ATOMIC_RELAXED);
+    }
+}
+
+/* The nwords (<= 64) bits from bit `word` of bits; any thread. */
+static inline uint64_t gcb_heapbits_read(const uint64_t *bits, size_t word, size_t nwords)
+{
+    size_t i = word >> 6, sh = word & 63;
+    uint64_t m = __atomic_load_n(&bits[i], __ATOMIC_RELAXED) >> sh;
+    if (sh + nwords > 64)
+        m |= __atomic_load_n(&bits[i + 1], __ATOMIC_RELAXED) << (64 - sh);
+    return nwords >= 64 ? m : m & (((uint64_t)1 << nwords) - 1);
+}
+
 enum {
     GCB_ALLOC_SLOW = 0,     /* every allocation calls collector->alloc */
     GCB_ALLOC_BUMP = 1,     /* bump [bump, bump_limit); memory already zero */
@@ -278,9 +333,12 @@ struct gcb_mutator {
     uint32_t inline_max;      /* bytes (header included); requests above it take the slow path */
     char *bump;               /* BUMP: next free byte, 8-byte aligned */
     char *bump_limit;         /* BUMP: end of the current run */
-    uint32_t scan_header;     /* FREELIST: 1 = objects with pointers get a one-word
-                                 header holding their gcb_type *; the pointer returned
-                                 to the workload is just past it */
+    uint32_t heap_bits;       /* FREELIST: 1 = Go 1.22+'s layout for objects with
+                                 pointers: up to GCB_HEAPBITS_MAX bytes, no header, their
+                                 pointer bits written into spanbits[class]; larger ones a
+                                 one-word header holding their gcb_type *, the pointer
+                                 returned to the workload just past it.  0 = no header,
+                                 no bits */
     uint32_t reserved0;
     const uint8_t *size_to_class; /* FREELIST: class of a slot for n bytes,
                                      indexed by (n + 7) / 8, n <= inline_max */
@@ -306,6 +364,11 @@ struct gcb_mutator {
     uint64_t objects_allocated; /* allocations through the mutator API */
 
     void *host_data;          /* the host's per-thread data; plugins leave it alone */
+
+    /* FREELIST with heap_bits: the bits of every slot on freelist[c][1]
+     * for classes of at most GCB_HEAPBITS_MAX bytes lie in spanbits[c]
+     * (the plugin keeps slots of other spans off those lists). */
+    gcb_spanbits spanbits[GCB_NCLASSES];
 };
 
 #endif

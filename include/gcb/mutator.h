@@ -43,8 +43,11 @@ static inline void *gcb_alloc_inline(gcb_mutator *m, const gcb_type *t, size_t b
             return p;
         }
     } else if (m->alloc_kind == GCB_ALLOC_FREELIST) {
+        /* Go 1.22+ (heap_bits): objects with pointers up to
+         * GCB_HEAPBITS_MAX bytes have their pointer bits written into the
+         * cached span's bitmap, larger ones a header word holding t. */
         int scan = t != NULL;
-        size_t hdr = (scan && m->scan_header) ? sizeof(void *) : 0;
+        size_t hdr = (scan && m->heap_bits && bytes > GCB_HEAPBITS_MAX) ? sizeof(void *) : 0;
         size_t n = bytes + hdr;
         if (gcb_likely(n <= max)) {
             unsigned cls = m->size_to_class[(n + 7) >> 3];
@@ -54,9 +57,16 @@ static inline void *gcb_alloc_inline(gcb_mutator *m, const gcb_type *t, size_t b
                 memset(o, 0, n);
                 m->bytes_allocated += bytes;
                 m->objects_allocated++;
-                if (hdr) {
-                    *(const gcb_type **)o = t;
-                    return (char *)o + hdr;
+                if (scan && m->heap_bits) {
+                    if (hdr) {
+                        *(const gcb_type **)o = t;
+                        return (char *)o + hdr;
+                    }
+                    /* o lies in spanbits[cls]'s span (collector.h); its
+                     * bits are complete before the caller can publish o */
+                    const gcb_spanbits *sb = &m->spanbits[cls];
+                    gcb_heapbits_write(sb->bits, (size_t)((char *)o - sb->base) >> 3,
+                                       sb->elemwords, gcb_heapbits_mask(t, bytes));
                 }
                 return o;
             }
