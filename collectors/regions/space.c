@@ -436,7 +436,7 @@ void *region_alloc(gc_mutator *gm, const gcb_type *t, size_t bytes)
     if (atomic_load_explicit(&h->failed, memory_order_relaxed))
         return NULL;
     if (gcb_unlikely((uintptr_t)t & ~HDR_TYPE)) {
-        gc_fail(h, "regions: type %s at %p does not fit a region header (8-aligned, below 2^48)",
+        gc_fail(h, "type %s at %p does not fit a region header (8-aligned, below 2^48)",
                 t->name, (const void *)t);
         return NULL;
     }
@@ -513,7 +513,7 @@ static void fade(region_space *rs, gc_mutator *gm, region_mutator *rm, void *v)
     rm->st.fade_ns += h->host->now_ns(h->host->ctx) - t0;
     return;
 oom:
-    gc_fail(h, "regions: out of memory for the fade work list (%zu entries)", rm->capstack);
+    gc_fail(h, "out of memory for the fade work list (%zu entries)", rm->capstack);
 }
 
 /* Is obj (the destination of a store of blue v) outside v's region? */
@@ -634,7 +634,7 @@ static void mutator_attach(gc_space *sp, gc_mutator *gm)
 {
     region_mutator *rm = calloc(1, sizeof *rm);
     if (rm == NULL) {
-        gc_fail(gm->h, "regions: out of memory for a mutator's region state");
+        gc_fail(gm->h, "out of memory for a mutator's region state");
         return;
     }
     atomic_store(&rm->always, 1);
@@ -664,7 +664,7 @@ static void dead(region_space *rs, gc_heap *h, const void *p, const char *why)
 {
     uint32_t b = block_of(rs, p);
     static const char *const names[] = {"free", "in a region", "pinned", "pending"};
-    gc_fail(h, "regions: the GC reached %p, a dead region object (%s; block %u is %s): a pointer "
+    gc_fail(h, "the GC reached %p, a dead region object (%s; block %u is %s): a pointer "
             "to region memory outlived its region (stored without gcb_store?)",
             p, why, b, names[atomic_load_explicit(&rs->blocks[b].state, memory_order_relaxed) & 3]);
 }
@@ -718,7 +718,7 @@ static void trace(region_space *rs, gc_heap *h, const void *p)
                 if (n == cap) {
                     void **s = malloc(cap * 2 * sizeof *s);
                     if (s == NULL) {
-                        gc_fail(h, "regions: out of memory tracing region objects");
+                        gc_fail(h, "out of memory tracing region objects");
                         goto out;
                     }
                     memcpy(s, stk, n * sizeof *s);
