@@ -828,10 +828,14 @@ static void roots(gc_space *sp, gc_heap *h, void (*fn)(gc_heap *, void *, void *
     }
 }
 
+/* Blocks in regions and pending; pinned blocks are heap memory and are
+ * already in heap_live (so stats' mapped_bytes leaves them out). */
 static uint64_t live_bytes(gc_space *sp)
 {
     region_space *rs = (region_space *)sp;
-    return atomic_load_explicit(&rs->inuse, memory_order_relaxed) * rs->block;
+    uint64_t inuse = atomic_load_explicit(&rs->inuse, memory_order_relaxed);
+    uint64_t pinned = atomic_load_explicit(&rs->pinned, memory_order_relaxed);
+    return (inuse > pinned ? inuse - pinned : 0) * rs->block;
 }
 
 static void stats(gc_space *sp, gcb_heap_stats *out)
