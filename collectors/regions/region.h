@@ -8,8 +8,6 @@
 
 #include "gc.h"
 
-enum { FADE_TRANSITIVE = 0 }; /* the one fade strategy: pin the object graph in place */
-
 /* Reserve `reserve` bytes for region blocks of `block` bytes (a power of
  * two, at least 4 KiB); allocations of at most `cutoff` bytes inside a
  * region are region objects.  Registers the region space with h (in
