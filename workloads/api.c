@@ -26,6 +26,17 @@
  * values computed outside the heap, and the response checksum against one
  * computed the same way; thread_fini checks every record.  `corrupt`
  * (tests only) damages a label before the check.
+ *
+ * Regions (Go's region.Do, #70257): with `region` = true each request runs
+ * inside gcb_region_do.  `escape` (percent, workloads/lib/escape.h) makes
+ * that share of requests keep their whole response list (a cached
+ * response) in slot k of the thread's long-lived cache (a heap array of
+ * ESCAPE_CACHE pointers in the thread's frame), stored there directly, so
+ * inside a region the store fades the list, labels and values; such a
+ * response goes back to no pool.  The slot is checked once the request
+ * (its region) is over, and every slot again at thread_fini, against
+ * c = c * 31 + (sum of values + label length + record id) over the list
+ * newest first, which an escaping request also folds into the checksum.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -35,9 +46,10 @@
 #include "digest.h"
 #include "gcb/pool.h"
 #include "gcb/workload.h"
+#include "lib/escape.h"
 #include "lib/rand.h"
 
-enum { P_LIVE, P_OBJECTS, P_SEED, P_CORRUPT, P_POOL };
+enum { P_LIVE, P_OBJECTS, P_SEED, P_CORRUPT, P_POOL, P_REGION, P_ESCAPE };
 
 static const gcb_option_desc params[] = {
     {"live", GCB_OPT_BYTES, "4MiB", "bytes of long-lived records per thread (the small live heap)", 1024, 1e11, NULL, NULL},
@@ -45,6 +57,8 @@ static const gcb_option_desc params[] = {
     {"seed", GCB_OPT_INT, "1", "seed of the records picked by each request", 0, 1e18, NULL, NULL},
     {"corrupt", GCB_OPT_BOOL, "false", "tests only: damage a response label to show validation fails", 0, 0, NULL, NULL},
     {"pool", GCB_OPT_BOOL, "false", "sync.Pool idiom: response items and value buffers come from pools (gcb/pool.h)", 0, 0, NULL, NULL},
+    {"region", GCB_OPT_BOOL, "false", "handle each request inside gcb_region_do (Go's region.Do)", 0, 0, NULL, NULL},
+    {"escape", GCB_OPT_DOUBLE, "0", "percent of requests whose response escapes into a long-lived cache", 0, 100, NULL, NULL},
 };
 
 typedef struct str {
@@ -72,13 +86,15 @@ static const gcb_type record_type = {"api.record", sizeof(record), 1};
 static const gcb_type item_type = {"api.item", sizeof(item), 4};
 static const gcb_type table_type = {"[]*api.record", 8, 1};
 
-enum { S_TABLE, S_TMP, NSLOTS };
+enum { S_TABLE, S_TMP, S_CACHE, NSLOTS };
 
 typedef struct api_thread {
     gcb_frame frame;
-    void *slot[NSLOTS]; /* the record table; scratch */
+    void *slot[NSLOTS]; /* the record table; scratch; the cache (escape > 0) */
     int live;
     uint64_t rng;
+    uint64_t want[ESCAPE_CACHE]; /* each cache slot's cached_sum */
+    uint64_t nesc;               /* escapes so far */
 } api_thread;
 
 typedef struct api_state {
@@ -86,6 +102,8 @@ typedef struct api_state {
     uint64_t picks; /* items per request */
     uint64_t seed;
     int corrupt;
+    int region;
+    uint64_t escape;  /* escape_threshold of the param */
     int nthreads;
     gcb_pool *items;  /* pool = 1: pooled response items; else NULL */
     gcb_pool *vals;   /* pool = 1: pooled value buffers of VALS_CAP words */
@@ -118,6 +136,8 @@ static int setup(const gcb_value *pv, int nthreads, void **state, char *err, siz
     s->picks = (uint64_t)pv[P_OBJECTS].i / 3;
     s->seed = (uint64_t)pv[P_SEED].i;
     s->corrupt = pv[P_CORRUPT].i != 0;
+    s->region = pv[P_REGION].i != 0;
+    s->escape = escape_threshold(pv[P_ESCAPE].d);
     s->nthreads = nthreads;
     s->digest = malloc((size_t)nthreads * sizeof *s->digest);
     if (s->digest == NULL) {
@@ -201,15 +221,63 @@ static int thread_init(void *state, gcb_mutator *m, int tid, char *err, size_t e
             gcb_poll(m);
     }
     t->slot[S_TMP] = NULL;
+    if (s->escape && (t->slot[S_CACHE] = gcb_alloc(m, &table_type, ESCAPE_CACHE * 8)) == NULL)
+        goto oom;
     return 0;
 oom:
     snprintf(err, errlen, "api: heap exhausted building %llu records", (unsigned long long)s->nrec);
     return -1;
 }
 
-static int op(void *state, gcb_mutator *m, int tid, uint64_t i, char *err, size_t errlen)
+/* The check of a cached response (newest item first). */
+static uint64_t cached_sum(const item *it)
 {
-    api_state *s = state;
+    uint64_t c = 0;
+    for (; it != NULL; it = it->next) {
+        uint64_t sum = it->label->len + it->rec->id;
+        for (uint64_t j = 0; j < it->nvals; j++)
+            sum += it->vals[j];
+        c = c * 31 + sum;
+    }
+    return c;
+}
+
+/* Manual baselines: a cached response is dead once replaced. */
+static void release_list(api_state *s, gcb_mutator *m, item *it)
+{
+    if (!GCB_MUT_HAS(m, dead))
+        return;
+    while (it != NULL) {
+        item *nx = it->next;
+        gcb_dead(m, it->label, strsize(it->label));
+        gcb_dead(m, it->vals, (s->vals ? VALS_CAP : it->nvals) * 8);
+        gcb_dead(m, it, sizeof(item));
+        it = nx;
+    }
+}
+
+/* Cache slot c of thread tid against what was cached; 0 or -1 with err. */
+static int check_slot(api_state *s, int tid, unsigned c, const char *when, char *err,
+                      size_t errlen)
+{
+    api_thread *t = &s->t[tid];
+    const item *list = ((item **)t->slot[S_CACHE])[c];
+    for (const item *it = list; it != NULL; it = it->next)
+        if (check_record(it->rec, it->rec ? it->rec->id : 0, err, errlen) != 0)
+            return -1;
+    uint64_t got = cached_sum(list);
+    if (list == NULL || got != t->want[c]) {
+        snprintf(err, errlen, "api: thread %d cache slot %u %s: the cached response sums to "
+                 "%016llx, expected %016llx: an escaped object was freed or reused", tid, c, when,
+                 (unsigned long long)got, (unsigned long long)t->want[c]);
+        return -1;
+    }
+    return 0;
+}
+
+/* One request: build, walk, validate (and escape). */
+static int handle(api_state *s, gcb_mutator *m, int tid, uint64_t i, char *err, size_t errlen)
+{
     api_thread *t = &s->t[tid];
     void *slot[2] = {NULL, NULL}; /* [0] the response list, [1] the item being built */
     gcb_frame f;
@@ -283,6 +351,16 @@ static int op(void *state, gcb_mutator *m, int tid, uint64_t i, char *err, size_
         goto out;
     }
     s->digest[tid] = digest_fold(s->digest[tid], got);
+    if (s->escape && escape_op(s->escape, i)) {
+        /* the response escapes into the cache: no pool, no release */
+        unsigned c = (unsigned)(t->nesc++ % ESCAPE_CACHE);
+        void **cache = t->slot[S_CACHE];
+        release_list(s, m, cache[c]);
+        gcb_store(m, cache, &cache[c], slot[0]);
+        t->want[c] = cached_sum(slot[0]);
+        s->digest[tid] = digest_fold(s->digest[tid], t->want[c]);
+        slot[0] = NULL;
+    }
     rc = 0;
     goto out;
 oom:
@@ -334,6 +412,38 @@ out:
     return rc;
 }
 
+typedef struct handle_args {
+    api_state *s;
+    int tid, rc;
+    uint64_t i;
+    char *err;
+    size_t errlen;
+} handle_args;
+
+static void handle_region(gcb_mutator *m, void *arg)
+{
+    handle_args *a = arg;
+    a->rc = handle(a->s, m, a->tid, a->i, a->err, a->errlen);
+}
+
+static int op(void *state, gcb_mutator *m, int tid, uint64_t i, char *err, size_t errlen)
+{
+    api_state *s = state;
+    uint64_t nesc = s->t[tid].nesc;
+    int rc;
+    if (s->region) {
+        handle_args a = {s, tid, -1, i, err, errlen};
+        gcb_region_do(m, handle_region, &a);
+        rc = a.rc;
+    } else {
+        rc = handle(s, m, tid, i, err, errlen);
+    }
+    /* What escaped must be intact now that the request (its region) is over. */
+    if (rc == 0 && s->t[tid].nesc != nesc)
+        rc = check_slot(s, tid, (unsigned)(nesc % ESCAPE_CACHE), "after its request", err, errlen);
+    return rc;
+}
+
 static int thread_fini(void *state, gcb_mutator *m, int tid, char *err, size_t errlen)
 {
     api_state *s = state;
@@ -348,6 +458,14 @@ static int thread_fini(void *state, gcb_mutator *m, int tid, char *err, size_t e
     record **tab = t->slot[S_TABLE];
     for (uint64_t id = 0; tab != NULL && id < s->nrec && rc == 0; id++)
         rc = check_record(tab[id], id, err, errlen);
+    uint64_t n = t->nesc < ESCAPE_CACHE ? t->nesc : ESCAPE_CACHE;
+    for (unsigned c = 0; c < n && rc == 0; c++)
+        rc = check_slot(s, tid, c, "at the end", err, errlen);
+    void **cache = t->slot[S_CACHE];
+    for (unsigned c = 0; cache != NULL && c < ESCAPE_CACHE; c++)
+        release_list(s, m, cache[c]);
+    if (cache != NULL && GCB_MUT_HAS(m, dead))
+        gcb_dead(m, cache, ESCAPE_CACHE * 8);
     if (GCB_MUT_HAS(m, dead) && tab != NULL) {
         for (uint64_t id = 0; id < s->nrec; id++)
             if (tab[id] != NULL) {

@@ -19,6 +19,16 @@
  * Checksum (workloads/digest.h; twin: workloads/go/jsontree.go): each op
  * folds its walk's summary: the counts per kind (null, false, true, number,
  * string, array, object, in that order), the integer sum, the string hash.
+ *
+ * Regions (Go's region.Do, #70257): with `region` = true a document is
+ * parsed and walked inside gcb_region_do.  `escape` (percent,
+ * workloads/lib/escape.h) makes that share of ops keep the value of the
+ * document's first member (a subtree: a cached value) in slot k of the
+ * thread's long-lived cache (a heap array of ESCAPE_CACHE pointers rooted
+ * in a frame pushed by thread_init), stored there directly, so inside a
+ * region the store fades the subtree.  The slot is walked and checked
+ * once the op (its region) is over, and every slot again at thread_fini;
+ * an escaping op also folds the subtree's integer sum and string hash.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -27,10 +37,11 @@
 
 #include "digest.h"
 #include "gcb/workload.h"
+#include "lib/escape.h"
 #include "lib/growslice.h"
 #include "lib/rand.h"
 
-enum { P_DOCS, P_SIZE, P_DEPTH, P_SEED, P_CORRUPT };
+enum { P_DOCS, P_SIZE, P_DEPTH, P_SEED, P_CORRUPT, P_REGION, P_ESCAPE };
 
 static const gcb_option_desc params[] = {
     {"docs", GCB_OPT_INT, "4", "distinct documents, parsed round-robin", 1, 1e4, NULL, NULL},
@@ -38,6 +49,8 @@ static const gcb_option_desc params[] = {
     {"depth", GCB_OPT_INT, "8", "maximum nesting of objects and arrays", 1, 64, NULL, NULL},
     {"seed", GCB_OPT_INT, "1", "seed of the documents", 0, 1e18, NULL, NULL},
     {"corrupt", GCB_OPT_BOOL, "false", "tests only: damage the parsed tree to show validation fails", 0, 0, NULL, NULL},
+    {"region", GCB_OPT_BOOL, "false", "parse and walk each document inside gcb_region_do (Go's region.Do)", 0, 0, NULL, NULL},
+    {"escape", GCB_OPT_DOUBLE, "0", "percent of documents whose first member's value escapes into a long-lived cache", 0, 100, NULL, NULL},
 };
 
 enum { J_NULL, J_FALSE, J_TRUE, J_NUM, J_STR, J_ARR, J_OBJ, J_KINDS };
@@ -148,12 +161,24 @@ typedef struct doc {
     summary want;
 } doc;
 
+/* A thread's long-lived cache (escape > 0). */
+typedef struct js_thread {
+    gcb_frame frame;            /* pushed by thread_init, popped by thread_fini */
+    void *slot[1];              /* the cache: ESCAPE_CACHE subtrees (NULL: empty document) */
+    summary want[ESCAPE_CACHE]; /* each slot's walk */
+    uint64_t nesc;              /* escapes so far */
+    int live;                   /* frame pushed */
+} js_thread;
+
 typedef struct js_state {
     size_t ndocs;
     int corrupt;
+    int region;
+    uint64_t escape;  /* escape_threshold of the param */
     doc *docs;
     int nthreads;
     uint64_t *digest; /* per thread: digest_fold of every op's walk summary */
+    js_thread *t;     /* per thread */
 } js_state;
 
 static void teardown(void *state)
@@ -165,6 +190,7 @@ static void teardown(void *state)
         free(s->docs[i].text);
     free(s->docs);
     free(s->digest);
+    free(s->t);
     free(s);
 }
 
@@ -179,6 +205,10 @@ static int setup(const gcb_value *pv, int nthreads, void **state, char *err, siz
         s->digest[t] = DIGEST_INIT;
     s->ndocs = (size_t)pv[P_DOCS].i;
     s->corrupt = pv[P_CORRUPT].i != 0;
+    s->region = pv[P_REGION].i != 0;
+    s->escape = escape_threshold(pv[P_ESCAPE].d);
+    if ((s->t = calloc((size_t)nthreads, sizeof *s->t)) == NULL)
+        goto oom;
     uint64_t rng = (uint64_t)pv[P_SEED].i;
     for (size_t d = 0; d < s->ndocs; d++) {
         gen g = {.target = (size_t)pv[P_SIZE].i, .rng = rand_next(&rng)};
@@ -209,8 +239,6 @@ oom:
     return ENOMEM;
 }
 
-static int thread_init(void *state, gcb_mutator *m, int tid, char *err, size_t errlen) { return 0; }
-static int thread_fini(void *state, gcb_mutator *m, int tid, char *err, size_t errlen) { return 0; }
 
 /* ---- the tree ---- */
 typedef struct jstr {
@@ -482,9 +510,91 @@ static void release(gcb_mutator *m, jvalue *v)
     gcb_dead(m, v, sizeof(jvalue));
 }
 
-static int op(void *state, gcb_mutator *m, int tid, uint64_t i, char *err, size_t errlen)
+/* Cache the value of the root's first member in the thread's next slot
+ * (detached from the tree, which the manual baselines then release) and
+ * fold its walk. */
+static void escape(js_state *s, gcb_mutator *m, int tid, jvalue *root)
 {
-    const js_state *s = state;
+    js_thread *t = &s->t[tid];
+    unsigned k = (unsigned)(t->nesc++ % ESCAPE_CACHE);
+    void **cache = t->slot[0];
+    jvalue *v = root->n > 0 ? root->a[1] : NULL;
+    summary w = {.strhash = 0xcbf29ce484222325ull};
+    if (v != NULL)
+        walk(m, v, &w);
+    if (GCB_MUT_HAS(m, dead))
+        release(m, cache[k]);
+    gcb_store(m, cache, &cache[k], v); /* the escape */
+    if (v != NULL)
+        gcb_store(m, root->a, &root->a[1], NULL);
+    t->want[k] = w;
+    s->digest[tid] = digest_fold(digest_fold(s->digest[tid], (uint64_t)w.sum), w.strhash);
+}
+
+/* Cache slot k of thread tid against what was cached; 0 or -1 with err. */
+static int check_slot(js_state *s, gcb_mutator *m, int tid, unsigned k, const char *when,
+                      char *err, size_t errlen)
+{
+    js_thread *t = &s->t[tid];
+    const jvalue *v = ((void **)t->slot[0])[k];
+    summary got = {.strhash = 0xcbf29ce484222325ull};
+    const summary *w = &t->want[k];
+    int bad = v != NULL ? walk(m, v, &got) != 0 : w->kinds[J_NULL] + w->kinds[J_FALSE] +
+                                                       w->kinds[J_TRUE] + w->kinds[J_NUM] +
+                                                       w->kinds[J_STR] + w->kinds[J_ARR] +
+                                                       w->kinds[J_OBJ] != 0;
+    if (bad || memcmp(got.kinds, w->kinds, sizeof got.kinds) != 0 || got.sum != w->sum ||
+        got.strhash != w->strhash) {
+        snprintf(err, errlen, "jsontree: thread %d cache slot %u %s: the cached subtree walks to "
+                 "sum %lld, string hash %016llx, expected %lld, %016llx: an escaped object was "
+                 "freed or reused", tid, k, when, (long long)got.sum,
+                 (unsigned long long)got.strhash, (long long)w->sum,
+                 (unsigned long long)w->strhash);
+        return -1;
+    }
+    return 0;
+}
+
+static int thread_init(void *state, gcb_mutator *m, int tid, char *err, size_t errlen)
+{
+    js_state *s = state;
+    js_thread *t = &s->t[tid];
+    if (!s->escape)
+        return 0;
+    t->slot[0] = NULL;
+    gcb_frame_push(m, &t->frame, t->slot, 1);
+    t->live = 1;
+    if ((t->slot[0] = gcb_alloc(m, &ptrs_type, ESCAPE_CACHE * 8)) == NULL) {
+        snprintf(err, errlen, "jsontree: heap exhausted allocating the cache");
+        return -1;
+    }
+    return 0;
+}
+
+static int thread_fini(void *state, gcb_mutator *m, int tid, char *err, size_t errlen)
+{
+    js_state *s = state;
+    js_thread *t = &s->t[tid];
+    if (!t->live)
+        return 0;
+    int rc = 0;
+    uint64_t n = t->nesc < ESCAPE_CACHE ? t->nesc : ESCAPE_CACHE;
+    for (unsigned k = 0; k < n && rc == 0; k++)
+        rc = check_slot(s, m, tid, k, "at the end", err, errlen);
+    void **cache = t->slot[0];
+    if (cache != NULL && GCB_MUT_HAS(m, dead)) {
+        for (unsigned k = 0; k < ESCAPE_CACHE; k++)
+            release(m, cache[k]);
+        gcb_dead(m, cache, ESCAPE_CACHE * 8);
+    }
+    gcb_frame_pop(m, &t->frame);
+    t->live = 0;
+    return rc;
+}
+
+/* One document: parse, walk, validate (and escape). */
+static int handle(js_state *s, gcb_mutator *m, int tid, uint64_t i, char *err, size_t errlen)
+{
     const doc *d = &s->docs[i % s->ndocs];
     void *slot[1] = {NULL}; /* the tree */
     gcb_frame f;
@@ -524,11 +634,45 @@ static int op(void *state, gcb_mutator *m, int tid, uint64_t i, char *err, size_
         h = digest_fold(h, got.kinds[k]);
     h = digest_fold(h, (uint64_t)got.sum);
     s->digest[tid] = digest_fold(h, got.strhash);
+    if (s->escape && escape_op(s->escape, i))
+        escape(s, m, tid, slot[0]);
     rc = 0;
 out:
     if (GCB_MUT_HAS(m, dead))
         release(m, slot[0]);
     gcb_frame_pop(m, &f);
+    return rc;
+}
+
+typedef struct handle_args {
+    js_state *s;
+    int tid, rc;
+    uint64_t i;
+    char *err;
+    size_t errlen;
+} handle_args;
+
+static void handle_region(gcb_mutator *m, void *arg)
+{
+    handle_args *a = arg;
+    a->rc = handle(a->s, m, a->tid, a->i, a->err, a->errlen);
+}
+
+static int op(void *state, gcb_mutator *m, int tid, uint64_t i, char *err, size_t errlen)
+{
+    js_state *s = state;
+    uint64_t nesc = s->escape ? s->t[tid].nesc : 0;
+    int rc;
+    if (s->region) {
+        handle_args a = {s, tid, -1, i, err, errlen};
+        gcb_region_do(m, handle_region, &a);
+        rc = a.rc;
+    } else {
+        rc = handle(s, m, tid, i, err, errlen);
+    }
+    /* What escaped must be intact now that the op (its region) is over. */
+    if (rc == 0 && s->escape && s->t[tid].nesc != nesc)
+        rc = check_slot(s, m, tid, (unsigned)(nesc % ESCAPE_CACHE), "after its op", err, errlen);
     return rc;
 }
 

@@ -26,6 +26,19 @@
  * Validation: the response is decoded again and compared with the summary
  * setup() computed while generating the request.  `corrupt` (tests only)
  * damages a decoded name.
+ *
+ * Regions (Go's region.Do, #70257): with `region` = true a request is
+ * handled inside gcb_region_do instead of an arena (its objects come from
+ * gcb_alloc: region memory on a collector with regions, the heap
+ * elsewhere).  `escape` (percent, workloads/lib/escape.h) makes that share
+ * of ops keep part of their result on purpose: a copy of the first item's
+ * chain (a cached value; made with gcb_alloc, so inside a region it is
+ * region memory that the store into the cache fades) and a copy of the
+ * response go into slot k of the thread's long-lived cache (a heap array
+ * of 2 x ESCAPE_CACHE pointers, rooted in a frame pushed by thread_init).
+ * The slot is checked once the request (and its region) is over, and
+ * every slot again at thread_fini.  An escaping op also folds the cached
+ * chain's item count, value sum and name hash into the checksum.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -34,10 +47,11 @@
 
 #include "digest.h"
 #include "gcb/workload.h"
+#include "lib/escape.h"
 #include "lib/growslice.h"
 #include "lib/rand.h"
 
-enum { P_REQUESTS, P_ITEMS, P_DEPTH, P_PAYLOAD, P_SEED, P_CORRUPT };
+enum { P_REQUESTS, P_ITEMS, P_DEPTH, P_PAYLOAD, P_SEED, P_CORRUPT, P_REGION, P_ESCAPE };
 
 static const gcb_option_desc params[] = {
     {"requests", GCB_OPT_INT, "32", "distinct requests, handled round-robin", 1, 1e5, NULL, NULL},
@@ -46,6 +60,8 @@ static const gcb_option_desc params[] = {
     {"payload", GCB_OPT_INT, "256", "bytes of the request's bytes field", 0, 1 << 24, NULL, NULL},
     {"seed", GCB_OPT_INT, "1", "seed of the request contents", 0, 1e18, NULL, NULL},
     {"corrupt", GCB_OPT_BOOL, "false", "tests only: damage a decoded name to show validation fails", 0, 0, NULL, NULL},
+    {"region", GCB_OPT_BOOL, "false", "handle each request inside gcb_region_do (Go's region.Do) instead of an arena", 0, 0, NULL, NULL},
+    {"escape", GCB_OPT_DOUBLE, "0", "percent of requests whose first item (copied) and response escape into a long-lived cache", 0, 100, NULL, NULL},
 };
 
 /* ---- the wire format (outside the heap) ---- */
@@ -137,11 +153,23 @@ typedef struct request {
     summary want;
 } request;
 
+/* A thread's long-lived cache (escape > 0). */
+typedef struct rpc_thread {
+    gcb_frame frame;          /* pushed by thread_init, popped by thread_fini */
+    void *slot[1];            /* the cache: 2 x ESCAPE_CACHE pointers (item, response) */
+    summary want[ESCAPE_CACHE]; /* slot k's chain: count, sum, namehash; payhash: the response's FNV */
+    uint64_t nesc;            /* escapes so far */
+    int live;                 /* frame pushed */
+} rpc_thread;
+
 typedef struct rpc_state {
     size_t nreq;
     int corrupt;
+    int region;
+    uint64_t escape;  /* escape_threshold of the param */
     request *req;
     uint64_t *digest; /* per thread: digest_fold of every op's response */
+    rpc_thread *t;    /* per thread */
     int nthreads;
 } rpc_state;
 
@@ -189,6 +217,7 @@ static void teardown(void *state)
         free(s->req[i].wire);
     free(s->req);
     free(s->digest);
+    free(s->t);
     free(s);
 }
 
@@ -204,6 +233,10 @@ static int setup(const gcb_value *pv, int nthreads, void **state, char *err, siz
     for (int t = 0; t < nthreads; t++)
         s->digest[t] = DIGEST_INIT;
     s->corrupt = pv[P_CORRUPT].i != 0;
+    s->region = pv[P_REGION].i != 0;
+    s->escape = escape_threshold(pv[P_ESCAPE].d);
+    if ((s->t = calloc((size_t)nthreads, sizeof *s->t)) == NULL)
+        goto oom;
     uint64_t rng = (uint64_t)pv[P_SEED].i * 0x100000001b3ull;
     size_t payload = (size_t)pv[P_PAYLOAD].i;
     unsigned char *pay = malloc(payload + 1);
@@ -243,8 +276,6 @@ oom:
     return ENOMEM;
 }
 
-static int thread_init(void *state, gcb_mutator *m, int tid, char *err, size_t errlen) { return 0; }
-static int thread_fini(void *state, gcb_mutator *m, int tid, char *err, size_t errlen) { return 0; }
 
 /* ---- the decoded graph (arena objects) ---- */
 typedef struct bytes {
@@ -464,14 +495,167 @@ static void account(const item *it, summary *s)
     }
 }
 
-static int op(void *state, gcb_mutator *m, int tid, uint64_t i, char *err, size_t errlen)
+/* A heap (or, inside a region, region) copy of the chain at src. */
+static item *clone_chain(gcb_mutator *m, const item *src)
 {
-    const rpc_state *s = state;
+    void *slot[2] = {NULL, NULL}; /* [0] the copy's head, [1] the item being built */
+    gcb_frame f;
+    gcb_frame_push(m, &f, slot, 2);
+    item *prev = NULL;
+    for (; src != NULL; src = src->child) {
+        item *it = slot[1] = gcb_alloc(m, &item_type, sizeof(item));
+        if (it == NULL) {
+            slot[0] = NULL;
+            break;
+        }
+        it->key = src->key;
+        if (src->name != NULL) {
+            bytes *b = gcb_alloc(m, NULL, sizeof(bytes) + (src->name->len ? src->name->len : 1));
+            if (b == NULL) {
+                slot[0] = NULL;
+                break;
+            }
+            b->len = src->name->len;
+            memcpy(b->data, src->name->data, b->len);
+            gcb_store(m, it, (void **)&it->name, b);
+        }
+        if (src->nvalues > 0) {
+            uint64_t *v = gcb_alloc(m, NULL, src->nvalues * 8);
+            if (v == NULL) {
+                slot[0] = NULL;
+                break;
+            }
+            memcpy(v, src->values, src->nvalues * 8);
+            gcb_store(m, it, (void **)&it->values, v);
+            it->nvalues = src->nvalues;
+        }
+        if (prev != NULL)
+            gcb_store(m, prev, (void **)&prev->child, it);
+        else
+            slot[0] = it;
+        prev = it;
+    }
+    gcb_frame_pop(m, &f);
+    return slot[0];
+}
+
+/* Manual baselines: a cache slot's objects are dead once replaced. */
+static void drop_chain(gcb_mutator *m, item *it, bytes *resp)
+{
+    if (!GCB_MUT_HAS(m, dead))
+        return;
+    while (it != NULL) {
+        item *nx = it->child;
+        if (it->name)
+            gcb_dead(m, it->name, sizeof(bytes) + (it->name->len ? it->name->len : 1));
+        if (it->values)
+            gcb_dead(m, it->values, it->nvalues * 8);
+        gcb_dead(m, it, sizeof(item));
+        it = nx;
+    }
+    if (resp)
+        gcb_dead(m, resp, sizeof(bytes) + resp->len);
+}
+
+/* Cache a copy of the first item's chain and of the response in the
+ * thread's next slot; fold the chain's summary.  0, or -1 (exhausted). */
+static int escape(rpc_state *s, gcb_mutator *m, int tid, const req *d, const bytes *out)
+{
+    rpc_thread *t = &s->t[tid];
+    unsigned k = (unsigned)(t->nesc++ % ESCAPE_CACHE);
+    void **cache = t->slot[0];
+    void *tmp[2] = {NULL, NULL};
+    gcb_frame f;
+    gcb_frame_push(m, &f, tmp, 2);
+    if (d->nitems > 0 && (tmp[0] = clone_chain(m, d->items[0])) == NULL)
+        goto oom;
+    bytes *resp = tmp[1] = gcb_alloc(m, NULL, sizeof(bytes) + out->len);
+    if (resp == NULL)
+        goto oom;
+    resp->len = out->len;
+    memcpy(resp->data, out->data, out->len);
+    drop_chain(m, cache[2 * k], cache[2 * k + 1]);
+    gcb_store(m, cache, &cache[2 * k], tmp[0]);     /* the escapes */
+    gcb_store(m, cache, &cache[2 * k + 1], tmp[1]);
+    summary w = {.namehash = 0xcbf29ce484222325ull};
+    account(tmp[0], &w);
+    w.payhash = fnv(0xcbf29ce484222325ull, resp->data, resp->len);
+    t->want[k] = w;
+    s->digest[tid] = digest_fold(digest_fold(digest_fold(s->digest[tid], w.count), w.sum), w.namehash);
+    gcb_frame_pop(m, &f);
+    return 0;
+oom:
+    gcb_frame_pop(m, &f);
+    return -1;
+}
+
+/* Cache slot k of thread tid against what was cached; 0 or -1 with err. */
+static int check_slot(rpc_state *s, int tid, unsigned k, const char *when, char *err, size_t errlen)
+{
+    rpc_thread *t = &s->t[tid];
+    void **cache = t->slot[0];
+    const bytes *resp = cache[2 * k + 1];
+    summary got = {.namehash = 0xcbf29ce484222325ull};
+    account(cache[2 * k], &got);
+    got.payhash = resp ? fnv(0xcbf29ce484222325ull, resp->data, resp->len) : 0;
+    const summary *w = &t->want[k];
+    if (resp == NULL || got.count != w->count || got.sum != w->sum ||
+        got.namehash != w->namehash || got.payhash != w->payhash) {
+        snprintf(err, errlen, "rpc: thread %d cache slot %u %s: cached item chain (%llu items, "
+                 "sum %016llx) or response (%s) differs from what was cached (%llu items, sum "
+                 "%016llx): an escaped object was freed or reused",
+                 tid, k, when, (unsigned long long)got.count, (unsigned long long)got.sum,
+                 resp ? "changed" : "missing", (unsigned long long)w->count,
+                 (unsigned long long)w->sum);
+        return -1;
+    }
+    return 0;
+}
+
+static int thread_init(void *state, gcb_mutator *m, int tid, char *err, size_t errlen)
+{
+    rpc_state *s = state;
+    rpc_thread *t = &s->t[tid];
+    if (!s->escape)
+        return 0;
+    t->slot[0] = NULL;
+    gcb_frame_push(m, &t->frame, t->slot, 1);
+    t->live = 1;
+    if ((t->slot[0] = gcb_alloc(m, &items_type, 2 * ESCAPE_CACHE * 8)) == NULL) {
+        snprintf(err, errlen, "rpc: heap exhausted allocating the cache");
+        return -1;
+    }
+    return 0;
+}
+
+static int thread_fini(void *state, gcb_mutator *m, int tid, char *err, size_t errlen)
+{
+    rpc_state *s = state;
+    rpc_thread *t = &s->t[tid];
+    if (!t->live)
+        return 0;
+    int rc = 0;
+    uint64_t n = t->nesc < ESCAPE_CACHE ? t->nesc : ESCAPE_CACHE;
+    for (unsigned k = 0; k < n && rc == 0; k++)
+        rc = check_slot(s, tid, k, "at the end", err, errlen);
+    void **cache = t->slot[0];
+    for (unsigned k = 0; cache != NULL && k < ESCAPE_CACHE; k++)
+        drop_chain(m, cache[2 * k], cache[2 * k + 1]);
+    if (cache != NULL && GCB_MUT_HAS(m, dead))
+        gcb_dead(m, cache, 2 * ESCAPE_CACHE * 8);
+    gcb_frame_pop(m, &t->frame);
+    t->live = 0;
+    return rc;
+}
+
+/* One request: decode, compute, encode, validate (and escape). */
+static int handle(rpc_state *s, gcb_mutator *m, int tid, uint64_t i, char *err, size_t errlen)
+{
     const request *q = &s->req[i % s->nreq];
     void *slot[2] = {NULL, NULL}; /* [0] the decoded request, [1] the send buffer */
     gcb_frame f;
     gcb_frame_push(m, &f, slot, 2);
-    ctx c = {.m = m, .a = gcb_arena_new(m)};
+    ctx c = {.m = m, .a = s->region ? GCB_NO_ARENA : gcb_arena_new(m)};
     c.track = c.a == GCB_NO_ARENA && GCB_MUT_HAS(m, dead);
     int rc = -1;
     if (c.a == NULL) {
@@ -546,6 +730,10 @@ static int op(void *state, gcb_mutator *m, int tid, uint64_t i, char *err, size_
     s->digest[tid] = digest_fold(s->digest[tid], out->len);
     for (unsigned k = 0; k < 5; k++)
         s->digest[tid] = digest_fold(s->digest[tid], vals[k]);
+    if (s->escape && escape_op(s->escape, i) && escape(s, m, tid, d, out) != 0) {
+        snprintf(err, errlen, "rpc: op %llu: heap exhausted caching the result", (unsigned long long)i);
+        goto out;
+    }
     rc = 0;
 out:
     /* Nothing may point into the arena once it is freed. */
@@ -555,6 +743,39 @@ out:
         gcb_dead(m, c.objs[k], (size_t)(uintptr_t)c.objs[k + 1]);
     free(c.objs);
     gcb_frame_pop(m, &f);
+    return rc;
+}
+
+
+typedef struct handle_args {
+    rpc_state *s;
+    int tid, rc;
+    uint64_t i;
+    char *err;
+    size_t errlen;
+} handle_args;
+
+static void handle_region(gcb_mutator *m, void *arg)
+{
+    handle_args *a = arg;
+    a->rc = handle(a->s, m, a->tid, a->i, a->err, a->errlen);
+}
+
+static int op(void *state, gcb_mutator *m, int tid, uint64_t i, char *err, size_t errlen)
+{
+    rpc_state *s = state;
+    uint64_t nesc = s->escape ? s->t[tid].nesc : 0;
+    int rc;
+    if (s->region) {
+        handle_args a = {s, tid, -1, i, err, errlen};
+        gcb_region_do(m, handle_region, &a);
+        rc = a.rc;
+    } else {
+        rc = handle(s, m, tid, i, err, errlen);
+    }
+    /* What escaped must be intact now that the request (its region) is over. */
+    if (rc == 0 && s->escape && s->t[tid].nesc != nesc)
+        rc = check_slot(s, tid, (unsigned)(nesc % ESCAPE_CACHE), "after its request", err, errlen);
     return rc;
 }
 

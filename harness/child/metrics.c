@@ -161,6 +161,16 @@ void metrics_fill(child *c, json_t *rec, mutator_slot *ms, int n, sampler *smp,
     record_set(rec, "heap.cycles", json_integer((json_int_t)hs->cycles));
     record_set(rec, "heap.frees", json_integer((json_int_t)hs->frees));
     record_set(rec, "heap.frees_skipped", json_integer((json_int_t)hs->frees_skipped));
+    /* Regions (region_do): zero on collectors without them. */
+    record_set(rec, "region.entries", json_integer((json_int_t)hs->region_entries));
+    record_set(rec, "region.bytes", json_integer((json_int_t)hs->region_bytes));
+    record_set(rec, "region.objects", json_integer((json_int_t)hs->region_objects));
+    record_set(rec, "region.faded_bytes", json_integer((json_int_t)hs->faded_bytes));
+    record_set(rec, "region.faded_objects", json_integer((json_int_t)hs->faded_objects));
+    record_set(rec, "region.fade_pointers", json_integer((json_int_t)hs->fade_pointers));
+    record_set(rec, "region.reclaimed_bytes", json_integer((json_int_t)hs->region_reclaimed_bytes));
+    record_set(rec, "region.barrier_slow", json_integer((json_int_t)hs->barrier_slow));
+    record_set(rec, "region.fade_s", json_real((double)hs->fade_ns / 1e9));
     gcb_pool_stats ps;
     gcb_pool_stats_read(&ps);
     if (ps.pools > 0) {

@@ -90,6 +90,16 @@ typedef enum record_type {
     X("heap.peak_live_bytes",      RECORD_NUMBER,  "B",     0) \
     X("heap.freed_explicit_bytes", RECORD_NUMBER,  "B",     0) \
     X("heap.reused_bytes",         RECORD_NUMBER,  "B",     0) \
+    X("region",                    RECORD_OBJECT,  "",      0) \
+    X("region.entries",            RECORD_NUMBER,  "1",     0) \
+    X("region.bytes",              RECORD_NUMBER,  "B",     0) \
+    X("region.objects",            RECORD_NUMBER,  "1",     0) \
+    X("region.faded_bytes",        RECORD_NUMBER,  "B",     0) \
+    X("region.faded_objects",      RECORD_NUMBER,  "1",     0) \
+    X("region.fade_pointers",      RECORD_NUMBER,  "1",     0) \
+    X("region.reclaimed_bytes",    RECORD_NUMBER,  "B",     0) \
+    X("region.barrier_slow",       RECORD_NUMBER,  "1",     0) \
+    X("region.fade_s",             RECORD_NUMBER,  "s",     0) \
     X("validation",                RECORD_STRING,  "",      0) \
     X("provenance",                RECORD_OBJECT,  "",      0) \
     X("provenance.gcbench_version", RECORD_STRING, "",      0) \

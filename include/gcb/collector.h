@@ -120,6 +120,16 @@ typedef struct gcb_heap_stats {
     uint64_t frees;                /* free_sized / tracked-scope frees acted on */
     uint64_t frees_skipped;        /* free hints received but not acted on (object too
                                       small or large, GC marking, slot not reusable) */
+    /* Memory regions (region_do; collectors without regions leave them 0). */
+    uint64_t region_entries;       /* region_do calls that opened a region */
+    uint64_t region_bytes;         /* bytes; requested by allocations served from regions */
+    uint64_t region_objects;       /* allocations served from regions */
+    uint64_t faded_bytes;          /* bytes; region objects (header included) faded to the GC */
+    uint64_t faded_objects;        /* region objects faded to the GC */
+    uint64_t fade_pointers;        /* pointer slots examined while fading */
+    uint64_t region_reclaimed_bytes; /* bytes; region memory reclaimed at region exit */
+    uint64_t barrier_slow;         /* region barrier slow paths (stores that faded) */
+    uint64_t fade_ns;              /* ns; time spent fading (barrier and exit) */
 } gcb_heap_stats;
 
 /* ---- Capabilities ---------------------------------------------------------

@@ -87,7 +87,9 @@ static inline void *gcb_alloc(gcb_mutator *m, const gcb_type *t, size_t bytes)
     return m->gc->alloc(m, t, bytes);
 }
 
-/* *slot = val, where slot is a pointer slot of obj (a heap object). */
+/* *slot = val, where slot is a pointer slot of obj (a heap object), or,
+ * with obj NULL, a registered global root (regions fade what is stored
+ * there; other collectors just store). */
 static inline void gcb_store(gcb_mutator *m, void *obj, void **slot, void *val)
 {
     if (gcb_unlikely(atomic_load_explicit(m->write_barrier, memory_order_relaxed)))

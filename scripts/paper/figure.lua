@@ -23,7 +23,7 @@ local figure = {}
 local palette = {
   marksweep = "#4e79a7", freetracked = "#e15759", malloc = "#f28e2b", mimalloc = "#ff9da7",
   jemalloc = "#59a14f", boehm = "#b07aa1", nogc = "#9c755f", arena = "#76b7b2",
-  ballast = "#edc948", go = "#555555",
+  ballast = "#edc948", go = "#555555", regions = "#af7aa1",
 }
 local extra = { "#17becf", "#bcbd22", "#8c564b", "#e377c2", "#2ca02c", "#9467bd", "#7f7f7f" }
 local assigned, nextextra = {}, 1

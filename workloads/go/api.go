@@ -15,6 +15,13 @@ package main
 // checked, and the response checksum against the one computed while
 // building; threadFini checks every record.  The run checksum folds each
 // op's response checksum (digest.go).
+//
+// `region` is accepted and changes nothing (Go has no region.Do).
+// `escape` (escape.go) is api.c's: that share of requests keeps its whole
+// response list in slot k of the goroutine's cache (and gives it back to
+// no pool), checks it after the request and at the end against
+// c = c*31 + (sum of values + label length + record id) over the list
+// newest first, and folds that into the digest.
 
 import (
 	"fmt"
@@ -32,6 +39,8 @@ func init() {
 			{Name: "seed", Kind: ParamInt, Default: "1"},
 			{Name: "corrupt", Kind: ParamBool, Default: "false"},
 			{Name: "pool", Kind: ParamBool, Default: "false"},
+			{Name: "region", Kind: ParamBool, Default: "false"},
+			{Name: "escape", Kind: ParamFloat, Default: "0"},
 		},
 		New: func() Workload { return &apiTwin{} },
 	})
@@ -60,6 +69,9 @@ type apiItem struct {
 type apiThread struct {
 	table []*apiRecord // record id at index id
 	rng   uint64       // seed ^ tid << 32
+	cache [escapeCache]*apiItem
+	want  [escapeCache]uint64 // each cache slot's apiCachedSum
+	nesc  uint64              // escapes so far
 }
 
 type apiTwin struct {
@@ -70,6 +82,35 @@ type apiTwin struct {
 	vals        *sync.Pool // pool = true: *[apiValsCap]uint64; else nil
 	t           []*apiThread
 	digest      []uint64 // per thread: every op's response checksum folded
+	escape      uint64   // escapeThreshold of the param
+}
+
+// apiCachedSum is the check of a cached response (newest item first).
+func apiCachedSum(it *apiItem) uint64 {
+	c := uint64(0)
+	for ; it != nil; it = it.next {
+		sum := uint64(len(it.label)) + it.rec.id
+		for _, v := range it.vals {
+			sum += v
+		}
+		c = c*31 + sum
+	}
+	return c
+}
+
+// checkSlot checks cache slot c of goroutine tid against what was cached.
+func (w *apiTwin) checkSlot(tid int, c uint64, when string) error {
+	t := w.t[tid]
+	for it := t.cache[c]; it != nil; it = it.next {
+		if err := w.checkRecord(it.rec, it.rec.id); err != nil {
+			return err
+		}
+	}
+	if got := apiCachedSum(t.cache[c]); t.cache[c] == nil || got != t.want[c] {
+		return fmt.Errorf("api: thread %d cache slot %d %s: the cached response sums to %016x, "+
+			"expected %016x", tid, c, when, got, t.want[c])
+	}
+	return nil
 }
 
 // apiMix is api.c's mix: one splitmix64 step from state z.
@@ -93,6 +134,7 @@ func (w *apiTwin) setup(p Params, nthreads int) error {
 	w.picks = uint64(p.Int("objects")) / 3
 	w.seed = uint64(p.Int("seed"))
 	w.corrupt = p.Bool("corrupt")
+	w.escape = escapeThreshold(p.Float("escape"))
 	if p.Bool("pool") {
 		w.items = &sync.Pool{New: func() any { return new(apiItem) }}
 		w.vals = &sync.Pool{New: func() any { return new([apiValsCap]uint64) }}
@@ -169,6 +211,15 @@ func (w *apiTwin) op(tid int, i uint64) error {
 		resp.label = string(b)
 	}
 	got, err := w.check(resp, rng, i, want)
+	if err == nil && w.escape != 0 && escapeOp(w.escape, i) {
+		// the response escapes into the cache: no pool
+		c := t.nesc % escapeCache
+		t.nesc++
+		t.cache[c], t.want[c] = resp, apiCachedSum(resp)
+		w.digest[tid] = digestFold(w.digest[tid], got)
+		w.digest[tid] = digestFold(w.digest[tid], t.want[c])
+		return w.checkSlot(tid, c, "after its request")
+	}
 	if w.items != nil {
 		// Back to the pools, reset; the labels die.
 		for it := resp; it != nil; {
@@ -224,6 +275,11 @@ func (w *apiTwin) threadFini(tid int) error {
 	}
 	for id, r := range t.table {
 		if err := w.checkRecord(r, uint64(id)); err != nil {
+			return err
+		}
+	}
+	for c := uint64(0); c < min(t.nesc, escapeCache); c++ {
+		if err := w.checkSlot(tid, c, "at the end"); err != nil {
 			return err
 		}
 	}

@@ -12,6 +12,12 @@ package main
 // every string and key in document order), checks the summary and folds
 // it into the goroutine's digest: the counts per kind (null, false, true,
 // number, string, array, object), the sum, the string hash.
+//
+// `region` is accepted and changes nothing (Go has no region.Do).
+// `escape` (escape.go) is jsontree.c's: that share of ops keeps the value
+// of the document's first member in slot k of the goroutine's cache,
+// checks it after the op and at the end, and folds its walk's integer sum
+// and string hash.
 
 import "fmt"
 
@@ -25,6 +31,8 @@ func init() {
 			{Name: "depth", Kind: ParamInt, Default: "8"},
 			{Name: "seed", Kind: ParamInt, Default: "1"},
 			{Name: "corrupt", Kind: ParamBool, Default: "false"},
+			{Name: "region", Kind: ParamBool, Default: "false"},
+			{Name: "escape", Kind: ParamFloat, Default: "0"},
 		},
 		New: func() Workload { return &jsontreeTwin{} },
 	})
@@ -353,6 +361,15 @@ type jsontreeTwin struct {
 	docs    []jsonDoc
 	corrupt bool
 	digest  []uint64 // per goroutine
+	escape  uint64   // escapeThreshold of the param
+	cache   []jsonCache
+}
+
+// jsonCache is a goroutine's long-lived cache of escaped subtrees.
+type jsonCache struct {
+	v    [escapeCache]*jsonValue
+	want [escapeCache]jsonSummary
+	nesc uint64
 }
 
 func (w *jsontreeTwin) setup(p Params, nthreads int) error {
@@ -381,13 +398,52 @@ func (w *jsontreeTwin) setup(p Params, nthreads int) error {
 	for i := range w.digest {
 		w.digest[i] = digestInit
 	}
+	w.escape = escapeThreshold(p.Float("escape"))
+	w.cache = make([]jsonCache, nthreads)
 	return nil
 }
 
 func (w *jsontreeTwin) threadInit(tid int) error { return nil }
-func (w *jsontreeTwin) threadFini(tid int) error { return nil }
+
+func (w *jsontreeTwin) threadFini(tid int) error {
+	c := &w.cache[tid]
+	for k := uint64(0); k < min(c.nesc, escapeCache); k++ {
+		if err := w.checkSlot(tid, k, "at the end"); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkSlot walks cache slot k of goroutine tid against what was cached.
+func (w *jsontreeTwin) checkSlot(tid int, k uint64, when string) error {
+	c := &w.cache[tid]
+	got := jsonSummary{strhash: digestInit}
+	ok := c.v[k] == nil && c.want[k].kinds == [jsonKinds]uint64{}
+	if c.v[k] != nil {
+		ok = walk(c.v[k], &got)
+	}
+	if !ok || got.kinds != c.want[k].kinds || got.sum != c.want[k].sum || got.strhash != c.want[k].strhash {
+		return fmt.Errorf("jsontree: thread %d cache slot %d %s: the cached subtree walks to sum %d, "+
+			"string hash %016x, expected %d, %016x", tid, k, when, got.sum, got.strhash,
+			c.want[k].sum, c.want[k].strhash)
+	}
+	return nil
+}
 
 func (w *jsontreeTwin) op(tid int, i uint64) error {
+	c := &w.cache[tid]
+	nesc := c.nesc
+	if err := w.handle(tid, i); err != nil {
+		return err
+	}
+	if w.escape != 0 && c.nesc != nesc {
+		return w.checkSlot(tid, nesc%escapeCache, "after its op")
+	}
+	return nil
+}
+
+func (w *jsontreeTwin) handle(tid int, i uint64) error {
 	n := i % uint64(len(w.docs))
 	d := &w.docs[n]
 	ps := jsonParser{b: d.text}
@@ -417,6 +473,21 @@ func (w *jsontreeTwin) op(tid int, i uint64) error {
 	}
 	h = digestFold(h, uint64(got.sum))
 	w.digest[tid] = digestFold(h, got.strhash)
+	if w.escape != 0 && escapeOp(w.escape, i) {
+		c := &w.cache[tid]
+		k := c.nesc % escapeCache
+		c.nesc++
+		var v *jsonValue
+		if len(root.obj) > 0 {
+			v = root.obj[0].value
+		}
+		s := jsonSummary{strhash: digestInit}
+		if v != nil {
+			walk(v, &s)
+		}
+		c.v[k], c.want[k] = v, s
+		w.digest[tid] = digestFold(digestFold(w.digest[tid], uint64(s.sum)), s.strhash)
+	}
 	return nil
 }
 

@@ -46,6 +46,8 @@ func init() {
 			{Name: "payload", Kind: ParamInt, Default: "256"},
 			{Name: "seed", Kind: ParamInt, Default: "1"},
 			{Name: "corrupt", Kind: ParamBool, Default: "false"},
+			{Name: "region", Kind: ParamBool, Default: "false"},
+			{Name: "escape", Kind: ParamFloat, Default: "0"},
 		},
 		New: func() Workload { return &rpcTwin{} },
 	})
@@ -77,6 +79,16 @@ type rpcTwin struct {
 	want    []rpcSummary // request r's correct response
 	corrupt bool         // test only: damage the first item's decoded name
 	digest  []uint64     // per thread: every op's response folded
+	escape  uint64       // escapeThreshold of the param
+	cache   []rpcCache   // per thread
+}
+
+// rpcCache is a thread's long-lived cache of escaped results.
+type rpcCache struct {
+	item [escapeCache]*rpcItem
+	resp [escapeCache][]byte
+	want [escapeCache]rpcSummary // count, sum, namehash; payhash: the response's FNV
+	nesc uint64
 }
 
 var errRPCMalformed = errors.New("malformed wire data (expected a valid request)")
@@ -167,6 +179,8 @@ func (w *rpcTwin) setup(p Params, nthreads int) error {
 		}
 		w.wire[r] = rpcPutBytes(b, 4, pay)
 	}
+	w.escape = escapeThreshold(p.Float("escape"))
+	w.cache = make([]rpcCache, nthreads)
 	w.digest = make([]uint64, nthreads)
 	for i := range w.digest {
 		w.digest[i] = digestInit
@@ -175,7 +189,15 @@ func (w *rpcTwin) setup(p Params, nthreads int) error {
 }
 
 func (w *rpcTwin) threadInit(tid int) error { return nil }
-func (w *rpcTwin) threadFini(tid int) error { return nil }
+func (w *rpcTwin) threadFini(tid int) error {
+	c := &w.cache[tid]
+	for k := uint64(0); k < min(c.nesc, escapeCache); k++ {
+		if err := w.checkSlot(tid, k, "at the end"); err != nil {
+			return err
+		}
+	}
+	return nil
+}
 
 // rpcField splits a length-delimited field body off b.
 func rpcField(b []byte) (body, rest []byte, err error) {
@@ -290,7 +312,56 @@ func (s *rpcSummary) account(it *rpcItem) {
 
 var rpcFieldNames = [5]string{"id", "item count", "value sum", "name hash", "payload hash"}
 
+// rpcClone is a heap copy of the chain at src.
+func rpcClone(src *rpcItem) *rpcItem {
+	var head, prev *rpcItem
+	for ; src != nil; src = src.child {
+		it := &rpcItem{key: src.key, name: append([]byte{}, src.name...)}
+		if src.name == nil {
+			it.name = nil
+		}
+		if len(src.values) > 0 {
+			it.values = append([]uint64(nil), src.values...)
+		}
+		if prev != nil {
+			prev.child = it
+		} else {
+			head = it
+		}
+		prev = it
+	}
+	return head
+}
+
+// checkSlot checks cache slot k of thread tid against what was cached.
+func (w *rpcTwin) checkSlot(tid int, k uint64, when string) error {
+	c := &w.cache[tid]
+	got := rpcSummary{namehash: rpcFNVOffset}
+	got.account(c.item[k])
+	got.payhash = rpcFNV(rpcFNVOffset, c.resp[k])
+	wt := &c.want[k]
+	if c.resp[k] == nil || got.count != wt.count || got.sum != wt.sum ||
+		got.namehash != wt.namehash || got.payhash != wt.payhash {
+		return fmt.Errorf("rpc: thread %d cache slot %d %s: cached item chain (%d items, sum %016x) "+
+			"or response differs from what was cached (%d items, sum %016x)",
+			tid, k, when, got.count, got.sum, wt.count, wt.sum)
+	}
+	return nil
+}
+
 func (w *rpcTwin) op(tid int, i uint64) error {
+	c := &w.cache[tid]
+	nesc := c.nesc
+	if err := w.handle(tid, i); err != nil {
+		return err
+	}
+	if w.escape != 0 && c.nesc != nesc {
+		return w.checkSlot(tid, nesc%escapeCache, "after its request")
+	}
+	return nil
+}
+
+func (w *rpcTwin) handle(tid int, i uint64) error {
 	r := i % uint64(len(w.wire))
 	m := rpcNewMem()
 	defer m.free() // nothing may point into the arena after this
@@ -338,6 +409,21 @@ func (w *rpcTwin) op(tid int, i uint64) error {
 	w.digest[tid] = digestFold(w.digest[tid], uint64(len(out)))
 	for _, v := range vals {
 		w.digest[tid] = digestFold(w.digest[tid], v)
+	}
+	if w.escape != 0 && escapeOp(w.escape, i) {
+		c := &w.cache[tid]
+		k := c.nesc % escapeCache
+		c.nesc++
+		c.item[k] = nil
+		if len(d.items) > 0 {
+			c.item[k] = rpcClone(d.items[0])
+		}
+		c.resp[k] = append(make([]byte, 0, len(out)), out...)
+		s := rpcSummary{namehash: rpcFNVOffset}
+		s.account(c.item[k])
+		s.payhash = rpcFNV(rpcFNVOffset, c.resp[k])
+		c.want[k] = s
+		w.digest[tid] = digestFold(digestFold(digestFold(w.digest[tid], s.count), s.sum), s.namehash)
 	}
 	return nil
 }

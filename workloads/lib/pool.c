@@ -209,15 +209,18 @@ void gcb_pool_put(gcb_pool *p, gcb_mutator *m, int tid, void *x, size_t bytes)
     count(&n_puts, 1);
     pool_local *l = &p->local[tid];
     age_private(m, l);
+    /* Slots are roots: written through gcb_store (obj NULL), as Go's
+     * poolLocal is written with a barrier (a region object put here
+     * fades to the heap: regions, space.c). */
     if (l->priv == NULL) {
-        l->priv = x;
+        gcb_store(m, NULL, &l->priv, x);
         l->priv_bytes = bytes;
         return;
     }
     pthread_mutex_lock(&l->lock);
     age_shared(m, l);
     if (l->shared.n < POOL_SHARED) {
-        l->shared.obj[l->shared.n] = x;
+        gcb_store(m, NULL, &l->shared.obj[l->shared.n], x);
         l->shared.bytes[l->shared.n++] = bytes;
         x = NULL;
     }

@@ -1,0 +1,30 @@
+/* escape.h - the `escape` param of the region workloads (rpc, jsontree,
+ * api): which operations let part of their result escape into a
+ * long-lived per-thread cache on purpose, so that a region collector has
+ * something to fade.  Op i of a thread escapes when
+ * rand_mix(i ^ ESCAPE_SALT) % 10000 < round(escape percent * 100); the
+ * escaped value goes to cache slot (escapes so far) % ESCAPE_CACHE.  The Go
+ * twins (workloads/go/escape.go) decide the same way.  Pure: any thread.
+ */
+#ifndef GCB_WORKLOADS_ESCAPE_H
+#define GCB_WORKLOADS_ESCAPE_H
+
+#include <stdint.h>
+
+#include "rand.h"
+
+#define ESCAPE_SALT 0x6573636170652121ull /* "escape!!" */
+#define ESCAPE_CACHE 64                    /* cache slots per thread */
+
+/* The threshold out of 10000 for an escape percentage in [0, 100]. */
+static inline uint64_t escape_threshold(double percent)
+{
+    return (uint64_t)(percent * 100 + 0.5);
+}
+
+static inline int escape_op(uint64_t threshold, uint64_t i)
+{
+    return rand_mix(i ^ ESCAPE_SALT) % 10000 < threshold;
+}
+
+#endif
