@@ -332,7 +332,10 @@ static void *worker_main(void *arg)
             uint64_t d = now(h) - t0;
             atomic_fetch_sub(&h->nworking, 1);
             busy += d;
-            pacer_limiter_charge(h, d);
+            if (charge == &h->cycle_idle_ns)
+                pacer_limiter_idle(h, d);
+            else
+                pacer_limiter_charge(h, d);
             atomic_fetch_add_explicit(charge, d, memory_order_relaxed);
             if (did >= GC_CREDIT_SLACK)
                 continue;

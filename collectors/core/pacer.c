@@ -36,8 +36,9 @@
  *           work at (0.25 x procs - dedicated) / procs per proc
  *           (pacer_workers); cycle.c adds idle workers on idle procs.
  * limiter = Go's gcCPULimiter (runtime/mgclimit.go): a leaky bucket that
- *           GC CPU (pauses x procs, workers, assists) fills and mutator
- *           CPU (the rest of procs x wall time) drains, one for one, so
+ *           GC CPU (pauses x procs, dedicated and fractional workers,
+ *           assists) fills and mutator CPU (the rest of procs x wall time,
+ *           less idle workers' time, which is neither) drains, one for one, so
  *           it fills only while GC CPU is above 50 %; capacity
  *           LIMITER_CAP_NS x procs (Go's 1 CPU-second per P: at 75 % GC
  *           CPU it is full after 2 s).  It is brought up to date at the
@@ -140,13 +141,25 @@ void pacer_limiter_charge(gc_heap *h, uint64_t ns)
     atomic_fetch_add_explicit(&h->total_gc_ns, ns, memory_order_relaxed);
 }
 
+/* Idle mark workers' time: Go's limiter counts it as neither GC nor
+ * mutator time (it soaks up procs the program leaves idle), so it is taken
+ * out of the total; gctrace's percentage counts it as GC. */
+void pacer_limiter_idle(gc_heap *h, uint64_t ns)
+{
+    atomic_fetch_add_explicit(&h->idle_cpu_ns, ns, memory_order_relaxed);
+    atomic_fetch_add_explicit(&h->total_gc_ns, ns, memory_order_relaxed);
+}
+
 /* Account the `elapsed` ns of wall time since the last update: GC CPU
  * fills the bucket, mutator CPU (total minus GC) drains it (Go's
  * accumulate).  Only under limiter_lock. */
 static void limiter_account(gc_heap *h, uint64_t elapsed)
 {
     int64_t gc = (int64_t)atomic_exchange(&h->gc_cpu_ns, 0);
-    int64_t total = (int64_t)(elapsed * h->host->procs);
+    int64_t idle = (int64_t)atomic_exchange(&h->idle_cpu_ns, 0);
+    int64_t total = (int64_t)(elapsed * h->host->procs) - idle; /* Go: idle time is neither */
+    if (total < 0)
+        total = 0;
     int64_t mutator = total > gc ? total - gc : 0;
     int64_t cap = (int64_t)LIMITER_CAP_NS * (int64_t)h->host->procs;
     h->limiter_bucket_ns += gc - mutator;

@@ -376,18 +376,23 @@ typedef struct limiter_row {
     const char *name;
     int64_t memlimit;
     uint64_t elapsed_ns, gc_ns; /* wall time since the last update; GC CPU charged */
+    uint64_t idle_ns;           /* idle mark workers' time: neither GC nor mutator */
     int64_t bucket_ns;          /* expected fill; capacity 1 s x 2 procs */
     int on;
 } limiter_row;
 
 static const limiter_row limiter_rows[] = {
-    {"GC at half the CPU drains as it fills", 1 << 30, 1000000000, 1000000000, 0, 0},
+    {"GC at half the CPU drains as it fills", 1 << 30, 1000000000, 1000000000, 0, 0, 0},
     /* Go's accumulate: fill += gc - (total - gc) = 1.5 - 0.5 CPU-seconds. */
-    {"over half fills", 1 << 30, 1000000000, 1500000000, 1000000000, 0},
-    {"a quarter drains", 1 << 30, 1000000000, 500000000, 0, 0},
-    {"full: assists off", 1 << 30, 1000000000, 3000000000, 2000000000, 1},
-    {"overflow clamps to capacity", 1 << 30, 1000000000, 9000000000, 2000000000, 1},
-    {"full without a memory limit: assists stay on", -1, 1000000000, 3000000000, 2000000000, 0},
+    {"over half fills", 1 << 30, 1000000000, 1500000000, 0, 1000000000, 0},
+    /* the idle 0.5 s leaves a total of 1.5: fill += 1.5 - 0 */
+    {"idle mark time is not mutator time", 1 << 30, 1000000000, 1500000000, 500000000,
+     1500000000, 0},
+    {"a quarter drains", 1 << 30, 1000000000, 500000000, 0, 0, 0},
+    {"full: assists off", 1 << 30, 1000000000, 3000000000, 0, 2000000000, 1},
+    {"overflow clamps to capacity", 1 << 30, 1000000000, 9000000000, 0, 2000000000, 1},
+    {"full without a memory limit: assists stay on", -1, 1000000000, 3000000000, 0, 2000000000,
+     0},
 };
 
 static void test_limiter(void)
@@ -399,7 +404,9 @@ static void test_limiter(void)
         clock_ns = 1000;
         pacer_init(&h);
         pacer_limiter_charge(&h, r->gc_ns);
-        expect_u64(r->name, "total_gc_ns", atomic_load(&h.total_gc_ns), r->gc_ns);
+        if (r->idle_ns)
+            pacer_limiter_idle(&h, r->idle_ns);
+        expect_u64(r->name, "total_gc_ns", atomic_load(&h.total_gc_ns), r->gc_ns + r->idle_ns);
         clock_ns += r->elapsed_ns;
         atomic_store(&h.heap_marked, 10 * MiB);
         pacer_mark_done(&h);
