@@ -164,6 +164,7 @@ static void concurrent_start(gc_heap *h, gc_mutator *self)
     mark_roots(h);
     space_mark_start(h);
     gc_event(h, GCB_EV_PAUSE_END, "sweep-termination"); /* see stw_cycle */
+    atomic_store(&h->mark_begin_ns, now(h));
     world_start(h);
     h->t_mark = now(h);
     pause_charge(h, t0);
@@ -335,7 +336,7 @@ static void *worker_main(void *arg)
             if (charge == &h->cycle_idle_ns)
                 pacer_limiter_idle(h, d);
             else
-                pacer_limiter_charge(h, d);
+                pacer_worker_time(h, d);
             atomic_fetch_add_explicit(charge, d, memory_order_relaxed);
             if (did >= GC_CREDIT_SLACK)
                 continue;

@@ -160,6 +160,8 @@ struct gc_heap {
     uint64_t start_ns;                    /* heap_new */
     int64_t limiter_bucket_ns;            /* GC CPU leaky bucket fill */
     uint64_t limiter_last_ns;
+    _Atomic uint64_t mark_begin_ns;       /* concurrent mark's start while it runs, for the
+                                             limiter's background share; else 0 */
     _Atomic int limiter_lock;             /* 1 while one thread updates the bucket (Go's tryLock) */
     _Atomic int limiter_on;               /* bucket full: assists off */
     _Atomic uint64_t gc_cpu_ns;           /* pauses + workers + assists, for the limiter */
@@ -207,6 +209,7 @@ void pacer_mark_done(gc_heap *h);
 int pacer_should_trigger(gc_heap *h);
 void pacer_limiter_charge(gc_heap *h, uint64_t ns);
 void pacer_limiter_idle(gc_heap *h, uint64_t ns);
+void pacer_worker_time(gc_heap *h, uint64_t ns);
 void pacer_workers(unsigned procs, int *dedicated, double *fractional);
 
 /* mark.c */

@@ -36,9 +36,10 @@
  *           work at (0.25 x procs - dedicated) / procs per proc
  *           (pacer_workers); cycle.c adds idle workers on idle procs.
  * limiter = Go's gcCPULimiter (runtime/mgclimit.go): a leaky bucket that
- *           GC CPU (pauses x procs, dedicated and fractional workers,
- *           assists) fills and mutator CPU (the rest of procs x wall time,
- *           less idle workers' time, which is neither) drains, one for one, so
+ *           GC CPU (pauses x procs, assists, and 25 % of procs x the wall
+ *           time of concurrent mark, as Go counts the background workers)
+ *           fills and mutator CPU (the rest of procs x wall time, less
+ *           idle workers' time, which is neither) drains, one for one, so
  *           it fills only while GC CPU is above 50 %; capacity
  *           LIMITER_CAP_NS x procs (Go's 1 CPU-second per P: at 75 % GC
  *           CPU it is full after 2 s).  It is brought up to date at the
@@ -150,12 +151,29 @@ void pacer_limiter_idle(gc_heap *h, uint64_t ns)
     atomic_fetch_add_explicit(&h->total_gc_ns, ns, memory_order_relaxed);
 }
 
-/* Account the `elapsed` ns of wall time since the last update: GC CPU
- * fills the bucket, mutator CPU (total minus GC) drains it (Go's
- * accumulate).  Only under limiter_lock. */
-static void limiter_account(gc_heap *h, uint64_t elapsed)
+/* Workers' time (dedicated, fractional): gctrace's percentage only; the
+ * limiter counts the background share as Go's does (limiter_account). */
+void pacer_worker_time(gc_heap *h, uint64_t ns)
 {
-    int64_t gc = (int64_t)atomic_exchange(&h->gc_cpu_ns, 0);
+    atomic_fetch_add_explicit(&h->total_gc_ns, ns, memory_order_relaxed);
+}
+
+/* Account the wall time from `last` to `now` (ns): GC CPU fills the
+ * bucket, mutator CPU (total minus GC) drains it (Go's update and
+ * accumulate).  GC CPU is the assists and pauses charged, plus, for the
+ * part of the window inside a concurrent mark (from mark_begin_ns to
+ * `mark_end`, 0 while mark runs), Go's gcBackgroundUtilization of it,
+ * whatever the workers actually used.  Only under limiter_lock. */
+static void limiter_account(gc_heap *h, uint64_t last, uint64_t now, uint64_t mark_end)
+{
+    uint64_t elapsed = now > last ? now - last : 0;
+    uint64_t mb = atomic_load_explicit(&h->mark_begin_ns, memory_order_relaxed);
+    uint64_t me = mark_end ? mark_end : now;
+    uint64_t from = mb > last ? mb : last;
+    int64_t bg = 0;
+    if (mb && me > from)
+        bg = (int64_t)(GOAL_UTILIZATION * (double)(me - from) * (double)h->host->procs);
+    int64_t gc = (int64_t)atomic_exchange(&h->gc_cpu_ns, 0) + bg;
     int64_t idle = (int64_t)atomic_exchange(&h->idle_cpu_ns, 0);
     int64_t total = (int64_t)(elapsed * h->host->procs) - idle; /* Go: idle time is neither */
     if (total < 0)
@@ -247,7 +265,8 @@ static void limiter_update(gc_heap *h)
     uint64_t now = h->host->now_ns(h->host->ctx);
     uint64_t last = h->limiter_last_ns;
     __atomic_store_n(&h->limiter_last_ns, now, __ATOMIC_RELAXED);
-    limiter_account(h, now > last ? now - last : 0);
+    limiter_account(h, last, now, h->t_markterm);
+    atomic_store_explicit(&h->mark_begin_ns, 0, memory_order_relaxed); /* mark is over */
     limiter_unlock(h);
 }
 
@@ -262,7 +281,7 @@ void pacer_limiter_poll(gc_heap *h)
     uint64_t last = h->limiter_last_ns;
     if (now >= last + LIMITER_PERIOD_NS) {
         __atomic_store_n(&h->limiter_last_ns, now, __ATOMIC_RELAXED);
-        limiter_account(h, now - last);
+        limiter_account(h, last, now, 0);
     }
     limiter_unlock(h);
 }

@@ -23,9 +23,10 @@
  * - assist ratio = (expected - done scan work) / (goal - heap_live), with
  *   the worst case and an extended goal once past the estimate (revise);
  * - worker split: 25 % of procs dedicated, rounded, else fractional;
- * - limiter: GC CPU fills a bucket of 1 CPU-second per proc that 50 % of
- *   the CPU capacity drains; assists are off while it is full and a memory
- *   limit is set.
+ * - limiter: GC CPU (charged, plus 25 % of procs over a concurrent mark,
+ *   idle workers' time left out of the total) fills a bucket of 1
+ *   CPU-second per proc that 50 % of the CPU capacity drains; assists are
+ *   off while it is full and a memory limit is set.
  * Rows sit on the clamps' edges, so an off-by-one ratio or a swapped
  * bound fails.
  */
@@ -379,20 +380,25 @@ typedef struct limiter_row {
     uint64_t idle_ns;           /* idle mark workers' time: neither GC nor mutator */
     int64_t bucket_ns;          /* expected fill; capacity 1 s x 2 procs */
     int on;
+    int mark;                   /* a concurrent mark spans the window */
 } limiter_row;
 
 static const limiter_row limiter_rows[] = {
-    {"GC at half the CPU drains as it fills", 1 << 30, 1000000000, 1000000000, 0, 0, 0},
+    {"GC at half the CPU drains as it fills", 1 << 30, 1000000000, 1000000000, 0, 0, 0, 0},
+    /* 0.75 s charged + 25 % x 2 procs x 1 s of mark: 1.25 - 0.75 (without
+     * the mark's share, 0.75 - 1.25 would drain); 1.0 s: 1.5 - 0.5 */
+    {"mark counts 25 % of procs as GC", 1 << 30, 1000000000, 750000000, 0, 500000000, 0, 1},
+    {"mark: over half fills", 1 << 30, 1000000000, 1000000000, 0, 1000000000, 0, 1},
     /* Go's accumulate: fill += gc - (total - gc) = 1.5 - 0.5 CPU-seconds. */
-    {"over half fills", 1 << 30, 1000000000, 1500000000, 0, 1000000000, 0},
+    {"over half fills", 1 << 30, 1000000000, 1500000000, 0, 1000000000, 0, 0},
     /* the idle 0.5 s leaves a total of 1.5: fill += 1.5 - 0 */
     {"idle mark time is not mutator time", 1 << 30, 1000000000, 1500000000, 500000000,
-     1500000000, 0},
-    {"a quarter drains", 1 << 30, 1000000000, 500000000, 0, 0, 0},
-    {"full: assists off", 1 << 30, 1000000000, 3000000000, 0, 2000000000, 1},
-    {"overflow clamps to capacity", 1 << 30, 1000000000, 9000000000, 0, 2000000000, 1},
+     1500000000, 0, 0},
+    {"a quarter drains", 1 << 30, 1000000000, 500000000, 0, 0, 0, 0},
+    {"full: assists off", 1 << 30, 1000000000, 3000000000, 0, 2000000000, 1, 0},
+    {"overflow clamps to capacity", 1 << 30, 1000000000, 9000000000, 0, 2000000000, 1, 0},
     {"full without a memory limit: assists stay on", -1, 1000000000, 3000000000, 0, 2000000000,
-     0},
+     0, 0},
 };
 
 static void test_limiter(void)
@@ -407,12 +413,16 @@ static void test_limiter(void)
         if (r->idle_ns)
             pacer_limiter_idle(&h, r->idle_ns);
         expect_u64(r->name, "total_gc_ns", atomic_load(&h.total_gc_ns), r->gc_ns + r->idle_ns);
+        if (r->mark)
+            atomic_store(&h.mark_begin_ns, clock_ns);
         clock_ns += r->elapsed_ns;
+        h.t_markterm = r->mark ? clock_ns : 0;
         atomic_store(&h.heap_marked, 10 * MiB);
         pacer_mark_done(&h);
         expect_u64(r->name, "bucket", (uint64_t)h.limiter_bucket_ns, (uint64_t)r->bucket_ns);
         expect_u64(r->name, "limiter_on", (uint64_t)atomic_load(&h.limiter_on), (uint64_t)r->on);
         expect_u64(r->name, "gc_cpu_ns drained", atomic_load(&h.gc_cpu_ns), 0);
+        expect_u64(r->name, "mark over", atomic_load(&h.mark_begin_ns), 0);
     }
 }
 
