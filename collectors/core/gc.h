@@ -165,8 +165,8 @@ struct gc_heap {
     _Atomic int limiter_lock;             /* 1 while one thread updates the bucket (Go's tryLock) */
     _Atomic int limiter_on;               /* bucket full: assists off */
     _Atomic uint64_t gc_cpu_ns;           /* pauses + workers + assists, for the limiter */
-    _Atomic uint64_t idle_cpu_ns;         /* idle workers, for the limiter (neither GC nor
-                                             mutator time, as Go's) */
+    _Atomic uint64_t idle_cpu_ns;         /* idle workers and parked assists' procs, for the
+                                             limiter (neither GC nor mutator time, as Go's) */
     _Atomic uint64_t cycle_assist_ns;     /* this cycle's assist time, for gctrace */
     _Atomic uint64_t cycle_bg_ns;         /* this cycle's dedicated + fractional worker time */
     _Atomic uint64_t cycle_idle_ns;       /* this cycle's idle worker time (Go's idleMarkTime) */
@@ -210,6 +210,7 @@ int pacer_should_trigger(gc_heap *h);
 void pacer_limiter_charge(gc_heap *h, uint64_t ns);
 void pacer_limiter_idle(gc_heap *h, uint64_t ns);
 void pacer_worker_time(gc_heap *h, uint64_t ns);
+void pacer_limiter_proc_idle(gc_heap *h, uint64_t ns);
 void pacer_workers(unsigned procs, int *dedicated, double *fractional);
 
 /* mark.c */

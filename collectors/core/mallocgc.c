@@ -27,7 +27,9 @@ static void assist(gc_mutator *gm)
         }
         if (r == 1 && mark_assist_enqueue(gm)) {
             world_blocking_enter(gm); /* a parked assist frees its proc (Go's gopark) */
+            uint64_t t0 = gm->h->host->now_ns(gm->h->host->ctx);
             mark_assist_wait(gm);
+            pacer_limiter_proc_idle(gm->h, gm->h->host->now_ns(gm->h->host->ctx) - t0);
             world_blocking_exit(gm);
         }
     }

@@ -151,6 +151,13 @@ void pacer_limiter_idle(gc_heap *h, uint64_t ns)
     atomic_fetch_add_explicit(&h->total_gc_ns, ns, memory_order_relaxed);
 }
 
+/* A proc left idle (a mutator parked on the assist queue): Go's limiter
+ * counts time Ps spend on the idle list as neither GC nor mutator. */
+void pacer_limiter_proc_idle(gc_heap *h, uint64_t ns)
+{
+    atomic_fetch_add_explicit(&h->idle_cpu_ns, ns, memory_order_relaxed);
+}
+
 /* Workers' time (dedicated, fractional): gctrace's percentage only; the
  * limiter counts the background share as Go's does (limiter_account). */
 void pacer_worker_time(gc_heap *h, uint64_t ns)
