@@ -37,8 +37,8 @@ static const gcb_option_desc options[NOPTS] = {
     {"memlimit", GCB_OPT_BYTES, "off", "GOMEMLIMIT: soft memory limit of the Go runtime",
      0, 4611686018427387904.0, NULL, "off"},
     {"gomaxprocs", GCB_OPT_INT, "auto",
-     "GOMAXPROCS; auto: the run's mutator threads + the mark workers marksweep spawns "
-     "for the run's PUs (max(1, round(PUs/4)))", 1, 4096, NULL, "auto"},
+     "GOMAXPROCS; auto: the run's PUs (Go's default; the procs the Go-like models "
+     "pace with)", 1, 4096, NULL, "auto"},
     {"experiment", GCB_OPT_SET, "none", "GOEXPERIMENT the twin is built with",
      0, 0, "nogreenteagc|runtimefreegc|arenas|nosizespecializedmalloc", NULL},
     {"ballast", GCB_OPT_BYTES, "0",
@@ -322,18 +322,6 @@ static int add_env(gopeer_launch *l, const char *fmt, ...)
     return 0;
 }
 
-/* marksweep's mark workers for `procs` PUs (collectors/core/cycle.c): 25 %
- * of procs rounded, or one fractional worker when rounding is off by more
- * than 30 %. */
-static int mark_workers(int procs)
-{
-    double goal = 0.25 * (procs > 0 ? procs : 1);
-    int d = (int)(goal + 0.5);
-    if (d == 0 || (double)d / goal - 1 > 0.3 || 1 - (double)d / goal > 0.3)
-        d = 0;
-    return d ? d : 1;
-}
-
 int gopeer_prepare(const run_spec *s, const gcb_value *opts, gopeer_launch *l,
                    char *err, size_t errlen)
 {
@@ -384,8 +372,9 @@ int gopeer_prepare(const run_spec *s, const gcb_value *opts, gopeer_launch *l,
     int rc = 0;
     rc |= g->special ? add_env(l, "GOGC=off") : add_env(l, "GOGC=%" PRId64, g->i);
     rc |= m->special ? add_env(l, "GOMEMLIMIT=off") : add_env(l, "GOMEMLIMIT=%" PRId64, m->i);
-    rc |= add_env(l, "GOMAXPROCS=%d",
-                  p->special ? s->threads + mark_workers(procs) : (int)p->i);
+    /* auto: the run's PUs, Go's own default and the procs (Ps) the
+     * Go-like models pace with (gcb_host.procs) */
+    rc |= add_env(l, "GOMAXPROCS=%d", p->special ? procs : (int)p->i);
     rc |= add_env(l, "GODEBUG=gctrace=1");
     rc |= add_env(l, "GCBENCH_RECORD_FD=3");
     if (rc != 0) {

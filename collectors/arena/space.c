@@ -230,8 +230,7 @@ static int grow(gc_mutator *gm, gcb_arena *x, int retried)
      * heap_marked (mark_start). */
     if (fresh) {
         atomic_fetch_add_explicit(&h->heap_live, a->chunk, memory_order_relaxed);
-        if (atomic_load_explicit(&h->phase, memory_order_relaxed) == GCPH_MARK)
-            mark_assist(gm, a->chunk); /* like a large allocation during mark */
+        mallocgc_assist(gm, a->chunk); /* like a large allocation during mark */
     }
     return 0;
 }

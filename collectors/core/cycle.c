@@ -30,7 +30,7 @@ static uint64_t now(gc_heap *h) { return h->host->now_ns(h->host->ctx); }
  *   gc # @#s #%: #+#+# ms clock, #+#/#/#+# ms cpu, #->#-># MB, # MB goal,
  *   # MB stacks, # MB globals, # P
  * clock: sweep termination, concurrent mark, mark termination (STW mode:
- * 0 + the pause + 0); cpu: pause x procs, assist / background / idle (0),
+ * 0 + the pause + 0); cpu: pause x procs, assist / background / idle,
  * pause x procs; heap: at the trigger, at mark end, marked.  The % is GC
  * CPU (pauses x procs, workers, assists) over procs x wall time so far. */
 static void gctrace(gc_heap *h, uint64_t live_end)
@@ -46,8 +46,9 @@ static void gctrace(gc_heap *h, uint64_t live_end)
     unsigned procs = h->host->procs ? h->host->procs : 1;
     double wall = (double)(h->t_end - h->start_ns);
     int pct = wall > 0 ? (int)(100.0 * (double)atomic_load(&h->total_gc_ns) / (wall * procs)) : 0;
-    double assist = (double)atomic_exchange(&h->cycle_assist_ns, 0) / 1e6;
-    double bg = (double)atomic_exchange(&h->cycle_bg_ns, 0) / 1e6;
+    double assist = (double)atomic_load(&h->cycle_assist_ns) / 1e6;
+    double bg = (double)atomic_load(&h->cycle_bg_ns) / 1e6;
+    double idle = (double)atomic_load(&h->cycle_idle_ns) / 1e6;
     const uint64_t MB = 1 << 20;
     uint64_t stacks = 0;
     for (gc_mutator *m = h->mutators; m; m = m->next)
@@ -57,7 +58,7 @@ static void gctrace(gc_heap *h, uint64_t live_end)
                  "gc %llu @%.3fs %d%%: %.3f+%.3f+%.3f ms clock, %.3f+%.3f/%.3f/%.3f+%.3f ms cpu, "
                  "%llu->%llu->%llu MB, %llu MB goal, %llu MB stacks, %llu MB globals, %u P",
                  (unsigned long long)atomic_load(&h->cycles) + 1, t, pct, st, mk, mt, st * procs,
-                 assist, bg, 0.0, mt * procs,
+                 assist, bg, idle, mt * procs,
                  (unsigned long long)(atomic_load(&h->cycle_trigger) / MB),
                  (unsigned long long)(live_end / MB),
                  (unsigned long long)(atomic_load(&h->heap_marked) / MB),
@@ -85,7 +86,7 @@ static void terminate(gc_heap *h)
     atomic_store(&h->heap_live, atomic_load(&h->heap_marked));
     for (gc_mutator *m = h->mutators; m; m = m->next) {
         mcache_set_inline(m);
-        m->assist_debt = 0;
+        m->assist_bytes = 0;
     }
     h->t_end = now(h);
     if (h->cfg.gctrace)
@@ -151,18 +152,19 @@ static void concurrent_start(gc_heap *h, gc_mutator *self)
     atomic_store(&h->heap_marked, 0);
     atomic_store(&h->scan_work, 0);
     h->mark_start_live = atomic_load(&h->heap_live);
-    pacer_mark_start(h);
     for (gc_mutator *m = h->mutators; m; m = m->next) {
         mcache_release_all(m); /* spans cached from now on allocate black */
-        m->assist_debt = 0;
+        m->assist_bytes = 0;
         m->refill_bytes = 0;
     }
+    pacer_mark_start(h);
     atomic_store(&h->barrier, 1);
     atomic_store(&h->phase, GCPH_MARK);
     gc_event(h, GCB_EV_MARK_BEGIN, "mark");
     mark_roots(h);
     space_mark_start(h);
     gc_event(h, GCB_EV_PAUSE_END, "sweep-termination"); /* see stw_cycle */
+    atomic_store(&h->mark_begin_ns, now(h));
     world_start(h);
     h->t_mark = now(h);
     pause_charge(h, t0);
@@ -180,6 +182,7 @@ static void mark_termination(gc_heap *h)
     h->t_markterm = t0;
     world_stop(h, NULL);
     atomic_store(&h->phase, GCPH_MARKTERM);
+    mark_wake_assists(h); /* they run when the world restarts, and find mark over */
     pthread_mutex_lock(&h->work.lock);
     while (h->work.busy > 0)
         pthread_cond_wait(&h->work.cond, &h->work.lock);
@@ -249,6 +252,49 @@ void gc_collect(gc_mutator *gm)
         ;
 }
 
+/* Which procs a worker's next chunk of marking may take (Go's
+ * findRunnableGCWorker, then findRunnable's idle workers): a dedicated
+ * worker always; the fractional worker while its busy time is under its
+ * share of wall time since mark start (fractional x procs of one thread);
+ * any worker, as an idle worker, while a proc is idle: fewer running
+ * mutators and busy workers than procs.  Returns the counter to charge the
+ * chunk to, or NULL to wait. */
+static _Atomic uint64_t *role(gc_heap *h, int idx, uint64_t busy, uint64_t start_ns)
+{
+    if (idx < h->dedicated)
+        return &h->cycle_bg_ns;
+    if (idx == h->dedicated && h->fractional > 0) {
+        double share = h->fractional * (double)(h->host->procs ? h->host->procs : 1);
+        if ((double)busy <= share * (double)(now(h) - start_ns))
+            return &h->cycle_bg_ns;
+    }
+    int procs = (int)(h->host->procs ? h->host->procs : 1);
+    if (atomic_load(&h->nrunning) + atomic_load(&h->nworking) < procs)
+        return &h->cycle_idle_ns;
+    return NULL;
+}
+
+/* Sleep until work is pushed or `ns` pass. */
+static void wait_work(gc_heap *h, long ns)
+{
+    pthread_mutex_lock(&h->work.lock);
+    if (h->work.n == 0 || ns < 1000000) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        ts.tv_nsec += ns;
+        if (ts.tv_nsec >= 1000000000) {
+            ts.tv_sec++;
+            ts.tv_nsec -= 1000000000;
+        }
+        h->work.waiting++;
+        pthread_cond_timedwait(&h->work.cond, &h->work.lock, &ts);
+        h->work.waiting--;
+    }
+    pthread_mutex_unlock(&h->work.lock);
+}
+
+#define GC_CREDIT_SLACK 2000 /* scan bytes per chunk; Go's gcCreditSlack */
+
 static void *worker_main(void *arg)
 {
     worker_arg *wa = arg;
@@ -269,59 +315,51 @@ static void *worker_main(void *arg)
         /* a started cycle is finished even when quitting, so its events pair */
         uint64_t start_ns = now(h), busy = 0;
         while (atomic_load(&h->phase) == GCPH_MARK) {
-            if (h->fractional > 0) {
-                uint64_t el = now(h) - start_ns;
-                if ((double)busy > h->fractional * (double)el) {
-                    struct timespec ts = {0, 100000};
-                    nanosleep(&ts, NULL);
-                    continue;
+            _Atomic uint64_t *charge = role(h, idx, busy, start_ns);
+            if (charge == NULL) {
+                if (idx == 0 && mark_done(h)) {
+                    mark_termination(h);
+                    break;
                 }
+                wait_work(h, 100000); /* a proc may free up, or the quota grow */
+                continue;
             }
+            /* Drain in chunks of GC_CREDIT_SLACK, flushing each as credit
+             * for assists (Go's gcFlushBgCredit), re-checking the role. */
+            atomic_fetch_add(&h->nworking, 1);
             uint64_t t0 = now(h);
-            mark_drain(h, h->fractional > 0 ? 256 * 1024 : -1, 1, NULL);
+            int64_t did = mark_drain(h, GC_CREDIT_SLACK, 1, NULL);
+            mark_flush_bg_credit(h, did);
             uint64_t d = now(h) - t0;
+            atomic_fetch_sub(&h->nworking, 1);
             busy += d;
-            pacer_limiter_charge(h, d);
-            atomic_fetch_add_explicit(&h->cycle_bg_ns, d, memory_order_relaxed);
+            if (charge == &h->cycle_idle_ns)
+                pacer_limiter_idle(h, d);
+            else
+                pacer_worker_time(h, d);
+            atomic_fetch_add_explicit(charge, d, memory_order_relaxed);
+            if (did >= GC_CREDIT_SLACK)
+                continue;
             if (idx == 0 && mark_done(h)) {
                 mark_termination(h);
                 break;
             }
-            {
-                /* nothing to pop: sleep until work arrives or 1 ms passes */
-                pthread_mutex_lock(&h->work.lock);
-                if (h->work.n == 0) {
-                    struct timespec ts;
-                    clock_gettime(CLOCK_REALTIME, &ts);
-                    ts.tv_nsec += 1000000;
-                    if (ts.tv_nsec >= 1000000000) {
-                        ts.tv_sec++;
-                        ts.tv_nsec -= 1000000000;
-                    }
-                    h->work.waiting++;
-                    pthread_cond_timedwait(&h->work.cond, &h->work.lock, &ts);
-                    h->work.waiting--;
-                }
-                pthread_mutex_unlock(&h->work.lock);
-            }
+            wait_work(h, 1000000); /* nothing to pop: until work arrives or 1 ms */
         }
     }
 }
 
-/* Spawn the background mark workers of a concurrent heap: Go's 25 % of
- * procs as dedicated workers, rounded; one fractional worker when rounding
- * is off by more than 30 %.  0, or an errno value with a message (the
- * workers already spawned are in h->workers[0 .. nworkers)). */
+/* Spawn the background mark workers of a concurrent heap: one per proc,
+ * as Go has one per P (at most 64).  Each cycle, the first h->dedicated
+ * are dedicated, the next (with a fractional goal) is fractional, and any
+ * of them marks as an idle worker while a proc is idle (role()).  0, or
+ * an errno value with a message (the workers already spawned are in
+ * h->workers[0 .. nworkers)). */
 int cycle_workers_start(gc_heap *h, char *err, size_t errlen)
 {
     int rc = 0;
-    double goal = 0.25 * (h->host->procs ? h->host->procs : 1);
-    int dedicated = (int)(goal + 0.5);
-    if (dedicated == 0 || (double)dedicated / goal - 1 > 0.3 || 1 - (double)dedicated / goal > 0.3) {
-        dedicated = 0;
-        h->fractional = goal;
-    }
-    int n = dedicated ? dedicated : 1;
+    pacer_workers(h->host->procs, &h->dedicated, &h->fractional);
+    int n = (int)(h->host->procs ? h->host->procs : 1);
     if (n > 64)
         n = 64;
     for (int i = 0; i < n; i++) {

@@ -97,8 +97,12 @@ struct gc_mutator {
                                           are on base.freelist[class][scan] */
     gc_mutator *next;                  /* heap's mutator list (h->lock) */
     int state;                         /* MST_*; h->lock */
-    int64_t assist_debt;               /* scan bytes owed; this thread only */
+    int64_t assist_bytes;              /* Go's gcAssistBytes: allocation credit in bytes,
+                                          negative = debt; this thread, or the credit
+                                          flusher under assist_lock while parked */
     size_t refill_bytes;               /* bytes cached during mark, not yet charged */
+    gc_mutator *assist_next;           /* assist queue link (h->assist_lock) */
+    int assist_parked;                 /* on the assist queue (h->assist_lock) */
     void *local[GC_SPACES_MAX];        /* per-space state, by gc_space.index (space.h) */
 };
 
@@ -136,7 +140,15 @@ struct gc_heap {
     mark_work work;
     _Atomic uint64_t heap_marked;         /* bytes marked this cycle */
     _Atomic uint64_t scan_work;           /* bytes scanned this cycle */
-    double assist_ratio;                  /* scan bytes owed per byte allocated */
+    _Atomic double assist_work_per_byte;  /* Go's assistWorkPerByte: scan bytes owed per
+                                             byte allocated; pacer_revise, any thread */
+    _Atomic double assist_bytes_per_work; /* its inverse (Go's assistBytesPerWork) */
+    _Atomic int64_t bg_scan_credit;       /* Go's bgScanCredit: scan bytes the workers did
+                                             that assists may steal; 0 at mark start */
+    pthread_mutex_t assist_lock;          /* the assist queue (Go's work.assistQueue) */
+    pthread_cond_t assist_cond;           /* a parked assist was credited, or mark ended */
+    gc_mutator *assist_queue;             /* parked assists, oldest first */
+    _Atomic int nassist_parked;           /* length of assist_queue; read without the lock */
 
     /* pacer; written by the cycle owner, read anywhere */
     _Atomic uint64_t heap_live;           /* see the invariant above */
@@ -145,25 +157,46 @@ struct gc_heap {
     uint64_t last_marked;                 /* heap_marked of the last cycle */
     uint64_t mark_start_live;             /* heap_live at mark start */
     _Atomic uint64_t cycle_trigger;       /* heap_live that started this cycle */
+    uint64_t triggered;                   /* Go's triggered: heap_live at mark start after the
+                                             span caches were emptied; cycle owner, world
+                                             stopped */
     uint64_t last_runway;                 /* bytes allocated during the last mark */
+    uint64_t last_heap_scan;              /* Go's lastHeapScan: scan_work of the last cycle */
+    uint64_t stack_scan;                  /* Go's lastStackScan: bytes of frame slots at the
+                                             last mark start; cycle owner, world stopped */
+    uint64_t globals_scan;                /* Go's globalsScan: bytes of global roots */
+    double cons_mark;                     /* Go's consMark: allocation per scan work (the
+                                             max of the last 4 cycles'); cycle owner */
+    double last_cons_mark[4];             /* the last 4 cycles' own estimates */
+    uint64_t runway;                      /* Go's runway: bytes the next mark is expected to
+                                             let the mutators allocate; cycle owner */
     uint64_t peak_live;
     _Atomic uint64_t cycles;              /* completed */
     _Atomic uint64_t last_gc_ns;          /* end of the last cycle; ns */
     uint64_t start_ns;                    /* heap_new */
     int64_t limiter_bucket_ns;            /* GC CPU leaky bucket fill */
     uint64_t limiter_last_ns;
+    _Atomic uint64_t mark_begin_ns;       /* concurrent mark's start while it runs, for the
+                                             limiter's background share; else 0 */
     _Atomic int limiter_lock;             /* 1 while one thread updates the bucket (Go's tryLock) */
     _Atomic int limiter_on;               /* bucket full: assists off */
     _Atomic uint64_t gc_cpu_ns;           /* pauses + workers + assists, for the limiter */
+    _Atomic uint64_t idle_cpu_ns;         /* idle workers and parked assists' procs, for the
+                                             limiter (neither GC nor mutator time, as Go's) */
     _Atomic uint64_t cycle_assist_ns;     /* this cycle's assist time, for gctrace */
-    _Atomic uint64_t cycle_bg_ns;         /* this cycle's worker time, for gctrace */
+    _Atomic uint64_t cycle_bg_ns;         /* this cycle's dedicated + fractional worker time */
+    _Atomic uint64_t cycle_idle_ns;       /* this cycle's idle worker time (Go's idleMarkTime) */
     _Atomic uint64_t total_gc_ns;         /* since heap_new, for gctrace's percentage */
     uint64_t t_sweepterm, t_mark, t_markterm, t_end; /* gctrace clock stamps */
 
     /* threads */
     pthread_t workers[64];
     int nworkers;
-    double fractional;                    /* fractional worker utilisation goal */
+    int dedicated;                        /* Go's dedicatedMarkWorkersNeeded */
+    double fractional;                    /* Go's fractionalUtilizationGoal, per proc */
+    _Atomic int nrunning;                 /* mutators running (not blocked): with the busy
+                                             workers, the procs an idle worker may not take */
+    _Atomic int nworking;                 /* workers in a drain (dedicated, fractional, idle) */
     pthread_t sweeper;
     int have_sweeper;
     _Atomic int quit;                     /* heap_free: the sweeper stops */
@@ -197,9 +230,14 @@ void gc_event_cycle(gc_heap *h, uint32_t kind, const char *phase, uint64_t cycle
 /* pacer.c */
 void pacer_init(gc_heap *h);
 void pacer_mark_start(gc_heap *h);
+void pacer_revise(gc_heap *h);
 void pacer_mark_done(gc_heap *h);
 int pacer_should_trigger(gc_heap *h);
 void pacer_limiter_charge(gc_heap *h, uint64_t ns);
+void pacer_limiter_idle(gc_heap *h, uint64_t ns);
+void pacer_worker_time(gc_heap *h, uint64_t ns);
+void pacer_limiter_proc_idle(gc_heap *h, uint64_t ns);
+void pacer_workers(unsigned procs, int *dedicated, double *fractional);
 
 /* mark.c */
 void mark_init(mark_work *w);
@@ -209,7 +247,21 @@ void mark_roots(gc_heap *h);
 int64_t mark_drain(gc_heap *h, int64_t budget, int stop_on_phase, const _Atomic uint32_t *stop);
 int mark_done(gc_heap *h);
 void mark_write_barrier(gcb_mutator *m, void *obj, void **slot, void *val);
-void mark_assist(gc_mutator *gm, size_t bytes);
+/* Pay gm's assist debt (gm->assist_bytes < 0) during mark, on gm's thread:
+ * 0 when paid (or limited, or mark is over), 1 when debt is left and the
+ * work list ran dry (the caller parks: mark_assist_enqueue, then with the
+ * mutator blocked mark_assist_wait), 2 when debt is left and the assist
+ * should simply try again (preempted, or rounding). */
+int mark_assist(gc_mutator *gm);
+/* Queue gm as a parked assist; 0 when it need not wait after all (credit
+ * arrived, or mark is over). */
+int mark_assist_enqueue(gc_mutator *gm);
+/* Wait until the background credit paid gm's debt or mark ended. */
+void mark_assist_wait(gc_mutator *gm);
+/* A worker's scan work: pays parked assists first, the rest becomes credit. */
+void mark_flush_bg_credit(gc_heap *h, int64_t work);
+/* Mark is ending: every parked assist is released (world stopped). */
+void mark_wake_assists(gc_heap *h);
 int mark_verify(gc_heap *h);
 int gc_heap_is_valid(gc_heap *h, char *err, size_t errlen);
 
@@ -258,6 +310,10 @@ int cycle_workers_start(gc_heap *h, char *err, size_t errlen);
 /* mallocgc.c: an object of `bytes` (t == NULL: pointer-free), zeroed, or
  * NULL; the workload's pointer (past the header when it has one). */
 void *mallocgc(gc_mutator *gm, const gcb_type *t, size_t bytes);
+/* Charge `bytes` allocated during mark to gm and pay the debt (may park
+ * gm on the assist queue); nothing outside mark.  gm's thread, holding no
+ * object the collector cannot see. */
+void mallocgc_assist(gc_mutator *gm, size_t bytes);
 
 /* bgsweep.c: the background sweeper's thread body (arg: the gc_heap). */
 void *bgsweep_main(void *arg);

@@ -35,6 +35,8 @@ int gc_heap_init(gc_heap *h, const gcb_host *host, const gc_config *cfg, char *e
     pthread_cond_init(&h->cond, NULL);
     pthread_mutex_init(&h->bglock, NULL);
     pthread_cond_init(&h->bgcond, NULL);
+    pthread_mutex_init(&h->assist_lock, NULL);
+    pthread_cond_init(&h->assist_cond, NULL);
     atomic_store(&h->sweepgen, 2);
     h->start_ns = h->last_gc_ns = now(h);
     pacer_init(h);
@@ -90,6 +92,8 @@ void gc_heap_destroy(gc_heap *h)
     pthread_cond_destroy(&h->cond);
     pthread_mutex_destroy(&h->bglock);
     pthread_cond_destroy(&h->bgcond);
+    pthread_mutex_destroy(&h->assist_lock);
+    pthread_cond_destroy(&h->assist_cond);
 }
 
 void gc_mutator_init(gc_heap *h, gc_mutator *gm, const gcb_collector *table)
@@ -109,6 +113,7 @@ void gc_mutator_init(gc_heap *h, gc_mutator *gm, const gcb_collector *table)
         pthread_cond_wait(&h->cond, &h->lock);
     mcache_set_inline(gm);
     gm->state = MST_RUNNING;
+    atomic_fetch_add(&h->nrunning, 1);
     gm->next = h->mutators;
     h->mutators = gm;
     h->nmutators++;
@@ -129,6 +134,7 @@ void gc_mutator_fini(gc_mutator *gm)
             break;
         }
     h->nmutators--;
+    atomic_fetch_sub(&h->nrunning, 1);
     pthread_cond_broadcast(&h->cond);
     pthread_mutex_unlock(&h->lock);
 }

@@ -1,11 +1,49 @@
 /* mallocgc.c - the allocation slow path (Go's mallocgc): what every
  * allocation that the inline path (include/gcb/mutator.h) cannot serve
  * goes through.  In order: a requested safepoint, a failed heap (NULL),
- * the trigger check that may start a cycle, a slot from the span cache or
- * a large span (mcache.c), and, during mark, the assist charged for it.
- * On the mutator's own thread only.
+ * the trigger check that may start a cycle, during mark the assist, and a
+ * slot from the span cache or a large span (mcache.c).  On the mutator's
+ * own thread only.
+ *
+ * Assists are charged before allocating, as Go's deductAssistCredit: a
+ * large object by its size, small ones by the spans cached during mark
+ * (whole free lists, refill_bytes) since the last charge, so a span's
+ * bytes are owed at the first slow path after its refill.  Charging first
+ * also means a parked assist holds no object that only its caller knows
+ * of (one a whole cycle could otherwise free while it sleeps).
  */
 #include "gc.h"
+
+/* Go's gcAssistAlloc loop: pay, and park when there is nothing to scan. */
+static void assist(gc_mutator *gm)
+{
+    for (;;) {
+        int r = mark_assist(gm);
+        if (r == 0)
+            return;
+        if (atomic_load_explicit(&gm->base.poll_requested, memory_order_relaxed)) {
+            world_safepoint(gm); /* Go: Gosched, then retry */
+            continue;
+        }
+        if (r == 1 && mark_assist_enqueue(gm)) {
+            world_blocking_enter(gm); /* a parked assist frees its proc (Go's gopark) */
+            uint64_t t0 = gm->h->host->now_ns(gm->h->host->ctx);
+            mark_assist_wait(gm);
+            pacer_limiter_proc_idle(gm->h, gm->h->host->now_ns(gm->h->host->ctx) - t0);
+            world_blocking_exit(gm);
+        }
+    }
+}
+
+void mallocgc_assist(gc_mutator *gm, size_t bytes)
+{
+    if (atomic_load_explicit(&gm->h->phase, memory_order_relaxed) != GCPH_MARK || bytes == 0)
+        return;
+    gm->assist_bytes -= (int64_t)bytes;
+    pacer_revise(gm->h); /* Go revises as heap_live moves (span refills) */
+    if (gm->assist_bytes < 0)
+        assist(gm);
+}
 
 void *mallocgc(gc_mutator *gm, const gcb_type *t, size_t bytes)
 {
@@ -20,16 +58,14 @@ void *mallocgc(gc_mutator *gm, const gcb_type *t, size_t bytes)
         return NULL;
     gc_maybe_start(h, gm);
     int large = bytes > (t != NULL ? SC_MAX_SMALL - sizeof(void *) : SC_MAX_SMALL);
+    if (atomic_load_explicit(&h->phase, memory_order_relaxed) == GCPH_MARK) {
+        size_t charge = gm->refill_bytes + (large ? n : 0);
+        gm->refill_bytes = 0;
+        mallocgc_assist(gm, charge);
+    }
     char *p = large ? mcache_large(h, n, t) : mcache_small(gm, n, t, bytes);
     if (p == NULL)
         return NULL;
-    /* assists are charged by span refill (small) or object (large) */
-    if (atomic_load_explicit(&h->phase, memory_order_relaxed) == GCPH_MARK) {
-        size_t charge = large ? n : gm->refill_bytes;
-        gm->refill_bytes = 0;
-        if (charge)
-            mark_assist(gm, charge);
-    }
     if (hdr) {
         *(const gcb_type **)p = t;
         return p + hdr;

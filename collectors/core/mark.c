@@ -251,29 +251,164 @@ void mark_write_barrier(gcb_mutator *m, void *obj, void **slot, void *val)
     __atomic_store_n(slot, val, __ATOMIC_RELEASE);
 }
 
-void mark_assist(gc_mutator *gm, size_t bytes)
+/* ---- assists and background credit (Go's gcAssistAlloc, gcFlushBgCredit,
+ * gcParkAssist, gcWakeAllAssists) ----
+ *
+ * A mutator's allocation during mark is debt in bytes (gm->assist_bytes <
+ * 0).  Paying it: first steal the workers' flushed scan work
+ * (bg_scan_credit), then scan what remains (at least OVER_ASSIST_WORK, the
+ * surplus kept as credit), and when the work list has nothing left to
+ * scan, park on the assist queue until the workers' credit pays the rest
+ * or mark ends.  The queue (assist_lock): parked mutators, oldest first;
+ * a parked mutator's assist_bytes is written only by the flusher.  A
+ * flusher that sees no parked assist (nassist_parked == 0) adds to
+ * bg_scan_credit without the lock; a mutator parking increments
+ * nassist_parked, then re-reads bg_scan_credit (both seq_cst), so credit
+ * and a parked assist never miss each other. */
+
+#define OVER_ASSIST_WORK ((int64_t)64 << 10) /* Go's gcOverAssistWork: least scan bytes */
+
+int mark_assist(gc_mutator *gm)
 {
     gc_heap *h = gm->h;
-    gm->assist_debt += (int64_t)((double)bytes * h->assist_ratio);
-    if (gm->assist_debt < 64 * 1024)
-        return;
+    if (gm->assist_bytes >= 0 || atomic_load_explicit(&h->phase, memory_order_relaxed) != GCPH_MARK)
+        return 0;
     /* Go updates its limiter from assists too, so it can engage (and let
      * go) in the middle of a long mark, not only at its end. */
     pacer_limiter_poll(h);
-    if (atomic_load_explicit(&h->limiter_on, memory_order_relaxed)) {
-        gm->assist_debt = 0;  /* limited: this debt is forgiven, as in Go */
-        return;
+    if (atomic_load_explicit(&h->limiter_on, memory_order_relaxed))
+        return 0; /* limited: the debt waits, as in Go */
+    double wpb = atomic_load_explicit(&h->assist_work_per_byte, memory_order_relaxed);
+    double bpw = atomic_load_explicit(&h->assist_bytes_per_work, memory_order_relaxed);
+    int64_t debt = -gm->assist_bytes;
+    int64_t work = (int64_t)(wpb * (double)debt);
+    if (work < OVER_ASSIST_WORK) {
+        work = OVER_ASSIST_WORK;
+        debt = (int64_t)(bpw * (double)work);
+    }
+    int64_t credit = atomic_load(&h->bg_scan_credit);
+    if (credit > 0) {
+        int64_t stolen;
+        if (credit < work) {
+            stolen = credit;
+            gm->assist_bytes += 1 + (int64_t)(bpw * (double)stolen);
+        } else {
+            stolen = work;
+            gm->assist_bytes += debt;
+        }
+        atomic_fetch_sub(&h->bg_scan_credit, stolen);
+        work -= stolen;
+        if (work == 0)
+            return 0;
     }
     gc_event(h, GCB_EV_ASSIST_BEGIN, "assist");
     uint64_t t0 = h->host->now_ns(h->host->ctx);
-    int64_t did = mark_drain(h, gm->assist_debt, 1, &gm->base.poll_requested);
-    gm->assist_debt -= did;
-    if (gm->assist_debt > 0)
-        gm->assist_debt = 0; /* no work left: Go would steal background credit */
+    int64_t did = mark_drain(h, work, 1, &gm->base.poll_requested);
+    gm->assist_bytes += 1 + (int64_t)(bpw * (double)did);
     uint64_t d = h->host->now_ns(h->host->ctx) - t0;
     pacer_limiter_charge(h, d);
     atomic_fetch_add_explicit(&h->cycle_assist_ns, d, memory_order_relaxed);
     gc_event(h, GCB_EV_ASSIST_END, "assist");
+    if (gm->assist_bytes >= 0 || atomic_load(&h->phase) != GCPH_MARK)
+        return 0;
+    return did >= work ? 2 : 1;
+}
+
+static void dequeue_locked(gc_heap *h, gc_mutator *gm)
+{
+    for (gc_mutator **p = &h->assist_queue; *p; p = &(*p)->assist_next)
+        if (*p == gm) {
+            *p = gm->assist_next;
+            break;
+        }
+    gm->assist_next = NULL;
+    gm->assist_parked = 0;
+    atomic_fetch_sub(&h->nassist_parked, 1);
+}
+
+int mark_assist_enqueue(gc_mutator *gm)
+{
+    gc_heap *h = gm->h;
+    pthread_mutex_lock(&h->assist_lock);
+    if (atomic_load(&h->phase) != GCPH_MARK) {
+        pthread_mutex_unlock(&h->assist_lock);
+        return 0;
+    }
+    gc_mutator **tail = &h->assist_queue;
+    while (*tail)
+        tail = &(*tail)->assist_next;
+    gm->assist_next = NULL;
+    *tail = gm;
+    gm->assist_parked = 1;
+    atomic_fetch_add(&h->nassist_parked, 1);
+    if (atomic_load(&h->bg_scan_credit) > 0) { /* credit came in meanwhile: steal it */
+        dequeue_locked(h, gm);
+        pthread_mutex_unlock(&h->assist_lock);
+        return 0;
+    }
+    pthread_mutex_unlock(&h->assist_lock);
+    return 1;
+}
+
+void mark_assist_wait(gc_mutator *gm)
+{
+    gc_heap *h = gm->h;
+    pthread_mutex_lock(&h->assist_lock);
+    while (gm->assist_parked)
+        pthread_cond_wait(&h->assist_cond, &h->assist_lock);
+    pthread_mutex_unlock(&h->assist_lock);
+}
+
+void mark_flush_bg_credit(gc_heap *h, int64_t work)
+{
+    if (work <= 0)
+        return;
+    if (atomic_load(&h->nassist_parked) == 0) {
+        atomic_fetch_add(&h->bg_scan_credit, work);
+        return;
+    }
+    double bpw = atomic_load_explicit(&h->assist_bytes_per_work, memory_order_relaxed);
+    double wpb = atomic_load_explicit(&h->assist_work_per_byte, memory_order_relaxed);
+    int64_t bytes = (int64_t)(bpw * (double)work);
+    int woke = 0;
+    pthread_mutex_lock(&h->assist_lock);
+    while (bytes > 0 && h->assist_queue) {
+        gc_mutator *gm = h->assist_queue;
+        if (bytes + gm->assist_bytes >= 0) { /* paid: wake it */
+            bytes += gm->assist_bytes;
+            gm->assist_bytes = 0;
+            dequeue_locked(h, gm);
+            woke = 1;
+        } else { /* partly paid: to the back of the queue, as Go */
+            gm->assist_bytes += bytes;
+            bytes = 0;
+            if (gm->assist_next) {
+                h->assist_queue = gm->assist_next;
+                gc_mutator **tail = &h->assist_queue;
+                while (*tail)
+                    tail = &(*tail)->assist_next;
+                *tail = gm;
+                gm->assist_next = NULL;
+            }
+        }
+    }
+    if (bytes > 0) {
+        int64_t left = (int64_t)(wpb * (double)bytes);
+        if (left > 0)
+            atomic_fetch_add(&h->bg_scan_credit, left);
+    }
+    if (woke)
+        pthread_cond_broadcast(&h->assist_cond);
+    pthread_mutex_unlock(&h->assist_lock);
+}
+
+void mark_wake_assists(gc_heap *h)
+{
+    pthread_mutex_lock(&h->assist_lock);
+    while (h->assist_queue)
+        dequeue_locked(h, h->assist_queue);
+    pthread_cond_broadcast(&h->assist_cond);
+    pthread_mutex_unlock(&h->assist_lock);
 }
 
 /* ---- verification ---- */

@@ -1,18 +1,45 @@
-/* pacer.c - heap goal and trigger (Go 1.18+), GOMEMLIMIT and the GC CPU
+/* pacer.c - heap goal, trigger, assist ratio and worker split (Go 1.21+'s
+ * gcControllerState, runtime/mgcpacer.go), GOMEMLIMIT and the GC CPU
  * limiter.
  *
- * goal    = heap_marked * (1 + gogc/100) + roots, at least 4 MiB * gogc/100
- *           (Go's heapMinimum); with a memory limit, at most 95 % of it
- *           but never below heap_marked (the limiter then bounds the cost).
- * assist  = expected scan work / (goal - heap_live at mark start): scan
- *           bytes owed per byte allocated during mark (pacer_mark_start).
- * trigger = goal - runway, where runway is what the mutators allocated
- *           during the last mark phase (measured scan rate x allocation
- *           rate, as Go's runway), clamped to [0.7, 0.95] of the way from
- *           heap_marked to goal.  STW mode triggers at the goal.
+ * Scan work is counted in bytes: heap = scan_work (objects scanned), stack
+ * = frame slots x 8, globals = global roots x 8 (both shaded at the mark
+ * start pause, so a cycle's stack and globals work is done when mark
+ * begins).
+ * goal    = heap_marked + (heap_marked + stack + globals) * gogc/100 (Go's
+ *           gcPercentHeapGoal), at least heapMinimum = 4 MiB * gogc/100
+ *           and (concurrent mode) heap_marked + 1 MiB (Go's
+ *           sweepDistMinTrigger: Go commits before sweeping is done); with
+ *           a memory limit, at most 95 % of it but never below heap_marked
+ *           (the limiter then bounds the cost).
+ * runway  = consMark * (1 - 0.25) / 0.25 * expected scan work: the bytes
+ *           the mutators allocate while the workers, at the 25 % goal, do
+ *           the next cycle's work.  consMark (allocation per scan byte) is
+ *           measured at each mark end as Go's endCycle: (heap_live at mark
+ *           end - heap_live at mark start) * (u + idle) / (scan work *
+ *           (1 - u)), u = 0.25 + the assists' share of procs x mark time,
+ *           idle = the idle workers' share; the max of the last 4.
+ * trigger = goal - runway, clamped to [45/64, 61/64] of the way from
+ *           heap_marked to goal (Go's minTrigger/maxTrigger), the upper
+ *           bound raised to goal - 4 MiB on big heaps, the lower at least
+ *           heap_marked + 1 MiB.  STW mode triggers at the goal.
+ * assist  = Go's revise(), at mark start and at every charged span refill
+ *           during mark: assist_work_per_byte = (expected scan work - work
+ *           done) / (goal - heap_live), the expected work the last cycle's
+ *           heap scan + stack + globals, or, once the work exceeds that,
+ *           the worst case (heap_live + stack + globals: Go's heapScan
+ *           counts only scannable bytes, the model has no such counter)
+ *           against a goal extended in proportion, at most the goal
+ *           x (1 + gogc/100); past the goal, the goal x 1.1.
+ * workers = Go's startCycle split: 25 % of procs as dedicated workers,
+ *           rounded, or, when rounding is off by more than 30 %, fractional
+ *           work at (0.25 x procs - dedicated) / procs per proc
+ *           (pacer_workers); cycle.c adds idle workers on idle procs.
  * limiter = Go's gcCPULimiter (runtime/mgclimit.go): a leaky bucket that
- *           GC CPU (pauses x procs, workers, assists) fills and mutator
- *           CPU (the rest of procs x wall time) drains, one for one, so
+ *           GC CPU (pauses x procs, assists, and 25 % of procs x the wall
+ *           time of concurrent mark, as Go counts the background workers)
+ *           fills and mutator CPU (the rest of procs x wall time, less
+ *           idle workers' time, which is neither) drains, one for one, so
  *           it fills only while GC CPU is above 50 %; capacity
  *           LIMITER_CAP_NS x procs (Go's 1 CPU-second per P: at 75 % GC
  *           CPU it is full after 2 s).  It is brought up to date at the
@@ -22,15 +49,78 @@
  *           background workers' share plus pauses instead of spiralling.
  * The pacer's fields are written by the cycle owner with the world
  * stopped (or before any mutator exists); read with relaxed atomics
- * elsewhere.  The limiter's bucket is written only under limiter_lock
- * (Go's gcCPULimiter.tryLock): an assist that finds it taken skips its
- * update, the end of a mark waits for it; so one updater at a time.
+ * elsewhere, except the assist ratio, which pacer_revise stores
+ * atomically from any mutator during mark (racing revisions store values
+ * of one moment or the next, as in Go).  The limiter's bucket is written
+ * only under limiter_lock (Go's gcCPULimiter.tryLock): an assist that
+ * finds it taken skips its update, the end of a mark waits for it; so one
+ * updater at a time.
  */
 #include "gc.h"
 
 #define LIMITER_CAP_NS 1000000000 /* ns of GC CPU per proc the bucket holds (Go) */
-#define ASSIST_MIN_RUNWAY ((uint64_t)1 << 20) /* bytes: least heap distance for assists */
 #define LIMITER_PERIOD_NS 10000000  /* Go's gcCPULimiterUpdatePeriod: 10 ms */
+#define GOAL_UTILIZATION 0.25       /* Go's gcGoalUtilization = gcBackgroundUtilization */
+#define TRIGGER_DEN 64              /* Go's triggerRatioDen */
+#define MIN_TRIGGER_NUM 45          /* Go's minTriggerRatioNum: ~0.7 */
+#define MAX_TRIGGER_NUM 61          /* Go's maxTriggerRatioNum: ~0.95 */
+#define SWEEP_MIN_HEAP_DISTANCE ((uint64_t)1 << 20) /* bytes; Go's sweepMinHeapDistance */
+#define MIN_RUNWAY ((uint64_t)64 << 10)  /* bytes; Go's heapGoalInternal minRunway */
+#define MAX_OVERSHOOT 1.1           /* Go's revise: goal stretch once heap_live passes it */
+
+static uint64_t heap_minimum(const gc_heap *h)
+{
+    return GC_MIN_HEAP * (uint64_t)(h->cfg.gogc > 0 ? h->cfg.gogc : 1) / 100;
+}
+
+/* Go's trigger(): the heap_live that starts the next cycle for a goal,
+ * the last heap_marked, a lower bound min_trigger and the runway. */
+static uint64_t trigger_of(uint64_t goal, uint64_t marked, uint64_t min_trigger, uint64_t runway)
+{
+    if (marked >= goal)
+        return goal;
+    if (min_trigger < marked)
+        min_trigger = marked;
+    uint64_t lo = (goal - marked) / TRIGGER_DEN * MIN_TRIGGER_NUM + marked;
+    if (min_trigger < lo)
+        min_trigger = lo;
+    uint64_t hi = (goal - marked) / TRIGGER_DEN * MAX_TRIGGER_NUM + marked;
+    if (goal > GC_MIN_HEAP && goal - GC_MIN_HEAP > hi)
+        hi = goal - GC_MIN_HEAP;
+    if (hi < min_trigger)
+        hi = min_trigger;
+    uint64_t t = runway > goal ? min_trigger : goal - runway;
+    if (t < min_trigger)
+        t = min_trigger;
+    if (t > hi)
+        t = hi;
+    return t;
+}
+
+/* Bytes of frame slots (stack) and global roots; world stopped. */
+static void root_bytes(const gc_heap *h, uint64_t *stack, uint64_t *globals)
+{
+    uint64_t st = 0;
+    for (gc_mutator *m = h->mutators; m; m = m->next)
+        for (gcb_frame *f = m->base.frames; f; f = f->prev)
+            st += f->count * sizeof(void *);
+    *stack = st;
+    *globals = h->nroots * sizeof(void *);
+}
+
+void pacer_workers(unsigned procs, int *dedicated, double *fractional)
+{
+    double total = GOAL_UTILIZATION * (procs ? procs : 1);
+    int d = (int)(total + 0.5);
+    double err = (double)d / total - 1;
+    *fractional = 0;
+    if (err < -0.3 || err > 0.3) {
+        if ((double)d > total)
+            d--;
+        *fractional = (total - (double)d) / (double)(procs ? procs : 1);
+    }
+    *dedicated = d;
+}
 
 void pacer_init(gc_heap *h)
 {
@@ -40,7 +130,9 @@ void pacer_init(gc_heap *h)
     if (h->cfg.memlimit >= 0 && (uint64_t)h->cfg.memlimit / 100 * 95 < goal)
         goal = (uint64_t)h->cfg.memlimit / 100 * 95;
     atomic_store(&h->heap_goal, goal);
-    atomic_store(&h->trigger, goal == UINT64_MAX ? UINT64_MAX : goal / 8 * 7);
+    /* Go's init: nothing marked, no runway measured yet */
+    atomic_store(&h->trigger, goal == UINT64_MAX || h->cfg.mode == MODE_STW
+                                  ? goal : trigger_of(goal, 0, 0, 0));
     h->limiter_last_ns = h->host->now_ns(h->host->ctx);
 }
 
@@ -50,13 +142,49 @@ void pacer_limiter_charge(gc_heap *h, uint64_t ns)
     atomic_fetch_add_explicit(&h->total_gc_ns, ns, memory_order_relaxed);
 }
 
-/* Account the `elapsed` ns of wall time since the last update: GC CPU
- * fills the bucket, mutator CPU (total minus GC) drains it (Go's
- * accumulate).  Only under limiter_lock. */
-static void limiter_account(gc_heap *h, uint64_t elapsed)
+/* Idle mark workers' time: Go's limiter counts it as neither GC nor
+ * mutator time (it soaks up procs the program leaves idle), so it is taken
+ * out of the total; gctrace's percentage counts it as GC. */
+void pacer_limiter_idle(gc_heap *h, uint64_t ns)
 {
-    int64_t gc = (int64_t)atomic_exchange(&h->gc_cpu_ns, 0);
-    int64_t total = (int64_t)(elapsed * h->host->procs);
+    atomic_fetch_add_explicit(&h->idle_cpu_ns, ns, memory_order_relaxed);
+    atomic_fetch_add_explicit(&h->total_gc_ns, ns, memory_order_relaxed);
+}
+
+/* A proc left idle (a mutator parked on the assist queue): Go's limiter
+ * counts time Ps spend on the idle list as neither GC nor mutator. */
+void pacer_limiter_proc_idle(gc_heap *h, uint64_t ns)
+{
+    atomic_fetch_add_explicit(&h->idle_cpu_ns, ns, memory_order_relaxed);
+}
+
+/* Workers' time (dedicated, fractional): gctrace's percentage only; the
+ * limiter counts the background share as Go's does (limiter_account). */
+void pacer_worker_time(gc_heap *h, uint64_t ns)
+{
+    atomic_fetch_add_explicit(&h->total_gc_ns, ns, memory_order_relaxed);
+}
+
+/* Account the wall time from `last` to `now` (ns): GC CPU fills the
+ * bucket, mutator CPU (total minus GC) drains it (Go's update and
+ * accumulate).  GC CPU is the assists and pauses charged, plus, for the
+ * part of the window inside a concurrent mark (from mark_begin_ns to
+ * `mark_end`, 0 while mark runs), Go's gcBackgroundUtilization of it,
+ * whatever the workers actually used.  Only under limiter_lock. */
+static void limiter_account(gc_heap *h, uint64_t last, uint64_t now, uint64_t mark_end)
+{
+    uint64_t elapsed = now > last ? now - last : 0;
+    uint64_t mb = atomic_load_explicit(&h->mark_begin_ns, memory_order_relaxed);
+    uint64_t me = mark_end ? mark_end : now;
+    uint64_t from = mb > last ? mb : last;
+    int64_t bg = 0;
+    if (mb && me > from)
+        bg = (int64_t)(GOAL_UTILIZATION * (double)(me - from) * (double)h->host->procs);
+    int64_t gc = (int64_t)atomic_exchange(&h->gc_cpu_ns, 0) + bg;
+    int64_t idle = (int64_t)atomic_exchange(&h->idle_cpu_ns, 0);
+    int64_t total = (int64_t)(elapsed * h->host->procs) - idle; /* Go: idle time is neither */
+    if (total < 0)
+        total = 0;
     int64_t mutator = total > gc ? total - gc : 0;
     int64_t cap = (int64_t)LIMITER_CAP_NS * (int64_t)h->host->procs;
     h->limiter_bucket_ns += gc - mutator;
@@ -67,21 +195,60 @@ static void limiter_account(gc_heap *h, uint64_t elapsed)
     atomic_store(&h->limiter_on, h->cfg.memlimit >= 0 && h->limiter_bucket_ns >= cap);
 }
 
-/* Concurrent mark begins (world stopped, mark_start_live set): the assist
- * ratio, Go's assistWorkPerByte = expected scan work / heap distance left,
- * with the last cycle's marked bytes as the expected work (heap_live before
- * the first cycle) and the distance from heap_live to the goal, at least
- * ASSIST_MIN_RUNWAY so that a cycle that starts at (or past) its goal
- * does not demand all the work at once. */
+/* Go's revise(): the assist ratio from the work left and the heap left.
+ * Any mutator during mark, or the cycle owner at mark start. */
+void pacer_revise(gc_heap *h)
+{
+    int64_t gogc = h->cfg.gogc >= 0 ? h->cfg.gogc : 100000;
+    int64_t live = (int64_t)atomic_load_explicit(&h->heap_live, memory_order_relaxed);
+    int64_t roots = (int64_t)(h->stack_scan + h->globals_scan);
+    int64_t work = (int64_t)atomic_load_explicit(&h->scan_work, memory_order_relaxed) + roots;
+    int64_t goal = (int64_t)atomic_load_explicit(&h->heap_goal, memory_order_relaxed);
+    int64_t triggered = (int64_t)h->triggered;
+    if (goal < triggered + (int64_t)MIN_RUNWAY)
+        goal = triggered + (int64_t)MIN_RUNWAY;
+    int64_t expected = (int64_t)h->last_heap_scan + roots;
+    int64_t max_work = live + roots;
+    if (work > expected) {
+        /* past the estimate: assume the worst, over a goal extended in
+         * proportion (Go's extHeapGoal), at most goal x (1 + gogc/100) */
+        int64_t ext = expected > 0
+            ? (int64_t)((double)(goal - triggered) / (double)expected * (double)max_work) + triggered
+            : goal;
+        int64_t hard = (int64_t)((1.0 + (double)gogc / 100.0) * (double)goal);
+        goal = ext < hard ? ext : hard;
+        expected = max_work;
+    }
+    if (live > goal) {
+        goal = (int64_t)((double)goal * MAX_OVERSHOOT);
+        expected = max_work;
+    }
+    int64_t remaining = expected - work;
+    if (remaining < 1000)
+        remaining = 1000;
+    int64_t heap_left = goal - live;
+    if (heap_left <= 0)
+        heap_left = 1;
+    atomic_store_explicit(&h->assist_work_per_byte, (double)remaining / (double)heap_left,
+                          memory_order_relaxed);
+    atomic_store_explicit(&h->assist_bytes_per_work, (double)heap_left / (double)remaining,
+                          memory_order_relaxed);
+}
+
+/* Concurrent mark begins (world stopped, span caches emptied, roots not
+ * yet shaded): Go's startCycle.  Go keeps its span caches across mark
+ * start; the model empties them (allocate black, mcache.c), which takes
+ * their free slots out of heap_live, so heap_live after that is the base
+ * from which allocation during mark is measured. */
 void pacer_mark_start(gc_heap *h)
 {
-    uint64_t live = h->mark_start_live;
-    uint64_t goal = atomic_load(&h->heap_goal);
-    uint64_t expect = h->last_marked ? h->last_marked : live;
-    uint64_t runway = goal > live ? goal - live : 0;
-    if (runway < ASSIST_MIN_RUNWAY)
-        runway = ASSIST_MIN_RUNWAY;
-    h->assist_ratio = (double)expect / (double)runway;
+    h->triggered = atomic_load(&h->heap_live);
+    root_bytes(h, &h->stack_scan, &h->globals_scan);
+    atomic_store(&h->bg_scan_credit, 0);
+    atomic_store(&h->cycle_assist_ns, 0);
+    atomic_store(&h->cycle_bg_ns, 0);
+    atomic_store(&h->cycle_idle_ns, 0);
+    pacer_revise(h);
 }
 
 static int limiter_trylock(gc_heap *h)
@@ -105,7 +272,8 @@ static void limiter_update(gc_heap *h)
     uint64_t now = h->host->now_ns(h->host->ctx);
     uint64_t last = h->limiter_last_ns;
     __atomic_store_n(&h->limiter_last_ns, now, __ATOMIC_RELAXED);
-    limiter_account(h, now > last ? now - last : 0);
+    limiter_account(h, last, now, h->t_markterm);
+    atomic_store_explicit(&h->mark_begin_ns, 0, memory_order_relaxed); /* mark is over */
     limiter_unlock(h);
 }
 
@@ -120,7 +288,7 @@ void pacer_limiter_poll(gc_heap *h)
     uint64_t last = h->limiter_last_ns;
     if (now >= last + LIMITER_PERIOD_NS) {
         __atomic_store_n(&h->limiter_last_ns, now, __ATOMIC_RELAXED);
-        limiter_account(h, now - last);
+        limiter_account(h, last, now, 0);
     }
     limiter_unlock(h);
 }
@@ -131,41 +299,69 @@ int pacer_should_trigger(gc_heap *h)
            atomic_load_explicit(&h->trigger, memory_order_relaxed);
 }
 
+/* Go's endCycle: this cycle's cons/mark estimate, kept as the max of the
+ * last 4 in h->cons_mark.  live_end: heap_live at mark end. */
+static void end_cycle(gc_heap *h, uint64_t live_end)
+{
+    uint64_t triggered = h->triggered;
+    if (live_end <= triggered)
+        return;
+    double procs = (double)(h->host->procs ? h->host->procs : 1);
+    double dur = h->t_markterm > h->t_mark ? (double)(h->t_markterm - h->t_mark) : 0;
+    double u = GOAL_UTILIZATION, idle = 0;
+    if (dur > 0) {
+        u += (double)atomic_load(&h->cycle_assist_ns) / (dur * procs);
+        idle = (double)atomic_load(&h->cycle_idle_ns) / (dur * procs);
+    }
+    double work = (double)(atomic_load(&h->scan_work) + h->stack_scan + h->globals_scan);
+    if (work <= 0 || u >= 1)
+        return;
+    double cur = (double)(live_end - triggered) * (u + idle) / (work * (1 - u));
+    h->cons_mark = cur;
+    for (int i = 0; i < 4; i++)
+        if (h->last_cons_mark[i] > h->cons_mark)
+            h->cons_mark = h->last_cons_mark[i];
+    for (int i = 0; i < 3; i++)
+        h->last_cons_mark[i] = h->last_cons_mark[i + 1];
+    h->last_cons_mark[3] = cur;
+}
+
+/* Mark termination, world stopped, heap_live not yet reset: Go's endCycle,
+ * resetLive and commit. */
 void pacer_mark_done(gc_heap *h)
 {
     uint64_t marked = atomic_load(&h->heap_marked);
     uint64_t live_end = atomic_load(&h->heap_live);
+    if (h->cfg.mode == MODE_CONCURRENT)
+        end_cycle(h, live_end);
     h->last_runway = live_end > h->mark_start_live ? live_end - h->mark_start_live : 0;
     h->last_marked = marked;
+    h->last_heap_scan = atomic_load(&h->scan_work);
     if (marked > h->peak_live)
         __atomic_store_n(&h->peak_live, marked, __ATOMIC_RELAXED); /* stats() reads it */
-    uint64_t roots = h->nroots * sizeof(void *);
-    for (gc_mutator *m = h->mutators; m; m = m->next)
-        for (gcb_frame *f = m->base.frames; f; f = f->prev)
-            roots += f->count * sizeof(void *);
-    uint64_t goal = UINT64_MAX;
+    root_bytes(h, &h->stack_scan, &h->globals_scan);
+    uint64_t roots = h->stack_scan + h->globals_scan;
+    uint64_t goal = UINT64_MAX, min_trigger = 0;
     if (h->cfg.gogc >= 0) {
-        goal = marked + marked / 100 * (uint64_t)h->cfg.gogc + roots;
-        uint64_t min = GC_MIN_HEAP * (uint64_t)(h->cfg.gogc > 0 ? h->cfg.gogc : 1) / 100;
-        if (goal < min)
-            goal = min;
+        goal = marked + (marked + roots) * (uint64_t)h->cfg.gogc / 100;
+        if (goal < heap_minimum(h))
+            goal = heap_minimum(h);
     }
     limiter_update(h);
-    if (h->cfg.memlimit >= 0) {
-        uint64_t lim = (uint64_t)h->cfg.memlimit / 100 * 95;
-        if (lim < goal)
-            goal = lim > marked ? lim : marked + (marked >> 6) + SC_PAGE_SIZE;
+    uint64_t lim = h->cfg.memlimit >= 0 ? (uint64_t)h->cfg.memlimit / 100 * 95 : UINT64_MAX;
+    if (lim < goal) {
+        goal = lim > marked ? lim : marked + (marked >> 6) + SC_PAGE_SIZE;
+    } else if (h->cfg.mode == MODE_CONCURRENT && goal != UINT64_MAX) {
+        /* Go commits before sweeping is done: sweepDistMinTrigger */
+        min_trigger = marked + SWEEP_MIN_HEAP_DISTANCE;
+        if (goal < min_trigger)
+            goal = min_trigger;
     }
+    h->runway = (uint64_t)(h->cons_mark * (1 - GOAL_UTILIZATION) / GOAL_UTILIZATION *
+                           (double)(h->last_heap_scan + roots));
     uint64_t trigger = goal;
-    if (goal != UINT64_MAX && h->cfg.mode == MODE_CONCURRENT) {
-        uint64_t span = goal > marked ? goal - marked : 0;
-        uint64_t lo = marked + span / 10 * 7, hi = marked + span / 20 * 19;
-        trigger = goal > h->last_runway ? goal - h->last_runway : lo;
-        if (trigger < lo)
-            trigger = lo;
-        if (trigger > hi)
-            trigger = hi;
-    }
+    if (goal != UINT64_MAX && h->cfg.mode == MODE_CONCURRENT)
+        trigger = trigger_of(goal, marked, min_trigger, h->runway);
     atomic_store(&h->heap_goal, goal);
     atomic_store(&h->trigger, trigger);
 }

@@ -82,6 +82,7 @@ void world_blocking_enter(gc_mutator *gm)
     gc_heap *h = gm->h;
     pthread_mutex_lock(&h->lock);
     gm->state = MST_BLOCKED;
+    atomic_fetch_sub(&h->nrunning, 1); /* its proc is idle (cycle.c's idle workers) */
     pthread_cond_broadcast(&h->cond);
     pthread_mutex_unlock(&h->lock);
 }
@@ -93,6 +94,7 @@ void world_blocking_exit(gc_mutator *gm)
     while (h->stw)
         pthread_cond_wait(&h->cond, &h->lock);
     gm->state = MST_RUNNING;
+    atomic_fetch_add(&h->nrunning, 1);
     pthread_mutex_unlock(&h->lock);
     restore_inline(gm);
 }

@@ -29,14 +29,25 @@
  *   span leaves the cache (mcache.c), not per object.
  * - Stacks are shadow stacks scanned at the two pauses (mark start and a
  *   rescan at mark termination), not per goroutine at safepoints.
- * - The pacer's runway is the bytes allocated during the last mark phase
- *   (the product of Go's measured scan and allocation rates), clamped to
- *   Go's [0.7, 0.95] trigger bounds; no cons/mark smoothing.
+ * - The pacer (pacer.c) is Go 1.21+'s: cons/mark runway, trigger bounds,
+ *   goal with stacks and globals, revise()d assist ratio, background
+ *   credit and parked assists.  Its scan work counts only the workload's
+ *   heap, frames and registered globals: a Go binary also scans the
+ *   runtime's and its packages' globals (~180 KB for the twins) and its
+ *   own heap objects, so on a tiny live heap Go's runway is longer (its
+ *   trigger at the 0.7 bound where the model's is near 0.95) and Go runs
+ *   more cycles.  Once past its estimate, revise() takes heap_live as the
+ *   worst-case heap scan (Go: heapScan, the scannable bytes only).
+ * - Allocation is charged to assists per span refill (the whole free
+ *   list, at the next slow path), not per object as Go's mallocgc.
  * - The GC CPU limiter (Go's bucket of 1 CPU-second per proc) only
  *   switches assists off; with a memory limit below the live heap, cycles
  *   still run back to back on the background workers' share.
- * - Fractional worker: one thread that sleeps to hold its share of procs
- *   (Go schedules fractional work on Ps).
+ * - Mark workers are threads, one per proc, that the OS schedules: a
+ *   dedicated worker runs always, the fractional one sleeps to hold its
+ *   share of procs, and any runs as an idle worker while fewer mutators
+ *   run (not blocked) and workers mark than there are procs (Go schedules
+ *   its workers on Ps; an idle P runs an idle worker).
  */
 #include "plugin.h"
 

@@ -2,7 +2,8 @@
 -- measure filled in, null + reason for the others, and the same checksum as
 -- the C workload for the same params, seed, threads and ops.
 local params = {writes = 50, piece = 20, seed = 7}
-local c = gcb.run{collector = "nogc", workload = "builder", params = params, ops = 3001, threads = 2}[1]
+local c = gcb.run{collector = "nogc", workload = "builder", params = params, ops = 3001, threads = 2,
+                  pin = "pu"}[1]
 local g = gcb.run{collector = "go", workload = "builder", params = params, ops = 3001, threads = 2,
                   pin = "pu", sample_hz = 200}[1]
 assert(c.status == "ok" and g.status == "ok", "status " .. c.status .. " / " .. g.status .. " " .. tostring(g.error))
@@ -17,7 +18,7 @@ assert(g.latency.count == 3001 and g.latency.max_s > 0, "latency")
 assert(g.rss.peak_bytes > 0 and #g.rss.samples > 0, "rss")
 assert(g.cpu.mutator_s > 0, "cpu.mutator_s")
 assert(#g.pinning.mutator_pus == 2, "mutator_pus")
-assert(g.procs >= 3, "gomaxprocs auto: 2 mutators + a mark worker, got " .. tostring(g.procs))
+assert(g.procs == c.procs, "gomaxprocs auto: the run's PUs (" .. tostring(c.procs) .. " for the C run), got " .. tostring(g.procs))
 assert(g.unavailable["heap.freed_explicit_bytes"], "no reason for heap.freed_explicit_bytes")
 assert(g.pauses.count == 2 * g.gc.cycles, "two STW pauses per cycle: " .. g.pauses.count .. " for " .. g.gc.cycles)
 for _, cy in ipairs(g.gc.log) do

@@ -1,25 +1,32 @@
 /* pacer.c - table-driven test of the Go-like core's pacer
- * (collectors/core/pacer.c): each row is the state at the end of a mark
- * (or at mark start, or at heap creation) and the heap goal, trigger,
- * assist ratio or limiter state the pacer must derive from it.
+ * (collectors/core/pacer.c) and of its assists' credit (mark.c): each row
+ * is the state at the end of a mark (or at mark start, or at heap
+ * creation) and the heap goal, trigger, runway, assist ratio, cons/mark
+ * estimate or limiter state the pacer must derive from it; then the
+ * assist's credit protocol step by step.
  *
- * The expected values follow the definitions at the top of pacer.c, which
- * model Go's mgcpacer.go:
- * - goal = heap_marked + heap_marked * GOGC/100 + roots (Go's
- *   gcPercentHeapGoal; Go also scales the root bytes by GOGC/100, the
- *   model adds them once: equal at GOGC = 100, see row "gogc 200 roots"),
- *   at least heapMinimum = 4 MiB * GOGC/100;
+ * The expected values are worked by hand from Go's formulas
+ * (runtime/mgcpacer.go, Go 1.21+):
+ * - goal = heap_marked + (heap_marked + stack + globals) * GOGC/100
+ *   (gcPercentHeapGoal), at least heapMinimum = 4 MiB * GOGC/100 and,
+ *   in concurrent mode, heap_marked + 1 MiB (sweepDistMinTrigger);
  * - with a memory limit, goal <= 95 % of it, but never below heap_marked
  *   (then heap_marked + 1/64 + one page);
- * - trigger = goal - runway (the bytes allocated during the last mark),
- *   clamped to [0.7, 0.95] of the way from heap_marked to goal (Go's
- *   minTriggerRatioNum/maxTriggerRatioNum over triggerRatioDen); STW mode
- *   triggers at the goal;
- * - assist ratio = expected scan work / (goal - heap_live at mark start)
- *   (Go's assistWorkPerByte), the distance at least 1 MiB;
- * - limiter: GC CPU fills a bucket of 1 CPU-second per proc that 50 % of
- *   the CPU capacity drains; assists are off while it is full and a memory
- *   limit is set.
+ * - runway = consMark * 0.75 / 0.25 * (last heap scan + stack + globals);
+ * - trigger = goal - runway, clamped to [45/64, 61/64] of the way from
+ *   heap_marked to goal (minTriggerRatioNum/maxTriggerRatioNum over
+ *   triggerRatioDen), the upper bound at least goal - 4 MiB, the lower at
+ *   least the sweep distance; STW mode triggers at the goal;
+ * - consMark = (heap_live at mark end - at mark start) * (u + idle) /
+ *   (scan work * (1 - u)), u = 0.25 + assist share, the max of the
+ *   current and the last 4 estimates (endCycle);
+ * - assist ratio = (expected - done scan work) / (goal - heap_live), with
+ *   the worst case and an extended goal once past the estimate (revise);
+ * - worker split: 25 % of procs dedicated, rounded, else fractional;
+ * - limiter: GC CPU (charged, plus 25 % of procs over a concurrent mark,
+ *   idle workers' time left out of the total) fills a bucket of 1
+ *   CPU-second per proc that 50 % of the CPU capacity drains; assists are
+ *   off while it is full and a memory limit is set.
  * Rows sit on the clamps' edges, so an off-by-one ratio or a swapped
  * bound fails.
  */
@@ -36,7 +43,15 @@ static uint64_t clock_ns; /* the stub clock */
 
 static uint64_t stub_now(void *ctx) { return clock_ns; }
 
-static gcb_host host = {.now_ns = stub_now, .procs = 2};
+static int nevents[64]; /* events seen, by kind */
+
+static void stub_event(void *ctx, const gcb_event *ev)
+{
+    if (ev->kind < 64)
+        nevents[ev->kind]++;
+}
+
+static gcb_host host = {.now_ns = stub_now, .event = stub_event, .procs = 2};
 
 static int failures;
 
@@ -65,12 +80,13 @@ typedef struct init_row {
 } init_row;
 
 static const init_row init_rows[] = {
-    {"default", 100, -1, 4 * MiB, 4 * MiB / 8 * 7},
-    {"gogc 50", 50, -1, 2 * MiB, 2 * MiB / 8 * 7},
-    {"gogc 0 keeps a 1% minimum", 0, -1, 41943, 41943 / 8 * 7},
+    /* nothing marked, no runway: the trigger at 61/64 of the goal */
+    {"default", 100, -1, 4 * MiB, 3997696},
+    {"gogc 50", 50, -1, 2 * MiB, 1998848},
+    {"gogc 0 keeps a 1% minimum", 0, -1, 41943, 39955},
     {"gogc off", -1, -1, OFF, OFF},
-    {"memlimit under heapMinimum", 100, 2 * MiB, 1992245, 1992245 / 8 * 7},
-    {"gogc off with memlimit", -1, 64 * MiB, 63753360, 55784190},
+    {"memlimit under heapMinimum", 100, 2 * MiB, 1992245, 1898808},
+    {"gogc off with memlimit", -1, 64 * MiB, 63753360, 60764906},
 };
 
 static void test_init(void)
@@ -92,35 +108,42 @@ typedef struct done_row {
     int64_t gogc, memlimit;
     int mode;                 /* MODE_* */
     uint64_t marked;          /* heap_marked at mark termination */
-    uint64_t start, end;      /* heap_live at mark start and at mark end */
+    uint64_t scan;            /* heap scan work this cycle */
     size_t nroots;            /* global roots (8 bytes each) */
+    double cons_mark;         /* the cons/mark estimate carried in */
     uint64_t goal, trigger;   /* expected */
 } done_row;
 
 static const done_row done_rows[] = {
-    /* goal 2 x 10 MiB (10 MiB / 100 * 100 truncates 60 bytes); runway 1 MiB */
-    {"gogc 100", 100, -1, MODE_CONCURRENT, 10 * MiB, 12 * MiB, 13 * MiB, 0, 20971460, 19922884},
-    {"long runway: trigger at 0.7", 100, -1, MODE_CONCURRENT, 10 * MiB, 12 * MiB, 20 * MiB, 0,
-     20971460, 17825750},
-    {"no runway: trigger at 0.95", 100, -1, MODE_CONCURRENT, 10 * MiB, 12 * MiB, 11 * MiB, 0,
-     20971460, 20447175},
-    {"stw triggers at the goal", 100, -1, MODE_STW, 10 * MiB, 12 * MiB, 13 * MiB, 0, 20971460,
-     20971460},
-    {"heapMinimum", 100, -1, MODE_CONCURRENT, 1 * MiB, 2 * MiB, 2 * MiB, 0, 4 * MiB, 4037010},
-    {"roots raise the goal", 100, -1, MODE_CONCURRENT, 10 * MiB, 12 * MiB, 13 * MiB, 1000,
-     20979460, 19930884},
-    {"gogc 200, 6 bytes under 0.95", 200, -1, MODE_CONCURRENT, 10 * MiB, 12 * MiB, 13 * MiB, 0,
-     31457160, 30408584},
-    {"gogc 200 roots, clamped at 0.95", 200, -1, MODE_CONCURRENT, 10 * MiB, 12 * MiB, 13 * MiB, 1000, 31465160,
-     30416190},
-    {"gogc off", -1, -1, MODE_CONCURRENT, 10 * MiB, 12 * MiB, 13 * MiB, 0, OFF, OFF},
-    {"gogc off, memlimit 100 MiB", -1, 100 * MiB, MODE_CONCURRENT, 10 * MiB, 12 * MiB, 13 * MiB,
-     0, 99614720, 95158272},
-    {"memlimit binds above marked", 100, 16 * MiB, MODE_CONCURRENT, 10 * MiB, 12 * MiB, 13 * MiB,
-     0, 15938340, 14889764},
-    {"memlimit below marked", 100, 8 * MiB, MODE_CONCURRENT, 10 * MiB, 12 * MiB, 13 * MiB, 0,
-     10657792, 10606181},
-    {"gogc 0", 0, -1, MODE_CONCURRENT, 10 * MiB, 12 * MiB, 13 * MiB, 0, 10 * MiB, 10 * MiB},
+    /* goal 2 x 10 MiB; runway 1.0 x 3 x 512 KiB = 1.5 MiB; bounds
+     * [17858560, 20480000] */
+    {"runway inside the bounds", 100, -1, MODE_CONCURRENT, 10 * MiB, 512 * 1024, 0, 1.0,
+     20971520, 19398656},
+    {"long runway: trigger at 45/64", 100, -1, MODE_CONCURRENT, 10 * MiB, 512 * 1024, 0, 2.0,
+     20971520, 17858560},
+    {"no runway: trigger at 61/64", 100, -1, MODE_CONCURRENT, 10 * MiB, 512 * 1024, 0, 0,
+     20971520, 20480000},
+    {"stw triggers at the goal", 100, -1, MODE_STW, 10 * MiB, 512 * 1024, 0, 2.0, 20971520,
+     20971520},
+    {"heapMinimum", 100, -1, MODE_CONCURRENT, 1 * MiB, 0, 0, 0, 4 * MiB, 4046848},
+    /* goal 3.5 MiB x 1.25 < marked + 1 MiB: the sweep distance is the goal */
+    {"sweep distance raises the goal", 25, -1, MODE_CONCURRENT, 3670016, 0, 0, 0, 4718592,
+     4718592},
+    /* 10 MiB + (10 MiB + 8000) x 2 */
+    {"gogc 200: globals scaled by GOGC", 200, -1, MODE_CONCURRENT, 10 * MiB, 0, 1000, 0,
+     31473280, 30489490},
+    /* 61/64 of the way is 204800000, goal - 4 MiB is higher */
+    {"big heap: max trigger goal - 4 MiB", 100, -1, MODE_CONCURRENT, 100 * MiB, 0, 0, 0,
+     209715200, 205520896},
+    {"gogc off", -1, -1, MODE_CONCURRENT, 10 * MiB, 0, 0, 0, OFF, OFF},
+    {"gogc off, memlimit 100 MiB", -1, 100 * MiB, MODE_CONCURRENT, 10 * MiB, 0, 0, 0,
+     99614720, 95436800},
+    {"memlimit binds above marked", 100, 16 * MiB, MODE_CONCURRENT, 10 * MiB, 0, 0, 0,
+     15938340, 15682716},
+    {"memlimit below marked", 100, 8 * MiB, MODE_CONCURRENT, 10 * MiB, 0, 0, 0, 10657792,
+     10649728},
+    /* goal = marked, raised to the sweep distance */
+    {"gogc 0", 0, -1, MODE_CONCURRENT, 10 * MiB, 0, 0, 0, 11534336, 11534336},
 };
 
 static void test_mark_done(void)
@@ -133,15 +156,20 @@ static void test_mark_done(void)
         pacer_init(&h);
         h.roots = roots;
         h.nroots = r->nroots;
-        h.mark_start_live = r->start;
+        h.mark_start_live = 12 * MiB;
+        h.triggered = 13 * MiB; /* no growth during mark: the estimate is kept */
+        h.cons_mark = r->cons_mark;
         h.peak_live = 5 * MiB;
         atomic_store(&h.heap_marked, r->marked);
-        atomic_store(&h.heap_live, r->end);
+        atomic_store(&h.scan_work, r->scan);
+        atomic_store(&h.heap_live, 13 * MiB);
         pacer_mark_done(&h);
         expect_u64(r->name, "goal", atomic_load(&h.heap_goal), r->goal);
         expect_u64(r->name, "trigger", atomic_load(&h.trigger), r->trigger);
-        expect_u64(r->name, "last_runway", h.last_runway, r->end > r->start ? r->end - r->start : 0);
+        expect_u64(r->name, "last_runway", h.last_runway, 1 * MiB);
         expect_u64(r->name, "last_marked", h.last_marked, r->marked);
+        expect_u64(r->name, "last_heap_scan", h.last_heap_scan, r->scan);
+        expect_u64(r->name, "globals_scan", h.globals_scan, r->nroots * 8);
         expect_u64(r->name, "peak_live", h.peak_live, r->marked > 5 * MiB ? r->marked : 5 * MiB);
         /* the trigger decision: heap_live at the trigger starts a cycle, a byte less does not */
         if (r->trigger != OFF) {
@@ -153,38 +181,194 @@ static void test_mark_done(void)
     }
 }
 
-/* ---- pacer_mark_start: the assist ratio ---- */
+/* ---- endCycle: the cons/mark estimate and the runway ---- */
 
-typedef struct assist_row {
+static void expect_f(const char *row, const char *what, double got, double want)
+{
+    double d = got - want;
+    if (d < 0)
+        d = -d;
+    if (d > 1e-12 * (want < 0 ? -want : want) + 1e-15) {
+        fprintf(stderr, "FAIL %s: %s = %.17g, want %.17g\n", row, what, got, want);
+        failures++;
+    }
+}
+
+/* One mark of 1 ms on 2 procs from heap_live 2 MiB to 2 MiB + grown, with
+ * 512 KiB of heap scan work, the given assist and idle worker time. */
+static void end_mark(gc_heap *h, uint64_t grown, uint64_t assist_ns, uint64_t idle_ns)
+{
+    h->t_mark = 1000;
+    h->t_markterm = 1000 + 1000000;
+    h->triggered = 2 * MiB;
+    h->mark_start_live = 2 * MiB;
+    atomic_store(&h->heap_live, 2 * MiB + grown);
+    atomic_store(&h->heap_marked, 1 * MiB);
+    atomic_store(&h->scan_work, 512 * 1024);
+    atomic_store(&h->cycle_assist_ns, assist_ns);
+    atomic_store(&h->cycle_idle_ns, idle_ns);
+    pacer_mark_done(h);
+}
+
+static void test_cons_mark(void)
+{
+    static gc_heap h;
+    heap_reset(&h, 100, -1, MODE_CONCURRENT);
+    pacer_init(&h);
+    /* u = 0.25 + 0.5 ms / (1 ms x 2) = 0.5, idle = 0.5:
+     * 1 MiB x 1.0 / (512 KiB x 0.5) = 4 */
+    end_mark(&h, 1 * MiB, 500000, 1000000);
+    expect_f("cons/mark", "cons_mark", h.cons_mark, 4.0);
+    expect_u64("cons/mark", "runway", h.runway, 4 * 3 * 512 * 1024);
+    /* u = 0.25, idle = 0.25: 768 KiB x 0.5 / (512 KiB x 0.75) = 1; the 4
+     * stays the estimate while it is one of the last 4 */
+    for (int i = 2; i <= 5; i++) {
+        end_mark(&h, 768 * 1024, 0, 500000);
+        expect_f("cons/mark: the max of the last 4", "cons_mark", h.cons_mark, 4.0);
+    }
+    end_mark(&h, 768 * 1024, 0, 500000);
+    expect_f("cons/mark: the 4 has aged out", "cons_mark", h.cons_mark, 1.0);
+    expect_u64("cons/mark: the 4 has aged out", "runway", h.runway, 3 * 512 * 1024);
+    end_mark(&h, 0, 0, 500000);
+    expect_f("cons/mark: no growth, no estimate", "cons_mark", h.cons_mark, 1.0);
+}
+
+/* ---- revise: the assist ratio during mark ---- */
+
+typedef struct revise_row {
     const char *name;
-    uint64_t last_marked, live, goal;
-    double ratio; /* scan bytes owed per byte allocated */
-} assist_row;
+    uint64_t last_scan, scan, live, goal, triggered;
+    double work_per_byte, bytes_per_work;
+} revise_row;
 
-static const assist_row assist_rows[] = {
-    {"last cycle's marked over the distance", 10 * MiB, 15 * MiB, 20 * MiB, 2.0},
-    {"small debt", 1 * MiB, 2 * MiB, 10 * MiB, 0.125},
-    {"first cycle expects heap_live", 0, 3 * MiB, 9 * MiB, 0.5},
-    {"at the goal: 1 MiB distance", 0, 4 * MiB, 4 * MiB, 4.0},
-    {"past the goal: 1 MiB distance", 6 * MiB, 9 * MiB, 8 * MiB, 6.0},
-    {"live under last marked", 3 * MiB, 1 * MiB, 3 * MiB, 1.5},
+static const revise_row revise_rows[] = {
+    /* (4 - 1) MiB of work left over (20 - 12) MiB of heap */
+    {"estimate holds", 4 * MiB, 1 * MiB, 12 * MiB, 20 * MiB, 10 * MiB, 0.375, 8.0 / 3.0},
+    /* past the estimate: worst case 12 MiB, goal extended to
+     * 10/1 x 12 + 10 MiB, cut to 2 x 20 MiB: 10 MiB over 28 MiB */
+    {"past the estimate", 1 * MiB, 2 * MiB, 12 * MiB, 20 * MiB, 10 * MiB, 10.0 / 28.0, 2.8},
+    /* past the goal: goal x 1.1 = 11e6, worst case 10.5e6 - 1 MiB done */
+    {"past the goal", 4 * MiB, 1 * MiB, 10500000, 10000000, 5000000, 9451424.0 / 500000.0,
+     500000.0 / 9451424.0},
+    /* goal under triggered + 64 KiB: 4 MiB over 64 KiB */
+    {"least runway 64 KiB", 4 * MiB, 0, 10 * MiB, 10 * MiB, 10 * MiB, 64.0, 1.0 / 64.0},
+    /* the last 1000 bytes of work are always expected */
+    {"work done: 1000 bytes left", 1 * MiB, 1 * MiB, 12 * MiB, 12 * MiB + 1000, 10 * MiB, 1.0, 1.0},
 };
 
-static void test_assist(void)
+static void test_revise(void)
 {
     gc_heap h;
-    for (size_t i = 0; i < sizeof assist_rows / sizeof assist_rows[0]; i++) {
-        const assist_row *r = &assist_rows[i];
+    for (size_t i = 0; i < sizeof revise_rows / sizeof revise_rows[0]; i++) {
+        const revise_row *r = &revise_rows[i];
         heap_reset(&h, 100, -1, MODE_CONCURRENT);
-        h.last_marked = r->last_marked;
-        h.mark_start_live = r->live;
+        h.last_heap_scan = r->last_scan;
+        h.triggered = r->triggered;
+        atomic_store(&h.scan_work, r->scan);
+        atomic_store(&h.heap_live, r->live);
         atomic_store(&h.heap_goal, r->goal);
-        pacer_mark_start(&h);
-        if (h.assist_ratio != r->ratio) {
-            fprintf(stderr, "FAIL %s: assist ratio %g, want %g\n", r->name, h.assist_ratio, r->ratio);
-            failures++;
-        }
+        pacer_revise(&h);
+        expect_f(r->name, "assist_work_per_byte", atomic_load(&h.assist_work_per_byte),
+                 r->work_per_byte);
+        expect_f(r->name, "assist_bytes_per_work", atomic_load(&h.assist_bytes_per_work),
+                 r->bytes_per_work);
     }
+}
+
+/* ---- the worker split (Go's startCycle) ---- */
+
+static void test_workers(void)
+{
+    static const struct { unsigned procs; int dedicated; double fractional; } rows[] = {
+        {1, 0, 0.25}, {2, 0, 0.25}, {3, 0, 0.25}, {4, 1, 0}, {6, 1, 0.5 / 6}, {8, 2, 0},
+        {10, 3, 0}, {64, 16, 0},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        int d;
+        double f;
+        char name[32];
+        snprintf(name, sizeof name, "%u procs", rows[i].procs);
+        pacer_workers(rows[i].procs, &d, &f);
+        expect_u64(name, "dedicated", (uint64_t)d, (uint64_t)rows[i].dedicated);
+        expect_f(name, "fractional", f, rows[i].fractional);
+    }
+}
+
+/* ---- assists: background credit before scanning, parking ---- */
+
+static void test_credit(void)
+{
+    static gc_heap h;
+    static gc_mutator gm;
+    heap_reset(&h, 100, -1, MODE_CONCURRENT);
+    mark_init(&h.work);
+    pthread_mutex_init(&h.assist_lock, NULL);
+    pthread_cond_init(&h.assist_cond, NULL);
+    clock_ns = 1000;
+    pacer_init(&h);
+    memset(&gm, 0, sizeof gm);
+    gm.h = &h;
+    atomic_store(&h.phase, GCPH_MARK);
+    atomic_store(&h.assist_work_per_byte, 1.0);
+    atomic_store(&h.assist_bytes_per_work, 1.0);
+
+    /* the credit covers the debt: stolen, nothing scanned */
+    atomic_store(&h.bg_scan_credit, (int64_t)MiB);
+    gm.assist_bytes = -100000;
+    memset(nevents, 0, sizeof nevents);
+    expect_u64("credit covers", "mark_assist", (uint64_t)mark_assist(&gm), 0);
+    expect_u64("credit covers", "assist_bytes", (uint64_t)gm.assist_bytes, 0);
+    expect_u64("credit covers", "credit left", (uint64_t)atomic_load(&h.bg_scan_credit),
+               MiB - 100000);
+    expect_u64("credit covers", "assists begun", (uint64_t)nevents[GCB_EV_ASSIST_BEGIN], 0);
+
+    /* a small debt steals at least gcOverAssistWork, the surplus kept */
+    gm.assist_bytes = -100;
+    expect_u64("over-assist", "mark_assist", (uint64_t)mark_assist(&gm), 0);
+    expect_u64("over-assist", "assist_bytes", (uint64_t)gm.assist_bytes, 65536 - 100);
+    expect_u64("over-assist", "credit left", (uint64_t)atomic_load(&h.bg_scan_credit),
+               MiB - 100000 - 65536);
+
+    /* the credit falls short and the work list is empty: all the credit
+     * is taken (+1 per step, Go's rounding), then the caller parks */
+    atomic_store(&h.bg_scan_credit, 10000);
+    gm.assist_bytes = -100000;
+    expect_u64("credit short", "mark_assist", (uint64_t)mark_assist(&gm), 1);
+    expect_u64("credit short", "assist_bytes", (uint64_t)-gm.assist_bytes, 100000 - 10001 - 1);
+    expect_u64("credit short", "credit left", (uint64_t)atomic_load(&h.bg_scan_credit), 0);
+    expect_u64("credit short", "assists begun", (uint64_t)nevents[GCB_EV_ASSIST_BEGIN], 1);
+
+    /* parked: worker credit pays the queue first */
+    expect_u64("park", "enqueue", (uint64_t)mark_assist_enqueue(&gm), 1);
+    expect_u64("park", "parked", (uint64_t)atomic_load(&h.nassist_parked), 1);
+    mark_flush_bg_credit(&h, 50000);
+    expect_u64("partly paid", "assist_bytes", (uint64_t)-gm.assist_bytes, 89998 - 50000);
+    expect_u64("partly paid", "still parked", (uint64_t)gm.assist_parked, 1);
+    expect_u64("partly paid", "credit", (uint64_t)atomic_load(&h.bg_scan_credit), 0);
+    mark_flush_bg_credit(&h, 60000);
+    expect_u64("paid", "assist_bytes", (uint64_t)gm.assist_bytes, 0);
+    expect_u64("paid", "parked", (uint64_t)gm.assist_parked, 0);
+    expect_u64("paid", "queue", (uint64_t)atomic_load(&h.nassist_parked), 0);
+    expect_u64("paid", "surplus to credit", (uint64_t)atomic_load(&h.bg_scan_credit),
+               60000 - 39998);
+    mark_assist_wait(&gm); /* returns at once */
+
+    /* credit present: no need to park */
+    expect_u64("credit at park", "enqueue", (uint64_t)mark_assist_enqueue(&gm), 0);
+    expect_u64("credit at park", "queue", (uint64_t)atomic_load(&h.nassist_parked), 0);
+    /* mark over: every parked assist is let go */
+    atomic_store(&h.bg_scan_credit, 0);
+    gm.assist_bytes = -5;
+    expect_u64("wake all", "enqueue", (uint64_t)mark_assist_enqueue(&gm), 1);
+    mark_wake_assists(&h);
+    expect_u64("wake all", "parked", (uint64_t)gm.assist_parked, 0);
+    expect_u64("wake all", "queue", (uint64_t)atomic_load(&h.nassist_parked), 0);
+    atomic_store(&h.phase, GCPH_MARKTERM);
+    expect_u64("mark over", "enqueue", (uint64_t)mark_assist_enqueue(&gm), 0);
+    expect_u64("mark over", "mark_assist", (uint64_t)mark_assist(&gm), 0);
+    mark_destroy(&h.work);
+    pthread_mutex_destroy(&h.assist_lock);
+    pthread_cond_destroy(&h.assist_cond);
 }
 
 /* ---- the GC CPU limiter, evaluated at mark done ---- */
@@ -193,18 +377,28 @@ typedef struct limiter_row {
     const char *name;
     int64_t memlimit;
     uint64_t elapsed_ns, gc_ns; /* wall time since the last update; GC CPU charged */
+    uint64_t idle_ns;           /* idle mark workers' time: neither GC nor mutator */
     int64_t bucket_ns;          /* expected fill; capacity 1 s x 2 procs */
     int on;
+    int mark;                   /* a concurrent mark spans the window */
 } limiter_row;
 
 static const limiter_row limiter_rows[] = {
-    {"GC at half the CPU drains as it fills", 1 << 30, 1000000000, 1000000000, 0, 0},
+    {"GC at half the CPU drains as it fills", 1 << 30, 1000000000, 1000000000, 0, 0, 0, 0},
+    /* 0.75 s charged + 25 % x 2 procs x 1 s of mark: 1.25 - 0.75 (without
+     * the mark's share, 0.75 - 1.25 would drain); 1.0 s: 1.5 - 0.5 */
+    {"mark counts 25 % of procs as GC", 1 << 30, 1000000000, 750000000, 0, 500000000, 0, 1},
+    {"mark: over half fills", 1 << 30, 1000000000, 1000000000, 0, 1000000000, 0, 1},
     /* Go's accumulate: fill += gc - (total - gc) = 1.5 - 0.5 CPU-seconds. */
-    {"over half fills", 1 << 30, 1000000000, 1500000000, 1000000000, 0},
-    {"a quarter drains", 1 << 30, 1000000000, 500000000, 0, 0},
-    {"full: assists off", 1 << 30, 1000000000, 3000000000, 2000000000, 1},
-    {"overflow clamps to capacity", 1 << 30, 1000000000, 9000000000, 2000000000, 1},
-    {"full without a memory limit: assists stay on", -1, 1000000000, 3000000000, 2000000000, 0},
+    {"over half fills", 1 << 30, 1000000000, 1500000000, 0, 1000000000, 0, 0},
+    /* the idle 0.5 s leaves a total of 1.5: fill += 1.5 - 0 */
+    {"idle mark time is not mutator time", 1 << 30, 1000000000, 1500000000, 500000000,
+     1500000000, 0, 0},
+    {"a quarter drains", 1 << 30, 1000000000, 500000000, 0, 0, 0, 0},
+    {"full: assists off", 1 << 30, 1000000000, 3000000000, 0, 2000000000, 1, 0},
+    {"overflow clamps to capacity", 1 << 30, 1000000000, 9000000000, 0, 2000000000, 1, 0},
+    {"full without a memory limit: assists stay on", -1, 1000000000, 3000000000, 0, 2000000000,
+     0, 0},
 };
 
 static void test_limiter(void)
@@ -216,13 +410,19 @@ static void test_limiter(void)
         clock_ns = 1000;
         pacer_init(&h);
         pacer_limiter_charge(&h, r->gc_ns);
-        expect_u64(r->name, "total_gc_ns", atomic_load(&h.total_gc_ns), r->gc_ns);
+        if (r->idle_ns)
+            pacer_limiter_idle(&h, r->idle_ns);
+        expect_u64(r->name, "total_gc_ns", atomic_load(&h.total_gc_ns), r->gc_ns + r->idle_ns);
+        if (r->mark)
+            atomic_store(&h.mark_begin_ns, clock_ns);
         clock_ns += r->elapsed_ns;
+        h.t_markterm = r->mark ? clock_ns : 0;
         atomic_store(&h.heap_marked, 10 * MiB);
         pacer_mark_done(&h);
         expect_u64(r->name, "bucket", (uint64_t)h.limiter_bucket_ns, (uint64_t)r->bucket_ns);
         expect_u64(r->name, "limiter_on", (uint64_t)atomic_load(&h.limiter_on), (uint64_t)r->on);
         expect_u64(r->name, "gc_cpu_ns drained", atomic_load(&h.gc_cpu_ns), 0);
+        expect_u64(r->name, "mark over", atomic_load(&h.mark_begin_ns), 0);
     }
 }
 
@@ -230,7 +430,10 @@ int main(void)
 {
     test_init();
     test_mark_done();
-    test_assist();
+    test_cons_mark();
+    test_revise();
+    test_workers();
+    test_credit();
     test_limiter();
     if (failures) {
         fprintf(stderr, "pacer: %d checks failed\n", failures);
