@@ -64,7 +64,7 @@ static void gctrace(gc_heap *h, uint64_t live_end)
                  (unsigned long long)(atomic_load(&h->heap_marked) / MB),
                  (unsigned long long)(atomic_load(&h->heap_goal) / MB),
                  (unsigned long long)(stacks / MB),
-                 (unsigned long long)(h->nroots * sizeof(void *) / MB), procs);
+                 (unsigned long long)((h->nroots * sizeof(void *) + h->cfg.globals) / MB), procs);
 }
 
 /* Everything after marking, with the world stopped. */
@@ -128,6 +128,7 @@ static void stw_cycle(gc_heap *h, gc_mutator *self)
     h->t_mark = now(h);
     gc_event(h, GCB_EV_MARK_BEGIN, "mark");
     mark_roots(h);
+    mark_globals_job(h);
     space_mark_start(h);
     mark_drain(h, -1, 0, NULL);
     gc_event(h, GCB_EV_MARK_END, "mark");
@@ -162,6 +163,7 @@ static void concurrent_start(gc_heap *h, gc_mutator *self)
     atomic_store(&h->phase, GCPH_MARK);
     gc_event(h, GCB_EV_MARK_BEGIN, "mark");
     mark_roots(h);
+    mark_globals_job(h); /* scanned concurrently, as Go's data/bss root jobs */
     space_mark_start(h);
     gc_event(h, GCB_EV_PAUSE_END, "sweep-termination"); /* see stw_cycle */
     atomic_store(&h->mark_begin_ns, now(h));

@@ -84,6 +84,8 @@ typedef struct gc_config {
     int scavenge;          /* SCAV_* */
     size_t reserve;        /* bytes of address space for the heap */
     uint64_t force_ns;     /* ns without a cycle before one is forced; 0 = never */
+    size_t globals;        /* bytes of the modelled program's runtime globals (a
+                              multiple of 8): scanned each cycle, counted by the pacer */
     const char *name;      /* collector name for messages */
 } gc_config;
 
@@ -114,6 +116,9 @@ typedef struct mark_work {
     size_t n, cap;
     int busy;                 /* threads holding popped work */
     int waiting;              /* workers sleeping on cond */
+    int globals_job;          /* the runtime globals' root job (gc_heap.globals) is
+                                 still to be scanned this cycle: set at mark start,
+                                 world stopped; taken by one drainer */
 } mark_work;
 
 struct gc_heap {
@@ -138,6 +143,10 @@ struct gc_heap {
 
     /* marking */
     mark_work work;
+    void **globals;                       /* cfg.globals / 8 words standing for the
+                                             modelled program's runtime globals (Go's
+                                             data and bss): all NULL, scanned as a root
+                                             job each cycle (mark_drain); NULL if 0 */
     _Atomic uint64_t heap_marked;         /* bytes marked this cycle */
     _Atomic uint64_t scan_work;           /* bytes scanned this cycle */
     _Atomic double assist_work_per_byte;  /* Go's assistWorkPerByte: scan bytes owed per
@@ -243,6 +252,9 @@ void pacer_workers(unsigned procs, int *dedicated, double *fractional);
 void mark_init(mark_work *w);
 void mark_destroy(mark_work *w);
 void mark_shade(gc_heap *h, void *p);
+/* Mark start (world stopped): the runtime globals' root job is pending
+ * (mark_drain takes it; mark_done waits for it). */
+void mark_globals_job(gc_heap *h);
 void mark_roots(gc_heap *h);
 int64_t mark_drain(gc_heap *h, int64_t budget, int stop_on_phase, const _Atomic uint32_t *stop);
 int mark_done(gc_heap *h);

@@ -27,6 +27,12 @@ int gc_heap_init(gc_heap *h, const gcb_host *host, const gc_config *cfg, char *e
                  cfg->name, cfg->reserve, strerror(rc));
         return rc;
     }
+    if (cfg->globals > 0 && (h->globals = calloc(cfg->globals / sizeof(void *), sizeof(void *))) == NULL) {
+        ph_destroy(&h->ph);
+        snprintf(err, errlen, "%s: out of memory for %zu bytes of globals (option globals)", cfg->name,
+                 cfg->globals);
+        return ENOMEM;
+    }
     for (unsigned c = 0; c < SC_NCLASSES; c++)
         for (int k = 0; k < 2; k++)
             central_init(&h->central[c][k]);
@@ -88,6 +94,7 @@ void gc_heap_destroy(gc_heap *h)
     space_destroy_all(h);
     mark_destroy(&h->work);
     free(h->roots);
+    free(h->globals);
     pthread_mutex_destroy(&h->lock);
     pthread_cond_destroy(&h->cond);
     pthread_mutex_destroy(&h->bglock);

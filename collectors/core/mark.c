@@ -173,6 +173,13 @@ static void scan_slots(gc_heap *h, void **slots, size_t n)
         mark_shade(h, slots[i]);
 }
 
+void mark_globals_job(gc_heap *h)
+{
+    pthread_mutex_lock(&h->work.lock);
+    h->work.globals_job = h->globals != NULL;
+    pthread_mutex_unlock(&h->work.lock);
+}
+
 void mark_roots(gc_heap *h)
 {
     /* world stopped: frames and globals are stable */
@@ -192,11 +199,26 @@ int64_t mark_drain(gc_heap *h, int64_t budget, int stop_on_phase, const _Atomic 
     mark_work *w = &h->work;
     void *local[BATCH], *out[BATCH];
     size_t nout = 0;
-    int64_t done = 0;
+    int64_t done = 0, roots = 0; /* roots: the globals job's bytes, in done, not in scan_work */
     uint64_t marked = 0; /* bytes newly marked, added to heap_marked once */
     pthread_mutex_lock(&w->lock);
     w->busy++;
     for (;;) {
+        if (w->globals_job) {
+            /* Go's markroot jobs for data and bss: whoever drains first
+             * (a worker or an assist) scans the runtime globals: real scan
+             * work, returned (so credited and paid) but counted by the
+             * pacer as globals_scan, not in the heap's scan_work. */
+            w->globals_job = 0;
+            pthread_mutex_unlock(&w->lock);
+            size_t nw = h->cfg.globals / sizeof(void *);
+            for (size_t i = 0; i < nw; i++)
+                child(h, __atomic_load_n(&h->globals[i], __ATOMIC_ACQUIRE), out, &nout, &marked);
+            done += (int64_t)h->cfg.globals;
+            roots += (int64_t)h->cfg.globals;
+            pthread_mutex_lock(&w->lock);
+            continue;
+        }
         if (w->n == 0)
             break;
         if (stop_on_phase && atomic_load(&h->phase) != GCPH_MARK)
@@ -221,7 +243,7 @@ int64_t mark_drain(gc_heap *h, int64_t budget, int stop_on_phase, const _Atomic 
     if (w->busy == 0 && w->n == 0)
         pthread_cond_broadcast(&w->cond);
     pthread_mutex_unlock(&w->lock);
-    atomic_fetch_add_explicit(&h->scan_work, (uint64_t)done, memory_order_relaxed);
+    atomic_fetch_add_explicit(&h->scan_work, (uint64_t)(done - roots), memory_order_relaxed);
     atomic_fetch_add_explicit(&h->heap_marked, marked, memory_order_relaxed);
     return done;
 }
@@ -229,7 +251,7 @@ int64_t mark_drain(gc_heap *h, int64_t budget, int stop_on_phase, const _Atomic 
 int mark_done(gc_heap *h)
 {
     pthread_mutex_lock(&h->work.lock);
-    int d = h->work.n == 0 && h->work.busy == 0;
+    int d = h->work.n == 0 && h->work.busy == 0 && !h->work.globals_job;
     pthread_mutex_unlock(&h->work.lock);
     return d;
 }

@@ -3,9 +3,10 @@
  * limiter.
  *
  * Scan work is counted in bytes: heap = scan_work (objects scanned), stack
- * = frame slots x 8, globals = global roots x 8 (both shaded at the mark
- * start pause, so a cycle's stack and globals work is done when mark
- * begins).
+ * = frame slots x 8 (shaded at the mark start pause), globals = global
+ * roots x 8 (shaded at that pause too) + the modelled runtime's globals
+ * (option `globals`: scanned concurrently as one root job, mark.c, and
+ * counted in scan_work when scanned, as Go's data/bss jobs).
  * goal    = heap_marked + (heap_marked + stack + globals) * gogc/100 (Go's
  *           gcPercentHeapGoal), at least heapMinimum = 4 MiB * gogc/100
  *           and (concurrent mode) heap_marked + 1 MiB (Go's
@@ -97,7 +98,8 @@ static uint64_t trigger_of(uint64_t goal, uint64_t marked, uint64_t min_trigger,
     return t;
 }
 
-/* Bytes of frame slots (stack) and global roots; world stopped. */
+/* Bytes of frame slots (stack) and globals (the registered global roots
+ * and the modelled runtime's globals, option `globals`); world stopped. */
 static void root_bytes(const gc_heap *h, uint64_t *stack, uint64_t *globals)
 {
     uint64_t st = 0;
@@ -105,7 +107,7 @@ static void root_bytes(const gc_heap *h, uint64_t *stack, uint64_t *globals)
         for (gcb_frame *f = m->base.frames; f; f = f->prev)
             st += f->count * sizeof(void *);
     *stack = st;
-    *globals = h->nroots * sizeof(void *);
+    *globals = h->nroots * sizeof(void *) + h->cfg.globals;
 }
 
 void pacer_workers(unsigned procs, int *dedicated, double *fractional)

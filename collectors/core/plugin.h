@@ -16,7 +16,7 @@
 #include "gc.h"
 
 enum { GC_OPT_MODE, GC_OPT_GOGC, GC_OPT_MEMLIMIT, GC_OPT_GCTRACE, GC_OPT_VERIFY,
-       GC_OPT_SCAVENGE, GC_OPT_RESERVE, GC_OPT_FORCEGC, GC_NOPTIONS };
+       GC_OPT_SCAVENGE, GC_OPT_RESERVE, GC_OPT_FORCEGC, GC_OPT_GLOBALS, GC_NOPTIONS };
 
 /* The standard options, as initialisers of a gcb_option_desc array
  * (an X-list: `static const gcb_option_desc options[] = { GC_OPTIONS_STD, ... }`). */
@@ -52,7 +52,15 @@ enum { GC_OPT_MODE, GC_OPT_GOGC, GC_OPT_MEMLIMIT, GC_OPT_GCTRACE, GC_OPT_VERIFY,
     [GC_OPT_FORCEGC] = {"forcegc", GCB_OPT_DOUBLE, "120",                                       \
                         "seconds without a cycle after which one is forced (Go's "              \
                         "forcegcperiod, 2 minutes); off = never",                               \
-                        0.01, 1e6, NULL, "off"}
+                        0.01, 1e6, NULL, "off"},                                        \
+    [GC_OPT_GLOBALS] = {"globals", GCB_OPT_BYTES, "145994",                                     \
+                        "bytes of pointer-holding globals of the modelled Go program's "        \
+                        "runtime and packages, scanned by the mark workers every cycle and "    \
+                        "counted in the pacer's scan work and heap goal, as Go scans its "      \
+                        "data and bss (default: a minimal Go 1.26 program's, from "             \
+                        "GODEBUG=gcpacertrace=1; the Go twins have ~177 KB); 0 = only the "     \
+                        "workload's registered roots",                                          \
+                        0, 1ULL << 32, NULL, NULL}
 
 /* Create the heap of plugin `table` from the standard options opts[0 ..
  * GC_NOPTIONS).  0 or an errno value with a message in err. */

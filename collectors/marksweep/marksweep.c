@@ -31,10 +31,13 @@
  *   rescan at mark termination), not per goroutine at safepoints.
  * - The pacer (pacer.c) is Go 1.21+'s: cons/mark runway, trigger bounds,
  *   goal with stacks and globals, revise()d assist ratio, background
- *   credit and parked assists.  Its scan work counts only the workload's
- *   heap, frames and registered globals: a Go binary also scans the
- *   runtime's and its packages' globals (~180 KB for the twins) and its
- *   own heap objects, so on a tiny live heap Go's runway is longer (its
+ *   credit and parked assists.  Its scan work counts the workload's heap,
+ *   frames and registered globals, and the modelled runtime's globals
+ *   (option `globals`, default a minimal Go 1.26 program's 145,994 bytes:
+ *   one root job of NULL words each cycle, so scanned faster than Go's
+ *   real data/bss); the Go twins also have ~30 KB more globals and the
+ *   runtime's own heap objects, and Go's slower root scan raises its
+ *   cons/mark estimate, so on a tiny live heap Go's runway is longer (its
  *   trigger at the 0.7 bound where the model's is near 0.95) and Go runs
  *   more cycles.  Once past its estimate, revise() takes heap_live as the
  *   worst-case heap scan (Go: heapScan, the scannable bytes only).

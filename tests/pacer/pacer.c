@@ -181,6 +181,35 @@ static void test_mark_done(void)
     }
 }
 
+/* The modelled runtime's globals (option `globals`) count as Go's
+ * globalsScan, like registered roots: 8000 bytes of them give the goal and
+ * trigger of the "gogc 200" row's 1000 roots; both add up. */
+static void test_runtime_globals(void)
+{
+    static gc_heap h;
+    static void **roots[1000];
+    for (int both = 0; both < 2; both++) {
+        const char *name = both ? "globals 8000 + 1000 roots" : "globals 8000 bytes";
+        heap_reset(&h, 200, -1, MODE_CONCURRENT);
+        pacer_init(&h);
+        h.cfg.globals = 8000;
+        h.roots = roots;
+        h.nroots = both ? 1000 : 0;
+        h.mark_start_live = 12 * MiB;
+        h.triggered = 13 * MiB;
+        h.peak_live = 5 * MiB;
+        atomic_store(&h.heap_marked, 10 * MiB);
+        atomic_store(&h.scan_work, 0);
+        atomic_store(&h.heap_live, 13 * MiB);
+        pacer_mark_done(&h);
+        expect_u64(name, "globals_scan", h.globals_scan, both ? 16000 : 8000);
+        /* 10 MiB + (10 MiB + globals) x 2 */
+        expect_u64(name, "goal", atomic_load(&h.heap_goal), both ? 31489280 : 31473280);
+        if (!both)
+            expect_u64(name, "trigger", atomic_load(&h.trigger), 30489490);
+    }
+}
+
 /* ---- endCycle: the cons/mark estimate and the runway ---- */
 
 static void expect_f(const char *row, const char *what, double got, double want)
@@ -430,6 +459,7 @@ int main(void)
 {
     test_init();
     test_mark_done();
+    test_runtime_globals();
     test_cons_mark();
     test_revise();
     test_workers();
