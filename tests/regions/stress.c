@@ -177,10 +177,15 @@ static int valid(thr *t, const uint64_t *p, uint64_t want, const char *where)
                 return -1;
             }
         t->checked++;
+        /* Pointer slots of a shared object (reached from the table or the
+         * pool) may be re-linked by another thread's gcb_store meanwhile:
+         * read them atomically (relaxed; the store is a release). */
         for (size_t e = 0; e < nel && n < 254; e++)
-            for (int k = 0; k < 2 && n < 254; k++)
-                if (o[e * 4 + k])
-                    stack[n++] = (const uint64_t *)o[e * 4 + k];
+            for (int k = 0; k < 2 && n < 254; k++) {
+                uint64_t c = __atomic_load_n(&o[e * 4 + k], __ATOMIC_ACQUIRE);
+                if (c)
+                    stack[n++] = (const uint64_t *)c;
+            }
     }
     return 0;
 }
