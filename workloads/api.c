@@ -276,8 +276,9 @@ static int check_slot(api_state *s, int tid, unsigned c, const char *when, char 
 }
 
 /* One request: build, walk, validate (and escape). */
-static int handle(api_state *s, gcb_mutator *m, int tid, uint64_t i, char *err, size_t errlen)
+static int handle(void *state, gcb_mutator *m, int tid, uint64_t i, char *err, size_t errlen)
 {
+    api_state *s = state;
     api_thread *t = &s->t[tid];
     void *slot[2] = {NULL, NULL}; /* [0] the response list, [1] the item being built */
     gcb_frame f;
@@ -412,32 +413,11 @@ out:
     return rc;
 }
 
-typedef struct handle_args {
-    api_state *s;
-    int tid, rc;
-    uint64_t i;
-    char *err;
-    size_t errlen;
-} handle_args;
-
-static void handle_region(gcb_mutator *m, void *arg)
-{
-    handle_args *a = arg;
-    a->rc = handle(a->s, m, a->tid, a->i, a->err, a->errlen);
-}
-
 static int op(void *state, gcb_mutator *m, int tid, uint64_t i, char *err, size_t errlen)
 {
     api_state *s = state;
     uint64_t nesc = s->t[tid].nesc;
-    int rc;
-    if (s->region) {
-        handle_args a = {s, tid, -1, i, err, errlen};
-        gcb_region_do(m, handle_region, &a);
-        rc = a.rc;
-    } else {
-        rc = handle(s, m, tid, i, err, errlen);
-    }
+    int rc = escape_run(m, s->region, handle, s, tid, i, err, errlen);
     /* What escaped must be intact now that the request (its region) is over. */
     if (rc == 0 && s->t[tid].nesc != nesc)
         rc = check_slot(s, tid, (unsigned)(nesc % ESCAPE_CACHE), "after its request", err, errlen);

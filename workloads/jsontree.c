@@ -593,8 +593,9 @@ static int thread_fini(void *state, gcb_mutator *m, int tid, char *err, size_t e
 }
 
 /* One document: parse, walk, validate (and escape). */
-static int handle(js_state *s, gcb_mutator *m, int tid, uint64_t i, char *err, size_t errlen)
+static int handle(void *state, gcb_mutator *m, int tid, uint64_t i, char *err, size_t errlen)
 {
+    js_state *s = state;
     const doc *d = &s->docs[i % s->ndocs];
     void *slot[1] = {NULL}; /* the tree */
     gcb_frame f;
@@ -644,32 +645,11 @@ out:
     return rc;
 }
 
-typedef struct handle_args {
-    js_state *s;
-    int tid, rc;
-    uint64_t i;
-    char *err;
-    size_t errlen;
-} handle_args;
-
-static void handle_region(gcb_mutator *m, void *arg)
-{
-    handle_args *a = arg;
-    a->rc = handle(a->s, m, a->tid, a->i, a->err, a->errlen);
-}
-
 static int op(void *state, gcb_mutator *m, int tid, uint64_t i, char *err, size_t errlen)
 {
     js_state *s = state;
     uint64_t nesc = s->escape ? s->t[tid].nesc : 0;
-    int rc;
-    if (s->region) {
-        handle_args a = {s, tid, -1, i, err, errlen};
-        gcb_region_do(m, handle_region, &a);
-        rc = a.rc;
-    } else {
-        rc = handle(s, m, tid, i, err, errlen);
-    }
+    int rc = escape_run(m, s->region, handle, s, tid, i, err, errlen);
     /* What escaped must be intact now that the op (its region) is over. */
     if (rc == 0 && s->escape && s->t[tid].nesc != nesc)
         rc = check_slot(s, m, tid, (unsigned)(nesc % ESCAPE_CACHE), "after its op", err, errlen);

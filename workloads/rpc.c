@@ -649,8 +649,9 @@ static int thread_fini(void *state, gcb_mutator *m, int tid, char *err, size_t e
 }
 
 /* One request: decode, compute, encode, validate (and escape). */
-static int handle(rpc_state *s, gcb_mutator *m, int tid, uint64_t i, char *err, size_t errlen)
+static int handle(void *state, gcb_mutator *m, int tid, uint64_t i, char *err, size_t errlen)
 {
+    rpc_state *s = state;
     const request *q = &s->req[i % s->nreq];
     void *slot[2] = {NULL, NULL}; /* [0] the decoded request, [1] the send buffer */
     gcb_frame f;
@@ -747,32 +748,11 @@ out:
 }
 
 
-typedef struct handle_args {
-    rpc_state *s;
-    int tid, rc;
-    uint64_t i;
-    char *err;
-    size_t errlen;
-} handle_args;
-
-static void handle_region(gcb_mutator *m, void *arg)
-{
-    handle_args *a = arg;
-    a->rc = handle(a->s, m, a->tid, a->i, a->err, a->errlen);
-}
-
 static int op(void *state, gcb_mutator *m, int tid, uint64_t i, char *err, size_t errlen)
 {
     rpc_state *s = state;
     uint64_t nesc = s->escape ? s->t[tid].nesc : 0;
-    int rc;
-    if (s->region) {
-        handle_args a = {s, tid, -1, i, err, errlen};
-        gcb_region_do(m, handle_region, &a);
-        rc = a.rc;
-    } else {
-        rc = handle(s, m, tid, i, err, errlen);
-    }
+    int rc = escape_run(m, s->region, handle, s, tid, i, err, errlen);
     /* What escaped must be intact now that the request (its region) is over. */
     if (rc == 0 && s->escape && s->t[tid].nesc != nesc)
         rc = check_slot(s, tid, (unsigned)(nesc % ESCAPE_CACHE), "after its request", err, errlen);
