@@ -55,6 +55,12 @@
  * - heap_live (Go's heapLive): bytes of slots handed out, whole free lists
  *   counted when a span enters a cache and uncounted when it leaves; set to
  *   heap_marked at mark termination; sweeping does not lower it.
+ * - heap_alloc (Go's totalAlloc - totalFree, /memory/classes/heap/objects):
+ *   bytes of slots allocated in the page heap's in-use spans, counted like
+ *   heap_live when a span enters or leaves a cache or a large span is
+ *   allocated, and lowered by the slots each sweep frees.  The in-use
+ *   pages' other bytes are Go's heap/unused, which the memory-limit goal
+ *   counts as non-heap memory (pacer.c).
  */
 #ifndef GCB_GC_H
 #define GCB_GC_H
@@ -86,6 +92,9 @@ typedef struct gc_config {
     uint64_t force_ns;     /* ns without a cycle before one is forced; 0 = never */
     size_t globals;        /* bytes of the modelled program's runtime globals (a
                               multiple of 8): scanned each cycle, counted by the pacer */
+    size_t nonheap;        /* bytes of the modelled Go runtime's memory outside the
+                              heap (stacks, metadata, profiling buckets, other):
+                              counted by the memory-limit goal and scavenger */
     const char *name;      /* collector name for messages */
 } gc_config;
 
@@ -163,6 +172,10 @@ struct gc_heap {
     _Atomic uint64_t heap_live;           /* see the invariant above */
     _Atomic uint64_t heap_goal;
     _Atomic uint64_t trigger;
+    _Atomic uint64_t heap_alloc;          /* see the invariant above */
+    uint64_t gcpercent_goal;              /* Go's gcPercentHeapGoal, UINT64_MAX = GOGC off;
+                                             cycle owner, world stopped */
+    int cycles_committed;                 /* a mark has ended (Go's sweepDistMinTrigger is set) */
     uint64_t last_marked;                 /* heap_marked of the last cycle */
     uint64_t mark_start_live;             /* heap_live at mark start */
     _Atomic uint64_t cycle_trigger;       /* heap_live that started this cycle */
@@ -247,6 +260,10 @@ void pacer_limiter_idle(gc_heap *h, uint64_t ns);
 void pacer_worker_time(gc_heap *h, uint64_t ns);
 void pacer_limiter_proc_idle(gc_heap *h, uint64_t ns);
 void pacer_workers(unsigned procs, int *dedicated, double *fractional);
+/* Bytes of in-use and unreleased free pages the scavenger keeps (Go's
+ * gcPaceScavenger: heap goal + 10 %, and under a memory limit mapped
+ * memory, nonheap included, at most 95 % of it); UINT64_MAX = all. */
+uint64_t pacer_scavenge_retain(gc_heap *h);
 
 /* mark.c */
 void mark_init(mark_work *w);
@@ -304,11 +321,7 @@ void world_blocking_enter(gc_mutator *gm);
 void world_blocking_exit(gc_mutator *gm);
 void world_add_root(gc_heap *h, void **slot);
 
-/* pacer.c */
-void pacer_init(gc_heap *h);
-void pacer_mark_done(gc_heap *h);
-int pacer_should_trigger(gc_heap *h);
-void pacer_limiter_charge(gc_heap *h, uint64_t ns);
+/* pacer.c (continued) */
 /* Bring the GC CPU limiter up to date if LIMITER_PERIOD_NS passed (any
  * mutator, during mark; cheap otherwise: one clock read). */
 void pacer_limiter_poll(gc_heap *h);

@@ -41,6 +41,7 @@ static void release(gc_mutator *gm, unsigned cls, int scan)
     }
     s->nalloc -= n;
     atomic_fetch_sub_explicit(&h->heap_live, (uint64_t)n * s->elemsize, memory_order_relaxed);
+    atomic_fetch_sub_explicit(&h->heap_alloc, (uint64_t)n * s->elemsize, memory_order_relaxed);
     if (s->allocblack) {
         /* allocate black, lazily: every slot the cache handed out during
          * mark (fresh, not back on the list) is marked now */
@@ -103,6 +104,7 @@ static int refill(gc_mutator *gm, unsigned cls, int scan)
     s->nalloc = s->nelems;
     s->incache = 1;
     atomic_fetch_add_explicit(&h->heap_live, (uint64_t)n * s->elemsize, memory_order_relaxed);
+    atomic_fetch_add_explicit(&h->heap_alloc, (uint64_t)n * s->elemsize, memory_order_relaxed);
     gm->base.freelist[cls][scan] = head;
     gm->cache[cls][scan] = s;
     if (s->heapbits != NULL) /* this thread is now the only writer of s's bits */
@@ -177,6 +179,7 @@ void *mcache_large(gc_heap *h, size_t n, const gcb_type *t)
     atomic_store(&s->sweepgen, atomic_load(&h->sweepgen));
     markblack(h, s, 0);
     atomic_fetch_add_explicit(&h->heap_live, npages * SC_PAGE_SIZE, memory_order_relaxed);
+    atomic_fetch_add_explicit(&h->heap_alloc, npages * SC_PAGE_SIZE, memory_order_relaxed);
     central_push(&h->central[0][scan], s, atomic_load(&h->sweepgen));
     return s->base;
 }

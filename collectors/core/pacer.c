@@ -10,9 +10,18 @@
  * goal    = heap_marked + (heap_marked + stack + globals) * gogc/100 (Go's
  *           gcPercentHeapGoal), at least heapMinimum = 4 MiB * gogc/100
  *           and (concurrent mode) heap_marked + 1 MiB (Go's
- *           sweepDistMinTrigger: Go commits before sweeping is done); with
- *           a memory limit, at most 95 % of it but never below heap_marked
- *           (the limiter then bounds the cost).
+ *           sweepDistMinTrigger: Go commits before sweeping is done).
+ * memlimit = Go's memoryLimitHeapGoal, taken instead when lower (then
+ *           without the sweep distance): the limit less non-heap memory
+ *           (the in-use pages' bytes not allocated to objects, Go's
+ *           heap/unused, plus option nonheap, the modelled runtime's
+ *           stacks and metadata) and less how far mapped memory (in-use
+ *           pages + free pages not released + nonheap) is over the
+ *           limit, less 3 % headroom (at least 1 MiB); never below
+ *           heap_marked, so a limit the live heap and the runtime fill
+ *           runs GC back to back (the limiter then bounds the cost).  As
+ *           in Go it moves with the heap between cycles: the trigger
+ *           check recomputes it, and mark start fixes the cycle's goal.
  * runway  = consMark * (1 - 0.25) / 0.25 * expected scan work: the bytes
  *           the mutators allocate while the workers, at the 25 % goal, do
  *           the next cycle's work.  consMark (allocation per scan byte) is
@@ -68,6 +77,10 @@
 #define SWEEP_MIN_HEAP_DISTANCE ((uint64_t)1 << 20) /* bytes; Go's sweepMinHeapDistance */
 #define MIN_RUNWAY ((uint64_t)64 << 10)  /* bytes; Go's heapGoalInternal minRunway */
 #define MAX_OVERSHOOT 1.1           /* Go's revise: goal stretch once heap_live passes it */
+#define LIMIT_HEADROOM_PERCENT 3    /* Go's memoryLimitHeapGoalHeadroomPercent */
+#define LIMIT_MIN_HEADROOM ((uint64_t)1 << 20) /* bytes; Go's memoryLimitMinHeapGoalHeadroom */
+#define SCAV_LIMIT_PERCENT 95       /* Go's scavenger keeps mapped memory under 95 % of the
+                                       limit (1 - reduceExtraPercent/100) */
 
 static uint64_t heap_minimum(const gc_heap *h)
 {
@@ -124,18 +137,107 @@ void pacer_workers(unsigned procs, int *dedicated, double *fractional)
     *dedicated = d;
 }
 
+/* Go's mappedReady less heapFree: in-use pages plus the modelled
+ * runtime's non-heap memory (bytes).  Any thread; relaxed reads. */
+static uint64_t mapped_ready_unfree(gc_heap *h)
+{
+    return atomic_load_explicit(&h->ph.inuse_bytes, memory_order_relaxed) + h->cfg.nonheap;
+}
+
+/* Go's memoryLimitHeapGoal (mgcpacer.go) for the last heap_marked.  Go's
+ * mappedReady is the page heap's in-use pages and free pages not
+ * released, plus nonheap; its heapFree the free pages not released; its
+ * heapAlloc heap_alloc.  So its nonHeapMemory is the in-use pages' bytes
+ * not allocated (heap_alloc counts each cached span whole, so a cache's
+ * free slots are not among them, as they are in Go) plus nonheap.  Any
+ * thread: the counters are read relaxed, one moment's or the next's. */
+static uint64_t memlimit_goal(gc_heap *h, uint64_t marked)
+{
+    uint64_t limit = (uint64_t)h->cfg.memlimit;
+    uint64_t unfree = mapped_ready_unfree(h);
+    uint64_t free_ready = atomic_load_explicit(&h->ph.free_bytes, memory_order_relaxed);
+    uint64_t scav = atomic_load_explicit(&h->ph.scavenged_bytes, memory_order_relaxed);
+    free_ready = free_ready > scav ? free_ready - scav : 0;
+    uint64_t alloc = atomic_load_explicit(&h->heap_alloc, memory_order_relaxed);
+    uint64_t nonheap = unfree > alloc ? unfree - alloc : 0;
+    uint64_t mapped = unfree + free_ready;
+    uint64_t overage = mapped > limit ? mapped - limit : 0;
+    if (nonheap + overage >= limit)
+        return marked;
+    uint64_t goal = limit - (nonheap + overage);
+    uint64_t headroom = goal / 100 * LIMIT_HEADROOM_PERCENT;
+    if (headroom < LIMIT_MIN_HEADROOM)
+        headroom = LIMIT_MIN_HEADROOM;
+    if (goal < marked || goal <= headroom)
+        return marked;
+    goal -= headroom;
+    return goal < marked ? marked : goal;
+}
+
+/* Go's heapGoalInternal: the goal now, and the trigger's lower bound.
+ * The gcpercent goal (with the sweep distance in concurrent mode), or
+ * the memory limit's when lower.  Any thread (the fields the cycle owner
+ * writes change only with the world stopped). */
+static uint64_t goal_now(gc_heap *h, uint64_t *min_trigger)
+{
+    uint64_t goal = h->gcpercent_goal;
+    *min_trigger = 0;
+    if (h->cfg.memlimit >= 0) {
+        uint64_t lim = memlimit_goal(h, h->last_marked);
+        if (lim < goal)
+            return lim;
+    }
+    if (h->cfg.mode == MODE_CONCURRENT && goal != UINT64_MAX && h->cycles_committed) {
+        /* Go commits before sweeping is done: sweepDistMinTrigger */
+        *min_trigger = h->last_marked + SWEEP_MIN_HEAP_DISTANCE;
+        if (goal < *min_trigger)
+            goal = *min_trigger;
+    }
+    return goal;
+}
+
+/* Go's trigger(): the heap_live that starts the next cycle now. */
+static uint64_t trigger_now(gc_heap *h, uint64_t *goal_out)
+{
+    uint64_t min_trigger;
+    uint64_t goal = goal_now(h, &min_trigger);
+    if (goal_out)
+        *goal_out = goal;
+    if (goal == UINT64_MAX || h->cfg.mode == MODE_STW)
+        return goal;
+    return trigger_of(goal, h->last_marked, min_trigger, h->runway);
+}
+
 void pacer_init(gc_heap *h)
 {
-    uint64_t goal = UINT64_MAX;
+    h->gcpercent_goal = UINT64_MAX;
     if (h->cfg.gogc >= 0)
-        goal = GC_MIN_HEAP * (uint64_t)(h->cfg.gogc > 0 ? h->cfg.gogc : 1) / 100;
-    if (h->cfg.memlimit >= 0 && (uint64_t)h->cfg.memlimit / 100 * 95 < goal)
-        goal = (uint64_t)h->cfg.memlimit / 100 * 95;
-    atomic_store(&h->heap_goal, goal);
+        h->gcpercent_goal = heap_minimum(h);
     /* Go's init: nothing marked, no runway measured yet */
-    atomic_store(&h->trigger, goal == UINT64_MAX || h->cfg.mode == MODE_STW
-                                  ? goal : trigger_of(goal, 0, 0, 0));
+    uint64_t goal;
+    atomic_store(&h->trigger, trigger_now(h, &goal));
+    atomic_store(&h->heap_goal, goal);
     h->limiter_last_ns = h->host->now_ns(h->host->ctx);
+}
+
+uint64_t pacer_scavenge_retain(gc_heap *h)
+{
+    uint64_t retain = UINT64_MAX;
+    if (h->cfg.scavenge == SCAV_GOAL) {
+        uint64_t goal = atomic_load(&h->heap_goal);
+        retain = goal / 10 * 11; /* Go's retainExtraPercent = 10 */
+        if (retain < goal)
+            retain = UINT64_MAX;
+    }
+    if (h->cfg.memlimit >= 0) {
+        /* Go's memoryLimitGoal: mapped memory (nonheap included) at most
+         * 95 % of the limit */
+        uint64_t lim = (uint64_t)h->cfg.memlimit / 100 * SCAV_LIMIT_PERCENT;
+        lim = lim > h->cfg.nonheap ? lim - h->cfg.nonheap : 0;
+        if (lim < retain)
+            retain = lim;
+    }
+    return retain;
 }
 
 void pacer_limiter_charge(gc_heap *h, uint64_t ns)
@@ -245,6 +347,11 @@ void pacer_revise(gc_heap *h)
 void pacer_mark_start(gc_heap *h)
 {
     h->triggered = atomic_load(&h->heap_live);
+    if (h->cfg.memlimit >= 0) { /* the memory limit's goal moved since mark done */
+        uint64_t goal;
+        atomic_store(&h->trigger, trigger_now(h, &goal));
+        atomic_store(&h->heap_goal, goal);
+    }
     root_bytes(h, &h->stack_scan, &h->globals_scan);
     atomic_store(&h->bg_scan_credit, 0);
     atomic_store(&h->cycle_assist_ns, 0);
@@ -297,8 +404,9 @@ void pacer_limiter_poll(gc_heap *h)
 
 int pacer_should_trigger(gc_heap *h)
 {
-    return atomic_load_explicit(&h->heap_live, memory_order_relaxed) >=
-           atomic_load_explicit(&h->trigger, memory_order_relaxed);
+    uint64_t trigger = h->cfg.memlimit >= 0 ? trigger_now(h, NULL)
+                                            : atomic_load_explicit(&h->trigger, memory_order_relaxed);
+    return atomic_load_explicit(&h->heap_live, memory_order_relaxed) >= trigger;
 }
 
 /* Go's endCycle: this cycle's cons/mark estimate, kept as the max of the
@@ -343,27 +451,18 @@ void pacer_mark_done(gc_heap *h)
         __atomic_store_n(&h->peak_live, marked, __ATOMIC_RELAXED); /* stats() reads it */
     root_bytes(h, &h->stack_scan, &h->globals_scan);
     uint64_t roots = h->stack_scan + h->globals_scan;
-    uint64_t goal = UINT64_MAX, min_trigger = 0;
+    /* Go's commit */
+    h->gcpercent_goal = UINT64_MAX;
     if (h->cfg.gogc >= 0) {
-        goal = marked + (marked + roots) * (uint64_t)h->cfg.gogc / 100;
-        if (goal < heap_minimum(h))
-            goal = heap_minimum(h);
+        h->gcpercent_goal = marked + (marked + roots) * (uint64_t)h->cfg.gogc / 100;
+        if (h->gcpercent_goal < heap_minimum(h))
+            h->gcpercent_goal = heap_minimum(h);
     }
+    h->cycles_committed = 1;
     limiter_update(h);
-    uint64_t lim = h->cfg.memlimit >= 0 ? (uint64_t)h->cfg.memlimit / 100 * 95 : UINT64_MAX;
-    if (lim < goal) {
-        goal = lim > marked ? lim : marked + (marked >> 6) + SC_PAGE_SIZE;
-    } else if (h->cfg.mode == MODE_CONCURRENT && goal != UINT64_MAX) {
-        /* Go commits before sweeping is done: sweepDistMinTrigger */
-        min_trigger = marked + SWEEP_MIN_HEAP_DISTANCE;
-        if (goal < min_trigger)
-            goal = min_trigger;
-    }
     h->runway = (uint64_t)(h->cons_mark * (1 - GOAL_UTILIZATION) / GOAL_UTILIZATION *
                            (double)(h->last_heap_scan + roots));
-    uint64_t trigger = goal;
-    if (goal != UINT64_MAX && h->cfg.mode == MODE_CONCURRENT)
-        trigger = trigger_of(goal, marked, min_trigger, h->runway);
+    uint64_t goal;
+    atomic_store(&h->trigger, trigger_now(h, &goal));
     atomic_store(&h->heap_goal, goal);
-    atomic_store(&h->trigger, trigger);
 }

@@ -28,6 +28,7 @@ int gc_plugin_heap_new(const gcb_collector *table, const gcb_host *host, const g
         .reserve = (size_t)opts[GC_OPT_RESERVE].i,
         .force_ns = opts[GC_OPT_FORCEGC].special ? 0 : (uint64_t)(opts[GC_OPT_FORCEGC].d * 1e9),
         .globals = (size_t)opts[GC_OPT_GLOBALS].i & ~(size_t)7,
+        .nonheap = (size_t)opts[GC_OPT_NONHEAP].i,
         .name = table->name,
     };
     int rc = gc_heap_init(&h->gc, host, &cfg, err, errlen);

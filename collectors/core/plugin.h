@@ -16,7 +16,7 @@
 #include "gc.h"
 
 enum { GC_OPT_MODE, GC_OPT_GOGC, GC_OPT_MEMLIMIT, GC_OPT_GCTRACE, GC_OPT_VERIFY,
-       GC_OPT_SCAVENGE, GC_OPT_RESERVE, GC_OPT_FORCEGC, GC_OPT_GLOBALS, GC_NOPTIONS };
+       GC_OPT_SCAVENGE, GC_OPT_RESERVE, GC_OPT_FORCEGC, GC_OPT_GLOBALS, GC_OPT_NONHEAP, GC_NOPTIONS };
 
 /* The standard options, as initialisers of a gcb_option_desc array
  * (an X-list: `static const gcb_option_desc options[] = { GC_OPTIONS_STD, ... }`). */
@@ -60,7 +60,15 @@ enum { GC_OPT_MODE, GC_OPT_GOGC, GC_OPT_MEMLIMIT, GC_OPT_GCTRACE, GC_OPT_VERIFY,
                         "data and bss (default: a minimal Go 1.26 program's, from "             \
                         "GODEBUG=gcpacertrace=1; the Go twins have ~177 KB); 0 = only the "     \
                         "workload's registered roots",                                          \
-                        0, 1ULL << 32, NULL, NULL}
+                        0, 1ULL << 32, NULL, NULL},                                             \
+    [GC_OPT_NONHEAP] = {"nonheap", GCB_OPT_BYTES, "3954952",                                    \
+                        "bytes of the modelled Go runtime's memory outside the heap "           \
+                        "(goroutine stacks, span and GC metadata, profiling buckets, other), "  \
+                        "which memlimit leaves to it as Go's memoryLimitHeapGoal does (with "   \
+                        "the heap's own unused slot bytes); default: a minimal Go 1.26 "        \
+                        "program's /memory/classes total less heap released, free, objects "    \
+                        "and unused, after runtime.GC()",                                       \
+                        0, 1ULL << 40, NULL, NULL}
 
 /* Create the heap of plugin `table` from the standard options opts[0 ..
  * GC_NOPTIONS).  0 or an errno value with a message in err. */

@@ -27,10 +27,13 @@ static span *sweep(gc_heap *h, span *s, uint32_t sg)
             atomic_store(&s->sweepgen, sg);
             return s;
         }
+        atomic_fetch_sub_explicit(&h->heap_alloc, (uint64_t)s->npages * SC_PAGE_SIZE,
+                                  memory_order_relaxed);
         ph_free(&h->ph, s);
         return NULL;
     }
-    span_sweep(s, h->cfg.verify);
+    uint32_t freed = span_sweep(s, h->cfg.verify);
+    atomic_fetch_sub_explicit(&h->heap_alloc, (uint64_t)freed * s->elemsize, memory_order_relaxed);
     atomic_store(&s->sweepgen, sg);
     if (s->nalloc == 0) {
         ph_free(&h->ph, s);
@@ -125,14 +128,5 @@ void sweep_scavenge(gc_heap *h)
 {
     if (h->cfg.scavenge == SCAV_OFF)
         return;
-    uint64_t retain = 0;
-    if (h->cfg.scavenge == SCAV_GOAL) {
-        uint64_t goal = atomic_load(&h->heap_goal);
-        retain = goal / 10 * 11; /* Go's retainExtraPercent = 10 */
-        if (retain < goal)
-            retain = UINT64_MAX;
-        if (h->cfg.memlimit >= 0 && (uint64_t)h->cfg.memlimit < retain)
-            retain = (uint64_t)h->cfg.memlimit;
-    }
-    ph_scavenge(&h->ph, retain);
+    ph_scavenge(&h->ph, h->cfg.scavenge == SCAV_EAGER ? 0 : pacer_scavenge_retain(h));
 }

@@ -10,8 +10,12 @@
  * - goal = heap_marked + (heap_marked + stack + globals) * GOGC/100
  *   (gcPercentHeapGoal), at least heapMinimum = 4 MiB * GOGC/100 and,
  *   in concurrent mode, heap_marked + 1 MiB (sweepDistMinTrigger);
- * - with a memory limit, goal <= 95 % of it, but never below heap_marked
- *   (then heap_marked + 1/64 + one page);
+ * - with a memory limit, the lower of that and memoryLimitHeapGoal: the
+ *   limit less non-heap memory (in-use pages not allocated to objects +
+ *   option nonheap) and less mapped memory's overage over the limit, less
+ *   max(3 %, 1 MiB) headroom, never below heap_marked; recomputed by the
+ *   trigger check as the heap moves; the scavenger keeps mapped memory
+ *   (nonheap included) under 95 % of the limit;
  * - runway = consMark * 0.75 / 0.25 * (last heap scan + stack + globals);
  * - trigger = goal - runway, clamped to [45/64, 61/64] of the way from
  *   heap_marked to goal (minTriggerRatioNum/maxTriggerRatioNum over
@@ -85,8 +89,11 @@ static const init_row init_rows[] = {
     {"gogc 50", 50, -1, 2 * MiB, 1998848},
     {"gogc 0 keeps a 1% minimum", 0, -1, 41943, 39955},
     {"gogc off", -1, -1, OFF, OFF},
-    {"memlimit under heapMinimum", 100, 2 * MiB, 1992245, 1898808},
-    {"gogc off with memlimit", -1, 64 * MiB, 63753360, 60764906},
+    /* memoryLimitHeapGoal: 2 MiB less the 1 MiB minimum headroom (3 % is
+     * less); 61/64 of it */
+    {"memlimit under heapMinimum", 100, 2 * MiB, 1048576, 999424},
+    /* 64 MiB less 3 % (67108864 / 100 * 3 = 2013264) */
+    {"gogc off with memlimit", -1, 64 * MiB, 65095600, 62044198},
 };
 
 static void test_init(void)
@@ -136,12 +143,16 @@ static const done_row done_rows[] = {
     {"big heap: max trigger goal - 4 MiB", 100, -1, MODE_CONCURRENT, 100 * MiB, 0, 0, 0,
      209715200, 205520896},
     {"gogc off", -1, -1, MODE_CONCURRENT, 10 * MiB, 0, 0, 0, OFF, OFF},
+    /* 100 MiB less 3 %; goal - 4 MiB is above 61/64 of the way */
     {"gogc off, memlimit 100 MiB", -1, 100 * MiB, MODE_CONCURRENT, 10 * MiB, 0, 0, 0,
-     99614720, 95436800},
+     101711872, 97517568},
+    /* 16 MiB less 1 MiB headroom, under the gcpercent goal of 20 MiB: no
+     * sweep distance in the memory-limit regime; 61/64 of the way */
     {"memlimit binds above marked", 100, 16 * MiB, MODE_CONCURRENT, 10 * MiB, 0, 0, 0,
-     15938340, 15682716},
-    {"memlimit below marked", 100, 8 * MiB, MODE_CONCURRENT, 10 * MiB, 0, 0, 0, 10657792,
-     10649728},
+     15728640, 15482880},
+    /* 7 MiB < marked: the goal is marked and the GC runs back to back */
+    {"memlimit below marked", 100, 8 * MiB, MODE_CONCURRENT, 10 * MiB, 0, 0, 0, 10485760,
+     10485760},
     /* goal = marked, raised to the sweep distance */
     {"gogc 0", 0, -1, MODE_CONCURRENT, 10 * MiB, 0, 0, 0, 11534336, 11534336},
 };
@@ -455,11 +466,89 @@ static void test_limiter(void)
     }
 }
 
+/* ---- memoryLimitHeapGoal with non-heap memory, and the scavenger ---- */
+
+typedef struct limit_row {
+    const char *name;
+    int64_t memlimit;
+    uint64_t nonheap, inuse, alloc, free, scavenged; /* option, page heap, heap_alloc */
+    uint64_t goal, trigger, retain;                  /* expected */
+} limit_row;
+
+/* marked 4 MiB, GOGC 200 (gcpercent goal 12 MiB), no runway.  Go's
+ * mappedReady = inuse + free - scavenged + nonheap; nonHeapMemory =
+ * mappedReady - heapFree - heapAlloc.  The scavenger retains the lower of
+ * goal + 10 % and 95 % of the limit less nonheap. */
+static const limit_row limit_rows[] = {
+    /* mappedReady 12 MiB, nonHeap 5 MiB: 16 - 5 = 11 MiB less 1 MiB */
+    {"nonheap and unused slots", 16 * MiB, 3 * MiB, 8 * MiB, 6 * MiB, 2 * MiB, 1 * MiB,
+     10 * MiB, 4 * MiB + 6 * MiB / 64 * 61, 10 * MiB / 10 * 11},
+    /* the same heap, limit 10 MiB: overage 2 MiB, 10 - 7 = 3 MiB less 1 MiB
+     * is under marked: back to back */
+    {"overage", 10 * MiB, 3 * MiB, 8 * MiB, 6 * MiB, 2 * MiB, 1 * MiB, 4 * MiB, 4 * MiB,
+     4 * MiB / 10 * 11},
+    /* the runtime alone fills the limit; the scavenger keeps nothing (95 %
+     * of the limit less nonheap is below zero), not the goal + 10 % */
+    {"nonheap over the limit", 4 * MiB, 5 * MiB, 8 * MiB, 6 * MiB, 0, 0, 4 * MiB, 4 * MiB, 0},
+    /* a limit far above: the gcpercent goal, with the sweep distance */
+    {"limit not binding", 64 * MiB, 3 * MiB, 8 * MiB, 6 * MiB, 2 * MiB, 1 * MiB, 12 * MiB,
+     4 * MiB + 8 * MiB / 64 * 61, 12 * MiB / 10 * 11},
+};
+
+static void test_memlimit_nonheap(void)
+{
+    static gc_heap h;
+    for (size_t i = 0; i < sizeof limit_rows / sizeof limit_rows[0]; i++) {
+        const limit_row *r = &limit_rows[i];
+        heap_reset(&h, 200, r->memlimit, MODE_CONCURRENT);
+        h.cfg.nonheap = r->nonheap;
+        h.cfg.scavenge = SCAV_GOAL;
+        pacer_init(&h);
+        atomic_store(&h.ph.inuse_bytes, r->inuse);
+        atomic_store(&h.ph.free_bytes, r->free);
+        atomic_store(&h.ph.scavenged_bytes, r->scavenged);
+        atomic_store(&h.heap_alloc, r->alloc);
+        h.mark_start_live = 4 * MiB;
+        h.triggered = 4 * MiB;
+        atomic_store(&h.heap_marked, 4 * MiB);
+        atomic_store(&h.heap_live, 4 * MiB);
+        pacer_mark_done(&h);
+        expect_u64(r->name, "goal", atomic_load(&h.heap_goal), r->goal);
+        expect_u64(r->name, "trigger", atomic_load(&h.trigger), r->trigger);
+        expect_u64(r->name, "scavenge retain", pacer_scavenge_retain(&h), r->retain);
+    }
+    /* Between cycles the goal follows the heap, as Go's trigger() does:
+     * 2 MiB more unused slot bytes lower the trigger of the first row */
+    const limit_row *r = &limit_rows[0];
+    heap_reset(&h, 200, r->memlimit, MODE_CONCURRENT);
+    h.cfg.nonheap = r->nonheap;
+    pacer_init(&h);
+    atomic_store(&h.ph.inuse_bytes, r->inuse);
+    atomic_store(&h.heap_alloc, r->alloc);
+    h.mark_start_live = h.triggered = 4 * MiB;
+    atomic_store(&h.heap_marked, 4 * MiB);
+    atomic_store(&h.heap_live, 4 * MiB);
+    pacer_mark_done(&h);
+    uint64_t t = atomic_load(&h.trigger);
+    atomic_store(&h.heap_live, t);
+    expect_u64("moving goal", "should_trigger at the committed trigger", (uint64_t)pacer_should_trigger(&h), 1);
+    atomic_store(&h.heap_alloc, r->alloc - 2 * MiB);
+    uint64_t lower = 4 * MiB + ((9 * MiB - MiB) - 4 * MiB) / 64 * 61;
+    atomic_store(&h.heap_live, lower - 1);
+    expect_u64("moving goal", "should_trigger below the moved trigger", (uint64_t)pacer_should_trigger(&h), 0);
+    atomic_store(&h.heap_live, lower);
+    expect_u64("moving goal", "should_trigger at the moved trigger", (uint64_t)pacer_should_trigger(&h), 1);
+    /* mark start fixes the cycle's goal from the moved heap */
+    pacer_mark_start(&h);
+    expect_u64("moving goal", "goal at mark start", atomic_load(&h.heap_goal), 8 * MiB);
+}
+
 int main(void)
 {
     test_init();
     test_mark_done();
     test_runtime_globals();
+    test_memlimit_nonheap();
     test_cons_mark();
     test_revise();
     test_workers();
