@@ -547,9 +547,38 @@ int mark_verify(gc_heap *h)
     return rc;
 }
 
+/* heap_alloc against the in-use spans' allocated slots (world stopped,
+ * span caches released, nothing swept since). */
+static int heap_alloc_is_valid(gc_heap *h, char *err, size_t errlen)
+{
+    page_heap *ph = &h->ph;
+    uint64_t sum = 0;
+    pthread_mutex_lock(&ph->lock);
+    size_t npages = ph->committed / SC_PAGE_SIZE;
+    for (size_t i = 0; i < npages;) {
+        span *s = ph->page_map[i];
+        if (s == NULL || s->npages == 0)
+            break; /* ph_is_valid reports it */
+        if (s->state == SPAN_INUSE)
+            sum += s->sizeclass == 0 ? (uint64_t)s->npages * SC_PAGE_SIZE
+                                     : (uint64_t)s->nalloc * s->elemsize;
+        i += s->npages;
+    }
+    pthread_mutex_unlock(&ph->lock);
+    uint64_t got = atomic_load(&h->heap_alloc);
+    if (got != sum) {
+        snprintf(err, errlen, "heap_alloc is %llu bytes but the in-use spans hold %llu bytes of "
+                 "allocated slots", (unsigned long long)got, (unsigned long long)sum);
+        return -1;
+    }
+    return 0;
+}
+
 int gc_heap_is_valid(gc_heap *h, char *err, size_t errlen)
 {
     if (ph_is_valid(&h->ph, err, errlen) != 0)
+        return -1;
+    if (heap_alloc_is_valid(h, err, errlen) != 0)
         return -1;
     uint32_t sg = atomic_load(&h->sweepgen);
     for (unsigned c = 0; c < SC_NCLASSES; c++)
