@@ -21,6 +21,11 @@ void gc_event_cycle(gc_heap *h, uint32_t kind, const char *phase, uint64_t cycle
         .goal_bytes = atomic_load_explicit(&h->heap_goal, memory_order_relaxed),
         .heap_bytes = atomic_load_explicit(&h->heap_live, memory_order_relaxed),
     };
+    if (kind == GCB_EV_MARK_END) { /* the cycle owner, world stopped: the pacer is stable */
+        ev.cons_mark = h->cons_mark;
+        ev.scan_bytes = atomic_load_explicit(&h->scan_work, memory_order_relaxed) + h->stack_scan +
+                        h->globals_scan;
+    }
     h->host->event(h->host->ctx, &ev);
 }
 

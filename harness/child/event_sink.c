@@ -183,8 +183,12 @@ void recorder_event(void *ctx, const gcb_event *ev)
             break;
         }
         r->in_mark = 0;
-        if (r->in_cycle)
+        if (r->in_cycle) {
             r->cur.mark_ns += wall - r->mark_wall_ns;
+            r->cur.heap_end_bytes = e.heap_bytes;
+            r->cur.cons_mark = e.cons_mark;
+            r->cur.scan_bytes = e.scan_bytes;
+        }
         span(r, r->mark_wall_ns, wall - r->mark_wall_ns, "mark", index);
         break;
     case GCB_EV_ASSIST_BEGIN:

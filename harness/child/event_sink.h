@@ -31,6 +31,9 @@ typedef struct recorder_cycle {
     uint64_t number;        /* the collector's cycle number (event.cycle) */
     uint64_t start_ns;
     uint64_t trigger_bytes, marked_bytes, goal_bytes;
+    uint64_t heap_end_bytes; /* heap at MARK_END; 0 if not reported */
+    double cons_mark;       /* MARK_END's cons/mark estimate; 0 if not reported */
+    uint64_t scan_bytes;    /* MARK_END's scan work; 0 if not reported */
     uint64_t mark_ns;       /* wall time MARK_BEGIN..MARK_END */
     uint64_t assist_cpu_ns; /* thread CPU inside ASSIST intervals */
 } recorder_cycle;

@@ -73,13 +73,21 @@ void metrics_fill(child *c, json_t *rec, mutator_slot *ms, int n, sampler *smp,
     json_t *log = json_array();
     for (size_t i = 0; i < r->ncycles; i++) {
         recorder_cycle *cy = &r->cycles[i];
-        json_array_append_new(log, json_pack("{s:I, s:f, s:I, s:I, s:I, s:f, s:f}",
+        json_t *c = json_pack("{s:I, s:f, s:I, s:I, s:I, s:f, s:f}",
             "cycle", (json_int_t)cy->number,
             "start_s", ((double)cy->start_ns - (double)origin) / 1e9,
             "trigger_bytes", (json_int_t)cy->trigger_bytes,
             "marked_bytes", (json_int_t)cy->marked_bytes,
             "goal_bytes", (json_int_t)cy->goal_bytes,
-            "mark_s", ns_s(cy->mark_ns), "assist_s", ns_s(cy->assist_cpu_ns)));
+            "mark_s", ns_s(cy->mark_ns), "assist_s", ns_s(cy->assist_cpu_ns));
+        /* the pacer's view, when the collector reports it (MARK_END) */
+        if (cy->heap_end_bytes)
+            json_object_set_new(c, "heap_end_bytes", json_integer((json_int_t)cy->heap_end_bytes));
+        if (cy->scan_bytes) {
+            json_object_set_new(c, "cons_mark", json_real(cy->cons_mark));
+            json_object_set_new(c, "scan_bytes", json_integer((json_int_t)cy->scan_bytes));
+        }
+        json_array_append_new(log, c);
     }
     record_set(rec, "gc.cycles", json_integer((json_int_t)r->ncycles));
     record_set(rec, "gc.log", log);

@@ -28,7 +28,7 @@ typedef enum gcb_event_kind {
     GCB_EV_CYCLE_BEGIN = 3, /* trigger_bytes: heap size that started the cycle */
     GCB_EV_CYCLE_END = 4,   /* trigger_bytes, marked_bytes, goal_bytes, heap_bytes */
     GCB_EV_MARK_BEGIN = 5,
-    GCB_EV_MARK_END = 6,
+    GCB_EV_MARK_END = 6,    /* heap_bytes: heap at the end of mark; cons_mark, scan_bytes */
     GCB_EV_ASSIST_BEGIN = 7,
     GCB_EV_ASSIST_END = 8,
     GCB_EV_SWEEP_BEGIN = 9,
@@ -45,6 +45,12 @@ typedef struct gcb_event {
     uint64_t marked_bytes;  /* bytes; marked (live) at the end of mark */
     uint64_t goal_bytes;    /* bytes; the pacer's heap goal for this cycle */
     uint64_t heap_bytes;    /* bytes; heap in use at the time of the event */
+    double cons_mark;       /* MARK_END: the pacer's cons/mark estimate that set this
+                               cycle's runway (Go's consMark: heap bytes allocated per
+                               byte of scan work while marking); 0 without a pacer */
+    uint64_t scan_bytes;    /* MARK_END: this cycle's scan work, heap + stacks +
+                               globals, bytes (Go's heapScanWork + stackScanWork +
+                               globalsScanWork); 0 if not counted */
 } gcb_event;
 
 #endif
