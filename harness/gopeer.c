@@ -29,7 +29,7 @@
 #define GO_MIN_MINOR 26   /* Go 1.26: Green Tea by default, runtimefreegc */
 
 /* Option indexes, in the order of `options` below. */
-enum { OPT_GOGC, OPT_MEMLIMIT, OPT_GOMAXPROCS, OPT_EXPERIMENT, OPT_BALLAST, NOPTS };
+enum { OPT_GOGC, OPT_MEMLIMIT, OPT_GOMAXPROCS, OPT_EXPERIMENT, OPT_BALLAST, OPT_PACERTRACE, NOPTS };
 
 static const gcb_option_desc options[NOPTS] = {
     {"gogc", GCB_OPT_INT, "100", "GOGC: heap growth in percent of the live heap before a cycle",
@@ -44,6 +44,11 @@ static const gcb_option_desc options[NOPTS] = {
     {"ballast", GCB_OPT_BYTES, "0",
      "bytes of a live make([]byte, N) never touched (raises the heap goal, not the RSS)",
      0, 1099511627776.0, NULL, NULL},
+    {"pacertrace", GCB_OPT_BOOL, "false",
+     "GODEBUG gcpacertrace=1 as well: gc.log gets Go's exact trigger, heap at mark end and "
+     "goal (bytes, where gctrace gives whole MiB), its cons/mark estimate and scan work; "
+     "costs each cycle two short writes inside its stop-the-world pauses",
+     0, 0, NULL, NULL},
 };
 
 static const gcb_collector peer = {
@@ -375,7 +380,7 @@ int gopeer_prepare(const run_spec *s, const gcb_value *opts, gopeer_launch *l,
     /* auto: the run's PUs, Go's own default and the procs (Ps) the
      * Go-like models pace with (gcb_host.procs) */
     rc |= add_env(l, "GOMAXPROCS=%d", p->special ? procs : (int)p->i);
-    rc |= add_env(l, "GODEBUG=gctrace=1");
+    rc |= add_env(l, opts[OPT_PACERTRACE].i ? "GODEBUG=gctrace=1,gcpacertrace=1" : "GODEBUG=gctrace=1");
     rc |= add_env(l, "GCBENCH_RECORD_FD=3");
     if (rc != 0) {
         gopeer_launch_free(l);

@@ -29,6 +29,11 @@
 -- `inside` otherwise.  Exit 1 when any ratio is outside; 0 when all are
 -- inside; 2 on a script error or when `go` is unavailable.
 --
+-- The go runs set `pacertrace` (GODEBUG gcpacertrace=1), so Go's trigger,
+-- goal, cons/mark and scan work per cycle are exact bytes; it costs Go two
+-- short writes inside each cycle's pauses (microseconds against pauses of
+-- hundreds).
+--
 -- Finding (README "freegc in the twins"): the released Go 1.26 toolchain's
 -- compiler is built without runtimefreegc, so GOEXPERIMENT=runtimefreegc
 -- changes only the runtime and no twin frees; Go's freegc gain is then ~0.
@@ -67,9 +72,30 @@ local function per_cycle_goal(r)
   for _, c in ipairs(log) do if c.goal_bytes then s, n = s + c.goal_bytes, n + 1 end end
   return n > 0 and s / n or 0
 end
+-- Median over a run's cycles of f(cycle), skipping cycles where f is nil.
+local function per_cycle_median(f)
+  return function(r)
+    local v = {}
+    for _, c in ipairs(r.gc and r.gc.log or {}) do
+      local x = f(c)
+      if x then table.insert(v, x) end
+    end
+    table.sort(v)
+    local n = #v
+    if n == 0 then return 0 end
+    return n % 2 == 1 and v[(n + 1) // 2] or (v[n // 2] + v[n // 2 + 1]) / 2
+  end
+end
 local metrics = {
   { "GC cycles", "gc.cycles", "cycles" },
   { "heap goal per cycle", per_cycle_goal },
+  -- the pacer's view (exact for Go with pacertrace): where each cycle
+  -- triggered, its runway's cons/mark estimate, its mark phase's wall time
+  { "trigger / goal (median cycle)", per_cycle_median(function(c)
+      return c.goal_bytes and c.goal_bytes > 0 and c.trigger_bytes / c.goal_bytes or nil end) },
+  { "cons/mark (median cycle)", per_cycle_median(function(c)
+      return c.cons_mark and c.cons_mark > 0 and c.cons_mark or nil end) },
+  { "mark wall time (median cycle)", per_cycle_median(function(c) return c.mark_s end) },
   { "peak live heap", "heap.peak_live_bytes", "peak_live" },
   { "RSS peak", "rss.peak_bytes", "rss" },
   { "GC CPU share", "cpu.gc_fraction", "gc_cpu" },
@@ -150,6 +176,11 @@ end
 local runs = {} -- runs[cfg][pair index] = { model = {...}, go = {...} }
 local failed = 0
 local function run1(cfg, collector, options)
+  if collector == "go" then -- Go's exact pacer figures (gcpacertrace) in gc.log
+    local o = { pacertrace = true }
+    for k, v in pairs(options) do o[k] = v end
+    options = o
+  end
   local r = gcb.run{ collector = collector, options = options, workload = cfg.workload,
                      params = cfg.params, ops = math.max(1, math.floor(cfg.ops * scale)),
                      pin = "none", timeout = 300 }

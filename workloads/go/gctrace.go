@@ -22,6 +22,16 @@ import (
 //   gc N @S.sss s P%: X+Y+Z ms clock, A+B/C/D+E ms cpu, H0->H1->H2 MB, G MB goal, ...
 // @ is milliseconds since runtime init; clock and cpu times have two
 // significant digits (1 µs at best); heap sizes are whole MiB, truncated.
+//
+// With GODEBUG=gcpacertrace=1 too (the peer's `pacertrace` option), the
+// runtime prints at each mark end, before that cycle's gctrace line
+// (runtime/mgcpacer.go, endCycle):
+//   pacer: U% CPU (25 exp.) for H+S+G B work (E B exp.) in T B -> L B (∆goal D, cons/mark C)
+// exact in bytes: the scan work (heap, stacks, globals), the heap at the
+// trigger (c.triggered) and at mark end, the distance from the goal, and
+// the cons/mark estimate that set this cycle's runway.  It is joined to the
+// gctrace line that follows; the pacer's other lines (assist ratio, sweep
+// done) are dropped.
 
 type gcTraceCycle struct {
 	n                                                                 uint64
@@ -31,7 +41,18 @@ type gcTraceCycle struct {
 	heap0, heap1, heap2, goal                                         uint64 // bytes: at start, at end of mark, marked live; goal
 	procs                                                             int
 	forced                                                            bool
+	pacer                                                             *pacerCycle // nil without gcpacertrace
 }
+
+// pacerCycle is one "pacer: N% CPU" line: bytes, except consMark.
+type pacerCycle struct {
+	scanHeap, scanStack, scanGlobals uint64
+	triggered, heapEnd, goal         uint64
+	consMark                         float64
+}
+
+var pacerLine = regexp.MustCompile(`^pacer: \d+% CPU \(\d+ exp\.\) for (\d+)\+(\d+)\+(\d+) B work ` +
+	`\(\d+ B exp\.\) in (\d+) B -> (\d+) B \(∆goal (-?\d+), cons/mark ([-+0-9.e]+|NaN|[+-]Inf)\)`)
 
 var gcTraceLine = regexp.MustCompile(`^gc (\d+) @([0-9.]+)s \d+%[^:]*: ([0-9.]+)\+([0-9.]+)\+([0-9.]+) ms clock, ` +
 	`([0-9.]+)\+([0-9.]+)/([0-9.]+)/([0-9.]+)\+([0-9.]+) ms cpu, (\d+)->(\d+)->(\d+) MB, (\d+) MB goal, .* (\d+) P( \(forced\))?`)
@@ -41,6 +62,7 @@ const gcTraceDrained = "gcbench-go: end of gctrace\n"
 type gcTrace struct {
 	mu     sync.Mutex
 	cycles []gcTraceCycle
+	pacer  *pacerCycle   // the last pacer line, for the next gctrace line; the reader only
 	marks  chan struct{} // one per marker read back
 }
 
@@ -103,12 +125,33 @@ func (t *gcTrace) read(r, stderr *os.File) {
 // real stderr.
 func (t *gcTrace) line(line string, stderr *os.File) {
 	if m := gcTraceLine.FindStringSubmatch(line); m != nil {
+		c := parseCycle(m)
+		c.pacer, t.pacer = t.pacer, nil
 		t.mu.Lock()
-		t.cycles = append(t.cycles, parseCycle(m))
+		t.cycles = append(t.cycles, c)
 		t.mu.Unlock()
 		return
 	}
+	if m := pacerLine.FindStringSubmatch(line); m != nil {
+		t.pacer = parsePacer(m)
+		return
+	}
+	if strings.HasPrefix(line, "pacer: ") {
+		return // assist ratio (cycle start), sweep done: not kept
+	}
 	stderr.WriteString(line + "\n")
+}
+
+func parsePacer(m []string) *pacerCycle {
+	u := func(i int) uint64 { v, _ := strconv.ParseUint(m[i], 10, 64); return v }
+	d, _ := strconv.ParseInt(m[6], 10, 64)
+	cm, _ := strconv.ParseFloat(m[7], 64)
+	p := &pacerCycle{scanHeap: u(1), scanStack: u(2), scanGlobals: u(3), triggered: u(4),
+		heapEnd: u(5), consMark: cm}
+	if g := int64(p.heapEnd) - d; g > 0 {
+		p.goal = uint64(g)
+	}
+	return p
 }
 
 func parseCycle(m []string) gcTraceCycle {

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"os"
 	"runtime"
 	"runtime/debug"
@@ -178,12 +179,23 @@ func (r *record) fill(spec *runSpec, mr *mutatorRun, trace *gcTrace) {
 			endNs := int64(ms.PauseEnd[(c.n-1)%256])
 			start = float64(endNs-origin.UnixNano())/1e9 - (c.sweepTermS + c.markS + c.markTermS)
 		}
-		glog = append(glog, map[string]any{
+		cy := map[string]any{
 			"cycle": c.n, "start_s": start, "trigger_bytes": c.heap0, "marked_bytes": c.heap2,
 			"goal_bytes": c.goal, "mark_s": c.markS, "assist_s": c.cpuAssistS,
 			"heap_end_bytes": c.heap1, "background_s": c.cpuBackgroundS, "idle_s": c.cpuIdleS,
 			"procs": c.procs, "forced": c.forced,
-		})
+		}
+		if p := c.pacer; p != nil { // exact bytes instead of gctrace's whole MiB
+			cy["trigger_bytes"], cy["heap_end_bytes"] = p.triggered, p.heapEnd
+			if p.goal > 0 {
+				cy["goal_bytes"] = p.goal
+			}
+			if !math.IsNaN(p.consMark) && !math.IsInf(p.consMark, 0) {
+				cy["cons_mark"] = p.consMark
+			}
+			cy["scan_bytes"] = p.scanHeap + p.scanStack + p.scanGlobals
+		}
+		glog = append(glog, cy)
 		mt := start + c.sweepTermS + c.markS
 		plog = append(plog, []any{start, c.sweepTermS, "sweep_termination"},
 			[]any{mt, c.markTermS, "mark_termination"})
