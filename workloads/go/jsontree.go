@@ -392,7 +392,7 @@ func (w *jsontreeTwin) setup(p Params, nthreads int) error {
 			g.genValue(depth - 1)
 		}
 		g.b = append(g.b, '}')
-		w.docs[d] = jsonDoc{text: g.b, want: g.sum}
+		w.docs[d] = jsonDoc{text: offHeap(g.b), want: g.sum} // outside the heap, as jsontree.c's malloc'd text
 	}
 	w.digest = make([]uint64, nthreads)
 	for i := range w.digest {

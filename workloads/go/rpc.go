@@ -177,7 +177,7 @@ func (w *rpcTwin) setup(p Params, nthreads int) error {
 		for range p.Int("items") {
 			b = rpcPutBytes(b, 3, rpcGenItem(&rng, int(p.Int("depth")), s))
 		}
-		w.wire[r] = rpcPutBytes(b, 4, pay)
+		w.wire[r] = offHeap(rpcPutBytes(b, 4, pay)) // outside the heap, as rpc.c's malloc'd wire
 	}
 	w.escape = escapeThreshold(p.Float("escape"))
 	w.cache = make([]rpcCache, nthreads)
