@@ -75,7 +75,14 @@
  *   as Go's heapInUse.
  * So an arena per request that fits one chunk reuses the same chunk
  * forever and costs the pacer nothing; a bigger arena costs its full
- * chunks' allocation, given back at its free.
+ * chunks' allocation, given back at its free.  tests/arena/accounting.c
+ * checks each rule.
+ *
+ * Where it still differs from Go: every object carries the 16-byte header
+ * (Go: bits in the chunk's bitmap, no header), so a chunk holds fewer
+ * objects; pointer-free objects are not bump-allocated down from the top;
+ * an arena takes its first chunk at its first allocation (Go: at
+ * NewArena); arena objects are scanned in the pause that starts marking.
  *
  * Locking: arena_space.lock guards the chunk states, the live arena list
  * and the stacks; the marker's range check and `referenced` flags are
