@@ -1,9 +1,10 @@
 /* arena.c - marksweep plus Go's arena experiment (#51317): arena_new /
  * arena_alloc / arena_free / arena_clone with chunks of `chunk` bytes.
- * Arena objects are roots while their arena lives; after arena_free every
- * access to its memory faults and the run fails with a message naming the
- * freed arena; its address space is reused only after a mark proves
- * nothing reachable points into it.  The mechanics, and where they differ
+ * Arena objects are roots while their arena lives; after arena_free its
+ * last chunk goes to the next arena (Go's reuse list), every access to its
+ * other chunks faults and the run fails with a message naming the freed
+ * arena; their address space is reused only after a mark proves nothing
+ * reachable points into it.  Chunks count to the pacer as Go's do.  The mechanics, and where they differ
  * from Go, are at the top of space.c, beside this file (the arena space,
  * over the core's space contract, collectors/core/space.h).  Options: the
  * standard ones (plugin.h) plus `chunk` and `arena_reserve`.

@@ -1,51 +1,94 @@
 /* space.c - Go's arena experiment (#51317, GOEXPERIMENT=arenas) over the
  * Go-like heap: the `arena` plugin's arena_new / alloc / free / clone, and
  * the arena space, which takes part in the core's marking through the
- * space contract (collectors/core/space.h).
+ * space contract (collectors/core/space.h).  Go's side: runtime/arena.go.
  *
- * Space.  Arenas allocate from chunks of `chunk` bytes carved from one
- * reservation of its own (arena_space.base, PROT_NONE until a chunk is
- * handed out), so "is p an arena address, and in which chunk" is a range
- * check and a division.  A chunk is UNUSED (never handed out), LIVE (owned
- * by an arena), QUARANTINED (its arena was freed) or REUSABLE.
+ * Space.  Arenas allocate from chunks of `chunk` bytes (default 8 MiB, Go's
+ * userArenaChunkBytes = min(8 MiB, heapArenaBytes) on 64-bit Linux) carved
+ * from one reservation of its own (arena_space.base, PROT_NONE until a
+ * chunk is handed out), so "is p an arena address, and in which chunk" is
+ * a range check and a division.  Objects use the first `elem` bytes of a
+ * chunk: Go keeps the last chunk/64 + 48 bytes for the chunk's pointer
+ * bitmap and dummy type (userArenaChunkReserveBytes), and elem is what Go's
+ * span counts (its elemsize).  A chunk is UNUSED (never handed out), LIVE
+ * (owned by an arena), PARTIAL (the last chunk of a freed arena, kept
+ * mapped for the next arena: Go's userArenaState.reuse), QUARANTINED (a
+ * full chunk of a freed arena) or READY (out of quarantine: Go's
+ * userArena.readyList).
  *
  * Objects.  Bump-allocated, 8-byte aligned, each after a two-word header
  * {gcb_type *type, size_t bytes} so a chunk can be walked; the workload's
  * pointer is just past the header.  Objects larger than a quarter chunk
- * come from the GC heap instead, as Go's arenas fall back to mallocgc for
- * allocations too large for a chunk.  Chunk memory is zero when handed out
- * (fresh, or released with MADV_DONTNEED).
+ * come from the GC heap instead, as Go's (userArenaChunkMaxAllocBytes).
+ * An arena takes its chunks from the PARTIAL stack, then the READY stack,
+ * then fresh address space (Go's refill and allocUserArenaChunk); a chunk
+ * taken from READY or fresh is cleared whole (Go's memclrNoHeapPointers
+ * over elemsize, which also commits its pages: RSS grows by a chunk), a
+ * PARTIAL one continues after the objects its last arena left there.
  *
  * Marking.  Pointers from arena objects keep heap objects alive while the
- * arena lives: every LIVE chunk is scanned precisely (types from the
- * headers) as a root at the pause that starts marking (mark_start).  Stores into arena
- * objects go through gcb_store like any pointer store, so during
- * concurrent mark the hybrid barrier shades what later stores install or
- * remove, and no rescan is needed (snapshot at the beginning).  The
- * documented cost: that pause grows with the live arena bytes (Go marks
- * arena objects concurrently, like heap objects).  Pointers into arenas
- * found while marking are not heap objects and are not followed; each one
- * sets its chunk's `referenced` flag (visit).
+ * arena lives: every LIVE and PARTIAL chunk is scanned precisely (types
+ * from the headers) as a root at the pause that starts marking
+ * (mark_start); a PARTIAL chunk's stale objects too, as Go scans the
+ * chunk as one large object.  Stores into arena objects go through
+ * gcb_store like any pointer store, so during concurrent mark the hybrid
+ * barrier shades what later stores install or remove, and no rescan is
+ * needed (snapshot at the beginning).  The documented cost: that pause
+ * grows with the live arena bytes (Go marks arena objects concurrently,
+ * like heap objects).  Pointers into arenas found while marking are not
+ * heap objects and are not followed; each one sets its chunk's
+ * `referenced` flag (visit).
  *
- * Freeing.  arena_free makes every chunk of the arena PROT_NONE and
- * releases its pages (RSS drops at once); any later access faults, and the
+ * Freeing.  arena_free puts the arena's last chunk on the PARTIAL stack,
+ * still mapped, and makes every other chunk PROT_NONE and releases its
+ * pages (RSS drops at once); any later access to those faults, and the
  * child's fault handler asks arena_describe to name the freed arena, so
- * the run fails with that message instead of corrupting anything.  A
- * quarantined chunk becomes REUSABLE only when a whole mark that started
- * after the free found no reachable pointer into it (Go's rule: address
- * space is reused only once the GC proves nothing points there); until
- * then a dangling pointer keeps faulting (mark_done).
+ * the run fails with that message instead of corrupting anything.  An
+ * access to a freed object in a PARTIAL chunk does not fault (Go: "a
+ * crash is not always guaranteed").  A quarantined chunk becomes READY
+ * only when a whole mark that started after the free found no reachable
+ * pointer into it (Go's rule: address space is reused only once the GC
+ * proves nothing points there; Go's sweeper moves it); until then a
+ * dangling pointer keeps faulting (mark_done).  Go defers the fault of
+ * chunks freed during a mark to the end of mark termination; here they
+ * fault at once (marking never reads arena memory after mark_start), only
+ * their accounting waits, as Go's.
  *
- * Pacing: a freshly mapped chunk counts in heap_live (allocation), and
- * live chunks count in heap_marked at each mark, as Go's arena chunks are
- * heap spans; so growing the arena space triggers cycles, which recycle
- * quarantined chunks, while reusing a recycled chunk costs the pacer
- * nothing (like allocating from a swept span).  Chunk size still matters:
- * a tiny arena holds a whole chunk until the next mark releases it.
+ * Pacing, as Go's (arena chunks are heap spans there, each one large
+ * object of elem bytes):
+ * - handing out a READY or fresh chunk is a large allocation: heap_live
+ *   += elem, the mutator assists for elem during a mark, and the trigger
+ *   is tested (Go's newUserArenaChunk: deductAssistCredit,
+ *   gcController.update, gcTrigger); during a mark the chunk counts in
+ *   heap_marked at once (allocated black, gcmarknewobject);
+ * - taking a PARTIAL chunk costs nothing: it never stopped being live;
+ * - freeing with no mark running is a free of each full chunk: heap_live
+ *   -= elem per chunk (setUserArenaChunkToFault); during a mark the full
+ *   chunks stay in heap_live and in heap_marked (Go keeps them reachable
+ *   on userArenaState.fault) and leave heap_live when the mark has
+ *   terminated (mark_terminated, after heap_live = heap_marked);
+ * - at each mark_start every LIVE and PARTIAL chunk counts elem in
+ *   heap_marked (reachable from its arena or from the reuse stack), and a
+ *   QUARANTINED chunk that a reachable pointer reaches counts elem too
+ *   (Go marks it; visit);
+ * - live_bytes (stats: heap in use) is `chunk` per LIVE or PARTIAL chunk,
+ *   as Go's heapInUse.
+ * So an arena per request that fits one chunk reuses the same chunk
+ * forever and costs the pacer nothing; a bigger arena costs its full
+ * chunks' allocation, given back at its free.  tests/arena/accounting.c
+ * checks each rule.
+ *
+ * Where it still differs from Go: every object carries the 16-byte header
+ * (Go: bits in the chunk's bitmap, no header), so a chunk holds fewer
+ * objects; pointer-free objects are not bump-allocated down from the top;
+ * an arena takes its first chunk at its first allocation (Go: at
+ * NewArena); arena objects are scanned in the pause that starts marking.
  *
  * Locking: arena_space.lock guards the chunk states, the live arena list
- * and the reuse stack; the marker's range check and `referenced` flags are
- * lock-free; scanning happens with the world stopped.
+ * and the stacks; the marker's range check and `referenced` flags are
+ * lock-free; scanning happens with the world stopped.  arena_free and
+ * grow read the GC phase without a lock: a mutator outside a safepoint
+ * holds the phase where it is (it can change only with the world stopped).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -57,36 +100,54 @@
 #include "arena.h"
 #include "gcb/mutator.h"
 
-enum { CHUNK_UNUSED = 0, CHUNK_LIVE = 1, CHUNK_QUARANTINED = 2, CHUNK_REUSABLE = 3 };
+enum {
+    CHUNK_UNUSED = 0,
+    CHUNK_LIVE = 1,
+    CHUNK_QUARANTINED = 2,
+    CHUNK_READY = 3,
+    CHUNK_PARTIAL = 4,
+};
 
 #define ARENA_HDR 16 /* bytes: {type, bytes} before every arena object */
+#define GO_TYPE_BYTES 48 /* sizeof(abi.Type) on 64-bit: Go's dummy type at a chunk's end */
 
 typedef struct arena_space arena_space;
 
 struct gcb_arena {
     arena_space *space;            /* the space it lives in */
     struct gcb_arena *next, *prev; /* space->live; under lock */
-    uint32_t *chunks;              /* indices of this arena's chunks, in order */
+    uint32_t *chunks;              /* indices of this arena's chunks, in order; the last is active */
     size_t nchunks, capchunks;
     char *bump, *limit;            /* free part of the newest chunk; owner only */
 };
+
+typedef struct partial_chunk {
+    uint32_t chunk;                /* index */
+    uint32_t used;                 /* bytes of objects from its base; the rest is zero */
+} partial_chunk;
 
 struct arena_space {
     gc_space base_space;           /* the contract's part; first */
     char *base;                    /* reservation of nmax * chunk bytes */
     size_t chunk;                  /* bytes per chunk; a multiple of the page size */
+    size_t elem;                   /* bytes of a chunk objects use and the pacer counts */
     size_t nmax;                   /* chunks the reservation holds */
     pthread_mutex_t lock;
     size_t nused;                  /* chunks ever handed out: [0, nused) */
     _Atomic uint8_t *state;        /* CHUNK_*, per chunk; written under lock */
     _Atomic uint8_t *referenced;   /* a reachable pointer into it seen this mark */
-    uint64_t *freed_mark;          /* QUARANTINED: marks begun when it was freed */
-    uint32_t *reuse;               /* stack of REUSABLE chunks */
-    size_t nreuse;
+    _Atomic uint64_t *freed_mark;  /* QUARANTINED: `marks` when it was freed; written under
+                                      lock before its state */
+    uint32_t *ready;               /* stack of READY chunks (Go's readyList) */
+    size_t nready;
+    partial_chunk *partial;        /* stack of PARTIAL chunks (Go's userArenaState.reuse) */
+    size_t npartial;
+    uint64_t fault_bytes;          /* heap_live of chunks freed during the mark in progress,
+                                      given up at mark_terminated (Go's userArenaState.fault) */
     struct gcb_arena *live;        /* live arenas */
     uint64_t marks;                /* marks begun (mark_start); under lock */
-    uint64_t mark_begun;           /* `marks` of the mark in progress */
-    _Atomic uint64_t live_bytes;   /* bytes in LIVE chunks, for stats */
+    _Atomic uint64_t mark_begun;   /* `marks` of the mark in progress */
+    _Atomic uint64_t live_bytes;   /* `chunk` per LIVE or PARTIAL chunk (Go's heapInUse) */
 };
 
 static const gc_space_ops ops;
@@ -94,6 +155,11 @@ static const gc_space_ops ops;
 static arena_space *space(gc_heap *h) { return (arena_space *)gc_space_find(h, &ops); }
 
 static void destroy(gc_space *sp, gc_heap *h);
+
+static void free_tables(arena_space *a)
+{
+    free(a->state), free(a->referenced), free(a->freed_mark), free(a->ready), free(a->partial);
+}
 
 int arena_space_init(gc_heap *h, size_t chunk, size_t reserve, char *err, size_t errlen)
 {
@@ -103,20 +169,24 @@ int arena_space_init(gc_heap *h, size_t chunk, size_t reserve, char *err, size_t
         return ENOMEM;
     }
     a->chunk = (chunk + SC_PAGE_SIZE - 1) & ~(size_t)(SC_PAGE_SIZE - 1);
+    a->elem = a->chunk - (a->chunk / 64 + GO_TYPE_BYTES);
     a->nmax = reserve / a->chunk;
     a->base = mmap(NULL, a->nmax * a->chunk, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
                    -1, 0);
     a->state = calloc(a->nmax, sizeof *a->state);
     a->referenced = calloc(a->nmax, sizeof *a->referenced);
     a->freed_mark = calloc(a->nmax, sizeof *a->freed_mark);
-    a->reuse = calloc(a->nmax, sizeof *a->reuse);
-    if (a->base == MAP_FAILED || !a->state || !a->referenced || !a->freed_mark || !a->reuse) {
+    a->ready = calloc(a->nmax, sizeof *a->ready);
+    a->partial = calloc(a->nmax, sizeof *a->partial);
+    if (a->base == MAP_FAILED || !a->state || !a->referenced || !a->freed_mark || !a->ready ||
+        !a->partial) {
         int e = a->base == MAP_FAILED ? errno : ENOMEM;
         snprintf(err, errlen, "%s: cannot reserve %zu bytes for arenas: %s", h->cfg.name,
                  a->nmax * a->chunk, strerror(e));
         if (a->base != MAP_FAILED)
             munmap(a->base, a->nmax * a->chunk);
-        free(a->state), free(a->referenced), free(a->freed_mark), free(a->reuse), free(a);
+        free_tables(a);
+        free(a);
         return e;
     }
     pthread_mutex_init(&a->lock, NULL);
@@ -140,7 +210,8 @@ static void destroy(gc_space *sp, gc_heap *h)
     }
     munmap(a->base, a->nmax * a->chunk);
     pthread_mutex_destroy(&a->lock);
-    free(a->state), free(a->referenced), free(a->freed_mark), free(a->reuse), free(a);
+    free_tables(a);
+    free(a);
 }
 
 /* Chunk index of p, or -1 when p is not in the arena reservation. */
@@ -152,16 +223,33 @@ static inline long chunk_of(const arena_space *a, const void *p)
 
 static int contains(gc_space *sp, const void *p) { return chunk_of((arena_space *)sp, p) >= 0; }
 
-/* visit hook: a marker found p, a pointer into no heap span. */
+/* visit hook: a marker found p, a pointer into no heap span.  A chunk
+ * quarantined before this mark began and reached for the first time this
+ * mark counts in heap_marked, as Go marks its span; one freed during this
+ * mark was counted at mark_start already. */
 static int visit(gc_space *sp, gc_heap *h, const void *p)
 {
     arena_space *a = (arena_space *)sp;
     long c = chunk_of(a, p);
     if (c < 0)
         return 0;
-    if (atomic_load_explicit(&a->referenced[c], memory_order_relaxed) == 0)
-        atomic_store_explicit(&a->referenced[c], 1, memory_order_relaxed);
+    if (atomic_load_explicit(&a->referenced[c], memory_order_relaxed) != 0 ||
+        atomic_exchange_explicit(&a->referenced[c], 1, memory_order_relaxed) != 0)
+        return 1;
+    if (atomic_load_explicit(&a->state[c], memory_order_acquire) == CHUNK_QUARANTINED &&
+        atomic_load_explicit(&a->freed_mark[c], memory_order_relaxed) <
+            atomic_load_explicit(&a->mark_begun, memory_order_relaxed))
+        atomic_fetch_add_explicit(&h->heap_marked, a->elem, memory_order_relaxed);
     return 1;
+}
+
+/* heap_live -= bytes, never below zero. */
+static void unlive(gc_heap *h, uint64_t bytes)
+{
+    uint64_t v = atomic_load_explicit(&h->heap_live, memory_order_relaxed);
+    while (!atomic_compare_exchange_weak_explicit(&h->heap_live, &v, v > bytes ? v - bytes : 0,
+                                                  memory_order_relaxed, memory_order_relaxed))
+        ;
 }
 
 gcb_arena *arena_new(gc_mutator *gm)
@@ -180,9 +268,10 @@ gcb_arena *arena_new(gc_mutator *gm)
     return x;
 }
 
-/* Give x a chunk: a recycled one, else a fresh one; when the reservation
- * is used up, a full cycle recycles what the quarantine holds and the
- * caller tries once more.  0, or -1 when nothing is left. */
+/* Give x a chunk: a PARTIAL one (continuing after its objects), else a
+ * READY one, else a fresh one; when the reservation is used up, a full
+ * cycle recycles what the quarantine holds and the caller tries once
+ * more.  0, or -1 when nothing is left. */
 static int grow(gc_mutator *gm, gcb_arena *x, int retried)
 {
     gc_heap *h = gm->h;
@@ -197,11 +286,16 @@ static int grow(gc_mutator *gm, gcb_arena *x, int retried)
     }
     pthread_mutex_lock(&a->lock);
     long c = -1;
-    int fresh = 0;
-    if (a->nreuse > 0)
-        c = a->reuse[--a->nreuse];
-    else if (a->nused < a->nmax)
-        c = (long)a->nused++, fresh = 1;
+    size_t used = 0;
+    int taken = 0; /* a READY or fresh chunk: a new large allocation to the pacer */
+    if (a->npartial > 0) {
+        partial_chunk pc = a->partial[--a->npartial];
+        c = pc.chunk, used = pc.used;
+    } else if (a->nready > 0) {
+        c = a->ready[--a->nready], taken = 1;
+    } else if (a->nused < a->nmax) {
+        c = (long)a->nused++, taken = 1;
+    }
     if (c >= 0)
         atomic_store(&a->state[c], CHUNK_LIVE);
     pthread_mutex_unlock(&a->lock);
@@ -215,35 +309,42 @@ static int grow(gc_mutator *gm, gcb_arena *x, int retried)
         return -1;
     }
     char *p = a->base + (size_t)c * a->chunk;
-    if (mprotect(p, a->chunk, PROT_READ | PROT_WRITE) != 0) {
-        h->host->log(h->host->ctx, "%s: mprotect of arena chunk %ld: %s", h->cfg.name, c,
-                     strerror(errno));
-        return -1;
+    if (taken) {
+        if (mprotect(p, a->chunk, PROT_READ | PROT_WRITE) != 0) {
+            h->host->log(h->host->ctx, "%s: mprotect of arena chunk %ld: %s", h->cfg.name, c,
+                         strerror(errno));
+            return -1;
+        }
+        /* Zero already (fresh, or remapped at its free); cleared anyway, as
+         * Go clears a new chunk, which commits its pages. */
+        memset(p, 0, a->elem);
+        atomic_fetch_add_explicit(&a->live_bytes, a->chunk, memory_order_relaxed);
+        /* Go's newUserArenaChunk: one large object of elem bytes in
+         * heap_live, black during a mark; assist for it, then the caller
+         * tests the trigger. */
+        atomic_fetch_add_explicit(&h->heap_live, a->elem, memory_order_relaxed);
+        if (atomic_load_explicit(&h->phase, memory_order_relaxed) == GCPH_MARK)
+            atomic_fetch_add_explicit(&h->heap_marked, a->elem, memory_order_relaxed);
     }
-    atomic_fetch_add_explicit(&a->live_bytes, a->chunk, memory_order_relaxed);
     x->chunks[x->nchunks++] = (uint32_t)c;
-    x->bump = p;
-    x->limit = p + a->chunk;
-    /* A fresh chunk is heap growth to the pacer (arena chunks are heap
-     * spans in Go): it counts in heap_live; a reused one is memory the
-     * last mark recovered, like a swept span.  Live chunks count in
-     * heap_marked (mark_start). */
-    if (fresh) {
-        atomic_fetch_add_explicit(&h->heap_live, a->chunk, memory_order_relaxed);
-        mallocgc_assist(gm, a->chunk); /* like a large allocation during mark */
-    }
+    x->bump = p + used;
+    x->limit = p + a->elem;
+    if (taken)
+        mallocgc_assist(gm, a->elem);
     return 0;
 }
 
 void *arena_alloc(gc_mutator *gm, gcb_arena *x, const gcb_type *t, size_t bytes)
 {
     gc_heap *h = gm->h;
-    size_t n = ARENA_HDR + ((bytes + 7) & ~(size_t)7);
-    if (bytes == 0 || n > x->space->chunk / 4)
+    if (bytes == 0 || bytes > x->space->chunk / 4)
         return mallocgc(gm, t, bytes); /* Go: too large for a chunk, from the heap */
-    if ((size_t)(x->limit - x->bump) < n) {
+    size_t n = ARENA_HDR + ((bytes + 7) & ~(size_t)7);
+    while ((size_t)(x->limit - x->bump) < n) {
         /* A safepoint first, as any slow path: the chunk list changes only
-         * while this mutator runs, never under a scan. */
+         * while this mutator runs, never under a scan.  A PARTIAL chunk may
+         * be too full for n: it stays in the arena as a full one (Go's
+         * refill). */
         if (atomic_load_explicit(&gm->base.poll_requested, memory_order_relaxed))
             world_safepoint(gm);
         if (grow(gm, x, 0) != 0)
@@ -259,8 +360,10 @@ void *arena_alloc(gc_mutator *gm, gcb_arena *x, const gcb_type *t, size_t bytes)
 
 void arena_free(gc_mutator *gm, gcb_arena *x)
 {
+    gc_heap *h = gm->h;
     arena_space *a = x->space;
-    for (size_t i = 0; i < x->nchunks; i++) {
+    size_t nfull = x->nchunks ? x->nchunks - 1 : 0; /* the last one goes to PARTIAL */
+    for (size_t i = 0; i < nfull; i++) {
         /* One call: fresh PROT_NONE pages replace the chunk's, so RSS drops
          * now, every later access faults, and a reused chunk reads zero. */
         char *p = a->base + (size_t)x->chunks[i] * a->chunk;
@@ -270,11 +373,22 @@ void arena_free(gc_mutator *gm, gcb_arena *x)
             mprotect(p, a->chunk, PROT_NONE);
         }
     }
+    /* No stop can come between here and the end (no safepoint): the phase
+     * read below holds until the accounting is done. */
+    int marking = atomic_load_explicit(&h->phase, memory_order_relaxed) == GCPH_MARK;
     pthread_mutex_lock(&a->lock);
-    for (size_t i = 0; i < x->nchunks; i++) {
-        atomic_store(&a->state[x->chunks[i]], CHUNK_QUARANTINED);
-        a->freed_mark[x->chunks[i]] = a->marks;
+    for (size_t i = 0; i < nfull; i++) {
+        atomic_store_explicit(&a->freed_mark[x->chunks[i]], a->marks, memory_order_relaxed);
+        atomic_store_explicit(&a->state[x->chunks[i]], CHUNK_QUARANTINED, memory_order_release);
     }
+    if (x->nchunks > 0) {
+        uint32_t c = x->chunks[x->nchunks - 1];
+        atomic_store(&a->state[c], CHUNK_PARTIAL);
+        a->partial[a->npartial++] = (partial_chunk){c, (uint32_t)(x->bump - (a->base + (size_t)c *
+                                                                                a->chunk))};
+    }
+    if (marking)
+        a->fault_bytes += nfull * a->elem;
     if (x->prev)
         x->prev->next = x->next;
     else
@@ -282,7 +396,9 @@ void arena_free(gc_mutator *gm, gcb_arena *x)
     if (x->next)
         x->next->prev = x->prev;
     pthread_mutex_unlock(&a->lock);
-    atomic_fetch_sub_explicit(&a->live_bytes, x->nchunks * a->chunk, memory_order_relaxed);
+    if (!marking)
+        unlive(h, nfull * a->elem); /* Go's setUserArenaChunkToFault: a free of each */
+    atomic_fetch_sub_explicit(&a->live_bytes, nfull * a->chunk, memory_order_relaxed);
     free(x->chunks);
     free(x);
 }
@@ -309,8 +425,29 @@ void *arena_clone(gc_mutator *gm, const gcb_type *t, const void *p, size_t bytes
     return q;
 }
 
+/* fn on every pointer slot value of every object in [p, end). */
+static void walk(gc_heap *h, char *p, char *end, void (*fn)(gc_heap *, void *, void *), void *arg)
+{
+    while (p + ARENA_HDR <= end) {
+        const gcb_type *t = ((const gcb_type **)p)[0];
+        size_t bytes = ((size_t *)p)[1];
+        if (bytes == 0)
+            break; /* the unused, zero tail of a full chunk */
+        char *obj = p + ARENA_HDR;
+        if (t != NULL)
+            for (size_t e = 0; e < bytes / t->size; e++)
+                for (uint32_t k = 0; k < t->nptrs; k++) {
+                    void *v = ((void **)(obj + e * t->size))[k];
+                    if (v != NULL)
+                        fn(h, v, arg);
+                }
+        p = obj + ((bytes + 7) & ~(size_t)7);
+    }
+}
+
 /* roots hook: call fn on every pointer slot value of every object in
- * live chunks.  World stopped (or the arena owners otherwise quiescent). */
+ * LIVE and PARTIAL chunks.  World stopped (or the arena owners otherwise
+ * quiescent). */
 static void each_pointer(gc_space *sp, gc_heap *h, void (*fn)(gc_heap *, void *, void *),
                          void *arg)
 {
@@ -318,23 +455,12 @@ static void each_pointer(gc_space *sp, gc_heap *h, void (*fn)(gc_heap *, void *,
     for (gcb_arena *x = a->live; x; x = x->next)
         for (size_t i = 0; i < x->nchunks; i++) {
             char *p = a->base + (size_t)x->chunks[i] * a->chunk;
-            char *end = i + 1 == x->nchunks ? x->bump : p + a->chunk;
-            while (p + ARENA_HDR <= end) {
-                const gcb_type *t = ((const gcb_type **)p)[0];
-                size_t bytes = ((size_t *)p)[1];
-                if (bytes == 0)
-                    break; /* the unused, zero tail of a full chunk */
-                char *obj = p + ARENA_HDR;
-                if (t != NULL)
-                    for (size_t e = 0; e < bytes / t->size; e++)
-                        for (uint32_t k = 0; k < t->nptrs; k++) {
-                            void *v = ((void **)(obj + e * t->size))[k];
-                            if (v != NULL)
-                                fn(h, v, arg);
-                        }
-                p = obj + ((bytes + 7) & ~(size_t)7);
-            }
+            walk(h, p, i + 1 == x->nchunks ? x->bump : p + a->elem, fn, arg);
         }
+    for (size_t i = 0; i < a->npartial; i++) {
+        char *p = a->base + (size_t)a->partial[i].chunk * a->chunk;
+        walk(h, p, p + a->partial[i].used, fn, arg);
+    }
 }
 
 static void shade(gc_heap *h, void *v, void *arg)
@@ -349,23 +475,41 @@ static void begin_mark(gc_space *sp, gc_heap *h)
     pthread_mutex_lock(&a->lock);
     for (size_t c = 0; c < a->nused; c++)
         atomic_store_explicit(&a->referenced[c], 0, memory_order_relaxed);
-    a->mark_begun = ++a->marks;
+    atomic_store(&a->mark_begun, ++a->marks);
     pthread_mutex_unlock(&a->lock);
-    atomic_fetch_add_explicit(&h->heap_marked, atomic_load(&a->live_bytes), memory_order_relaxed);
+    /* Every LIVE or PARTIAL chunk is reachable (from its arena, or from
+     * the reuse stack): a marked large object of elem bytes. */
+    uint64_t held = atomic_load(&a->live_bytes) / a->chunk;
+    atomic_fetch_add_explicit(&h->heap_marked, held * a->elem, memory_order_relaxed);
     each_pointer(sp, h, shade, NULL);
 }
 
 static void end_mark(gc_space *sp, gc_heap *h)
 {
     arena_space *a = (arena_space *)sp;
+    uint64_t begun = atomic_load(&a->mark_begun);
     pthread_mutex_lock(&a->lock);
     for (size_t c = 0; c < a->nused; c++)
-        if (atomic_load(&a->state[c]) == CHUNK_QUARANTINED && a->freed_mark[c] < a->mark_begun &&
+        if (atomic_load(&a->state[c]) == CHUNK_QUARANTINED &&
+            atomic_load_explicit(&a->freed_mark[c], memory_order_relaxed) < begun &&
             !atomic_load(&a->referenced[c])) {
-            atomic_store(&a->state[c], CHUNK_REUSABLE);
-            a->reuse[a->nreuse++] = (uint32_t)c;
+            atomic_store(&a->state[c], CHUNK_READY);
+            a->ready[a->nready++] = (uint32_t)c;
         }
     pthread_mutex_unlock(&a->lock);
+}
+
+/* mark_terminated hook: the full chunks freed during the mark leave
+ * heap_live now that it was reset to heap_marked (Go faults the chunks
+ * on userArenaState.fault at the end of gcMarkTermination). */
+static void terminated(gc_space *sp, gc_heap *h)
+{
+    arena_space *a = (arena_space *)sp;
+    pthread_mutex_lock(&a->lock);
+    uint64_t bytes = a->fault_bytes;
+    a->fault_bytes = 0;
+    pthread_mutex_unlock(&a->lock);
+    unlive(h, bytes);
 }
 
 static uint64_t live_bytes(gc_space *sp)
@@ -378,6 +522,7 @@ static const gc_space_ops ops = {
     .mark_start = begin_mark,
     .visit = visit,
     .mark_done = end_mark,
+    .mark_terminated = terminated,
     .contains = contains,
     .roots = each_pointer,
     .live_bytes = live_bytes,
@@ -392,11 +537,12 @@ int arena_describe(gc_heap *h, const void *addr, char *buf, size_t len)
     if (c < 0)
         return 0;
     int st = atomic_load_explicit(&a->state[c], memory_order_relaxed);
-    if (st == CHUNK_QUARANTINED || st == CHUNK_REUSABLE)
+    if (st == CHUNK_QUARANTINED || st == CHUNK_READY)
         snprintf(buf, len, "touched a freed arena: address %p is in arena chunk %ld, whose arena "
                  "was freed", addr, c);
     else
         snprintf(buf, len, "fault at %p in arena chunk %ld (%s)", addr, c,
-                 st == CHUNK_LIVE ? "live" : "never handed out");
+                 st == CHUNK_LIVE ? "live" : st == CHUNK_PARTIAL ? "kept for reuse"
+                                                                  : "never handed out");
     return 1;
 }

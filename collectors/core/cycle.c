@@ -84,6 +84,7 @@ static void terminate(gc_heap *h)
     atomic_store(&h->phase, GCPH_MARKTERM);
     pacer_mark_done(h);
     atomic_store(&h->heap_live, atomic_load(&h->heap_marked));
+    space_mark_terminated(h);
     for (gc_mutator *m = h->mutators; m; m = m->next) {
         mcache_set_inline(m);
         m->assist_bytes = 0;

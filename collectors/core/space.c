@@ -49,6 +49,13 @@ void space_mark_done(gc_heap *h)
             h->spaces[i]->ops->mark_done(h->spaces[i], h);
 }
 
+void space_mark_terminated(gc_heap *h)
+{
+    for (unsigned i = 0; i < h->nspaces; i++)
+        if (h->spaces[i]->ops->mark_terminated)
+            h->spaces[i]->ops->mark_terminated(h->spaces[i], h);
+}
+
 int space_contains(gc_heap *h, const void *p)
 {
     for (unsigned i = 0; i < h->nspaces; i++)

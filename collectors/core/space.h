@@ -30,6 +30,11 @@
  * - mark_done: once per cycle, world stopped, after the last drain and the
  *   verify walk, before sweepgen flips and the pacer runs; no marker is
  *   running and every visit of this cycle has returned.
+ * - mark_terminated: once per cycle, world stopped, right after mark_done's
+ *   cycle has set the next goal and trigger and reset heap_live to
+ *   heap_marked (Go: the end of gcMarkTermination).  The space may lower
+ *   heap_live here for memory it held through the mark and gives up now
+ *   (Go's deferred fault of arena chunks freed during a mark).
  * - contains: verify walk, world stopped: 1 when p is the space's, which
  *   makes p a legal pointer the walk does not follow (dangling ones too).
  * - roots: verify walk, world stopped: calls fn on every heap pointer the
@@ -90,6 +95,7 @@ typedef struct gc_space_ops {
     void (*mutator_attach)(gc_space *s, gc_mutator *gm);
     void (*mutator_detach)(gc_space *s, gc_mutator *gm);
     void (*destroy)(gc_space *s, gc_heap *h);
+    void (*mark_terminated)(gc_space *s, gc_heap *h);
 } gc_space_ops;
 
 /* The first member of every space. */
@@ -109,6 +115,7 @@ gc_space *gc_space_find(gc_heap *h, const gc_space_ops *ops);
 void space_mark_start(gc_heap *h);
 int space_visit(gc_heap *h, const void *p);
 void space_mark_done(gc_heap *h);
+void space_mark_terminated(gc_heap *h);
 int space_contains(gc_heap *h, const void *p);
 void space_roots(gc_heap *h, void (*fn)(gc_heap *, void *, void *), void *arg);
 uint64_t space_live_bytes(gc_heap *h);

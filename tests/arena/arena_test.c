@@ -4,9 +4,10 @@
  *   cycles (arena objects are roots) with their contents intact, and the
  *   verify walk agrees;
  * - arena_clone copies into the heap, and the copy outlives the arena;
- * - a freed arena's chunk is not handed out again before a mark, is after
- *   one, and stays quarantined while a reachable heap object still points
- *   into it;
+ * - a freed arena's full chunk is not handed out again before a mark, is
+ *   after one, and stays quarantined while a reachable heap object still
+ *   points into it; its last chunk goes to the next arena at once (Go's
+ *   reuse list);
  * - objects larger than a quarter chunk come from the heap. */
 #include <stdint.h>
 #include <stdlib.h>
@@ -33,6 +34,13 @@ static void set(const gcb_collector *gc, gcb_value *v, const char *name, int64_t
 }
 
 static uintptr_t chunk_of(const void *p) { return (uintptr_t)p / CHUNK; }
+
+/* Fill x until it moves to another chunk than p's, so p's chunk is full. */
+static void fill_past(gcb_mutator *m, gcb_arena *x, const void *p)
+{
+    while (chunk_of(gcb_arena_alloc(m, x, NULL, CHUNK / 4)) == chunk_of(p))
+        ;
+}
 
 /* Garbage, so the collections have something to reclaim and reuse. */
 static void churn(gcb_mutator *m)
@@ -98,12 +106,16 @@ int main(void)
     obj *copy = roots[0] = gcb_arena_clone(m, &obj_t, ao, sizeof(obj));
     CHECK(copy != NULL && chunk_of(copy) != chunk_of(ao), "clone stayed in the arena");
     uintptr_t freed_chunk = chunk_of(arr);
+    fill_past(m, a, arr);
+    uintptr_t kept_chunk = chunk_of(gcb_arena_alloc(m, a, NULL, 64));
 
-    /* 3. Quarantine: not reused before a mark; reused after one. */
+    /* 3. Quarantine: a full chunk is not reused before a mark, is after
+     * one; the last chunk is reused at once. */
     gcb_arena_free(m, a);
     gcb_arena *b = gcb_arena_new(m);
     void *bp = gcb_arena_alloc(m, b, NULL, 64);
-    CHECK(chunk_of(bp) != freed_chunk, "a freed chunk was reused before any mark");
+    CHECK(chunk_of(bp) == kept_chunk, "the freed arena's last chunk was not reused at once");
+    CHECK(chunk_of(bp) != freed_chunk, "a freed full chunk was reused before any mark");
     churn(m);
     gcb_collect(m);
     copy = roots[0];
@@ -120,6 +132,7 @@ int main(void)
     uintptr_t dchunk = chunk_of(dobj);
     obj *holder = roots[1] = gcb_alloc(m, &obj_t, sizeof(obj));
     gcb_store(m, holder, (void **)&holder->ptr, dobj); /* dangling once d is freed: legal, unused */
+    fill_past(m, d, dobj);
     gcb_arena_free(m, d);
     gcb_collect(m);
     gcb_collect(m);
