@@ -62,7 +62,7 @@ static void gctrace(gc_heap *h, uint64_t live_end)
                  (unsigned long long)(atomic_load(&h->cycle_trigger) / MB),
                  (unsigned long long)(live_end / MB),
                  (unsigned long long)(atomic_load(&h->heap_marked) / MB),
-                 (unsigned long long)(atomic_load(&h->heap_goal) / MB),
+                 (unsigned long long)(h->last_goal / MB), /* Go prints lastHeapGoal */
                  (unsigned long long)(stacks / MB),
                  (unsigned long long)((h->nroots * sizeof(void *) + h->cfg.globals) / MB), procs);
 }

@@ -18,7 +18,9 @@ void gc_event_cycle(gc_heap *h, uint32_t kind, const char *phase, uint64_t cycle
         .cycle = cycle,
         .trigger_bytes = atomic_load_explicit(&h->cycle_trigger, memory_order_relaxed),
         .marked_bytes = atomic_load_explicit(&h->heap_marked, memory_order_relaxed),
-        .goal_bytes = atomic_load_explicit(&h->heap_goal, memory_order_relaxed),
+        /* the goal this cycle ran against: once mark is done heap_goal is the next one's */
+        .goal_bytes = kind == GCB_EV_CYCLE_END ? h->last_goal
+                                               : atomic_load_explicit(&h->heap_goal, memory_order_relaxed),
         .heap_bytes = atomic_load_explicit(&h->heap_live, memory_order_relaxed),
     };
     if (kind == GCB_EV_MARK_END) { /* the cycle owner, world stopped: the pacer is stable */

@@ -173,6 +173,9 @@ struct gc_heap {
     _Atomic uint64_t heap_goal;
     _Atomic uint64_t trigger;
     _Atomic uint64_t heap_alloc;          /* see the invariant above */
+    uint64_t last_goal;                   /* Go's lastHeapGoal: the goal the last mark ran
+                                             against (what CYCLE_END and gctrace report);
+                                             cycle owner, world stopped */
     uint64_t gcpercent_goal;              /* Go's gcPercentHeapGoal, UINT64_MAX = GOGC off;
                                              cycle owner, world stopped */
     int cycles_committed;                 /* a mark has ended (Go's sweepDistMinTrigger is set) */

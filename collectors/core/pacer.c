@@ -440,6 +440,7 @@ static void end_cycle(gc_heap *h, uint64_t live_end)
  * resetLive and commit. */
 void pacer_mark_done(gc_heap *h)
 {
+    h->last_goal = atomic_load(&h->heap_goal); /* Go's endCycle: lastHeapGoal */
     uint64_t marked = atomic_load(&h->heap_marked);
     uint64_t live_end = atomic_load(&h->heap_live);
     if (h->cfg.mode == MODE_CONCURRENT)
