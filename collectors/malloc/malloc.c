@@ -125,7 +125,8 @@ static void release(gcb_mutator *m, void *p, size_t bytes)
     if (p == NULL)
         return;
     uint64_t n = usable_size(p, bytes);
-    manual_check_size("malloc", p, bytes, n, malloc_usable_size(p), SLACK);
+    if (manual_check_sizes)
+        manual_check_size("malloc", p, bytes, n, malloc_usable_size(p), SLACK);
     manual_freed(&((malloc_mutator *)m)->counts, n);
     free(p);
 }
