@@ -112,9 +112,16 @@ static uint64_t nalloc_size(size_t bytes, void *ctx)
     return ((const je_api *)ctx)->nallocx(bytes, 0);
 }
 
+/* The class of a request of SMALL_MAX bytes or more: out of line, so the
+ * common paths of alloc and release make no call but the allocator's. */
+static __attribute__((noinline, cold)) uint64_t large_size(const gcb_heap *h, size_t bytes)
+{
+    return h->je.nallocx(bytes, h->flags);
+}
+
 static inline uint64_t usable_size(const gcb_heap *h, size_t bytes)
 {
-    return bytes < SMALL_MAX ? manual_size_class(bytes) : h->je.nallocx(bytes, h->flags);
+    return __builtin_expect(bytes >= SMALL_MAX, 0) ? large_size(h, bytes) : manual_size_class(bytes);
 }
 
 static int heap_new(const gcb_host *host, const gcb_value *opts, gcb_heap **out,
@@ -208,12 +215,11 @@ static void *alloc(gcb_mutator *m, const gcb_type *t, size_t bytes)
     return p;
 }
 
-static void release(gcb_mutator *m, void *p, size_t bytes)
+/* Count the n bytes of p (allocated with `bytes`) freed and free it. */
+static inline __attribute__((always_inline)) void count_free(gcb_mutator *m, void *p, size_t bytes,
+                                                             uint64_t n)
 {
-    if (p == NULL)
-        return;
     gcb_heap *h = m->heap;
-    uint64_t n = usable_size(h, bytes);
     /* A size outside [requested, usable] would be undefined behaviour in
      * sdallocx: the mutator API's contract (the allocation's size) rules it
      * out, and debug builds check it here before freeing. */
@@ -221,6 +227,23 @@ static void release(gcb_mutator *m, void *p, size_t bytes)
         manual_check_size("jemalloc", p, bytes, n, h->je.sallocx(p, 0), 0);
     manual_freed(&((je_mutator *)m)->counts, n);
     h->je.sdallocx(p, bytes, 0);
+}
+
+static __attribute__((noinline, cold)) void release_large(gcb_mutator *m, void *p, size_t bytes)
+{
+    count_free(m, p, bytes, large_size(m->heap, bytes));
+}
+
+/* p (allocated with `bytes`, by any mutator) is freed on m's thread; the
+ * common path needs no stack frame (release_large has the call). */
+static inline __attribute__((always_inline)) void release(gcb_mutator *m, void *p, size_t bytes)
+{
+    if (p == NULL)
+        return;
+    if (__builtin_expect(bytes >= SMALL_MAX, 0))
+        release_large(m, p, bytes);
+    else
+        count_free(m, p, bytes, manual_size_class(bytes));
 }
 
 static void free_sized(gcb_mutator *m, void *p, size_t bytes) { release(m, p, bytes); }

@@ -56,11 +56,6 @@ static const gcb_collector table;
 /* Requests of SMALL_MAX bytes or more are looked up (see the head). */
 #define SMALL_MAX ((size_t)64 << 10)
 
-static inline uint64_t usable_size(const void *p, size_t bytes)
-{
-    return bytes < SMALL_MAX ? manual_size_class(bytes) : mi_usable_size(p);
-}
-
 /* mimalloc's own lookup of the bin size, for manual_classes_differ. */
 static uint64_t good_size(size_t bytes, void *ctx) { return mi_good_size(bytes); }
 
@@ -132,23 +127,48 @@ static void mutator_detach(gcb_mutator *m)
     free(mm);
 }
 
-static void *alloc(gcb_mutator *m, const gcb_type *t, size_t bytes)
+/* alloc and release keep requests of SMALL_MAX bytes or more (looked up)
+ * in functions of their own, so the common path makes no call but the
+ * allocator's and needs no stack frame around it. */
+static __attribute__((noinline, cold)) void *alloc_large(mi_mutator *mm, size_t bytes)
 {
-    void *p = mi_heap_zalloc(((mi_mutator *)m)->mheap, bytes);
-    if (p == NULL)
-        return NULL;
-    manual_allocated(&((mi_mutator *)m)->counts, usable_size(p, bytes));
+    void *p = mi_heap_zalloc(mm->mheap, bytes);
+    if (p != NULL)
+        manual_allocated(&mm->counts, mi_usable_size(p));
     return p;
 }
 
-static void release(gcb_mutator *m, void *p, size_t bytes)
+static void *alloc(gcb_mutator *m, const gcb_type *t, size_t bytes)
 {
+    mi_mutator *mm = (mi_mutator *)m;
+    if (__builtin_expect(bytes >= SMALL_MAX, 0))
+        return alloc_large(mm, bytes);
+    void *p = mi_heap_zalloc(mm->mheap, bytes);
+    if (p != NULL)
+        manual_allocated(&mm->counts, manual_size_class(bytes));
+    return p;
+}
+
+static __attribute__((noinline, cold)) void release_large(mi_mutator *mm, void *p)
+{
+    manual_freed(&mm->counts, mi_usable_size(p));
+    mi_free(p);
+}
+
+/* p (allocated with `bytes`, by any mutator) is freed on m's thread. */
+static inline __attribute__((always_inline)) void release(gcb_mutator *m, void *p, size_t bytes)
+{
+    mi_mutator *mm = (mi_mutator *)m;
     if (p == NULL)
         return;
-    uint64_t n = usable_size(p, bytes);
+    if (__builtin_expect(bytes >= SMALL_MAX, 0)) {
+        release_large(mm, p);
+        return;
+    }
+    uint64_t n = manual_size_class(bytes);
     if (manual_check_sizes)
         manual_check_size("mimalloc", p, bytes, n, mi_usable_size(p), 0);
-    manual_freed(&((mi_mutator *)m)->counts, n);
+    manual_freed(&mm->counts, n);
     mi_free(p);
 }
 
