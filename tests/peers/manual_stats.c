@@ -25,6 +25,8 @@
  *   the requested size without that lookup (manual.h manual_size_class
  *   for mimalloc and jemalloc, malloc.c usable_size), and gcb_dead with the
  *   same size takes exactly those bytes back;
+ * - debug builds (GCB_MANUAL_CHECK_SIZES, as the plugins are built): a
+ *   free passed another size than the allocation's aborts (in a child);
  * - manual.h's size-class rule: manual_size_class against its classes
  *   enumerated one by one up to 1 MiB, and manual_classes_differ finds a
  *   library whose classes differ at one boundary (what the mimalloc and
@@ -35,9 +37,12 @@
 #include <dlfcn.h>
 #include <malloc.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "gcb/collector.h"
 #include "gcb/mutator.h"
@@ -199,6 +204,40 @@ static void check_rules(void)
     CHECK(bad == 5120, "manual_classes_differ missed a class end moved at 5120 bytes (said %zu)", bad);
 }
 
+/* Debug builds: gcb_dead with the wrong size aborts (manual_check_size),
+ * in a child process so the abort is observed, not suffered.  100 bytes
+ * counted as 300 is over every allocator's usable size of the object. */
+static void check_wrong_size_aborts(void)
+{
+#ifdef GCB_MANUAL_CHECK_SIZES
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+    if (strcmp(gc->name, "malloc") == 0) {
+        /* malloc.c: under a sanitizer every object is looked up, so the
+         * size passed at free is not used and cannot make the counts drift */
+        printf("malloc: sanitizer build, sizes are looked up: wrong size at free not tested\n");
+        return;
+    }
+#endif
+    fflush(stdout);
+    fflush(stderr);
+    pid_t pid = fork();
+    if (pid == 0) {
+        gcb_mutator *m = NULL;
+        if (gc->mutator_attach(heap, &m) != 0)
+            _exit(3);
+        void *p = gcb_alloc(m, NULL, 100);
+        gcb_dead(m, p, 300);
+        _exit(0);
+    }
+    int st = 0;
+    CHECK(pid > 0 && waitpid(pid, &st, 0) == pid, "fork/waitpid failed");
+    CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGABRT,
+          "%s: freeing a 100-byte object as 300 bytes did not abort (status %#x)", gc->name, st);
+#else
+    printf("%s: release build, the size check at free is compiled out: not tested\n", gc->name);
+#endif
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 2) {
@@ -280,6 +319,7 @@ int main(int argc, char **argv)
           (unsigned long long)(peak0 + (uint64_t)THREADS * N * u));
     check_usable_sizes();
     check_rules();
+    check_wrong_size_aborts();
     gc->heap_free(heap);
     for (int i = 0; i < THREADS; i++)
         free(objs[i]);
