@@ -137,17 +137,65 @@ static inline void manual_freed(manual_counts *c, uint64_t n)
     atomic_store_explicit(&c->freed, f, memory_order_relaxed);
 }
 
-/* Debug builds (GCB_MANUAL_CHECK_SIZES: the debug, asan and tsan presets):
- * the size counted for p, computed from the byte count the workload passed,
- * must be the allocator's usable size for p, or at most `slack` bytes
- * below it (glibc hands out a chunk up to 16 bytes larger than the request
- * needs when the rest would be too small to split off), else the workload
- * passed a wrong size and the accounting would drift: abort naming it.
- * Other builds: nothing (the lookup is what the counting avoids). */
+/* The size class of a request of n bytes (n >= 1) in the classes jemalloc
+ * 5 (16-byte quanta: every 64-bit Debian architecture) and Debian's
+ * mimalloc 2.0 (bins rounded to double words) share: 8; then every
+ * multiple of 16 up to 128; then four classes per power of two, n rounded
+ * up to a multiple of 2^(k-2) where 2^k < n <= 2^(k+1) (160, 192, 224,
+ * 256, 320, ...; at most 25 % internal fragmentation).  What nallocx and
+ * mi_good_size return, without their call: a compare, a bit scan, a shift
+ * and a mask.  Written for those builds of the libraries: each plugin's
+ * heap_new checks it against the library it loaded (manual_classes_differ),
+ * tests/peers against the allocator's lookup of real objects. */
+static inline uint64_t manual_size_class(size_t n)
+{
+    if (n <= 128)
+        return n <= 8 ? 8 : (n + 15) & ~(size_t)15;
+    unsigned k = 63 - (unsigned)__builtin_clzll((unsigned long long)(n - 1));
+    size_t step = (size_t)1 << (k - 2);
+    return (n + step - 1) & ~(step - 1);
+}
+
+/* heap_new: the first request size n in [1, max) where manual_size_class
+ * and the allocator's own class lookup (mi_good_size, nallocx; ctx is
+ * passed through) disagree, 0 when they agree on all of them.  Both are
+ * non-decreasing in n, so agreeing at both ends of every class of the rule
+ * means agreeing everywhere: two lookups per class (about a hundred below
+ * 64 KiB), not one per size. */
+static inline size_t manual_classes_differ(uint64_t (*lookup)(size_t, void *), void *ctx, size_t max)
+{
+    for (size_t n = 1; n < max;) {
+        uint64_t c = manual_size_class(n);
+        size_t end = c < max ? (size_t)c : max - 1; /* last size of this class below max */
+        if (lookup(n, ctx) != c)
+            return n;
+        if (lookup(end, ctx) != c)
+            return end;
+        n = end + 1;
+    }
+    return 0;
+}
+
+/* Debug builds (GCB_MANUAL_CHECK_SIZES: the debug, asan and tsan presets)
+ * check every free: call manual_check_size only under `if
+ * (manual_check_sizes)`, so other builds drop the call and the allocator
+ * lookup passed to it (an external call the compiler cannot drop by
+ * itself: it cost a usable-size lookup per free in release builds). */
+#ifdef GCB_MANUAL_CHECK_SIZES
+enum { manual_check_sizes = 1 };
+#else
+enum { manual_check_sizes = 0 };
+#endif
+
+/* The size counted for p, computed from the byte count the workload
+ * passed, must be the allocator's usable size for p, or at most `slack`
+ * bytes below it (glibc hands out a chunk up to 16 bytes larger than the
+ * request needs when the rest would be too small to split off), else the
+ * workload passed a wrong size and the accounting would drift: abort
+ * naming it. */
 static inline void manual_check_size(const char *who, const void *p, size_t bytes, uint64_t counted,
                                      uint64_t usable, uint64_t slack)
 {
-#ifdef GCB_MANUAL_CHECK_SIZES
     if (counted > usable || usable - counted > slack) {
         fprintf(stderr,
                 "%s: object %p freed with a size of %zu bytes, which counts %llu bytes, but the "
@@ -156,9 +204,6 @@ static inline void manual_check_size(const char *who, const void *p, size_t byte
                 who, p, bytes, (unsigned long long)counted, (unsigned long long)usable);
         abort();
     }
-#else
-    (void)who, (void)p, (void)bytes, (void)counted, (void)usable, (void)slack;
-#endif
 }
 
 /* Fills heap_bytes, peak_live_bytes and freed_explicit_bytes of s.  Any

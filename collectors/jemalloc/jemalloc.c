@@ -29,11 +29,15 @@
  * thread caches, background threads) is global to the library.
  *
  * Accounting: the manual_bytes invariant and concurrency rule of
- * collectors/manual.h; the usable size is nallocx of the requested size at
- * allocation and at free (jemalloc's size class, computed without touching
- * the object, equal to sallocx of the object: debug builds check
- * it at every free), and the free is sdallocx with the requested size, so
- * jemalloc skips its own lookup too.
+ * collectors/manual.h; the usable size is jemalloc's size class of the
+ * requested size, at allocation and at free, computed inline from its
+ * class rule below SMALL_MAX (manual_size_class: what nallocx returns,
+ * without its call; heap_new checks the two agree on every class) and by
+ * nallocx at and above it.  It equals sallocx of the object: tests/peers
+ * checks that at every class boundary, debug builds at every free.  The
+ * free is sdallocx with the requested size, so jemalloc skips its own
+ * lookup too.  Release builds make no jemalloc call per pair beyond
+ * mallocx and sdallocx.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -98,6 +102,28 @@ static int link_library(je_api *je, char *err, size_t errlen)
     return 0;
 }
 
+/* Requests of SMALL_MAX bytes or more are sized by nallocx (a rare path,
+ * beside an allocation that costs far more). */
+#define SMALL_MAX ((size_t)64 << 10)
+
+/* jemalloc's own lookup of the class, for manual_classes_differ. */
+static uint64_t nalloc_size(size_t bytes, void *ctx)
+{
+    return ((const je_api *)ctx)->nallocx(bytes, 0);
+}
+
+/* The class of a request of SMALL_MAX bytes or more: out of line, so the
+ * common paths of alloc and release make no call but the allocator's. */
+static __attribute__((noinline, cold)) uint64_t large_size(const gcb_heap *h, size_t bytes)
+{
+    return h->je.nallocx(bytes, h->flags);
+}
+
+static inline uint64_t usable_size(const gcb_heap *h, size_t bytes)
+{
+    return __builtin_expect(bytes >= SMALL_MAX, 0) ? large_size(h, bytes) : manual_size_class(bytes);
+}
+
 static int heap_new(const gcb_host *host, const gcb_value *opts, gcb_heap **out,
                     char *err, size_t errlen)
 {
@@ -110,6 +136,16 @@ static int heap_new(const gcb_host *host, const gcb_value *opts, gcb_heap **out,
     if (rc != 0) {
         free(h);
         return rc;
+    }
+    size_t bad = manual_classes_differ(nalloc_size, &h->je, SMALL_MAX);
+    if (bad != 0) {
+        snprintf(err, errlen,
+                 "jemalloc: %s's size class for %zu bytes is %zu bytes, the size-class rule "
+                 "(collectors/manual.h manual_size_class) gives %llu: this jemalloc was built "
+                 "with other size classes",
+                 JE_LIBRARY, bad, h->je.nallocx(bad, 0), (unsigned long long)manual_size_class(bad));
+        free(h);
+        return ENOTSUP;
     }
     size_t len = sizeof h->arena;
     rc = h->je.mallctl("arenas.create", &h->arena, &len, NULL, 0);
@@ -175,23 +211,39 @@ static void *alloc(gcb_mutator *m, const gcb_type *t, size_t bytes)
     if (p == NULL)
         return NULL;
     /* The size class mallocx used, computed without a pointer lookup. */
-    uint64_t n = h->je.nallocx(bytes, h->flags);
-    manual_allocated(&((je_mutator *)m)->counts, n);
+    manual_allocated(&((je_mutator *)m)->counts, usable_size(h, bytes));
     return p;
 }
 
-static void release(gcb_mutator *m, void *p, size_t bytes)
+/* Count the n bytes of p (allocated with `bytes`) freed and free it. */
+static inline __attribute__((always_inline)) void count_free(gcb_mutator *m, void *p, size_t bytes,
+                                                             uint64_t n)
 {
-    if (p == NULL)
-        return;
     gcb_heap *h = m->heap;
-    uint64_t n = h->je.nallocx(bytes, h->flags);
     /* A size outside [requested, usable] would be undefined behaviour in
      * sdallocx: the mutator API's contract (the allocation's size) rules it
      * out, and debug builds check it here before freeing. */
-    manual_check_size("jemalloc", p, bytes, n, h->je.sallocx(p, 0), 0);
+    if (manual_check_sizes)
+        manual_check_size("jemalloc", p, bytes, n, h->je.sallocx(p, 0), 0);
     manual_freed(&((je_mutator *)m)->counts, n);
     h->je.sdallocx(p, bytes, 0);
+}
+
+static __attribute__((noinline, cold)) void release_large(gcb_mutator *m, void *p, size_t bytes)
+{
+    count_free(m, p, bytes, large_size(m->heap, bytes));
+}
+
+/* p (allocated with `bytes`, by any mutator) is freed on m's thread; the
+ * common path needs no stack frame (release_large has the call). */
+static inline __attribute__((always_inline)) void release(gcb_mutator *m, void *p, size_t bytes)
+{
+    if (p == NULL)
+        return;
+    if (__builtin_expect(bytes >= SMALL_MAX, 0))
+        release_large(m, p, bytes);
+    else
+        count_free(m, p, bytes, manual_size_class(bytes));
 }
 
 static void free_sized(gcb_mutator *m, void *p, size_t bytes) { release(m, p, bytes); }

@@ -7,7 +7,7 @@
  *
  * Accounting: the manual_bytes invariant and concurrency rule of
  * collectors/manual.h.  The usable size is glibc's chunk rule applied to
- * the requested size (usable_size below), checked against
+ * the requested size (chunk_usable below), checked against
  * malloc_usable_size() by tests/peers and, in debug builds, at every free.
  */
 #define _GNU_SOURCE
@@ -103,10 +103,15 @@ static void mutator_detach(gcb_mutator *m)
 #define SANITIZED_MALLOC 0
 #endif
 
-static inline uint64_t usable_size(const void *p, size_t bytes)
+/* Is the usable size of a `bytes` request looked up in the object? */
+static inline int looked_up(size_t bytes)
 {
-    if (SANITIZED_MALLOC || bytes >= SMALL_MAX)
-        return malloc_usable_size((void *)p);
+    return SANITIZED_MALLOC || __builtin_expect(bytes >= SMALL_MAX, 0);
+}
+
+/* glibc's usable size for a request of `bytes` (not looked_up). */
+static inline uint64_t chunk_usable(size_t bytes)
+{
     size_t chunk = (bytes + 8 + 15) & ~(size_t)15;
     return (chunk < 32 ? 32 : chunk) - 8;
 }
@@ -116,16 +121,31 @@ static void *alloc(gcb_mutator *m, const gcb_type *t, size_t bytes)
     void *p = calloc(1, bytes);
     if (p == NULL)
         return NULL;
-    manual_allocated(&((malloc_mutator *)m)->counts, usable_size(p, bytes));
+    uint64_t n = looked_up(bytes) ? malloc_usable_size(p) : chunk_usable(bytes);
+    manual_allocated(&((malloc_mutator *)m)->counts, n);
     return p;
 }
 
-static void release(gcb_mutator *m, void *p, size_t bytes)
+/* Frees of looked-up objects: out of line, so the common path of release
+ * makes no call but free() and needs no stack frame. */
+static __attribute__((noinline, cold)) void release_large(gcb_mutator *m, void *p)
+{
+    manual_freed(&((malloc_mutator *)m)->counts, malloc_usable_size(p));
+    free(p);
+}
+
+/* p (allocated with `bytes`, by any mutator) is freed on m's thread. */
+static inline __attribute__((always_inline)) void release(gcb_mutator *m, void *p, size_t bytes)
 {
     if (p == NULL)
         return;
-    uint64_t n = usable_size(p, bytes);
-    manual_check_size("malloc", p, bytes, n, malloc_usable_size(p), SLACK);
+    if (looked_up(bytes)) {
+        release_large(m, p);
+        return;
+    }
+    uint64_t n = chunk_usable(bytes);
+    if (manual_check_sizes)
+        manual_check_size("malloc", p, bytes, n, malloc_usable_size(p), SLACK);
     manual_freed(&((malloc_mutator *)m)->counts, n);
     free(p);
 }

@@ -18,11 +18,15 @@
  * is global to the library and shared by every heap in the process.
  *
  * Accounting: the manual_bytes invariant and concurrency rule of
- * collectors/manual.h.  The usable size is mi_good_size() of the requested
- * size (mimalloc's bin size, computed without touching the object) below
- * SMALL_MAX, mi_usable_size() of the object at and above it (huge blocks
- * are rounded to what their segment gives); tests/peers checks the two
- * agree, and debug builds check it at every free.
+ * collectors/manual.h.  The usable size is mimalloc's bin size for the
+ * requested size, computed inline from its bin rule (manual_size_class in
+ * manual.h: what mi_good_size returns, without its call; heap_new checks
+ * the two agree on every bin) below SMALL_MAX, and
+ * mi_usable_size() of the object at and above it (huge blocks are rounded
+ * to what their segment gives); tests/peers checks the rule against
+ * mi_usable_size at every bin boundary, and debug builds check it at every
+ * free.  Release builds make no mimalloc call per pair beyond
+ * mi_heap_zalloc and mi_free.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -49,6 +53,12 @@ typedef struct mi_mutator {
 
 static const gcb_collector table;
 
+/* Requests of SMALL_MAX bytes or more are looked up (see the head). */
+#define SMALL_MAX ((size_t)64 << 10)
+
+/* mimalloc's own lookup of the bin size, for manual_classes_differ. */
+static uint64_t good_size(size_t bytes, void *ctx) { return mi_good_size(bytes); }
+
 static int heap_new(const gcb_host *host, const gcb_value *opts, gcb_heap **out,
                     char *err, size_t errlen)
 {
@@ -62,6 +72,17 @@ static int heap_new(const gcb_host *host, const gcb_value *opts, gcb_heap **out,
         free(h);
         snprintf(err, errlen, "mimalloc: cannot create the heap lock: %s", strerror(rc));
         return rc;
+    }
+    size_t bad = manual_classes_differ(good_size, NULL, SMALL_MAX);
+    if (bad != 0) {
+        snprintf(err, errlen,
+                 "mimalloc: libmimalloc's bin for %zu bytes is %zu bytes, the size-class rule "
+                 "(collectors/manual.h manual_size_class) gives %llu: this libmimalloc was built "
+                 "with other bins",
+                 bad, mi_good_size(bad), (unsigned long long)manual_size_class(bad));
+        manual_destroy(&h->bytes);
+        free(h);
+        return ENOTSUP;
     }
     h->host = host;
     *out = h;
@@ -106,30 +127,48 @@ static void mutator_detach(gcb_mutator *m)
     free(mm);
 }
 
-/* Requests of SMALL_MAX bytes or more are looked up (see the head). */
-#define SMALL_MAX ((size_t)64 << 10)
-
-static inline uint64_t usable_size(const void *p, size_t bytes)
+/* alloc and release keep requests of SMALL_MAX bytes or more (looked up)
+ * in functions of their own, so the common path makes no call but the
+ * allocator's and needs no stack frame around it. */
+static __attribute__((noinline, cold)) void *alloc_large(mi_mutator *mm, size_t bytes)
 {
-    return bytes < SMALL_MAX ? mi_good_size(bytes) : mi_usable_size(p);
+    void *p = mi_heap_zalloc(mm->mheap, bytes);
+    if (p != NULL)
+        manual_allocated(&mm->counts, mi_usable_size(p));
+    return p;
 }
 
 static void *alloc(gcb_mutator *m, const gcb_type *t, size_t bytes)
 {
-    void *p = mi_heap_zalloc(((mi_mutator *)m)->mheap, bytes);
-    if (p == NULL)
-        return NULL;
-    manual_allocated(&((mi_mutator *)m)->counts, usable_size(p, bytes));
+    mi_mutator *mm = (mi_mutator *)m;
+    if (__builtin_expect(bytes >= SMALL_MAX, 0))
+        return alloc_large(mm, bytes);
+    void *p = mi_heap_zalloc(mm->mheap, bytes);
+    if (p != NULL)
+        manual_allocated(&mm->counts, manual_size_class(bytes));
     return p;
 }
 
-static void release(gcb_mutator *m, void *p, size_t bytes)
+static __attribute__((noinline, cold)) void release_large(mi_mutator *mm, void *p)
 {
+    manual_freed(&mm->counts, mi_usable_size(p));
+    mi_free(p);
+}
+
+/* p (allocated with `bytes`, by any mutator) is freed on m's thread. */
+static inline __attribute__((always_inline)) void release(gcb_mutator *m, void *p, size_t bytes)
+{
+    mi_mutator *mm = (mi_mutator *)m;
     if (p == NULL)
         return;
-    uint64_t n = usable_size(p, bytes);
-    manual_check_size("mimalloc", p, bytes, n, mi_usable_size(p), 0);
-    manual_freed(&((mi_mutator *)m)->counts, n);
+    if (__builtin_expect(bytes >= SMALL_MAX, 0)) {
+        release_large(mm, p);
+        return;
+    }
+    uint64_t n = manual_size_class(bytes);
+    if (manual_check_sizes)
+        manual_check_size("mimalloc", p, bytes, n, mi_usable_size(p), 0);
+    manual_freed(&mm->counts, n);
     mi_free(p);
 }
 

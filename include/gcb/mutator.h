@@ -76,12 +76,21 @@ static inline void *gcb_alloc_inline(gcb_mutator *m, const gcb_type *t, size_t b
 }
 
 /* Allocate `bytes` (> 0) of type t (NULL: pointer-free).  Zeroed.  The
- * counters are updated before the slow path runs (it may read them). */
+ * counters are updated before the slow path runs (it may read them).
+ * A mutator without an inline path (GCB_ALLOC_SLOW: the manual
+ * baselines, boehm, a regions mutator inside a region) goes straight to
+ * the collector: gcb_alloc_inline is large enough (heap bits) that GCC
+ * emits it out of line in a file with several call sites, and entering
+ * it (six registers saved and restored) cost a manual baseline about 30
+ * instructions per allocation, more than its whole accounting.  The
+ * inline paths pay one more compare. */
 static inline void *gcb_alloc(gcb_mutator *m, const gcb_type *t, size_t bytes)
 {
-    void *p = gcb_alloc_inline(m, t, bytes);
-    if (gcb_likely(p != NULL))
-        return p;
+    if (m->alloc_kind != GCB_ALLOC_SLOW) {
+        void *p = gcb_alloc_inline(m, t, bytes);
+        if (gcb_likely(p != NULL))
+            return p;
+    }
     m->bytes_allocated += bytes;
     m->objects_allocated++;
     return m->gc->alloc(m, t, bytes);

@@ -15,25 +15,40 @@
  *   most THREADS x N u (the documented upper bound: sum of per-mutator
  *   high-water marks);
  * - after every detach the figures stay (folded into the heap);
- * - usable sizes: for every request size from 1 B to 2 KiB and a spread of
- *   larger ones up to 1 MiB, the bytes one allocation adds are exactly the
- *   allocator's own usable size of the object (malloc_usable_size, which
- *   may be up to 16 bytes more, mi_usable_size, sallocx), though the
- *   plugin computes them from the
- *   requested size without that lookup, and gcb_dead with the same size
- *   takes exactly those bytes back.
+ * - usable sizes: for every request size from 1 B to 2 KiB, and from there
+ *   to 1 MiB at each eighth of every power of two and one byte either side
+ *   (so both sides of every mimalloc bin and jemalloc class boundary, four
+ *   per power of two, and of the plugins' SMALL_MAX switch to a lookup),
+ *   the bytes one allocation adds are exactly the allocator's own usable
+ *   size of the object (malloc_usable_size, which may be up to 16 bytes
+ *   more, mi_usable_size, sallocx), though the plugin computes them from
+ *   the requested size without that lookup (manual.h manual_size_class
+ *   for mimalloc and jemalloc, malloc.c usable_size), and gcb_dead with the
+ *   same size takes exactly those bytes back;
+ * - debug builds (GCB_MANUAL_CHECK_SIZES, as the plugins are built): a
+ *   free passed another size than the allocation's aborts (in a child);
+ * - manual.h's size-class rule: manual_size_class against its classes
+ *   enumerated one by one up to 1 MiB, and manual_classes_differ finds a
+ *   library whose classes differ at one boundary (what the mimalloc and
+ *   jemalloc heap_new rely on to refuse a library built with other
+ *   classes).
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <malloc.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "gcb/collector.h"
 #include "gcb/mutator.h"
 #include "../common/testhost.h"
+#include "../../collectors/manual.h"
 
 #define OBJ 48
 #define N 20000
@@ -121,8 +136,20 @@ static void check_usable_sizes(void)
     CHECK(rc == 0 && m != NULL, "usable sizes: attach failed (%d)", rc);
     if (m == NULL)
         return;
+    static size_t sizes[2048 + 9 * 8 * 3];
+    size_t nsizes = 0;
+    for (size_t n = 1; n <= 2048; n++)
+        sizes[nsizes++] = n;
+    for (size_t pow = 2048; pow < (1u << 20); pow *= 2)
+        for (size_t e = 1; e <= 8; e++) {
+            size_t b = pow + e * (pow / 8);
+            sizes[nsizes++] = b - 1;
+            sizes[nsizes++] = b;
+            sizes[nsizes++] = b + 1;
+        }
     int checked = 0;
-    for (size_t n = 1; n <= (1u << 20); n = n < 2048 ? n + 1 : n + n / 3 + 8) {
+    for (size_t i = 0; i < nsizes; i++) {
+        size_t n = sizes[i];
         uint64_t before = stats_now().heap_bytes;
         void *p = gcb_alloc(m, NULL, n);
         CHECK(p != NULL, "usable sizes: alloc of %zu bytes failed", n);
@@ -144,9 +171,84 @@ static void check_usable_sizes(void)
     printf("%s: usable sizes of %d request sizes match the allocator's lookup\n", gc->name, checked);
 }
 
+/* manual_size_class against its classes enumerated one by one (8, each
+ * multiple of 16 to 128, then each class the last plus a quarter of the
+ * power of two at or below it), and manual_classes_differ against
+ * lookups that move one class boundary either way. */
+static uint64_t same(size_t n, void *ctx) { return manual_size_class(n); }
+static uint64_t extra_class(size_t n, void *ctx) /* 4097..4608 is a class of its own */
+{
+    return n > 4096 && n <= 4608 ? 4608 : manual_size_class(n);
+}
+static uint64_t later_end(size_t n, void *ctx) /* 5120 goes in 6144's class */
+{
+    return n == 5120 ? 6144 : manual_size_class(n);
+}
+
+static void check_rules(void)
+{
+    size_t cls = 8;
+    for (size_t n = 1; n <= (1u << 20); n++) {
+        while (cls < n)
+            cls += cls < 128 ? (cls == 8 ? 8 : 16) : (size_t)1 << (63 - __builtin_clzll(cls) - 2);
+        if (manual_size_class(n) != cls) {
+            CHECK(0, "manual_size_class(%zu) = %llu, want %zu", n,
+                  (unsigned long long)manual_size_class(n), cls);
+            break;
+        }
+    }
+    size_t bad = manual_classes_differ(same, NULL, 1u << 20);
+    CHECK(bad == 0, "manual_classes_differ: the rule differs from itself at %zu bytes", bad);
+    bad = manual_classes_differ(extra_class, NULL, 1u << 20);
+    CHECK(bad == 4097, "manual_classes_differ missed an extra class at 4097 bytes (said %zu)", bad);
+    bad = manual_classes_differ(later_end, NULL, 1u << 20);
+    CHECK(bad == 5120, "manual_classes_differ missed a class end moved at 5120 bytes (said %zu)", bad);
+}
+
+/* Debug builds: gcb_dead with the wrong size aborts (manual_check_size),
+ * in a second run of this program (`PLUGIN.so wrong-size`, see main) so
+ * the abort is observed, not suffered.  posix_spawn, not fork: fork runs
+ * jemalloc's atfork handlers, which tsan reports.  100 bytes counted as
+ * 300 is over every allocator's usable size of the object. */
+static void check_wrong_size_aborts(const char *plugin)
+{
+#ifdef GCB_MANUAL_CHECK_SIZES
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+    if (strcmp(gc->name, "malloc") == 0) {
+        /* malloc.c: under a sanitizer every object is looked up, so the
+         * size passed at free is not used and cannot make the counts drift */
+        printf("malloc: sanitizer build, sizes are looked up: wrong size at free not tested\n");
+        return;
+    }
+#endif
+    fflush(stdout);
+    fflush(stderr);
+    char *args[] = {"test_manual_stats", (char *)plugin, "wrong-size", NULL};
+    pid_t pid = 0;
+    int rc = posix_spawn(&pid, "/proc/self/exe", NULL, NULL, args, environ);
+    int st = 0;
+    CHECK(rc == 0 && waitpid(pid, &st, 0) == pid, "posix_spawn/waitpid failed (%d)", rc);
+    CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGABRT,
+          "%s: freeing a 100-byte object as 300 bytes did not abort (status %#x)", gc->name, st);
+#else
+    printf("%s: release build, the size check at free is compiled out: not tested\n", gc->name);
+#endif
+}
+
+/* The second run of check_wrong_size_aborts: returns only if no abort. */
+static int free_wrong_size(void)
+{
+    gcb_mutator *m = NULL;
+    if (gc->mutator_attach(heap, &m) != 0)
+        return 3;
+    void *p = gcb_alloc(m, NULL, 100);
+    gcb_dead(m, p, 300);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
-    if (argc != 2) {
+    if (argc != 2 && !(argc == 3 && strcmp(argv[2], "wrong-size") == 0)) {
         fprintf(stderr, "usage: %s PLUGIN.so\n", argv[0]);
         return 2;
     }
@@ -165,6 +267,8 @@ int main(int argc, char **argv)
     CHECK(rc == 0, "heap_new: %s", err);
     if (rc != 0)
         return 1;
+    if (argc == 3)
+        return free_wrong_size();
 
     /* One mutator: exact figures, exact peak. */
     gcb_mutator *m = NULL;
@@ -224,6 +328,8 @@ int main(int argc, char **argv)
           (unsigned long long)s.peak_live_bytes, (unsigned long long)THREADS * N * u,
           (unsigned long long)(peak0 + (uint64_t)THREADS * N * u));
     check_usable_sizes();
+    check_rules();
+    check_wrong_size_aborts(argv[1]);
     gc->heap_free(heap);
     for (int i = 0; i < THREADS; i++)
         free(objs[i]);
