@@ -179,6 +179,7 @@ static void *mutator_main(void *p)
                 rc = w->op(c->wstate, m, ms->tid, i, ms->err, sizeof ms->err);
                 now = opclock_ticks(ck);
                 opsample_timed(&smp, lat ? ms->hist : NULL, now - a); /* ticks; converted in metrics_fill() */
+                opsample_paid(&smp, opclock_ticks(ck) - now);
             } else {
                 rc = w->op(c->wstate, m, ms->tid, i, ms->err, sizeof ms->err);
             }
@@ -191,6 +192,8 @@ static void *mutator_main(void *p)
         }
     }
     ms->end_ns = clock_now_ns();
+    ms->timed = smp.timed;
+    ms->timer_ticks = smp.paid;
 
     /* The first failure's message is the one reported. */
     char fini_err[512] = "";

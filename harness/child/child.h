@@ -25,6 +25,8 @@ typedef struct mutator_slot {
     uint64_t quota;         /* ops to run; 0 with duration */
     histogram *hist;        /* per-op latency, ns */
     uint64_t ops;           /* ops done */
+    uint64_t timed;         /* ops timed (opsample.h) */
+    uint64_t timer_ticks;   /* opclock ticks the timed ops cost the mutator */
     uint64_t bytes, objects;
     uint64_t cpu_ns;        /* thread CPU from thread start to after thread_fini */
     uint64_t start_ns, end_ns; /* CLOCK_MONOTONIC around the op loop */

@@ -11,17 +11,29 @@
 
 static double ns_s(uint64_t ns) { return (double)ns / 1e9; }
 
+/* Nanoseconds the mutators spent in their op loops, summed. */
+static uint64_t mut_ns_ops(const mutator_slot *ms, int n)
+{
+    uint64_t t = 0;
+    for (int i = 0; i < n; i++)
+        if (ms[i].end_ns > ms[i].start_ns)
+            t += ms[i].end_ns - ms[i].start_ns;
+    return t;
+}
+
 void metrics_fill(child *c, json_t *rec, mutator_slot *ms, int n, sampler *smp,
                   const gcb_heap_stats *hs, uint64_t origin, uint64_t wall_ns, int procs)
 {
     recorder *r = &c->rec;
-    uint64_t ops = 0, bytes = 0, objects = 0, mcpu = 0;
+    uint64_t ops = 0, bytes = 0, objects = 0, mcpu = 0, timed = 0, timer_ticks = 0;
     json_t *mpus = json_array();
     histogram *h = calloc(1, sizeof *h);
     if (h)
         hist_init(h);
     for (int i = 0; i < n; i++) {
         ops += ms[i].ops;
+        timed += ms[i].timed;
+        timer_ticks += ms[i].timer_ticks;
         bytes += ms[i].bytes;
         objects += ms[i].objects;
         mcpu += ms[i].cpu_ns;
@@ -140,6 +152,14 @@ void metrics_fill(child *c, json_t *rec, mutator_slot *ms, int n, sampler *smp,
         record_set(rec, "latency.count", json_integer((json_int_t)h->recorded));
         record_set(rec, "latency.sample_period",
                    json_real(h->recorded ? (double)ops / (double)h->recorded : 0));
+        /* what a timed op cost the mutator, measured in the loop, and that
+         * cost over every op: the harness's own share of the op time */
+        double tcost = timed ? (double)opclock_ns(ck, timer_ticks) / (double)timed : 0;
+        record_set(rec, "latency.timer_cost_s", json_real(tcost / 1e9));
+        record_set(rec, "latency.timer_share",
+                   json_real(mut_ns_ops(ms, n) > 0 ? (double)opclock_ns(ck, timer_ticks) /
+                                                         (double)mut_ns_ops(ms, n)
+                                                   : 0));
         free(h);
     }
 

@@ -14,11 +14,15 @@
  *
  * `every` adapts so the harness's share stays near 1 % (half the 2 %
  * budget): after each timed op, every = ceil(100 x cost / mean op), where
- * cost is what one timed op costs the mutator (two clock reads, a gap draw
- * and the record, measured by opsample_init) and the mean comes from the
- * ops timed so far; 1 <= every <= OPSAMPLE_MAX.  So every op is timed when
- * ops are long (>= 100 x cost, ~10 us) and the first op always is; a 0.5 us
- * op is timed about one time in 14.
+ * cost is what one timed op costs the mutator and the mean comes from the
+ * ops timed so far; 1 <= every <= OPSAMPLE_MAX.  The cost is measured
+ * where it is paid: the loop reads the clock once more after the record
+ * and the gap draw (opsample_paid), so cold caches after a workload's op
+ * (the histogram's bucket, the draw's libm code) count; plus the two
+ * reads around the op, measured warm by opsample_init; a running mean
+ * over the timed ops, starting from opsample_init's warm estimate.  So
+ * every op is timed when ops are long (>= 100 x cost, ~10 us) and the
+ * first op always is.
  *
  * Error (besides the histogram's < 0.8 % per value): with n timed ops the
  * estimate of quantile q sits at a true rank within about
@@ -43,7 +47,10 @@
 typedef struct opsample {
     uint64_t left;      /* ops until the next timed one; 1: the next op is timed */
     uint64_t every;     /* weight of the next timed op: 1 / its sampling probability */
-    uint64_t cost;      /* ticks one timed op costs the mutator (opsample_init) */
+    uint64_t cost;      /* ticks one timed op costs the mutator: paid / timed, or
+                           opsample_init's warm estimate before the first */
+    uint64_t reads;     /* ticks of the two clock reads around an op (warm) */
+    uint64_t paid;      /* ticks the timed ops so far cost the mutator */
     uint64_t timed;     /* ops timed so far */
     uint64_t ticks;     /* ticks of the ops timed so far */
     uint64_t rng;       /* xorshift64* state, never 0 */
@@ -62,5 +69,16 @@ static inline int opsample_due(opsample *s)
 /* A timed op took `ticks`: record it with its weight, adapt `every`, draw
  * the gap to the next timed op. */
 void opsample_timed(opsample *s, histogram *h, uint64_t ticks);
+
+/* The bookkeeping of the op just timed (opsample_timed) took `ticks`, from
+ * the op's end to a clock read after it: the timed op's cost is that plus
+ * the two reads, and the next `every` follows it. */
+static inline void opsample_paid(opsample *s, uint64_t ticks)
+{
+    s->paid += ticks + s->reads;
+    s->cost = s->paid / s->timed;
+    if (s->cost == 0)
+        s->cost = 1;
+}
 
 #endif

@@ -9,6 +9,9 @@
  *   and the quantiles land on the right value even for a slow op that
  *   recurs with a fixed period (every 100th op: sampling may not alias);
  *   the fraction of ops timed is near 1 / every;
+ * - the cost measured in the loop (opsample_paid) sets the rate, not the
+ *   warm estimate it starts from: three times the cost, a third the ops
+ *   timed;
  * - hist_record_n: a weight counts as that many values.
  */
 #include <setjmp.h>
@@ -75,6 +78,29 @@ static void test_short_ops_sampled(void **state)
     free(h);
 }
 
+static void test_cost_measured_in_place(void **state)
+{
+    (void)state;
+    histogram *h = malloc(sizeof *h);
+    assert_non_null(h);
+    hist_init(h);
+    /* warm estimate 30 ticks; in place the bookkeeping takes 60 and the
+     * two reads 30: cost 90, ops 220 ticks: every = ceil(9000 / 220) = 41 */
+    opsample s = {.left = 1, .every = 1, .cost = 30, .reads = 30, .rng = 12345};
+    for (uint64_t i = 0; i < N; i++)
+        if (opsample_due(&s)) {
+            opsample_timed(&s, h, 220);
+            opsample_paid(&s, 60);
+        }
+    double frac = (double)s.timed / N;
+    print_message("timed 1 in %.1f at cost %llu\n", 1 / frac, (unsigned long long)s.cost);
+    assert_int_equal(s.cost, 90);
+    assert_int_equal(s.every, 41);
+    assert_true(frac > 1.0 / 45 && frac < 1.0 / 37);
+    assert_true(h->count > N * 0.97 && h->count < N * 1.03);
+    free(h);
+}
+
 static void test_weighted_record(void **state)
 {
     (void)state;
@@ -93,6 +119,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_long_ops_all_timed),
         cmocka_unit_test(test_short_ops_sampled),
+        cmocka_unit_test(test_cost_measured_in_place),
         cmocka_unit_test(test_weighted_record),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
