@@ -1,9 +1,12 @@
 /* mallocgc.c - the allocation slow path (Go's mallocgc): what every
  * allocation that the inline path (include/gcb/mutator.h) cannot serve
- * goes through.  In order: a requested safepoint, a failed heap (NULL),
- * the trigger check that may start a cycle, during mark the assist, and a
- * slot from the span cache or a large span (mcache.c).  On the mutator's
- * own thread only.
+ * goes through.  In order, as Go's: a requested safepoint, a failed heap
+ * (NULL), during mark the assist, a slot from the span cache or a large
+ * span (mcache.c), then the trigger check that may start a cycle, with
+ * heap_live already counting this allocation's refill or large span (Go
+ * tests after allocating, when it refilled or allocated large), the new
+ * object held in a frame of its own meanwhile so the cycle's roots hold it
+ * (Go: mallocgc's own frame).  On the mutator's own thread only.
  *
  * Assists are charged before allocating, as Go's deductAssistCredit: a
  * large object by its size, small ones by the spans cached during mark
@@ -13,6 +16,7 @@
  * of (one a whole cycle could otherwise free while it sleeps).
  */
 #include "gc.h"
+#include "gcb/mutator.h"
 
 /* Go's gcAssistAlloc loop: pay, and park when there is nothing to scan. */
 static void assist(gc_mutator *gm)
@@ -56,7 +60,6 @@ void *mallocgc(gc_mutator *gm, const gcb_type *t, size_t bytes)
     size_t n = bytes + hdr;
     if (n < bytes || bytes == 0)
         return NULL;
-    gc_maybe_start(h, gm);
     int large = bytes > (t != NULL ? SC_MAX_SMALL - sizeof(void *) : SC_MAX_SMALL);
     if (atomic_load_explicit(&h->phase, memory_order_relaxed) == GCPH_MARK) {
         size_t charge = gm->refill_bytes + (large ? n : 0);
@@ -68,7 +71,12 @@ void *mallocgc(gc_mutator *gm, const gcb_type *t, size_t bytes)
         return NULL;
     if (hdr) {
         *(const gcb_type **)p = t;
-        return p + hdr;
+        p += hdr;
     }
+    void *slot[1] = {p};
+    gcb_frame f;
+    gcb_frame_push(&gm->base, &f, slot, 1);
+    gc_maybe_start(h, gm);
+    gcb_frame_pop(&gm->base, &f);
     return p;
 }
