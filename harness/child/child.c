@@ -179,7 +179,7 @@ static void *mutator_main(void *p)
                 rc = w->op(c->wstate, m, ms->tid, i, ms->err, sizeof ms->err);
                 now = opclock_ticks(ck);
                 opsample_timed(&smp, lat ? ms->hist : NULL, now - a); /* ticks; converted in metrics_fill() */
-                opsample_paid(&smp, opclock_ticks(ck) - now);
+                opsample_paid(&smp, opclock_ticks_after(ck) - now);
             } else {
                 rc = w->op(c->wstate, m, ms->tid, i, ms->err, sizeof ms->err);
             }

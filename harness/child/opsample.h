@@ -17,8 +17,9 @@
  * cost is what one timed op costs the mutator and the mean comes from the
  * ops timed so far; 1 <= every <= OPSAMPLE_MAX.  The cost is measured
  * where it is paid: the loop reads the clock once more after the record
- * and the gap draw (opsample_paid), so cold caches after a workload's op
- * (the histogram's bucket, the draw's libm code) count; plus the two
+ * and the gap draw, behind an lfence (opclock_ticks_after: a plain read
+ * would overtake them), so cold caches after a workload's op (the
+ * histogram's bucket, the draw's libm code) count (opsample_paid); plus the two
  * reads around the op, measured warm by opsample_init; a running mean
  * over the timed ops, starting from opsample_init's warm estimate.  So
  * every op is timed when ops are long (>= 100 x cost, ~10 us) and the
