@@ -148,8 +148,9 @@ static uint64_t mapped_ready_unfree(gc_heap *h)
  * mappedReady is the page heap's in-use pages and free pages not
  * released, plus nonheap; its heapFree the free pages not released; its
  * heapAlloc heap_alloc.  So its nonHeapMemory is the in-use pages' bytes
- * not allocated (heap_alloc counts each cached span whole, so a cache's
- * free slots are not among them, as they are in Go) plus nonheap.  Any
+ * not allocated plus nonheap.  (heap_alloc counts each cached span whole,
+ * so a cache's free slots count as allocated here, where Go counts them
+ * unused: at most one span per size class and mutator.)  Any
  * thread: the counters are read relaxed, one moment's or the next's. */
 static uint64_t memlimit_goal(gc_heap *h, uint64_t marked)
 {
