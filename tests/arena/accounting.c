@@ -26,6 +26,7 @@
 #include "gc.h"
 #include "gcb/mutator.h"
 #include "../common/testhost.h"
+#include "arena_heap.h"
 
 #define CHUNK 65536
 #define E ((uint64_t)(CHUNK - CHUNK / 64 - 48)) /* Go's elemsize of a chunk */
@@ -40,11 +41,6 @@ static const gcb_type obj_t = {"obj", sizeof(obj), 1};
 static gc_heap *H;
 static gcb_mutator *M;
 static gc_space *S; /* the arena space */
-
-static void set(const gcb_collector *gc, gcb_value *v, const char *name, int64_t i, int special)
-{
-    CHECK(testhost_set_option(gc, v, name, i, special) == 0, "option %s", name);
-}
 
 static uintptr_t chunk_of(const void *p) { return (uintptr_t)p / CHUNK; }
 
@@ -161,23 +157,10 @@ int main(void)
             CHECK(strcmp(gc->options[i].def, "8MiB") == 0,
                   "chunk default %s, Go's userArenaChunkBytes on 64-bit Linux is 8MiB",
                   gc->options[i].def);
-    gcb_host host = {.abi = GCB_ABI_VERSION, .size = sizeof host, .event = testhost_event,
-                     .spawn = testhost_spawn, .log = testhost_log, .now_ns = testhost_now_ns,
-                     .procs = 1, .mutators = 1};
-    gcb_value v[16] = {0};
-    set(gc, v, "mode", 0, 0);
-    set(gc, v, "gogc", -1, 1);
-    set(gc, v, "memlimit", -1, 1);
-    set(gc, v, "verify", 1, 0);
-    set(gc, v, "reserve", (int64_t)1 << 30, 0);
-    set(gc, v, "chunk", CHUNK, 0);
-    set(gc, v, "arena_reserve", (int64_t)1 << 28, 0);
-    gcb_heap *heap;
-    char err[256];
-    if (gc->heap_new(&host, v, &heap, err, sizeof err) != 0) {
-        fprintf(stderr, "heap_new: %s\n", err);
+    gcb_heap *heap = arena_heap(gc, CHUNK, (int64_t)1 << 28);
+    if (heap == NULL)
         return 1;
-    }
+    char err[256]; /* verify's message */
     H = (gc_heap *)(void *)heap;
     for (unsigned i = 0; i < H->nspaces; i++)
         if (strcmp(H->spaces[i]->ops->name, "arena") == 0)

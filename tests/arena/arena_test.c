@@ -15,6 +15,7 @@
 
 #include "gcb/mutator.h"
 #include "../common/testhost.h"
+#include "arena_heap.h"
 
 #define CHUNK (256 * 1024)
 #define NODES 2000
@@ -27,11 +28,6 @@ static const gcb_type obj_t = {"obj", sizeof(obj), 1};
 static const gcb_type ptrs_t = {"[]*obj", 8, 1};
 
 static uint64_t mix(uint64_t x) { return x * 0x9E3779B97F4A7C15ull ^ 0xabc; }
-
-static void set(const gcb_collector *gc, gcb_value *v, const char *name, int64_t i, int special)
-{
-    CHECK(testhost_set_option(gc, v, name, i, special) == 0, "option %s", name);
-}
 
 static uintptr_t chunk_of(const void *p) { return (uintptr_t)p / CHUNK; }
 
@@ -55,23 +51,10 @@ int main(void)
     const gcb_collector *gc = load(path);
     if (gc == NULL)
         return 1;
-    gcb_host host = {.abi = GCB_ABI_VERSION, .size = sizeof host, .event = testhost_event,
-                     .spawn = testhost_spawn, .log = testhost_log, .now_ns = testhost_now_ns,
-                     .procs = 1, .mutators = 1};
-    gcb_value v[16] = {0};
-    set(gc, v, "mode", 0, 0);
-    set(gc, v, "gogc", -1, 1);
-    set(gc, v, "memlimit", -1, 1);
-    set(gc, v, "verify", 1, 0);
-    set(gc, v, "reserve", (int64_t)1 << 30, 0);
-    set(gc, v, "chunk", CHUNK, 0);
-    set(gc, v, "arena_reserve", (int64_t)1 << 30, 0);
-    gcb_heap *heap;
-    char err[256];
-    if (gc->heap_new(&host, v, &heap, err, sizeof err) != 0) {
-        fprintf(stderr, "heap_new: %s\n", err);
+    gcb_heap *heap = arena_heap(gc, CHUNK, (int64_t)1 << 30);
+    if (heap == NULL)
         return 1;
-    }
+    char err[256]; /* verify's message */
     gcb_mutator *m;
     CHECK(gc->mutator_attach(heap, &m) == 0, "attach");
     void *roots[3] = {0};

@@ -89,6 +89,13 @@ static int failures; /* CHECKs that failed; main returns non-zero if any */
         }                                                                            \
     } while (0)
 
+/* testhost_set_option, a missing option counted as a failed CHECK. */
+static inline void testhost_set(const gcb_collector *gc, gcb_value *v, const char *name, int64_t i,
+                                int special)
+{
+    CHECK(testhost_set_option(gc, v, name, i, special) == 0, "option %s", name);
+}
+
 /* The collector table of the plugin at path; NULL on failure (checked). */
 static inline const gcb_collector *load(const char *path)
 {

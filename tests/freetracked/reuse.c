@@ -13,11 +13,6 @@
 
 static const gcb_type node_t = {"node", 32, 2};
 
-static void set(const gcb_collector *gc, gcb_value *v, const char *name, int64_t i, int special)
-{
-    CHECK(testhost_set_option(gc, v, name, i, special) == 0, "option %s", name);
-}
-
 int main(void)
 {
     const char *path = getenv("FREETRACKED_SO") ? getenv("FREETRACKED_SO") : FREETRACKED_SO;
@@ -28,10 +23,10 @@ int main(void)
                      .spawn = testhost_spawn, .log = testhost_log, .now_ns = testhost_now_ns,
                      .procs = 1, .mutators = 1};
     gcb_value v[16] = {0};
-    set(gc, v, "mode", 0, 0);
-    set(gc, v, "gogc", -1, 1); /* off: no cycle unless collect() */
-    set(gc, v, "memlimit", -1, 1);
-    set(gc, v, "reserve", (int64_t)1 << 30, 0);
+    testhost_set(gc, v, "mode", 0, 0);
+    testhost_set(gc, v, "gogc", -1, 1); /* off: no cycle unless collect() */
+    testhost_set(gc, v, "memlimit", -1, 1);
+    testhost_set(gc, v, "reserve", (int64_t)1 << 30, 0);
     gcb_heap *heap;
     char err[256];
     CHECK(gc->heap_new(&host, v, &heap, err, sizeof err) == 0, "heap_new: %s", err);
