@@ -204,15 +204,28 @@ static void mutator_detach(gcb_mutator *m)
     free((je_mutator *)m);
 }
 
-static void *alloc(gcb_mutator *m, const gcb_type *t, size_t bytes)
+/* Allocations of SMALL_MAX bytes or more: out of line, so the common path
+ * needs no stack frame. */
+static __attribute__((noinline, cold)) void *alloc_large(gcb_mutator *m, size_t bytes)
 {
     gcb_heap *h = m->heap;
     void *p = h->je.mallocx(bytes, h->flags);
-    if (p == NULL)
-        return NULL;
-    /* The size class mallocx used, computed without a pointer lookup. */
-    manual_allocated(&((je_mutator *)m)->counts, usable_size(h, bytes));
+    if (p != NULL)
+        manual_allocated(&((je_mutator *)m)->counts, large_size(h, bytes));
     return p;
+}
+
+static void *alloc(gcb_mutator *m, const gcb_type *t, size_t bytes)
+{
+    gcb_heap *h = m->heap;
+    if (__builtin_expect(bytes >= SMALL_MAX, 0))
+        return alloc_large(m, bytes);
+    /* The size class mallocx uses, computed without a pointer lookup, and
+     * counted before the call so the call is the last thing done (a jump,
+     * no frame).  NULL (out of memory) fails the run, whose figures then
+     * count this one object too many. */
+    manual_allocated(&((je_mutator *)m)->counts, manual_size_class(bytes));
+    return h->je.mallocx(bytes, h->flags);
 }
 
 /* Count the n bytes of p (allocated with `bytes`) freed and free it. */

@@ -116,14 +116,24 @@ static inline uint64_t chunk_usable(size_t bytes)
     return (chunk < 32 ? 32 : chunk) - 8;
 }
 
-static void *alloc(gcb_mutator *m, const gcb_type *t, size_t bytes)
+/* Allocations of looked-up sizes: out of line, like release_large. */
+static __attribute__((noinline, cold)) void *alloc_large(gcb_mutator *m, size_t bytes)
 {
     void *p = calloc(1, bytes);
-    if (p == NULL)
-        return NULL;
-    uint64_t n = looked_up(bytes) ? malloc_usable_size(p) : chunk_usable(bytes);
-    manual_allocated(&((malloc_mutator *)m)->counts, n);
+    if (p != NULL)
+        manual_allocated(&((malloc_mutator *)m)->counts, malloc_usable_size(p));
     return p;
+}
+
+static void *alloc(gcb_mutator *m, const gcb_type *t, size_t bytes)
+{
+    if (looked_up(bytes))
+        return alloc_large(m, bytes);
+    /* Counted before the call, so the call is the last thing done (a
+     * jump, no frame).  NULL (out of memory) fails the run, whose figures
+     * then count this one object too many. */
+    manual_allocated(&((malloc_mutator *)m)->counts, chunk_usable(bytes));
+    return calloc(1, bytes);
 }
 
 /* Frees of looked-up objects: out of line, so the common path of release

@@ -143,10 +143,11 @@ static void *alloc(gcb_mutator *m, const gcb_type *t, size_t bytes)
     mi_mutator *mm = (mi_mutator *)m;
     if (__builtin_expect(bytes >= SMALL_MAX, 0))
         return alloc_large(mm, bytes);
-    void *p = mi_heap_zalloc(mm->mheap, bytes);
-    if (p != NULL)
-        manual_allocated(&mm->counts, manual_size_class(bytes));
-    return p;
+    /* Counted before the call, so the call is the last thing done (a
+     * jump, no frame).  NULL (out of memory) fails the run, whose figures
+     * then count this one object too many. */
+    manual_allocated(&mm->counts, manual_size_class(bytes));
+    return mi_heap_zalloc(mm->mheap, bytes);
 }
 
 static __attribute__((noinline, cold)) void release_large(mi_mutator *mm, void *p)
