@@ -1,0 +1,152 @@
+-- micro.lua: the table of issue 16 from one gcbench-micro run: for 16, 64
+-- and 256 bytes, the bare allocators (bare/<allocator>), the manual
+-- baselines through their plugins (alloc+free/<allocator>) with the
+-- plugin's cost as a ratio to the bare pair, and every collector's inline
+-- allocation path (alloc-inline/<collector>).
+--
+--   gcbench run scripts/bench/micro.lua [-- REPS [MICRO [MIN_TIME]]]
+--
+-- REPS (default 20) repetitions, run by Google Benchmark with random
+-- interleaving: every repetition round runs each case once, in a fresh
+-- random order, so the machine's drift (a case's time wanders by 10-30 %
+-- over minutes on this project's VMs) hits every case of a round alike.
+-- MICRO is the gcbench-micro binary (default build/release/gcbench-micro);
+-- MIN_TIME the seconds each repetition runs (default 0.1).
+--
+-- Figures: each case's median time per iteration over the rounds (ns).  A
+-- ratio X/Y pairs the cases round by round (round i of X over round i of
+-- Y, run minutes apart at most) and reports the median of those ratios
+-- with a 95 % percentile-bootstrap interval (2000 resamples of the
+-- rounds).  The goals of issue 16 are checked and printed: alloc+free at
+-- most 1.3x bare for each manual baseline, marksweep's inline path at most
+-- 3.5 ns for 16-64 B (an absolute time: it holds on the machine the goal
+-- was set on, and scales with the clock).  A goal is met when the whole
+-- interval is inside it, missed when the whole interval is outside,
+-- unresolved otherwise.  Exit status: the script fails (status 2) when the
+-- binary cannot run or a case reports an error; goals do not set it.
+local reps = tonumber(arg[1] or "20")
+assert(reps and reps >= 2 and reps == math.floor(reps),
+       "micro.lua: REPS must be a whole number of at least 2, not " .. tostring(arg[1]))
+local micro = arg[2] or "build/release/gcbench-micro"
+local min_time = tonumber(arg[3] or "0.1")
+assert(min_time and min_time > 0, "micro.lua: MIN_TIME must be a positive number of seconds, not " .. tostring(arg[3]))
+local f = io.open(micro, "rb")
+assert(f, "micro.lua: no gcbench-micro at " .. micro .. " (pass its path as the second argument)")
+f:close()
+
+local SIZES = { 16, 64, 256 }
+local BOOT = 2000
+local RATIO_GOAL = 1.3   -- alloc+free / bare, issue 16
+local INLINE_GOAL = 3.5  -- ns, marksweep alloc-inline at 16-64 B, issue 16
+
+local function quote(s) return "'" .. s:gsub("'", "'\\''") .. "'" end
+
+-- Run the cases; times[name] = { round 1, round 2, ... } in ns.
+local cmd = string.format(
+  "%s --benchmark_filter=%s --benchmark_repetitions=%d --benchmark_enable_random_interleaving=true "
+    .. "--benchmark_min_time=%s --benchmark_color=false 2>&1",
+  quote(micro), quote("^(bare|alloc\\+free|alloc-inline)/[a-z]+/(16|64|256)(/manual_time)?$"), reps,
+  tostring(min_time))
+-- The console format: Google Benchmark's CSV writer aborts when the cases'
+-- counters differ (alloc-inline has a counter the others lack).
+local p = assert(io.popen(cmd, "r"))
+local times, names, errors = {}, {}, {}
+for line in p:lines() do
+  -- NAME  REAL UNIT  CPU UNIT  ITERATIONS ...  or  NAME  ERROR OCCURRED: 'why'
+  local name, real, unit = line:match("^(%S+)%s+([%d.]+) (%a+)%s+[%d.]+ %a+%s+%d+")
+  if name and not name:match("_mean$") and not name:match("_median$") and not name:match("_stddev$")
+      and not name:match("_cv$") then
+    name = name:gsub("/manual_time$", "")
+    local scale = ({ ns = 1, us = 1e3, ms = 1e6, s = 1e9 })[unit]
+    assert(scale, "micro.lua: unknown time unit " .. unit .. " in: " .. line)
+    if not times[name] then
+      times[name] = {}
+      table.insert(names, name)
+    end
+    table.insert(times[name], tonumber(real) * scale)
+  elseif line:match("ERROR OCCURRED") then
+    table.insert(errors, line)
+  end
+end
+local ok, how, code = p:close()
+if not ok then
+  error(string.format("micro.lua: %s ended with %s %s", micro, tostring(how), tostring(code)))
+end
+for _, e in ipairs(errors) do
+  -- A collector without an inline path skips alloc-inline with "n/a";
+  -- anything else is a failure.
+  if not e:match("OCCURRED: 'n/a") then error("micro.lua: a case failed: " .. e) end
+end
+assert(#names > 0, "micro.lua: " .. micro .. " ran no case")
+
+local function median(t)
+  local s = {}
+  for i, v in ipairs(t) do s[i] = v end
+  table.sort(s)
+  local n = #s
+  return n % 2 == 1 and s[(n + 1) // 2] or (s[n // 2] + s[n // 2 + 1]) / 2
+end
+
+local function boot(t)
+  local m, a = {}, {}
+  for k = 1, BOOT do
+    for i = 1, #t do a[i] = t[math.random(#t)] end
+    m[k] = median(a)
+  end
+  table.sort(m)
+  return m[math.floor(0.025 * BOOT) + 1], m[math.ceil(0.975 * BOOT)]
+end
+
+local function verdict(lo, hi, goal)
+  if hi <= goal then return "goal met" end
+  if lo > goal then return "goal missed" end
+  return "unresolved"
+end
+
+math.randomseed(16)
+print(string.format("gcbench-micro, %d interleaved rounds of %g s per case; medians in ns, ratios round by round "
+                    .. "with 95 %% intervals", reps, min_time))
+print()
+print("| allocator | bytes | bare | alloc+free | alloc+free / bare | goal <= " .. RATIO_GOAL .. "x |")
+print("|---|---|---|---|---|---|")
+for _, a in ipairs{ "malloc", "mimalloc", "jemalloc" } do
+  for _, n in ipairs(SIZES) do
+    local b, w = times["bare/" .. a .. "/" .. n], times["alloc+free/" .. a .. "/" .. n]
+    if b and w then
+      local r = {}
+      for i = 1, math.min(#b, #w) do r[i] = w[i] / b[i] end
+      local lo, hi = boot(r)
+      print(string.format("| %s | %d | %.1f | %.1f | %.2f [%.2f, %.2f] | %s |", a, n, median(b), median(w),
+                          median(r), lo, hi, verdict(lo, hi, RATIO_GOAL)))
+    end
+  end
+end
+print()
+print("| collector | alloc-inline 16 B | 64 B | 256 B |")
+print("|---|---|---|---|")
+local inline = {}
+for _, name in ipairs(names) do
+  local c = name:match("^alloc%-inline/([a-z]+)/")
+  if c and not inline[c] then
+    inline[c] = true
+    local cells = {}
+    for _, n in ipairs(SIZES) do
+      local t = times["alloc-inline/" .. c .. "/" .. n]
+      if t then
+        local lo, hi = boot(t)
+        cells[#cells + 1] = string.format("%.2f [%.2f, %.2f]", median(t), lo, hi)
+      else
+        cells[#cells + 1] = "n/a"
+      end
+    end
+    print(string.format("| %s | %s |", c, table.concat(cells, " | ")))
+  end
+end
+for _, n in ipairs{ 16, 64 } do
+  local t = times["alloc-inline/marksweep/" .. n]
+  if t then
+    local lo, hi = boot(t)
+    print(string.format("marksweep alloc-inline %d B: %.2f ns [%.2f, %.2f]: %s (<= %.1f ns)", n, median(t), lo, hi,
+                        verdict(lo, hi, INLINE_GOAL), INLINE_GOAL))
+  end
+end
