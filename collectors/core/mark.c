@@ -228,8 +228,8 @@ int64_t mark_drain(gc_heap *h, gc_work *gcw, int64_t budget, int stop_on_phase,
         gcw->counted = 0;
         w->busy--;
     }
-    if (w->busy == 0 && w->n == 0)
-        pthread_cond_broadcast(&w->cond);
+    if (w->busy == 0 && (w->n == 0 || atomic_load(&h->phase) != GCPH_MARK))
+        pthread_cond_broadcast(&w->cond); /* mark termination waits for busy == 0 */
     pthread_mutex_unlock(&w->lock);
     atomic_fetch_add_explicit(&h->scan_work, (uint64_t)(done - roots), memory_order_relaxed);
     atomic_fetch_add_explicit(&h->heap_marked, marked, memory_order_relaxed);
