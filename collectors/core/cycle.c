@@ -4,10 +4,12 @@
  * the cycle (CAS phase OFF -> SWEEPTERM), sweeps what is left, stops the
  * world (sweep termination: finish sweeping, span caches emptied so that
  * new ones allocate black, barrier on, roots shaded), restarts it and
- * wakes the workers.  Worker 0 notices the end of marking and runs mark
- * termination: stop the world, release every span cache (marking what it
- * allocated), rescan roots, drain, verify, flip sweepgen (all spans become unswept), pacer, barrier off,
- * restart, wake the background sweeper.  STW mode does the whole mark in
+ * wakes the workers.  Worker 0 notices the end of marking (mark_done, then
+ * ragged barriers until one brings no grey object back: mark_done_flush)
+ * and runs mark termination: stop the world, take every mutator's grey
+ * buffer, release every span cache (marking what it allocated), rescan
+ * roots, drain, verify, flip sweepgen (all spans become unswept), pacer,
+ * barrier off, restart, wake the background sweeper.  STW mode does the whole mark in
  * one pause on the owning thread.  Phase stays non-OFF until CYCLE_END is
  * emitted, so cycles never overlap.
  */
@@ -115,6 +117,25 @@ static void pause_charge(gc_heap *h, uint64_t t0)
     pacer_limiter_charge(h, (now(h) - t0) * h->host->procs);
 }
 
+/* Drain everything, world stopped: every mutator's grey buffer first (the
+ * world is stopped, so the stopper may empty them), then the shared list,
+ * through a gc_work of the stopper's own. */
+static void drain_all(gc_heap *h)
+{
+    gc_work gcw = {0};
+    for (gc_mutator *m = h->mutators; m; m = m->next)
+        gc_work_dispose(h, &m->gcw);
+    mark_drain(h, &gcw, -1, 0, NULL);
+    /* (not mark_done: a worker that saw GCPH_MARK just before the stop
+     * may still count itself busy; it takes nothing once it sees the
+     * phase) */
+    pthread_mutex_lock(&h->work.lock);
+    size_t left = h->work.n;
+    pthread_mutex_unlock(&h->work.lock);
+    if (!gc_work_empty(&gcw) || left != 0)
+        gc_fail(h, "mark termination left %zu grey objects", left);
+}
+
 static void stw_cycle(gc_heap *h, gc_mutator *self)
 {
     gc_event(h, GCB_EV_PAUSE_BEGIN, "stw-mark");
@@ -131,7 +152,7 @@ static void stw_cycle(gc_heap *h, gc_mutator *self)
     mark_roots(h);
     mark_globals_job(h);
     space_mark_start(h);
-    mark_drain(h, -1, 0, NULL);
+    drain_all(h);
     gc_event(h, GCB_EV_MARK_END, "mark");
     h->t_markterm = now(h);
     terminate(h);
@@ -177,7 +198,26 @@ static void concurrent_start(gc_heap *h, gc_mutator *self)
     pthread_mutex_unlock(&h->bglock);
 }
 
-/* Run by worker 0 once the work list is empty and idle. */
+/* Go's gcMarkDone up to the stop, run by worker 0 when mark_done: a
+ * ragged barrier has every mutator hand over its grey buffer; if that, or
+ * anything since the last round, put work on the shared list (Go's
+ * flushedWork), marking goes on (0); a round after which mark_done still
+ * holds and nothing was flushed means no grey object is left, except
+ * those the barrier shades from now on, which mark termination drains
+ * (1). */
+static int mark_done_flush(gc_heap *h)
+{
+    while (mark_done(h)) {
+        world_flush(h);
+        h->flush_rounds++;
+        if (!gc_work_take_flushed(h))
+            return 1;
+        h->flush_found++;
+    }
+    return 0;
+}
+
+/* Run by worker 0 once mark_done_flush found marking complete. */
 static void mark_termination(gc_heap *h)
 {
     gc_event(h, GCB_EV_PAUSE_BEGIN, "mark-termination");
@@ -193,7 +233,7 @@ static void mark_termination(gc_heap *h)
     for (gc_mutator *m = h->mutators; m; m = m->next)
         mcache_release_all(m); /* marks what the caches allocated during mark */
     mark_roots(h);
-    mark_drain(h, -1, 0, NULL);
+    drain_all(h); /* with what the barrier shaded after the last ragged barrier */
     gc_event(h, GCB_EV_MARK_END, "mark");
     terminate(h);
     /* PAUSE_END is stamped just before the restart, as Go takes the pause's
@@ -259,10 +299,13 @@ void gc_collect(gc_mutator *gm)
  * findRunnableGCWorker, then findRunnable's idle workers): a dedicated
  * worker always; the fractional worker while its busy time is under its
  * share of wall time since mark start (fractional x procs of one thread);
- * any worker, as an idle worker, while a proc is idle: fewer running
- * mutators and busy workers than procs.  Returns the counter to charge the
- * chunk to, or NULL to wait. */
-static _Atomic uint64_t *role(gc_heap *h, int idx, uint64_t busy, uint64_t start_ns)
+ * any worker, as an idle worker, while a proc is idle (fewer running
+ * mutators and busy workers than procs) and there is work it can see: its
+ * own buffer, the shared list or a root job (Go's gcShouldScheduleWorker;
+ * grey objects in a mutator's buffer start none).  Returns the counter to
+ * charge the chunk to, or NULL to wait. */
+static _Atomic uint64_t *role(gc_heap *h, int idx, uint64_t busy, uint64_t start_ns,
+                              const gc_work *gcw)
 {
     if (idx < h->dedicated)
         return &h->cycle_bg_ns;
@@ -272,7 +315,8 @@ static _Atomic uint64_t *role(gc_heap *h, int idx, uint64_t busy, uint64_t start
             return &h->cycle_bg_ns;
     }
     int procs = (int)(h->host->procs ? h->host->procs : 1);
-    if (atomic_load(&h->nrunning) + atomic_load(&h->nworking) < procs)
+    if (atomic_load(&h->nrunning) + atomic_load(&h->nworking) < procs &&
+        gc_work_available(h, gcw))
         return &h->cycle_idle_ns;
     return NULL;
 }
@@ -304,6 +348,8 @@ static void *worker_main(void *arg)
     gc_heap *h = wa->h;
     int idx = wa->idx;
     free(wa);
+    gc_work local = {.worker = 1}; /* Go's p.gcw, one per worker here */
+    gc_work *gcw = &local;
     uint64_t seen = 0;
     for (;;) {
         pthread_mutex_lock(&h->bglock);
@@ -318,20 +364,25 @@ static void *worker_main(void *arg)
         /* a started cycle is finished even when quitting, so its events pair */
         uint64_t start_ns = now(h), busy = 0;
         while (atomic_load(&h->phase) == GCPH_MARK) {
-            _Atomic uint64_t *charge = role(h, idx, busy, start_ns);
+            _Atomic uint64_t *charge = role(h, idx, busy, start_ns, gcw);
             if (charge == NULL) {
+                gc_work_dispose(h, gcw); /* what it holds, others may take */
                 if (idx == 0 && mark_done(h)) {
-                    mark_termination(h);
-                    break;
+                    if (mark_done_flush(h)) {
+                        mark_termination(h);
+                        break;
+                    }
+                    continue;
                 }
                 wait_work(h, 100000); /* a proc may free up, or the quota grow */
                 continue;
             }
             /* Drain in chunks of GC_CREDIT_SLACK, flushing each as credit
-             * for assists (Go's gcFlushBgCredit), re-checking the role. */
+             * for assists (Go's gcFlushBgCredit), re-checking the role;
+             * gcw keeps what the chunk left (counted in work.busy). */
             atomic_fetch_add(&h->nworking, 1);
             uint64_t t0 = now(h);
-            int64_t did = mark_drain(h, GC_CREDIT_SLACK, 1, NULL);
+            int64_t did = mark_drain(h, gcw, GC_CREDIT_SLACK, 1, NULL);
             mark_flush_bg_credit(h, did);
             uint64_t d = now(h) - t0;
             atomic_fetch_sub(&h->nworking, 1);
@@ -343,12 +394,19 @@ static void *worker_main(void *arg)
             atomic_fetch_add_explicit(charge, d, memory_order_relaxed);
             if (did >= GC_CREDIT_SLACK)
                 continue;
+            gc_work_dispose(h, gcw); /* empty unless the phase changed */
             if (idx == 0 && mark_done(h)) {
-                mark_termination(h);
-                break;
+                if (mark_done_flush(h)) {
+                    mark_termination(h);
+                    break;
+                }
+                continue;
             }
             wait_work(h, 1000000); /* nothing to pop: until work arrives or 1 ms */
         }
+        /* mark is over: what a stopped drain left goes to mark termination,
+         * which waits for work.busy to drop */
+        gc_work_dispose(h, gcw);
     }
 }
 

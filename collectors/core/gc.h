@@ -8,12 +8,16 @@
  *   through it and never names a variant.
  * - pacer.c: heap goal, trigger, assist ratio, memory limit and GC CPU
  *   limiter.
- * - mark.c: work list, object scanning, roots, write barrier, assists,
- *   the verify walk.
+ * - gcwork.c: the grey work buffers (Go's gcWork): each mutator's and each
+ *   mark worker's two private buffers, and the shared work list they
+ *   spill to and take from.
+ * - mark.c: object scanning, roots, write barrier, assists, the verify
+ *   walk.
  * - sweep.c: lazy sweeping, sweeping to completion; the scavenger.
  * - mcache.c: each mutator's span cache; its free slots are threaded onto
  *   the gcb_mutator free lists that gcb_alloc() pops inline.
- * - world.c: safepoint handshake (stop/start the world).
+ * - world.c: safepoint handshake (stop/start the world, the ragged barrier
+ *   that has every mutator flush its grey buffers).
  * - cycle.c: the cycle (sweep termination, mark, mark termination) and
  *   the background mark workers.
  * - mallocgc.c: the allocation slow path (trigger check, assists).
@@ -101,6 +105,38 @@ typedef struct gc_config {
 typedef struct gc_mutator gc_mutator;
 typedef struct gc_heap gc_heap;
 
+/* Go's workbuf: _WorkbufSize 2048 bytes less its header, in pointers. */
+#define GC_WORKBUF_OBJS 253
+
+typedef struct gc_workbuf {
+    uint32_t nobj;                     /* grey objects in obj[0 .. nobj) */
+    void *obj[GC_WORKBUF_OBJS];        /* slot addresses of grey objects */
+} gc_workbuf;
+
+/* Go's gcWork: a marking thread's private grey objects, two buffers
+ * (wbuf1 = buf[cur], wbuf2 = buf[cur ^ 1]), touched without locks by its
+ * owner only: a mutator (its barrier shading and its assists' scanning)
+ * or a background mark worker; anyone else only while the owner is
+ * stopped (mark termination).  Objects here are grey but invisible to
+ * other threads: only a full buffer spilled by put (both full), balance,
+ * or dispose puts them on the shared list.  A worker's gc_work that holds
+ * objects is counted in mark_work.busy (`counted`), so mark_done never
+ * passes it by; a mutator's is counted only while its assist drains, and
+ * its leftovers are found by the ragged barrier (world_flush) or by mark
+ * termination, which disposes every mutator's with the world stopped. */
+typedef struct gc_work {
+    gc_workbuf buf[2];
+    unsigned cur;                      /* buf[cur] is wbuf1: put and get use it first */
+    int worker;                        /* a background worker's: stays counted while it
+                                          holds objects between drains */
+    int counted;                       /* counted in work.busy (work.lock) */
+} gc_work;
+
+static inline int gc_work_empty(const gc_work *w)
+{
+    return w->buf[0].nobj == 0 && w->buf[1].nobj == 0;
+}
+
 struct gc_mutator {
     gcb_mutator base;                  /* must be first */
     gc_heap *h;
@@ -114,20 +150,31 @@ struct gc_mutator {
     size_t refill_bytes;               /* bytes cached during mark, not yet charged */
     gc_mutator *assist_next;           /* assist queue link (h->assist_lock) */
     int assist_parked;                 /* on the assist queue (h->assist_lock) */
+    int flush_pending;                 /* the ragged barrier (world_flush) waits for this
+                                          mutator to dispose its gcw; h->lock */
+    gc_work gcw;                       /* its grey objects (Go's p.gcw); this thread, or
+                                          the stopper while it is parked or blocked */
     void *local[GC_SPACES_MAX];        /* per-space state, by gc_space.index (space.h) */
 };
 
-/* Work list: a stack of grey objects (slot addresses), under `lock`. */
+/* The shared work list (Go's work.full): a stack of grey objects (slot
+ * addresses) every marking thread may take, under `lock`; gc_work buffers
+ * spill to it (gcwork.c). */
 typedef struct mark_work {
     pthread_mutex_t lock;
     pthread_cond_t cond;      /* work arrived, or mark is over */
     void **items;
     size_t n, cap;
-    int busy;                 /* threads holding popped work */
+    _Atomic size_t avail;     /* n, stored under lock, for peeks without it (Go's
+                                 work.full != 0 checks) */
+    int busy;                 /* drainers, and workers' gc_works holding objects */
     int waiting;              /* workers sleeping on cond */
-    int globals_job;          /* the runtime globals' root job (gc_heap.globals) is
+    int flushed;              /* Go's flushedWork, heap-wide: work was put on the
+                                 list since the last ragged barrier took the flag */
+    _Atomic int globals_job;  /* the runtime globals' root job (gc_heap.globals) is
                                  still to be scanned this cycle: set at mark start,
-                                 world stopped; taken by one drainer */
+                                 world stopped; taken (exchange) by one drainer
+                                 counted in busy */
 } mark_work;
 
 struct gc_heap {
@@ -147,6 +194,11 @@ struct gc_heap {
     gc_mutator *mutators;
     int nmutators;
     int stw;                              /* the world is (being) stopped */
+    int flush_waiting;                    /* mutators the ragged barrier (world_flush)
+                                             still waits for */
+    uint64_t flush_rounds;                /* ragged barriers run (all cycles) */
+    uint64_t flush_found;                 /* of them, rounds after which marking went
+                                             on (Go's gcMarkDoneFlushed != 0) */
     void ***roots;                        /* global root slots */
     size_t nroots, caproots;
 
@@ -268,6 +320,38 @@ void pacer_workers(unsigned procs, int *dedicated, double *fractional);
  * memory, nonheap included, at most 95 % of it); UINT64_MAX = all. */
 uint64_t pacer_scavenge_retain(gc_heap *h);
 
+/* gcwork.c */
+/* Put obj (a grey object's slot) in w (owner's thread); spills a full
+ * buffer to the shared list when both are full (Go's putObj). */
+static inline void gc_work_put(gc_heap *h, gc_work *w, void *obj);
+void gc_work_put_slow(gc_heap *h, gc_work *w, void *obj);
+/* A grey object from w, else a buffer's worth from the shared list (Go's
+ * tryGetObj); NULL when both are empty. */
+void *gc_work_try_get(gc_heap *h, gc_work *w);
+/* Give some of w's objects to the shared list (Go's balance); called when
+ * the shared list looks empty. */
+void gc_work_balance(gc_heap *h, gc_work *w);
+/* Everything in w to the shared list, w uncounted in work.busy (Go's
+ * dispose); 1 if w held objects.  Owner's thread or world stopped. */
+int gc_work_dispose(gc_heap *h, gc_work *w);
+/* Put n grey objects on the shared list directly (roots, spaces). */
+void gc_work_putfull(gc_heap *h, void **items, size_t n);
+/* Go's gcShouldScheduleWorker: w holds objects, the shared list is not
+ * empty, or a root job is left.  A peek (no lock). */
+int gc_work_available(gc_heap *h, const gc_work *w);
+/* Take work.flushed (Go's gcMarkDoneFlushed), clearing it. */
+int gc_work_take_flushed(gc_heap *h);
+
+static inline void gc_work_put(gc_heap *h, gc_work *w, void *obj)
+{
+    gc_workbuf *b = &w->buf[w->cur];
+    if (__builtin_expect(b->nobj == GC_WORKBUF_OBJS, 0)) {
+        gc_work_put_slow(h, w, obj);
+        return;
+    }
+    b->obj[b->nobj++] = obj;
+}
+
 /* mark.c */
 void mark_init(mark_work *w);
 void mark_destroy(mark_work *w);
@@ -276,7 +360,13 @@ void mark_shade(gc_heap *h, void *p);
  * (mark_drain takes it; mark_done waits for it). */
 void mark_globals_job(gc_heap *h);
 void mark_roots(gc_heap *h);
-int64_t mark_drain(gc_heap *h, int64_t budget, int stop_on_phase, const _Atomic uint32_t *stop);
+/* Drain grey objects through gcw (its own first, then the shared list,
+ * as Go's gcDrain/gcDrainN); see mark.c. */
+int64_t mark_drain(gc_heap *h, gc_work *gcw, int64_t budget, int stop_on_phase,
+                   const _Atomic uint32_t *stop);
+/* The shared list is empty, no drainer is busy, no worker holds objects
+ * and no root job is left; mutators' gc_works may still hold grey
+ * objects (world_flush finds them). */
 int mark_done(gc_heap *h);
 void mark_write_barrier(gcb_mutator *m, void *obj, void **slot, void *val);
 /* Pay gm's assist debt (gm->assist_bytes < 0) during mark, on gm's thread:
@@ -323,6 +413,13 @@ void world_safepoint(gc_mutator *gm);
 void world_blocking_enter(gc_mutator *gm);
 void world_blocking_exit(gc_mutator *gm);
 void world_add_root(gc_heap *h, void **slot);
+/* Go's forEachP in gcMarkDone: ask every running mutator to dispose its
+ * gc_work at its next safepoint and wait until all have (blocked ones
+ * disposed on blocking); the cycle owner, during mark, world running. */
+void world_flush(gc_heap *h);
+/* gm has disposed its gc_work (and runs no barrier until it next polls,
+ * blocks or leaves): answer a pending ragged barrier.  h->lock held. */
+void world_flush_answer(gc_mutator *gm);
 
 /* pacer.c (continued) */
 /* Bring the GC CPU limiter up to date if LIMITER_PERIOD_NS passed (any

@@ -135,6 +135,11 @@ void gc_mutator_fini(gc_mutator *gm)
     mcache_release_all(gm);
     space_mutator_detach(gm);
     pthread_mutex_lock(&h->lock);
+    /* its grey objects to the shared list, a ragged barrier answered, and
+     * off the list, in one step: no later barrier asks it (h->lock before
+     * work.lock) */
+    gc_work_dispose(h, &gm->gcw);
+    world_flush_answer(gm);
     for (gc_mutator **p = &h->mutators; *p; p = &(*p)->next)
         if (*p == gm) {
             *p = gm->next;

@@ -1,12 +1,17 @@
-/* mark.c - grey work list, precise scanning, roots, the hybrid write
- * barrier, mark assists and the verify walk.
+/* mark.c - precise scanning, roots, the hybrid write barrier, mark
+ * assists and the verify walk.
  *
- * Grey = marked and on the work list (or popped and not yet scanned).
- * The list holds slot addresses of scannable objects; where their
- * pointers are is layout()'s business (gc.h: heap bits, malloc header or
- * the large span's type).  Termination: the list is empty and no thread holds
- * popped work (work.busy == 0); late barrier shading after that is drained
- * by mark termination, with the world stopped.
+ * Grey = marked and in a gc_work or on the shared list (gcwork.c), or
+ * taken by a drainer and not yet scanned.  The lists hold slot addresses
+ * of scannable objects; where their pointers are is layout()'s business
+ * (gc.h: heap bits, malloc header or the large span's type).  Children a
+ * scan finds go to the scanning thread's gc_work; the barrier's shading
+ * goes to the mutator's.  Roots shaded with the world stopped, and spaces,
+ * go straight to the shared list (mark_shade).  Termination (cycle.c):
+ * mark_done (shared list empty, no drainer busy, no worker holding
+ * objects), then ragged barriers (world_flush) until one brings nothing;
+ * grey objects shaded after that are drained by mark termination, with
+ * the world stopped, from every mutator's gc_work.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -14,8 +19,6 @@
 #include <string.h>
 
 #include "gc.h"
-
-#define BATCH 256
 
 void mark_init(mark_work *w)
 {
@@ -29,35 +32,6 @@ void mark_destroy(mark_work *w)
     free(w->items);
     pthread_mutex_destroy(&w->lock);
     pthread_cond_destroy(&w->cond);
-}
-
-/* Push n items; lock held. */
-static void push_locked(gc_heap *h, void **items, size_t n)
-{
-    mark_work *w = &h->work;
-    if (w->n + n > w->cap) {
-        size_t cap = w->cap ? w->cap : 4096;
-        while (cap < w->n + n)
-            cap *= 2;
-        void **p = realloc(w->items, cap * sizeof *p);
-        if (p == NULL) {
-            gc_fail(h, "out of memory growing the mark work list to %zu entries", cap);
-            return;
-        }
-        w->items = p;
-        w->cap = cap;
-    }
-    memcpy(w->items + w->n, items, n * sizeof *items);
-    w->n += n;
-    if (w->waiting)
-        pthread_cond_broadcast(&w->cond);
-}
-
-static void push(gc_heap *h, void **items, size_t n)
-{
-    pthread_mutex_lock(&h->work.lock);
-    push_locked(h, items, n);
-    pthread_mutex_unlock(&h->work.lock);
 }
 
 /* Mark the object holding p; 1 and its slot in *slot when it turned grey
@@ -92,7 +66,18 @@ void mark_shade(gc_heap *h, void *p)
     void *slot;
     uint64_t marked = 0;
     if (p != NULL && shade1(h, p, &slot, &marked))
-        push(h, &slot, 1);
+        gc_work_putfull(h, &slot, 1);
+    if (marked)
+        atomic_fetch_add_explicit(&h->heap_marked, marked, memory_order_relaxed);
+}
+
+/* Shade p into gcw (its owner's thread). */
+static void shade(gc_heap *h, gc_work *gcw, void *p)
+{
+    void *slot;
+    uint64_t marked = 0;
+    if (p != NULL && shade1(h, p, &slot, &marked))
+        gc_work_put(h, gcw, slot);
     if (marked)
         atomic_fetch_add_explicit(&h->heap_marked, marked, memory_order_relaxed);
 }
@@ -121,24 +106,19 @@ static int layout(const span *s, char *slot, uint64_t *bits, const gcb_type **t,
     return 0;
 }
 
-/* Shade child pointer p found while scanning; a new grey object goes to buf. */
-static inline void child(gc_heap *h, void *p, void **buf, size_t *nbuf, uint64_t *marked)
+/* Shade child pointer p found while scanning; a new grey object goes to gcw. */
+static inline void child(gc_heap *h, void *p, gc_work *gcw, uint64_t *marked)
 {
     void *c;
-    if (p != NULL && shade1(h, p, &c, marked)) {
-        buf[(*nbuf)++] = c;
-        if (*nbuf == BATCH) {
-            push(h, buf, BATCH);
-            *nbuf = 0;
-        }
-    }
+    if (p != NULL && shade1(h, p, &c, marked))
+        gc_work_put(h, gcw, c);
 }
 
-/* Scan one grey object; returns bytes scanned.  Children go to buf.
+/* Scan one grey object; returns bytes scanned.  Children go to gcw.
  * Pointer slots are loaded with acquire: pairs with the barrier's release
  * store, so the span (and heap bits) of a just-published p are seen
  * initialised. */
-static size_t scan(gc_heap *h, void *slot, void **buf, size_t *nbuf, uint64_t *marked)
+static size_t scan(gc_heap *h, void *slot, gc_work *gcw, uint64_t *marked)
 {
     span *s = ph_lookup(&h->ph, slot);
     if (s == NULL)
@@ -152,7 +132,7 @@ static size_t scan(gc_heap *h, void *slot, void **buf, size_t *nbuf, uint64_t *m
         while (bits) {
             unsigned k = (unsigned)__builtin_ctzll(bits);
             bits &= bits - 1;
-            child(h, __atomic_load_n(&w[k], __ATOMIC_ACQUIRE), buf, nbuf, marked);
+            child(h, __atomic_load_n(&w[k], __ATOMIC_ACQUIRE), gcw, marked);
         }
         return s->elemsize;
     }
@@ -162,7 +142,7 @@ static size_t scan(gc_heap *h, void *slot, void **buf, size_t *nbuf, uint64_t *m
     for (size_t e = 0; e < nel; e++) {
         void **ps = (void **)(obj + e * t->size);
         for (uint32_t k = 0; k < t->nptrs; k++)
-            child(h, __atomic_load_n(&ps[k], __ATOMIC_ACQUIRE), buf, nbuf, marked);
+            child(h, __atomic_load_n(&ps[k], __ATOMIC_ACQUIRE), gcw, marked);
     }
     return s->sizeclass == 0 ? bytes : bytes + 8;
 }
@@ -176,7 +156,7 @@ static void scan_slots(gc_heap *h, void **slots, size_t n)
 void mark_globals_job(gc_heap *h)
 {
     pthread_mutex_lock(&h->work.lock);
-    h->work.globals_job = h->globals != NULL;
+    atomic_store(&h->work.globals_job, h->globals != NULL);
     pthread_mutex_unlock(&h->work.lock);
 }
 
@@ -190,58 +170,66 @@ void mark_roots(gc_heap *h)
         mark_shade(h, *h->roots[i]);
 }
 
-/* Drain grey objects until the list is empty (returns the bytes scanned),
- * the budget of scan bytes is spent (budget < 0: none), with
+/* Drain grey objects through gcw, its own first, then the shared list
+ * (Go's gcDrain; an assist's gcDrainN), giving work to the shared list
+ * while that is empty (balance), until neither has any (returns the bytes
+ * scanned), the budget of scan bytes is spent (budget < 0: none), with
  * stop_on_phase the phase leaves GCPH_MARK, or *stop (may be NULL) is set
- * (an assisting mutator asked to stop for a pause). */
-int64_t mark_drain(gc_heap *h, int64_t budget, int stop_on_phase, const _Atomic uint32_t *stop)
+ * (an assisting mutator asked to stop for a pause).  gcw's owner thread,
+ * or any thread with the world stopped.
+ *
+ * work.busy counts gcw while it drains, so mark_done waits for the
+ * objects it took; at the end a worker's gcw stays counted while it holds
+ * objects (until a later drain empties it, or dispose), a mutator's is
+ * uncounted: what it still holds is found by the ragged barrier. */
+int64_t mark_drain(gc_heap *h, gc_work *gcw, int64_t budget, int stop_on_phase,
+                   const _Atomic uint32_t *stop)
 {
     mark_work *w = &h->work;
-    void *local[BATCH], *out[BATCH];
-    size_t nout = 0;
     int64_t done = 0, roots = 0; /* roots: the globals job's bytes, in done, not in scan_work */
     uint64_t marked = 0; /* bytes newly marked, added to heap_marked once */
     pthread_mutex_lock(&w->lock);
-    w->busy++;
+    if (!gcw->counted) {
+        gcw->counted = 1;
+        w->busy++;
+    }
+    pthread_mutex_unlock(&w->lock);
     for (;;) {
-        if (w->globals_job) {
+        if (atomic_load_explicit(&w->globals_job, memory_order_relaxed) &&
+            atomic_exchange(&w->globals_job, 0)) {
             /* Go's markroot jobs for data and bss: whoever drains first
              * (a worker or an assist) scans the runtime globals: real scan
              * work, returned (so credited and paid) but counted by the
-             * pacer as globals_scan, not in the heap's scan_work. */
-            w->globals_job = 0;
-            pthread_mutex_unlock(&w->lock);
+             * pacer as globals_scan, not in the heap's scan_work.  Taken
+             * while counted in busy, so mark_done never sees the job gone
+             * and its objects nowhere. */
             size_t nw = h->cfg.globals / sizeof(void *);
             for (size_t i = 0; i < nw; i++)
-                child(h, __atomic_load_n(&h->globals[i], __ATOMIC_ACQUIRE), out, &nout, &marked);
+                child(h, __atomic_load_n(&h->globals[i], __ATOMIC_ACQUIRE), gcw, &marked);
             done += (int64_t)h->cfg.globals;
             roots += (int64_t)h->cfg.globals;
-            pthread_mutex_lock(&w->lock);
             continue;
         }
-        if (w->n == 0)
-            break;
         if (stop_on_phase && atomic_load(&h->phase) != GCPH_MARK)
             break;
         if (stop && atomic_load_explicit(stop, memory_order_relaxed))
             break;
-        size_t n = w->n < BATCH / 4 ? w->n : BATCH / 4;
-        w->n -= n;
-        memcpy(local, w->items + w->n, n * sizeof *local);
-        pthread_mutex_unlock(&w->lock);
-        for (size_t i = 0; i < n; i++)
-            done += (int64_t)scan(h, local[i], out, &nout, &marked);
-        pthread_mutex_lock(&w->lock);
-        if (nout) {
-            push_locked(h, out, nout);
-            nout = 0;
-        }
+        if (atomic_load_explicit(&w->avail, memory_order_relaxed) == 0)
+            gc_work_balance(h, gcw);
+        void *obj = gc_work_try_get(h, gcw);
+        if (obj == NULL)
+            break;
+        done += (int64_t)scan(h, obj, gcw, &marked);
         if (budget >= 0 && done >= budget)
             break;
     }
-    w->busy--;
-    if (w->busy == 0 && w->n == 0)
-        pthread_cond_broadcast(&w->cond);
+    pthread_mutex_lock(&w->lock);
+    if (!gcw->worker || gc_work_empty(gcw)) {
+        gcw->counted = 0;
+        w->busy--;
+    }
+    if (w->busy == 0 && (w->n == 0 || atomic_load(&h->phase) != GCPH_MARK))
+        pthread_cond_broadcast(&w->cond); /* mark termination waits for busy == 0 */
     pthread_mutex_unlock(&w->lock);
     atomic_fetch_add_explicit(&h->scan_work, (uint64_t)(done - roots), memory_order_relaxed);
     atomic_fetch_add_explicit(&h->heap_marked, marked, memory_order_relaxed);
@@ -251,7 +239,7 @@ int64_t mark_drain(gc_heap *h, int64_t budget, int stop_on_phase, const _Atomic 
 int mark_done(gc_heap *h)
 {
     pthread_mutex_lock(&h->work.lock);
-    int d = h->work.n == 0 && h->work.busy == 0 && !h->work.globals_job;
+    int d = h->work.n == 0 && h->work.busy == 0 && !atomic_load(&h->work.globals_job);
     pthread_mutex_unlock(&h->work.lock);
     return d;
 }
@@ -261,15 +249,16 @@ int mark_done(gc_heap *h)
  * scanned at stops, so they count as grey). */
 void mark_write_barrier(gcb_mutator *m, void *obj, void **slot, void *val)
 {
-    gc_heap *h = ((gc_mutator *)m)->h;
+    gc_mutator *gm = (gc_mutator *)m;
+    gc_heap *h = gm->h;
     /* Publication (Go's publicationBarrier): the release store orders the
      * initialisation of val's span and slot (span_init, refill, the
      * allocation's zeroing) before the pointer, and markers load pointer
      * slots with acquire, so a marker that finds val also sees its span
      * initialised.  Both are plain moves on x86-64. */
     void *old = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
-    mark_shade(h, old);
-    mark_shade(h, val);
+    shade(h, &gm->gcw, old); /* m's own buffer (Go: the P's wbBuf, then its gcw) */
+    shade(h, &gm->gcw, val);
     __atomic_store_n(slot, val, __ATOMIC_RELEASE);
 }
 
@@ -325,7 +314,7 @@ int mark_assist(gc_mutator *gm)
     }
     gc_event(h, GCB_EV_ASSIST_BEGIN, "assist");
     uint64_t t0 = h->host->now_ns(h->host->ctx);
-    int64_t did = mark_drain(h, work, 1, &gm->base.poll_requested);
+    int64_t did = mark_drain(h, &gm->gcw, work, 1, &gm->base.poll_requested);
     gm->assist_bytes += 1 + (int64_t)(bpw * (double)did);
     uint64_t d = h->host->now_ns(h->host->ctx) - t0;
     pacer_limiter_charge(h, d);

@@ -17,6 +17,15 @@
  * poll_requested: the stopper stores poll_requested before inline_max
  * (both seq_cst), so a request the re-check misses zeroes inline_max
  * after the restore.
+ *
+ * Ragged barrier (world_flush, Go's forEachP in gcMarkDone): the same
+ * request, without stopping anybody: each mutator running at the request
+ * disposes its gc_work at its next safepoint (world_safepoint), and one
+ * that blocks or detaches first disposes on the way (a blocked mutator
+ * cannot answer, and holds nothing: it disposed when it blocked).  The
+ * barrier returns once every mutator asked has answered; each disposes
+ * before it answers under h->lock, so what it held is on the shared list
+ * by then.
  */
 #include <stdlib.h>
 
@@ -44,6 +53,31 @@ void world_stop(gc_heap *h, gc_mutator *self)
     pthread_mutex_unlock(&h->lock);
 }
 
+void world_flush(gc_heap *h)
+{
+    pthread_mutex_lock(&h->lock);
+    for (gc_mutator *m = h->mutators; m; m = m->next)
+        if (m->state == MST_RUNNING && !m->flush_pending) {
+            m->flush_pending = 1;
+            h->flush_waiting++;
+            atomic_store(&m->base.poll_requested, 1);
+            __atomic_store_n(&m->base.inline_max, 0, __ATOMIC_SEQ_CST);
+        }
+    while (h->flush_waiting > 0)
+        pthread_cond_wait(&h->cond, &h->lock);
+    pthread_mutex_unlock(&h->lock);
+}
+
+void world_flush_answer(gc_mutator *gm)
+{
+    gc_heap *h = gm->h;
+    if (gm->flush_pending) {
+        gm->flush_pending = 0;
+        if (--h->flush_waiting == 0)
+            pthread_cond_broadcast(&h->cond);
+    }
+}
+
 void world_start(gc_heap *h)
 {
     pthread_mutex_lock(&h->lock);
@@ -66,6 +100,10 @@ void world_safepoint(gc_mutator *gm)
     gc_heap *h = gm->h;
     atomic_store_explicit(&gm->base.poll_requested, 0, memory_order_relaxed);
     pthread_mutex_lock(&h->lock);
+    if (gm->flush_pending) {
+        gc_work_dispose(h, &gm->gcw); /* h->lock before work.lock: allowed */
+        world_flush_answer(gm);
+    }
     if (h->stw) {
         gm->state = MST_PARKED;
         pthread_cond_broadcast(&h->cond);
@@ -80,7 +118,10 @@ void world_safepoint(gc_mutator *gm)
 void world_blocking_enter(gc_mutator *gm)
 {
     gc_heap *h = gm->h;
+    if (!gc_work_empty(&gm->gcw))
+        gc_work_dispose(h, &gm->gcw); /* no ragged barrier asks a blocked mutator */
     pthread_mutex_lock(&h->lock);
+    world_flush_answer(gm);
     gm->state = MST_BLOCKED;
     atomic_fetch_sub(&h->nrunning, 1); /* its proc is idle (cycle.c's idle workers) */
     pthread_cond_broadcast(&h->cond);
