@@ -41,7 +41,8 @@ type gcTraceCycle struct {
 	heap0, heap1, heap2, goal                                         uint64 // bytes: at start, at end of mark, marked live; goal
 	procs                                                             int
 	forced                                                            bool
-	pacer                                                             *pacerCycle // nil without gcpacertrace
+	hasPacer                                                          bool       // false without gcpacertrace
+	pacer                                                             pacerCycle // zero unless hasPacer
 }
 
 // pacerCycle is one "pacer: N% CPU" line: bytes, except consMark.
@@ -59,11 +60,14 @@ var gcTraceLine = regexp.MustCompile(`^gc (\d+) @([0-9.]+)s \d+%[^:]*: ([0-9.]+)
 
 const gcTraceDrained = "gcbench-go: end of gctrace\n"
 
+// gcTrace's cycles live outside the Go heap (offheap.go), as the C
+// harness's cycle log is outside the collector's: under a tight memory
+// limit Go runs thousands of cycles, ~150 bytes each.
 type gcTrace struct {
 	mu     sync.Mutex
-	cycles []gcTraceCycle
-	pacer  *pacerCycle   // the last pacer line, for the next gctrace line; the reader only
-	marks  chan struct{} // one per marker read back
+	cycles offHeapSlice[gcTraceCycle] // appended by the reader under mu
+	pacer  *pacerCycle                // the last pacer line, for the next gctrace line; the reader only
+	marks  chan struct{}              // one per marker read back
 }
 
 // captureGCTrace redirects fd 2 through a pipe read by a goroutine.
@@ -93,7 +97,7 @@ func captureGCTrace() (*gcTrace, error) {
 
 func (t *gcTrace) read(r, stderr *os.File) {
 	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	sc.Buffer(offHeapBytes(64<<10), 1<<20) // a longer line gets a heap buffer
 	// The runtime prints a gctrace line in several write calls, so the
 	// marker (one write) can land inside one: "gc 5 ... 0.19/0.31" +
 	// marker, then the line's rest as the next line.  The part before the
@@ -126,9 +130,11 @@ func (t *gcTrace) read(r, stderr *os.File) {
 func (t *gcTrace) line(line string, stderr *os.File) {
 	if m := gcTraceLine.FindStringSubmatch(line); m != nil {
 		c := parseCycle(m)
-		c.pacer, t.pacer = t.pacer, nil
+		if t.pacer != nil {
+			c.pacer, c.hasPacer, t.pacer = *t.pacer, true, nil
+		}
 		t.mu.Lock()
-		t.cycles = append(t.cycles, c)
+		t.cycles.append(c)
 		t.mu.Unlock()
 		return
 	}
@@ -175,5 +181,5 @@ func (t *gcTrace) drain() []gcTraceCycle {
 	<-t.marks
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	return append([]gcTraceCycle(nil), t.cycles...)
+	return append([]gcTraceCycle(nil), t.cycles.s...)
 }

@@ -30,8 +30,8 @@ func TestGCTraceMarkerInsideLine(t *testing.T) {
 	}
 	tr.mu.Lock()
 	defer tr.mu.Unlock()
-	if len(tr.cycles) != 2 || tr.cycles[1].n != 7 || tr.cycles[1].goal != 5<<20 {
-		t.Fatalf("cycles %+v, want cycles 6 and 7 (goal 5 MiB)", tr.cycles)
+	if c := tr.cycles.s; len(c) != 2 || c[1].n != 7 || c[1].goal != 5<<20 {
+		t.Fatalf("cycles %+v, want cycles 6 and 7 (goal 5 MiB)", c)
 	}
 	w.Close()
 }
@@ -72,16 +72,16 @@ func TestGCTracePacerLine(t *testing.T) {
 	}
 	tr.mu.Lock()
 	defer tr.mu.Unlock()
-	if len(tr.cycles) != 2 {
-		t.Fatalf("cycles %+v, want 390 and 391", tr.cycles)
+	if len(tr.cycles.s) != 2 {
+		t.Fatalf("cycles %+v, want 390 and 391", tr.cycles.s)
 	}
-	p := tr.cycles[0].pacer
-	if p == nil || p.triggered != 3412672 || p.heapEnd != 4666048 || p.goal != 4666048-471744 ||
+	p := tr.cycles.s[0].pacer
+	if !tr.cycles.s[0].hasPacer || p.triggered != 3412672 || p.heapEnd != 4666048 || p.goal != 4666048-471744 ||
 		p.scanHeap+p.scanStack+p.scanGlobals != 73840+2240+154762 || p.consMark != 5.967512296415186 {
 		t.Fatalf("cycle 390's pacer %+v", p)
 	}
-	if tr.cycles[1].pacer != nil {
-		t.Fatalf("cycle 391 got a pacer line that was not its own: %+v", tr.cycles[1].pacer)
+	if tr.cycles.s[1].hasPacer {
+		t.Fatalf("cycle 391 got a pacer line that was not its own: %+v", tr.cycles.s[1].pacer)
 	}
 	ew.Close()
 	buf := make([]byte, 256)
