@@ -95,7 +95,10 @@ func (r *record) emit() int {
 //	                              start (before threadInit) to the end
 //	heap.setup_bytes              heap/objects: what the runtime, package
 //	                              init, the driver and set-up left on the
-//	                              heap, live or not yet collected
+//	                              heap, live or not yet collected (objects
+//	                              in a span a P still caches count once
+//	                              the span goes back: up to a span per
+//	                              size class short)
 //
 // No cycle is forced for them: a runtime.GC() would add a cycle to gc.log
 // and restart the pacer from a fresh heap_marked before the ops, and the
