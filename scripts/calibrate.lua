@@ -13,7 +13,8 @@
 -- output.  Pairs, per workload with a Go twin:
 --   marksweep   vs go experiment=nogreenteagc  at GOGC 50, 100, 200, and at
 --               GOGC 100 with a memory limit of 0.8x and 1.5x Go's peak live
---               heap (measured by the GOGC 100 runs);
+--               heap, the model's `nonheap` set to Go's own (both measured
+--               by the GOGC 100 runs; below);
 --   freetracked vs go experiment=runtimefreegc, and marksweep vs plain go
 --               (the freegc baselines), on builder, bytesbuffer, collect
 --               (the workloads that free); the freegc gain compares time
@@ -28,6 +29,20 @@
 -- interval (with one repetition: the ratio) lies outside 1 +- tolerance,
 -- `inside` otherwise.  Exit 1 when any ratio is outside; 0 when all are
 -- inside; 2 on a script error or when `go` is unavailable.
+--
+-- Memory-limit rows: the model's option `nonheap` stands for the Go
+-- program's own runtime memory outside the heap (goroutine stacks, span and
+-- GC metadata, profiling buckets, other), which Go's memoryLimitHeapGoal
+-- takes off the limit; its default is a minimal Go program's.  The twin
+-- being compared has more (more goroutines, package metadata, the driver's
+-- sampler) and reports it as collector.nonheap_bytes (at its start
+-- barrier, after set-up: workloads/go/record.go).  So the model runs with
+-- nonheap = the median of the GOGC 100 go runs' values, the runs the limit
+-- comes from: it is configured with a measured input of the program it is
+-- compared with, as the limit is; nothing is fitted.  One value per
+-- workload, not one per repetition, so the model's runs of a pair share
+-- one configuration (gcb.report groups runs by it).  The report lists the
+-- value beside what the limited go runs measured themselves.
 --
 -- The go runs set `pacertrace` (GODEBUG gcpacertrace=1), so Go's trigger,
 -- goal, cons/mark and scan work per cycle are exact bytes; it costs Go two
@@ -212,17 +227,32 @@ local function sweep(from)
 end
 sweep({})
 
--- Memory limits around Go's live heap (from its GOGC 100 runs), then run them.
+-- Median of the go runs' collector.nonheap_bytes (ok runs that have it),
+-- as an integer; nil when none has it.
+local function nonheap_median(rs)
+  local ok = {}
+  for _, r in ipairs(rs) do
+    local v = r.status == "ok" and r.collector and r.collector.nonheap_bytes
+    if math.type(v) == "integer" and v > 0 then table.insert(ok, r) end
+  end
+  if #ok == 0 then return nil end
+  return math.floor(gcb.median(ok, "collector.nonheap_bytes"))
+end
+
+-- Memory limits around Go's live heap, the model's nonheap Go's own (both
+-- from its GOGC 100 runs), then run them.
 local from = {}
 for _, cfg in ipairs(todo) do
   if not cfg.arena_only then
     local live = gcb.median(runs[cfg][2].go, "heap.peak_live_bytes")
+    local nonheap = nonheap_median(runs[cfg][2].go) -- nil: the option's default
     from[cfg] = #cfg.pairs + 1
     for _, f in ipairs({ 0.8, 1.5 }) do
       local lim = math.max(1048576, math.floor((live == live and live or 0) * f))
       table.insert(cfg.pairs, { label = string.format("marksweep / go nogreenteagc, memlimit %.1fx live (%.1f MiB)", f, lim / 1048576),
-                                model = "marksweep", mopts = { memlimit = lim },
-                                gopts = { experiment = "nogreenteagc", memlimit = lim } })
+                                model = "marksweep", mopts = { memlimit = lim, nonheap = nonheap },
+                                gopts = { experiment = "nogreenteagc", memlimit = lim },
+                                memlimit_row = true })
       runs[cfg][#cfg.pairs] = { model = {}, go = {} }
     end
   else
@@ -258,6 +288,28 @@ for _, cfg in ipairs(todo) do
       row = row .. string.format(" %.2f [%.2f, %.2f] %s |", p, lo, hi, mark(m[3], p, lo, hi))
     end
     out(row)
+  end
+end
+
+-- The model's nonheap in the memory-limit rows (from the GOGC 100 go
+-- runs), beside the median the limited go runs measured themselves.
+local nh_default = "?"
+for _, c in ipairs(gcb.collectors()) do
+  for _, o in ipairs(c.name == "marksweep" and c.options or {}) do
+    if o.name == "nonheap" then nh_default = o.default end
+  end
+end
+out("\n## Model's nonheap in the memory-limit rows (bytes; the option's default: " .. nh_default .. ")\n")
+out("| workload | pair | model's nonheap (GOGC 100 go runs) | the limited go runs' own (median) |")
+out("|---|---|---:|---:|")
+for _, cfg in ipairs(todo) do
+  for i, p in ipairs(cfg.pairs) do
+    if p.memlimit_row then
+      local own = nonheap_median(runs[cfg][i].go)
+      out(string.format("| %s | %s | %s | %s |", cfg.label or cfg.workload, p.label,
+        p.mopts.nonheap and string.format("%d", p.mopts.nonheap) or "default",
+        own and string.format("%d", own) or "-"))
+    end
   end
 end
 

@@ -20,6 +20,13 @@ assert(g.cpu.mutator_s > 0, "cpu.mutator_s")
 assert(#g.pinning.mutator_pus == 2, "mutator_pus")
 assert(g.procs == c.procs, "gomaxprocs auto: the run's PUs (" .. tostring(c.procs) .. " for the C run), got " .. tostring(g.procs))
 assert(g.unavailable["heap.freed_explicit_bytes"], "no reason for heap.freed_explicit_bytes")
+-- The runtime's own memory at the start barrier, as the models' option
+-- nonheap means it (calibrate.lua sets it from this), and the heap set-up left.
+local nh, nhp = g.collector.nonheap_bytes, g.collector.nonheap_peak_bytes
+assert(math.type(nh) == "integer" and nh >= 256 * 1024 and nh <= nhp and nhp < 1024 * 1024 * 1024,
+       "collector.nonheap_bytes " .. tostring(nh) .. ", nonheap_peak_bytes " .. tostring(nhp))
+assert(math.type(g.heap.setup_bytes) == "integer" and g.heap.setup_bytes > 0,
+       "heap.setup_bytes " .. tostring(g.heap.setup_bytes))
 assert(g.pauses.count == 2 * g.gc.cycles, "two STW pauses per cycle: " .. g.pauses.count .. " for " .. g.gc.cycles)
 for _, cy in ipairs(g.gc.log) do
   assert(cy.goal_bytes > 0 and cy.start_s ~= nil, "cycle log entry")

@@ -2,8 +2,8 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"os"
-	"regexp"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -41,7 +41,8 @@ type gcTraceCycle struct {
 	heap0, heap1, heap2, goal                                         uint64 // bytes: at start, at end of mark, marked live; goal
 	procs                                                             int
 	forced                                                            bool
-	pacer                                                             *pacerCycle // nil without gcpacertrace
+	hasPacer                                                          bool       // false without gcpacertrace
+	pacer                                                             pacerCycle // zero unless hasPacer
 }
 
 // pacerCycle is one "pacer: N% CPU" line: bytes, except consMark.
@@ -51,19 +52,17 @@ type pacerCycle struct {
 	consMark                         float64
 }
 
-var pacerLine = regexp.MustCompile(`^pacer: \d+% CPU \(\d+ exp\.\) for (\d+)\+(\d+)\+(\d+) B work ` +
-	`\(\d+ B exp\.\) in (\d+) B -> (\d+) B \(∆goal (-?\d+), cons/mark ([-+0-9.e]+|NaN|[+-]Inf)\)`)
-
-var gcTraceLine = regexp.MustCompile(`^gc (\d+) @([0-9.]+)s \d+%[^:]*: ([0-9.]+)\+([0-9.]+)\+([0-9.]+) ms clock, ` +
-	`([0-9.]+)\+([0-9.]+)/([0-9.]+)/([0-9.]+)\+([0-9.]+) ms cpu, (\d+)->(\d+)->(\d+) MB, (\d+) MB goal, .* (\d+) P( \(forced\))?`)
-
 const gcTraceDrained = "gcbench-go: end of gctrace\n"
 
+// gcTrace's cycles live outside the Go heap (offheap.go), as the C
+// harness's cycle log is outside the collector's: under a tight memory
+// limit Go runs thousands of cycles, ~190 bytes each.
 type gcTrace struct {
-	mu     sync.Mutex
-	cycles []gcTraceCycle
-	pacer  *pacerCycle   // the last pacer line, for the next gctrace line; the reader only
-	marks  chan struct{} // one per marker read back
+	mu       sync.Mutex
+	cycles   offHeapSlice[gcTraceCycle] // appended by the reader under mu
+	pacer    pacerCycle                 // the last pacer line, for the next gctrace line; the reader only
+	hasPacer bool                       // pacer is one not yet joined; the reader only
+	marks    chan struct{}              // one per marker read back
 }
 
 // captureGCTrace redirects fd 2 through a pipe read by a goroutine.
@@ -93,20 +92,26 @@ func captureGCTrace() (*gcTrace, error) {
 
 func (t *gcTrace) read(r, stderr *os.File) {
 	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	sc.Buffer(offHeapBytes(64<<10), 1<<20) // a longer line gets a heap buffer
 	// The runtime prints a gctrace line in several write calls, so the
 	// marker (one write) can land inside one: "gc 5 ... 0.19/0.31" +
 	// marker, then the line's rest as the next line.  The part before the
 	// marker is held and joined to the next line, and the marker is
 	// acknowledged only once that line is whole, so its cycle is drained too.
-	marker := strings.TrimSuffix(gcTraceDrained, "\n")
-	pending, ackAfter := "", false
+	// The line's bytes are the scanner's (no copy: the reader allocates
+	// only for a held part or another program's line; gctrace_match.go).
+	marker := []byte(strings.TrimSuffix(gcTraceDrained, "\n"))
+	var pending []byte
+	ackAfter := false
 	for sc.Scan() {
-		line := pending + sc.Text()
-		pending = ""
-		if i := strings.Index(line, marker); i >= 0 {
-			line = line[:i] + line[i+len(marker):]
-			if line != "" {
+		line := sc.Bytes()
+		if pending != nil {
+			line = append(pending, line...)
+			pending = nil
+		}
+		if i := bytes.Index(line, marker); i >= 0 {
+			line = append(line[:i:i], line[i+len(marker):]...)
+			if len(line) > 0 {
 				pending, ackAfter = line, true
 				continue
 			}
@@ -122,31 +127,35 @@ func (t *gcTrace) read(r, stderr *os.File) {
 }
 
 // line keeps a gctrace line's cycle, or passes any other line on to the
-// real stderr.
-func (t *gcTrace) line(line string, stderr *os.File) {
-	if m := gcTraceLine.FindStringSubmatch(line); m != nil {
-		c := parseCycle(m)
-		c.pacer, t.pacer = t.pacer, nil
+// real stderr.  The reader only; allocates nothing for the runtime's lines.
+func (t *gcTrace) line(line []byte, stderr *os.File) {
+	var m [17]string
+	if matchGCTrace(line, &m) {
+		c := parseCycle(m[:])
+		if t.hasPacer {
+			c.pacer, c.hasPacer, t.hasPacer = t.pacer, true, false
+		}
 		t.mu.Lock()
-		t.cycles = append(t.cycles, c)
+		t.cycles.append(c)
 		t.mu.Unlock()
 		return
 	}
-	if m := pacerLine.FindStringSubmatch(line); m != nil {
-		t.pacer = parsePacer(m)
+	var pm [8]string
+	if matchPacer(line, &pm) {
+		t.pacer, t.hasPacer = parsePacer(pm[:]), true
 		return
 	}
-	if strings.HasPrefix(line, "pacer: ") {
+	if bytes.HasPrefix(line, []byte("pacer: ")) {
 		return // assist ratio (cycle start), sweep done: not kept
 	}
-	stderr.WriteString(line + "\n")
+	stderr.Write(append(line[:len(line):len(line)], '\n'))
 }
 
-func parsePacer(m []string) *pacerCycle {
+func parsePacer(m []string) pacerCycle {
 	u := func(i int) uint64 { v, _ := strconv.ParseUint(m[i], 10, 64); return v }
 	d, _ := strconv.ParseInt(m[6], 10, 64)
 	cm, _ := strconv.ParseFloat(m[7], 64)
-	p := &pacerCycle{scanHeap: u(1), scanStack: u(2), scanGlobals: u(3), triggered: u(4),
+	p := pacerCycle{scanHeap: u(1), scanStack: u(2), scanGlobals: u(3), triggered: u(4),
 		heapEnd: u(5), consMark: cm}
 	if g := int64(p.heapEnd) - d; g > 0 {
 		p.goal = uint64(g)
@@ -175,5 +184,5 @@ func (t *gcTrace) drain() []gcTraceCycle {
 	<-t.marks
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	return append([]gcTraceCycle(nil), t.cycles...)
+	return append([]gcTraceCycle(nil), t.cycles.s...)
 }

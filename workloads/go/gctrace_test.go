@@ -2,6 +2,8 @@ package main
 
 import (
 	"os"
+	"regexp"
+	"slices"
 	"testing"
 	"time"
 )
@@ -30,8 +32,8 @@ func TestGCTraceMarkerInsideLine(t *testing.T) {
 	}
 	tr.mu.Lock()
 	defer tr.mu.Unlock()
-	if len(tr.cycles) != 2 || tr.cycles[1].n != 7 || tr.cycles[1].goal != 5<<20 {
-		t.Fatalf("cycles %+v, want cycles 6 and 7 (goal 5 MiB)", tr.cycles)
+	if c := tr.cycles.s; len(c) != 2 || c[1].n != 7 || c[1].goal != 5<<20 {
+		t.Fatalf("cycles %+v, want cycles 6 and 7 (goal 5 MiB)", c)
 	}
 	w.Close()
 }
@@ -72,16 +74,16 @@ func TestGCTracePacerLine(t *testing.T) {
 	}
 	tr.mu.Lock()
 	defer tr.mu.Unlock()
-	if len(tr.cycles) != 2 {
-		t.Fatalf("cycles %+v, want 390 and 391", tr.cycles)
+	if len(tr.cycles.s) != 2 {
+		t.Fatalf("cycles %+v, want 390 and 391", tr.cycles.s)
 	}
-	p := tr.cycles[0].pacer
-	if p == nil || p.triggered != 3412672 || p.heapEnd != 4666048 || p.goal != 4666048-471744 ||
+	p := tr.cycles.s[0].pacer
+	if !tr.cycles.s[0].hasPacer || p.triggered != 3412672 || p.heapEnd != 4666048 || p.goal != 4666048-471744 ||
 		p.scanHeap+p.scanStack+p.scanGlobals != 73840+2240+154762 || p.consMark != 5.967512296415186 {
 		t.Fatalf("cycle 390's pacer %+v", p)
 	}
-	if tr.cycles[1].pacer != nil {
-		t.Fatalf("cycle 391 got a pacer line that was not its own: %+v", tr.cycles[1].pacer)
+	if tr.cycles.s[1].hasPacer {
+		t.Fatalf("cycle 391 got a pacer line that was not its own: %+v", tr.cycles.s[1].pacer)
 	}
 	ew.Close()
 	buf := make([]byte, 256)
@@ -90,4 +92,73 @@ func TestGCTracePacerLine(t *testing.T) {
 		t.Fatalf("passed on to stderr: %q, want only the other line", got)
 	}
 	w.Close()
+}
+
+// The expressions the hand matchers of gctrace_match.go implement.
+var (
+	gcTraceLineRE = regexp.MustCompile(`^gc (\d+) @([0-9.]+)s \d+%[^:]*: ([0-9.]+)\+([0-9.]+)\+([0-9.]+) ms clock, ` +
+		`([0-9.]+)\+([0-9.]+)/([0-9.]+)/([0-9.]+)\+([0-9.]+) ms cpu, (\d+)->(\d+)->(\d+) MB, (\d+) MB goal, .* (\d+) P( \(forced\))?`)
+	pacerLineRE = regexp.MustCompile(`^pacer: \d+% CPU \(\d+ exp\.\) for (\d+)\+(\d+)\+(\d+) B work ` +
+		`\(\d+ B exp\.\) in (\d+) B -> (\d+) B \(∆goal (-?\d+), cons/mark ([-+0-9.e]+|NaN|[+-]Inf)\)`)
+)
+
+var gcTraceCorpus = []string{
+	"gc 1 @0.001s 14%: 0.21+0.28+0.007 ms clock, 0.42+0.067/0.079/0+0.014 ms cpu, 0->0->0 MB, 0 MB goal, 0 MB stacks, 0 MB globals, 2 P",
+	"gc 390 @2.738s 11%: 0.28+2.7+0.032 ms clock, 0.56+0/1.2/0+0.065 ms cpu, 2->4->1 MB, 4 MB goal, 0 MB stacks, 0 MB globals, 2 P",
+	"gc 12 @10.5s 3%: 0.1+1+0.02 ms clock, 0.2+0.1/0.3/0.4+0.05 ms cpu, 120->130->60 MB, 121 MB goal, 1 MB stacks, 0 MB globals, 16 P (forced)",
+	"gc 7 @0.123s 4% (x): 0.011+1.2+0.019 ms clock, 0.022+0.31/0.19/0.05+0.038 ms cpu, 4->5->2 MB, 5 MB goal, 2 P, 3 P",
+	"gc 8 @1.0s 5%: 1+2+3 ms clock, 1+2/3/4+5 ms cpu, 1->2->3 MB, 4 MB goal, 8 P junk 9 P (forced) tail",
+	"pacer: 28% CPU (25 exp.) for 73840+2240+154762 B work (227498 B exp.) in 3412672 B -> 4666048 B (∆goal 471744, cons/mark 5.967512296415186)",
+	"pacer: 25% CPU (25 exp.) for 37328+1936+177482 B work (216618 B exp.) in 59600 B -> 76016 B (∆goal -24432, cons/mark 0)",
+	"pacer: 25% CPU (25 exp.) for 1+2+3 B work (4 B exp.) in 5 B -> 6 B (∆goal 7, cons/mark NaN)",
+	"pacer: 25% CPU (25 exp.) for 1+2+3 B work (4 B exp.) in 5 B -> 6 B (∆goal 7, cons/mark +Inf)",
+	"pacer: 25% CPU (25 exp.) for 1+2+3 B work (4 B exp.) in 5 B -> 6 B (∆goal 7, cons/mark -1.5e-07)",
+	"pacer: assist ratio=0.29 (scan 0 MB in 3->4 MB) workers=0+0.25",
+	"pacer: sweep done at heap size 3MB; allocated 1MB during sweep; swept 598 pages at 0 pages/byte",
+}
+
+// The hand matchers accept exactly what the expressions accept, with the
+// same groups: on real and odd lines, every prefix of each, and each with
+// one byte deleted or replaced.
+func TestGCTraceMatchersAreTheExpressions(t *testing.T) {
+	var lines []string
+	for _, l := range gcTraceCorpus {
+		for i := 0; i <= len(l); i++ {
+			lines = append(lines, l[:i])
+			if i < len(l) {
+				lines = append(lines, l[:i]+l[i+1:], l[:i]+"x"+l[i+1:], l[:i]+"9"+l[i+1:], l[:i]+" "+l[i+1:])
+			}
+		}
+	}
+	for _, l := range lines {
+		var m [17]string
+		got, want := matchGCTrace([]byte(l), &m), gcTraceLineRE.FindStringSubmatch(l)
+		if got != (want != nil) || got && !slices.Equal(m[:], want) {
+			t.Fatalf("gc line %q: matched %v %q, the expression %q", l, got, m, want)
+		}
+		var pm [8]string
+		got, want = matchPacer([]byte(l), &pm), pacerLineRE.FindStringSubmatch(l)
+		if got != (want != nil) || got && !slices.Equal(pm[:], want) {
+			t.Fatalf("pacer line %q: matched %v %q, the expression %q", l, got, pm, want)
+		}
+	}
+}
+
+// The reader allocates nothing for the runtime's lines, so it never waits
+// for the GC (gctrace_match.go).
+func TestGCTraceLineDoesNotAllocate(t *testing.T) {
+	tr := &gcTrace{marks: make(chan struct{}, 1)}
+	devnull, _ := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+	for _, l := range gcTraceCorpus[:2] {
+		b := []byte(l)
+		if n := testing.AllocsPerRun(100, func() { tr.line(b, devnull) }); n != 0 {
+			t.Errorf("%.1f allocations per gctrace line", n)
+		}
+	}
+	for _, l := range gcTraceCorpus[5:] {
+		b := []byte(l)
+		if n := testing.AllocsPerRun(100, func() { tr.line(b, devnull) }); n != 0 {
+			t.Errorf("%.1f allocations per pacer line %q", n, l)
+		}
+	}
 }

@@ -15,7 +15,7 @@ type runtimeStats struct {
 	allocBytes, allocObjects                      uint64
 	cycles                                        uint64
 	heapLive, heapGoal, heapObjects               uint64  // bytes
-	memTotal, memReleased                         uint64  // bytes
+	memTotal, memReleased, memFree, memUnused     uint64  // bytes
 	gcTotal, assist, dedicated, idle, pause, user float64 // CPU seconds
 }
 
@@ -26,6 +26,7 @@ var metricNames = []string{
 	"/cpu/classes/gc/total:cpu-seconds", "/cpu/classes/gc/mark/assist:cpu-seconds",
 	"/cpu/classes/gc/mark/dedicated:cpu-seconds", "/cpu/classes/gc/mark/idle:cpu-seconds",
 	"/cpu/classes/gc/pause:cpu-seconds", "/cpu/classes/user:cpu-seconds",
+	"/memory/classes/heap/free:bytes", "/memory/classes/heap/unused:bytes",
 }
 
 // metricsReader owns its sample slice: one per goroutine that reads.
@@ -57,7 +58,28 @@ func (r *metricsReader) read() runtimeStats {
 		allocBytes: u(0), allocObjects: u(1), cycles: u(2), heapLive: u(3), heapGoal: u(4),
 		heapObjects: u(5), memTotal: u(6), memReleased: u(7),
 		gcTotal: f(8), assist: f(9), dedicated: f(10), idle: f(11), pause: f(12), user: f(13),
+		memFree: u(14), memUnused: u(15),
 	}
+}
+
+// nonHeap is what the Go-like models' option `nonheap` stands for
+// (collectors/core/pacer.c, memlimit_goal): the runtime's memory that Go's
+// memoryLimitHeapGoal (mgcpacer.go) counts as non-heap, less the heap's
+// unused slot bytes, which the model counts from its own spans.  Go's
+// nonHeapMemory is mappedReady - heapFree - heapAlloc, and in
+// runtime/metrics terms mappedReady = /memory/classes/total less
+// heap/released, heapFree = heap/free, heapAlloc = heap/objects; less
+// heap/unused that leaves the goroutine stacks (heap/stacks, os-stacks),
+// the span, mcache and GC metadata (metadata/...), profiling buckets and
+// other.  Bytes; 0 for a reading without the memory classes.  All five
+// come from one metrics.Read, whose heap classes are one consistent
+// snapshot, so the difference never underflows.
+func (s runtimeStats) nonHeap() uint64 {
+	heap := s.memReleased + s.memFree + s.heapObjects + s.memUnused
+	if heap > s.memTotal {
+		return 0
+	}
+	return s.memTotal - heap
 }
 
 // pauseHistogram is the runtime's own histogram of stop-the-world pauses

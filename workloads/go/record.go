@@ -84,6 +84,36 @@ func (r *record) emit() int {
 	return 0
 }
 
+// setRuntimeMemory records the runtime's own memory and the heap the run
+// starts its ops with, at the start barrier (after set-up and every
+// mutator's threadInit, each mutator goroutine started, before the first
+// op):
+//
+//	collector.nonheap_bytes       runtimeStats.nonHeap: what the Go-like
+//	                              models' option `nonheap` stands for
+//	collector.nonheap_peak_bytes  the largest nonHeap from the sampler's
+//	                              start (before threadInit) to the end
+//	heap.setup_bytes              heap/objects: what the runtime, package
+//	                              init, the driver and set-up left on the
+//	                              heap, live or not yet collected (objects
+//	                              in a span a P still caches count once
+//	                              the span goes back: up to a span per
+//	                              size class short)
+//
+// No cycle is forced for them: a runtime.GC() would add a cycle to gc.log
+// and restart the pacer from a fresh heap_marked before the ops, and the
+// non-heap classes (stacks, metadata, buckets) hold no garbage to collect.
+func (r *record) setRuntimeMemory(mr *mutatorRun) {
+	b, a := mr.before, mr.after
+	r.set("collector.nonheap_bytes", b.nonHeap())
+	peak := max(b.nonHeap(), a.nonHeap())
+	if mr.smp != nil {
+		peak = max(peak, mr.smp.peakNonHeap)
+	}
+	r.set("collector.nonheap_peak_bytes", peak)
+	r.set("heap.setup_bytes", b.heapObjects)
+}
+
 // sinceInit is t's monotonic reading in seconds: time's String() prints it
 // as "m=+S", counted from the time package's start, a few microseconds after
 // the runtime's init (the origin of gctrace's @).
@@ -185,7 +215,7 @@ func (r *record) fill(spec *runSpec, mr *mutatorRun, trace *gcTrace) {
 			"heap_end_bytes": c.heap1, "background_s": c.cpuBackgroundS, "idle_s": c.cpuIdleS,
 			"procs": c.procs, "forced": c.forced,
 		}
-		if p := c.pacer; p != nil { // exact bytes instead of gctrace's whole MiB
+		if p := &c.pacer; c.hasPacer { // exact bytes instead of gctrace's whole MiB
 			cy["trigger_bytes"], cy["heap_end_bytes"] = p.triggered, p.heapEnd
 			if p.goal > 0 {
 				cy["goal_bytes"] = p.goal
@@ -234,16 +264,16 @@ func (r *record) fill(spec *runSpec, mr *mutatorRun, trace *gcTrace) {
 	var sum float64
 	peak := hwmBytes()
 	peakHeap := uint64(0)
-	for _, s := range smp.samples {
-		samples = append(samples, []any{rel(s.t), s.rss, s.heap})
+	for i, s := range smp.samples.s {
+		samples = append(samples, []any{rel(smp.when(i)), s.rss, s.heap})
 		sum += float64(s.rss)
 		peak = max(peak, s.rss)
 		peakHeap = max(peakHeap, s.heap)
 	}
 	r.set("rss.peak_bytes", peak)
 	r.set("rss.mean_bytes", 0.0)
-	if len(smp.samples) > 0 {
-		r.set("rss.mean_bytes", sum/float64(len(smp.samples)))
+	if len(smp.samples.s) > 0 {
+		r.set("rss.mean_bytes", sum/float64(len(smp.samples.s)))
 	}
 	r.set("rss.samples", samples)
 	r.set("sample_hz", spec.SampleHz)
@@ -259,6 +289,7 @@ func (r *record) fill(spec *runSpec, mr *mutatorRun, trace *gcTrace) {
 	r.set("heap.heap_bytes", a.heapObjects)
 	r.set("heap.mapped_bytes", a.memTotal-a.memReleased)
 	r.set("heap.cycles", a.cycles)
+	r.setRuntimeMemory(mr)
 	const noFree = "Go 1.26 counts no explicit frees: runtime.freegc (GOEXPERIMENT=runtimefreegc) has no counter in runtime/metrics or MemStats"
 	r.null("heap.freed_explicit_bytes", noFree)
 	r.null("heap.reused_bytes", noFree)

@@ -10,26 +10,35 @@ import (
 // sampler reads the resident set (/proc/self/statm) and the heap's object
 // bytes (runtime/metrics) every 1/hz seconds on its own goroutine, like
 // harness/sampler.c, and keeps the largest live heap the runtime reported
-// (/gc/heap/live:bytes: marked by the last cycle).
+// (/gc/heap/live:bytes: marked by the last cycle) and the largest non-heap
+// memory (runtimeStats.nonHeap).  The samples live outside the Go heap
+// (offheap.go), as harness/sampler.c's are outside the collector's, so
+// each holds its time as an offset from t0 (a time.Time holds a pointer).
 type sample struct {
-	t         time.Time
+	at        time.Duration // since t0, on the monotonic clock
 	rss, heap uint64
 }
 
 type sampler struct {
-	interval time.Duration
-	stop     chan struct{}
-	done     chan struct{}
-	samples  []sample // written by the sampler goroutine until done closes
-	peakLive uint64
+	interval    time.Duration
+	t0          time.Time
+	stop        chan struct{}
+	done        chan struct{}
+	samples     offHeapSlice[sample] // written by the sampler goroutine until done closes
+	peakLive    uint64
+	peakNonHeap uint64
 }
 
 func startSampler(hz float64) *sampler {
-	s := &sampler{interval: time.Duration(float64(time.Second) / hz),
+	s := &sampler{interval: time.Duration(float64(time.Second) / hz), t0: time.Now(),
 		stop: make(chan struct{}), done: make(chan struct{})}
 	go s.run()
 	return s
 }
+
+// when is sample i's time: t0's monotonic reading plus the offset, so
+// durations against other times are exactly time.Now()'s.
+func (s *sampler) when(i int) time.Time { return s.t0.Add(s.samples.s[i].at) }
 
 func (s *sampler) run() {
 	defer close(s.done)
@@ -39,7 +48,9 @@ func (s *sampler) run() {
 	for {
 		st := mr.read()
 		s.peakLive = max(s.peakLive, st.heapLive)
-		s.samples = append(s.samples, sample{time.Now(), rssBytes(), st.heapObjects})
+		s.peakNonHeap = max(s.peakNonHeap, st.nonHeap())
+		at := time.Since(s.t0)
+		s.samples.append(sample{at, rssBytes(), st.heapObjects})
 		select {
 		case <-s.stop:
 			return
