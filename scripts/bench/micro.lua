@@ -79,23 +79,9 @@ for _, e in ipairs(errors) do
 end
 assert(#names > 0, "micro.lua: " .. micro .. " ran no case")
 
-local function median(t)
-  local s = {}
-  for i, v in ipairs(t) do s[i] = v end
-  table.sort(s)
-  local n = #s
-  return n % 2 == 1 and s[(n + 1) // 2] or (s[n // 2] + s[n // 2 + 1]) / 2
-end
-
-local function boot(t)
-  local m, a = {}, {}
-  for k = 1, BOOT do
-    for i = 1, #t do a[i] = t[math.random(#t)] end
-    m[k] = median(a)
-  end
-  table.sort(m)
-  return m[math.floor(0.025 * BOOT) + 1], m[math.ceil(0.975 * BOOT)]
-end
+local stats = dofile((arg[0]:match("^(.*)/") or ".") .. "/stats.lua")
+local median = stats.median
+local function boot(t) return stats.bootstrap(t, median, BOOT) end
 
 local function verdict(lo, hi, goal)
   if hi <= goal then return "goal met" end

@@ -47,28 +47,15 @@ assert(metric == "cpu" or metric == "wall", "overhead.lua: METRIC must be cpu or
 local GOAL = 0.02 -- the cost a harness may have (issue 16)
 local BOOT = 2000
 
-local function median(t)
-  local s = {}
-  for i, v in ipairs(t) do s[i] = v end
-  table.sort(s)
-  local n = #s
-  return n % 2 == 1 and s[(n + 1) // 2] or (s[n // 2] + s[n // 2 + 1]) / 2
-end
+local stats = dofile((arg[0]:match("^(.*)/") or ".") .. "/stats.lua")
+local median = stats.median
 
 -- Cost from the pairs' log ratios (lr[k] = log(on[k] / off[k])).
 local function cost(lr) return 1 - math.exp(median(lr)) end
 
--- 95 % percentile bootstrap of cost over the pairs.  Cost falls as the
--- median log ratio rises, so the interval's ends swap.
-local function interval(lr)
-  local c, a = {}, {}
-  for k = 1, BOOT do
-    for i = 1, #lr do a[i] = lr[math.random(#lr)] end
-    c[k] = cost(a)
-  end
-  table.sort(c)
-  return c[math.floor(0.025 * BOOT) + 1], c[math.ceil(0.975 * BOOT)]
-end
+-- 95 % percentile bootstrap of cost over the pairs (stats.lua sorts the
+-- resampled costs, so lo <= hi although cost falls as the ratio rises).
+local function interval(lr) return stats.bootstrap(lr, cost, BOOT) end
 
 local function sd(t)
   local m, v = 0, 0
