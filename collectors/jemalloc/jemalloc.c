@@ -119,11 +119,6 @@ static __attribute__((noinline, cold)) uint64_t large_size(const gcb_heap *h, si
     return h->je.nallocx(bytes, h->flags);
 }
 
-static inline uint64_t usable_size(const gcb_heap *h, size_t bytes)
-{
-    return __builtin_expect(bytes >= SMALL_MAX, 0) ? large_size(h, bytes) : manual_size_class(bytes);
-}
-
 static int heap_new(const gcb_host *host, const gcb_value *opts, gcb_heap **out,
                     char *err, size_t errlen)
 {
