@@ -54,6 +54,7 @@ func runMain() int {
 		ballast = make([]byte, spec.Ballast)
 	}
 	n := spec.Threads
+	presetup := newMetricsReader().read() // the runtime's and driver's heap, before the workload's
 	w := t.New()
 	if err := w.setup(p, n); err != nil {
 		rec.set("validation", err.Error())
@@ -61,6 +62,7 @@ func runMain() int {
 		return rec.emit()
 	}
 	m := runMutators(spec, w)
+	m.presetup = presetup
 	rec.fill(spec, m, trace)
 	runtime.KeepAlive(ballast)
 	return rec.emit()
@@ -96,6 +98,7 @@ type mutator struct {
 
 type mutatorRun struct {
 	m          []mutator
+	presetup   runtimeStats // before the workload's setup
 	before     runtimeStats // at the start barrier
 	after      runtimeStats // after the last mutator's threadFini
 	smp        *sampler

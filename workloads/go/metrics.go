@@ -17,6 +17,10 @@ type runtimeStats struct {
 	heapLive, heapGoal, heapObjects               uint64  // bytes
 	memTotal, memReleased, memFree, memUnused     uint64  // bytes
 	gcTotal, assist, dedicated, idle, pause, user float64 // CPU seconds
+	// The pacer's scan inputs as of the last completed cycle (bytes):
+	// scannable heap (heapScan), stacks scanned (stackScan), scannable
+	// globals (globalsScan).  Go's runway and goal are computed from them.
+	scanHeap, scanStack, scanGlobals uint64
 }
 
 var metricNames = []string{
@@ -27,6 +31,7 @@ var metricNames = []string{
 	"/cpu/classes/gc/mark/dedicated:cpu-seconds", "/cpu/classes/gc/mark/idle:cpu-seconds",
 	"/cpu/classes/gc/pause:cpu-seconds", "/cpu/classes/user:cpu-seconds",
 	"/memory/classes/heap/free:bytes", "/memory/classes/heap/unused:bytes",
+	"/gc/scan/heap:bytes", "/gc/scan/stack:bytes", "/gc/scan/globals:bytes",
 }
 
 // metricsReader owns its sample slice: one per goroutine that reads.
@@ -59,6 +64,7 @@ func (r *metricsReader) read() runtimeStats {
 		heapObjects: u(5), memTotal: u(6), memReleased: u(7),
 		gcTotal: f(8), assist: f(9), dedicated: f(10), idle: f(11), pause: f(12), user: f(13),
 		memFree: u(14), memUnused: u(15),
+		scanHeap: u(16), scanStack: u(17), scanGlobals: u(18),
 	}
 }
 

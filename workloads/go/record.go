@@ -99,6 +99,18 @@ func (r *record) emit() int {
 //	                              in a span a P still caches count once
 //	                              the span goes back: up to a span per
 //	                              size class short)
+//	heap.runtime_scan_bytes       /gc/scan/heap before the workload's
+//	                              setup: the scannable heap of the
+//	                              runtime, package init and the driver
+//	                              (with no cycle run yet, as in every
+//	                              twin, every scannable byte allocated
+//	                              since the process started, some of it
+//	                              already garbage): what the Go-like
+//	                              models' option `runtime_heap` stands for
+//	gc.scan_heap_bytes            at the end: the pacer's scan inputs as
+//	gc.scan_stack_bytes           of the last completed cycle (/gc/scan/
+//	gc.scan_globals_bytes         heap, stack, globals): scannable heap,
+//	                              stack bytes scanned, scannable globals
 //
 // No cycle is forced for them: a runtime.GC() would add a cycle to gc.log
 // and restart the pacer from a fresh heap_marked before the ops, and the
@@ -112,6 +124,11 @@ func (r *record) setRuntimeMemory(mr *mutatorRun) {
 	}
 	r.set("collector.nonheap_peak_bytes", peak)
 	r.set("heap.setup_bytes", b.heapObjects)
+	r.set("heap.runtime_scan_bytes", mr.presetup.scanHeap)
+	r.set("heap.runtime_scan_cycles", mr.presetup.cycles)
+	r.set("gc.scan_heap_bytes", a.scanHeap)
+	r.set("gc.scan_stack_bytes", a.scanStack)
+	r.set("gc.scan_globals_bytes", a.scanGlobals)
 }
 
 // sinceInit is t's monotonic reading in seconds: time's String() prints it

@@ -9,7 +9,9 @@ import (
 // A real run of a twin (collect, two mutators) through the driver's
 // runMutators and fill: the record carries the runtime's non-heap memory
 // at the start barrier (what the models' option nonheap stands for), its
-// peak, and the heap set-up left, as numbers in the JSON the runner reads.
+// peak, the heap set-up left, the scannable heap before set-up (what the
+// models' option runtime_heap stands for) and the pacer's scan inputs, as
+// numbers in the JSON the runner reads.
 func TestRecordCarriesNonHeap(t *testing.T) {
 	twin := twins["collect"]
 	p, err := twin.params(map[string]string{"n": "100"})
@@ -18,6 +20,7 @@ func TestRecordCarriesNonHeap(t *testing.T) {
 	}
 	spec := &runSpec{Record: map[string]any{}, Workload: "collect", Threads: 2, Ops: 40,
 		SampleHz: 1000, RecordLatency: true}
+	presetup := newMetricsReader().read()
 	w := twin.New()
 	if err := w.setup(p, spec.Threads); err != nil {
 		t.Fatal(err)
@@ -26,6 +29,7 @@ func TestRecordCarriesNonHeap(t *testing.T) {
 	if mr.failure != nil {
 		t.Fatal(mr.failure)
 	}
+	mr.presetup = presetup
 	// fill drains gctrace: no capture here, so the marker is acknowledged
 	// in advance and written to a discarded stderr.
 	trace := &gcTrace{marks: make(chan struct{}, 1)}
@@ -47,8 +51,14 @@ func TestRecordCarriesNonHeap(t *testing.T) {
 			NonHeapPeak *float64 `json:"nonheap_peak_bytes"`
 		} `json:"collector"`
 		Heap struct {
-			Setup *float64 `json:"setup_bytes"`
+			Setup       *float64 `json:"setup_bytes"`
+			RuntimeScan *float64 `json:"runtime_scan_bytes"`
 		} `json:"heap"`
+		GC struct {
+			ScanHeap    *float64 `json:"scan_heap_bytes"`
+			ScanStack   *float64 `json:"scan_stack_bytes"`
+			ScanGlobals *float64 `json:"scan_globals_bytes"`
+		} `json:"gc"`
 	}
 	if err := json.Unmarshal(text, &v); err != nil {
 		t.Fatal(err)
@@ -62,5 +72,16 @@ func TestRecordCarriesNonHeap(t *testing.T) {
 	}
 	if *setup <= 0 {
 		t.Errorf("heap.setup_bytes %g", *setup)
+	}
+	// The runtime's Ps, Ms and Gs alone are tens of KB of scannable heap,
+	// and its data and bss hold pointers.  (The stack bytes scanned are
+	// those of the last cycle: none may have run in this short test.)
+	rs, sh, ss, sg := v.Heap.RuntimeScan, v.GC.ScanHeap, v.GC.ScanStack, v.GC.ScanGlobals
+	if rs == nil || sh == nil || ss == nil || sg == nil {
+		t.Fatalf("record without heap.runtime_scan_bytes or gc.scan_{heap,stack,globals}_bytes: %s", text)
+	}
+	if *rs < 16<<10 || *sh <= 0 || *sg < 16<<10 {
+		t.Errorf("runtime_scan_bytes %g, scan_heap %g, scan_globals %g (scan_stack %g): want >= 16 KiB, > 0, >= 16 KiB",
+			*rs, *sh, *sg, *ss)
 	}
 }
