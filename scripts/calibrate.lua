@@ -49,6 +49,18 @@
 -- short writes inside each cycle's pauses (microseconds against pauses of
 -- hundreds).
 --
+-- Every model row: the options `globals` and `runtime_heap` stand for the
+-- Go program's scannable globals and the scannable heap its runtime,
+-- package init and driver keep (Go's Ps, Ms, Gs, package maps); their
+-- defaults are a minimal Go program's.  Go's pacer counts both in its scan
+-- work (the runway) and goal.  Before the first repetition, one go run per
+-- workload (experiment=nogreenteagc, GOGC 100, the pair's params) reads
+-- the twin's own: gc.scan_globals_bytes (/gc/scan/globals) and
+-- heap.runtime_scan_bytes (/gc/scan/heap before the workload's set-up), and
+-- every model run of that workload is configured with them: measured
+-- inputs of the program the model is compared with, like nonheap; nothing
+-- is fitted.  The report lists them.  That probe run is not in the tables.
+--
 -- Finding (README "freegc in the twins"): the released Go 1.26 toolchain's
 -- compiler is built without runtimefreegc, so GOEXPERIMENT=runtimefreegc
 -- changes only the runtime and no twin frees; Go's freegc gain is then ~0.
@@ -195,6 +207,10 @@ local function run1(cfg, collector, options)
     local o = { pacertrace = true }
     for k, v in pairs(options) do o[k] = v end
     options = o
+  elseif cfg.runtime then -- the twin's globals and runtime heap (above)
+    local o = { globals = cfg.runtime.globals, runtime_heap = cfg.runtime.runtime_heap }
+    for k, v in pairs(options) do o[k] = v end
+    options = o
   end
   local r = gcb.run{ collector = collector, options = options, workload = cfg.workload,
                      params = cfg.params, ops = math.max(1, math.floor(cfg.ops * scale)),
@@ -210,6 +226,18 @@ for _, cfg in ipairs(configs) do
     runs[cfg] = {}
     for i = 1, #cfg.pairs do runs[cfg][i] = { model = {}, go = {} } end
     table.insert(todo, cfg)
+  end
+end
+
+-- The twin's scannable globals and runtime heap, for every model run of
+-- the workload (above); nil (the options' defaults) when the probe fails
+-- or its record lacks them.
+for _, cfg in ipairs(todo) do
+  local r = run1(cfg, "go", { experiment = "nogreenteagc" })
+  local g = r and r.status == "ok" and r.gc and r.gc.scan_globals_bytes
+  local h = r and r.status == "ok" and r.heap and r.heap.runtime_scan_bytes
+  if math.type(g) == "integer" and math.type(h) == "integer" then
+    cfg.runtime = { globals = g, runtime_heap = h }
   end
 end
 
@@ -299,6 +327,15 @@ for _, c in ipairs(gcb.collectors()) do
     if o.name == "nonheap" then nh_default = o.default end
   end
 end
+out("\n## Model's globals and runtime_heap (bytes; from one go run per workload before the repetitions)\n")
+out("| workload | globals (gc.scan_globals_bytes) | runtime_heap (heap.runtime_scan_bytes) |")
+out("|---|---:|---:|")
+for _, cfg in ipairs(todo) do
+  out(string.format("| %s | %s | %s |", cfg.label or cfg.workload,
+    cfg.runtime and string.format("%d", cfg.runtime.globals) or "default",
+    cfg.runtime and string.format("%d", cfg.runtime.runtime_heap) or "default"))
+end
+
 out("\n## Model's nonheap in the memory-limit rows (bytes; the option's default: " .. nh_default .. ")\n")
 out("| workload | pair | model's nonheap (GOGC 100 go runs) | the limited go runs' own (median) |")
 out("|---|---|---:|---:|")

@@ -99,6 +99,8 @@ typedef struct gc_config {
     size_t nonheap;        /* bytes of the modelled Go runtime's memory outside the
                               heap (stacks, metadata, profiling buckets, other):
                               counted by the memory-limit goal and scavenger */
+    size_t runtime_heap;   /* bytes of the modelled Go runtime's own scannable heap
+                              objects, built at heap creation (rtheap.c) */
     const char *name;      /* collector name for messages */
 } gc_config;
 
@@ -206,8 +208,10 @@ struct gc_heap {
     mark_work work;
     void **globals;                       /* cfg.globals / 8 words standing for the
                                              modelled program's runtime globals (Go's
-                                             data and bss): all NULL, scanned as a root
-                                             job each cycle (mark_drain); NULL if 0 */
+                                             data and bss), scanned as a root job each
+                                             cycle (mark_drain) and by mark_verify: NULL
+                                             words, but for the heads of the runtime
+                                             heap's chains (rtheap.c); NULL if 0 */
     _Atomic uint64_t heap_marked;         /* bytes marked this cycle */
     _Atomic uint64_t scan_work;           /* bytes scanned this cycle */
     _Atomic double assist_work_per_byte;  /* Go's assistWorkPerByte: scan bytes owed per
@@ -439,6 +443,12 @@ void *mallocgc(gc_mutator *gm, const gcb_type *t, size_t bytes);
  * gm on the assist queue); nothing outside mark.  gm's thread, holding no
  * object the collector cannot see. */
 void mallocgc_assist(gc_mutator *gm, size_t bytes);
+
+/* rtheap.c: the modelled runtime's own heap objects (option runtime_heap),
+ * allocated through a temporary mutator and hung from h->globals; heap
+ * creation, before any mutator attaches.  0, or an errno value with a
+ * message naming the option. */
+int rtheap_build(gc_heap *h, const gcb_collector *table, char *err, size_t errlen);
 
 /* bgsweep.c: the background sweeper's thread body (arg: the gc_heap). */
 void *bgsweep_main(void *arg);

@@ -498,6 +498,8 @@ int mark_verify(gc_heap *h)
                 rc = vvisit(h, &v, f->slots[i], "a frame slot");
     for (size_t i = 0; i < h->nroots && rc == 0; i++)
         rc = vvisit(h, &v, *h->roots[i], "a global root");
+    for (size_t i = 0; h->globals && i < h->cfg.globals / sizeof(void *) && rc == 0; i++)
+        rc = vvisit(h, &v, h->globals[i], "the runtime globals");
     if (rc == 0) {
         vroots vr = {&v, 0};
         space_roots(h, vroot, &vr);

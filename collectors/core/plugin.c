@@ -29,6 +29,7 @@ int gc_plugin_heap_new(const gcb_collector *table, const gcb_host *host, const g
         .force_ns = opts[GC_OPT_FORCEGC].special ? 0 : (uint64_t)(opts[GC_OPT_FORCEGC].d * 1e9),
         .globals = (size_t)opts[GC_OPT_GLOBALS].i & ~(size_t)7,
         .nonheap = (size_t)opts[GC_OPT_NONHEAP].i,
+        .runtime_heap = (size_t)opts[GC_OPT_RUNTIME_HEAP].i,
         .name = table->name,
     };
     int rc = gc_heap_init(&h->gc, host, &cfg, err, errlen);
@@ -37,6 +38,12 @@ int gc_plugin_heap_new(const gcb_collector *table, const gcb_host *host, const g
         return rc;
     }
     h->gc.table = table;
+    rc = rtheap_build(&h->gc, table, err, errlen);
+    if (rc != 0) {
+        gc_heap_destroy(&h->gc);
+        free(h);
+        return rc;
+    }
     *out = h;
     return 0;
 }

@@ -16,7 +16,8 @@
 #include "gc.h"
 
 enum { GC_OPT_MODE, GC_OPT_GOGC, GC_OPT_MEMLIMIT, GC_OPT_GCTRACE, GC_OPT_VERIFY,
-       GC_OPT_SCAVENGE, GC_OPT_RESERVE, GC_OPT_FORCEGC, GC_OPT_GLOBALS, GC_OPT_NONHEAP, GC_NOPTIONS };
+       GC_OPT_SCAVENGE, GC_OPT_RESERVE, GC_OPT_FORCEGC, GC_OPT_GLOBALS, GC_OPT_NONHEAP,
+       GC_OPT_RUNTIME_HEAP, GC_NOPTIONS };
 
 /* The standard options, as initialisers of a gcb_option_desc array
  * (an X-list: `static const gcb_option_desc options[] = { GC_OPTIONS_STD, ... }`). */
@@ -58,7 +59,8 @@ enum { GC_OPT_MODE, GC_OPT_GOGC, GC_OPT_MEMLIMIT, GC_OPT_GCTRACE, GC_OPT_VERIFY,
                         "runtime and packages, scanned by the mark workers every cycle and "    \
                         "counted in the pacer's scan work and heap goal, as Go scans its "      \
                         "data and bss (default: a minimal Go 1.26 program's, from "             \
-                        "GODEBUG=gcpacertrace=1; the Go twins have ~177 KB); 0 = only the "     \
+                        "GODEBUG=gcpacertrace=1; the Go twins have 161610, their "              \
+                        "gc.scan_globals_bytes); 0 = only the "                                 \
                         "workload's registered roots",                                          \
                         0, 1ULL << 32, NULL, NULL},                                             \
     [GC_OPT_NONHEAP] = {"nonheap", GCB_OPT_BYTES, "3954952",                                    \
@@ -68,7 +70,17 @@ enum { GC_OPT_MODE, GC_OPT_GOGC, GC_OPT_MEMLIMIT, GC_OPT_GCTRACE, GC_OPT_VERIFY,
                         "the heap's own unused slot bytes); default: a minimal Go 1.26 "        \
                         "program's /memory/classes total less heap released, free, objects "    \
                         "and unused, after runtime.GC()",                                       \
-                        0, 1ULL << 40, NULL, NULL}
+                        0, 1ULL << 40, NULL, NULL},                                             \
+    [GC_OPT_RUNTIME_HEAP] = {"runtime_heap", GCB_OPT_BYTES, "51808",                            \
+                             "bytes of scannable heap objects the modelled Go program's "       \
+                             "runtime, package init and driver keep (Go's Ps, Ms, Gs, "         \
+                             "package maps): 64-byte objects with 8 pointer slots, hung in "    \
+                             "chains from the modelled globals, marked and scanned every "      \
+                             "cycle and counted in the live heap, scan work and goal as Go's "  \
+                             "are (default: a minimal Go 1.26 program's /gc/scan/heap at "      \
+                             "main's start; a go run reports its own as "                       \
+                             "heap.runtime_scan_bytes); needs globals > 0 unless 0",            \
+                             0, 1ULL << 32, NULL, NULL}
 
 /* Create the heap of plugin `table` from the standard options opts[0 ..
  * GC_NOPTIONS).  0 or an errno value with a message in err. */

@@ -32,14 +32,15 @@
  * - The pacer (pacer.c) is Go 1.21+'s: cons/mark runway, trigger bounds,
  *   goal with stacks and globals, revise()d assist ratio, background
  *   credit and parked assists.  Its scan work counts the workload's heap,
- *   frames and registered globals, and the modelled runtime's globals
- *   (option `globals`, default a minimal Go 1.26 program's 145,994 bytes:
- *   one root job of NULL words each cycle, so scanned faster than Go's
- *   real data/bss); the Go twins also have ~30 KB more globals and the
- *   runtime's own heap objects, and Go's slower root scan raises its
- *   cons/mark estimate, so on a tiny live heap Go's runway is longer (its
- *   trigger at the 0.7 bound where the model's is near 0.95) and Go runs
- *   more cycles.  Once past its estimate, revise() takes heap_live as the
+ *   frames and registered globals, the modelled runtime's globals
+ *   (option `globals`, default a minimal Go 1.26 program's 145,994 bytes,
+ *   the twins' 161,610: one root job each cycle, NULL words but for the
+ *   runtime heap's chain heads) and the modelled runtime's own heap
+ *   objects (option `runtime_heap`, rtheap.c: default a minimal
+ *   program's 51,808 bytes, the twins' ~83 KB).  Go's marking costs more
+ *   CPU per cycle than the model's, which raises its cons/mark estimate,
+ *   so on a tiny live heap Go's runway is still longer and it runs more
+ *   cycles (README, "How close to Go").  Once past its estimate, revise() takes heap_live as the
  *   worst-case heap scan (Go: heapScan, the scannable bytes only).
  * - Allocation is charged to assists per span refill (the whole free
  *   list, at the next slow path), not per object as Go's mallocgc.

@@ -1,0 +1,25 @@
+#!/bin/sh
+# calibrate.sh GCBENCH SCRIPTS OUT - scripts/calibrate.lua end to end on
+# one workload at its `tiny` size, one repetition (a smoke test: no figure
+# is judged here, the ratios of one tiny repetition mean nothing): it runs
+# (exit 0, every ratio inside, or 1, some outside; never 2, a script
+# error), configures the model with the twin's own globals and runtime
+# heap (the report's table holds the go probe's numbers, not `default`),
+# and writes calibrate.md with the GOGC table.  Skipped (77) without
+# Go >= 1.26.
+gcbench=$1 scripts=$2 out=$3
+need_go_name=calibrate.sh; . "$(dirname "$0")/../common/need_go.sh"
+rm -rf "$out" && mkdir -p "$out" || exit 1
+"$gcbench" run "$scripts/calibrate.lua" --out "$out/runs.jsonl" -- 1 tiny "$out/report" bytesbuffer \
+  > "$out/stdout.txt" 2> "$out/stderr.txt"
+rc=$?
+if [ "$rc" -ne 0 ] && [ "$rc" -ne 1 ]; then
+  echo "calibrate.sh: exit $rc (want 0 or 1)"; cat "$out/stderr.txt"; exit 1
+fi
+md=$out/report/calibrate.md
+[ -s "$md" ] || { echo "calibrate.sh: no $md"; exit 1; }
+row=$(grep '^| bytesbuffer |' "$md" | grep -E '^\| bytesbuffer \| [0-9]+ \| [0-9]+ \|$')
+[ -n "$row" ] || { echo "calibrate.sh: no globals/runtime_heap row with the probe's numbers"; grep -A4 'runtime_heap' "$md"; exit 1; }
+echo "calibrate.sh: $row"
+grep -q 'GOGC 100' "$md" || { echo "calibrate.sh: no GOGC 100 row"; exit 1; }
+echo "calibrate.sh: ok (exit $rc)"
