@@ -54,7 +54,9 @@
 -- package init and driver keep (Go's Ps, Ms, Gs, package maps); their
 -- defaults are a minimal Go program's.  Go's pacer counts both in its scan
 -- work (the runway) and goal.  Before the first repetition, one go run per
--- workload (experiment=nogreenteagc, GOGC 100, the pair's params) reads
+-- workload config (the Go side of its first pair: nogreenteagc at GOGC 50,
+-- or arenas for binarytrees arena=true; neither GOGC nor the experiment
+-- changes what is read) reads
 -- the twin's own: gc.scan_globals_bytes (/gc/scan/globals) and
 -- heap.runtime_scan_bytes (/gc/scan/heap before the workload's set-up), and
 -- every model run of that workload is configured with them: measured
@@ -233,7 +235,7 @@ end
 -- the workload (above); nil (the options' defaults) when the probe fails
 -- or its record lacks them.
 for _, cfg in ipairs(todo) do
-  local r = run1(cfg, "go", { experiment = "nogreenteagc" })
+  local r = run1(cfg, "go", cfg.pairs[1].gopts)
   local g = r and r.status == "ok" and r.gc and r.gc.scan_globals_bytes
   local h = r and r.status == "ok" and r.heap and r.heap.runtime_scan_bytes
   if math.type(g) == "integer" and math.type(h) == "integer" then
