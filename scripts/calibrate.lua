@@ -132,6 +132,12 @@ local metrics = {
   { "pause p99", "pauses.p99_s" },
   { "ops/s", "ops_per_s" },
   { "bytes allocated per op", function(r) return r.ops > 0 and r.bytes_allocated / r.ops or 0 end },
+  -- GC cycles over the MiB allocated: where the goal sits at its 4 MiB
+  -- minimum, cycles follow the bytes allocated, so this separates the
+  -- collector's difference from the workload's (a C workload and its twin
+  -- may allocate different bytes for the same work: jsontree, lrucache)
+  { "GC cycles per MiB allocated", function(r)
+      return (r.bytes_allocated or 0) > 0 and r.gc.cycles / (r.bytes_allocated / 1048576) or 0 end },
 }
 
 local go
