@@ -61,7 +61,7 @@ enum { GC_OPT_MODE, GC_OPT_GOGC, GC_OPT_MEMLIMIT, GC_OPT_GCTRACE, GC_OPT_VERIFY,
                         "data and bss (default: a minimal Go 1.26 program's, from "             \
                         "GODEBUG=gcpacertrace=1; the Go twins have 161610, their "              \
                         "gc.scan_globals_bytes); 0 = only the "                                 \
-                        "workload's registered roots",                                          \
+                        "workload's registered roots (with runtime_heap = 0)",                  \
                         0, 1ULL << 32, NULL, NULL},                                             \
     [GC_OPT_NONHEAP] = {"nonheap", GCB_OPT_BYTES, "3954952",                                    \
                         "bytes of the modelled Go runtime's memory outside the heap "           \
