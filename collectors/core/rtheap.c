@@ -25,8 +25,9 @@
  * Called once, from gc_plugin_heap_new, before any mutator attaches (the
  * mark workers and sweeper already run): the objects are allocated
  * through a temporary mutator on the calling thread, which polls and
- * stores into the globals with the write barrier, so a cycle that a very
- * large runtime_heap triggers meanwhile is as safe as any other.
+ * stores as a workload does (gcb_store), so a cycle that the build itself
+ * triggers (a large runtime_heap, or a memlimit below the runtime's
+ * non-heap memory: at once) is as safe as any other.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -39,11 +40,13 @@
 static const gcb_type rt_type = {.name = "runtime object", .size = RT_OBJ_BYTES,
                                  .nptrs = RT_OBJ_BYTES / 8};
 
-/* *slot = val for a globals word: the barrier's store while it is on. */
-static void store_global(gc_mutator *gm, void **slot, void *val)
+/* *slot = val, as a workload's gcb_store: through the write barrier while
+ * it is on, else a release store (markers load slots with acquire).  obj
+ * is the object holding slot, NULL for a globals word. */
+static void store(gc_mutator *gm, void *obj, void **slot, void *val)
 {
     if (atomic_load_explicit(&gm->h->barrier, memory_order_relaxed))
-        mark_write_barrier(&gm->base, NULL, slot, val);
+        mark_write_barrier(&gm->base, obj, slot, val);
     else
         __atomic_store_n(slot, val, __ATOMIC_RELEASE);
 }
@@ -82,10 +85,10 @@ int rtheap_build(gc_heap *h, const gcb_collector *table, char *err, size_t errle
             break;
         }
         void **head = &h->globals[(i % heads) * nglobals / heads];
-        /* obj is fresh (allocated black during a mark): its link needs no
-         * barrier; the old head is shaded by the store's deletion half */
-        obj[0] = __atomic_load_n(head, __ATOMIC_ACQUIRE);
-        store_global(gm, head, obj);
+        /* Both stores as a workload's: a cycle that this very mallocgc
+         * started found obj in its frame and may be scanning it already */
+        store(gm, obj, &obj[0], __atomic_load_n(head, __ATOMIC_ACQUIRE));
+        store(gm, NULL, head, obj);
     }
     gc_mutator_fini(gm);
     free(gm);
