@@ -34,22 +34,12 @@
 #include <stdlib.h>
 
 #include "gc.h"
+#include "gcb/mutator.h"
 
 #define RT_OBJ_BYTES 64
 
 static const gcb_type rt_type = {.name = "runtime object", .size = RT_OBJ_BYTES,
                                  .nptrs = RT_OBJ_BYTES / 8};
-
-/* *slot = val, as a workload's gcb_store: through the write barrier while
- * it is on, else a release store (markers load slots with acquire).  obj
- * is the object holding slot, NULL for a globals word. */
-static void store(gc_mutator *gm, void *obj, void **slot, void *val)
-{
-    if (atomic_load_explicit(&gm->h->barrier, memory_order_relaxed))
-        mark_write_barrier(&gm->base, obj, slot, val);
-    else
-        __atomic_store_n(slot, val, __ATOMIC_RELEASE);
-}
 
 int rtheap_build(gc_heap *h, const gcb_collector *table, char *err, size_t errlen)
 {
@@ -85,10 +75,11 @@ int rtheap_build(gc_heap *h, const gcb_collector *table, char *err, size_t errle
             break;
         }
         void **head = &h->globals[(i % heads) * nglobals / heads];
-        /* Both stores as a workload's: a cycle that this very mallocgc
-         * started found obj in its frame and may be scanning it already */
-        store(gm, obj, &obj[0], __atomic_load_n(head, __ATOMIC_ACQUIRE));
-        store(gm, NULL, head, obj);
+        /* Both stores as a workload's (through the barrier while it is
+         * on): a cycle that this very mallocgc started found obj in its
+         * frame and may be scanning it already */
+        gcb_store(&gm->base, obj, &obj[0], __atomic_load_n(head, __ATOMIC_ACQUIRE));
+        gcb_store(&gm->base, NULL, head, obj);
     }
     gc_mutator_fini(gm);
     free(gm);
