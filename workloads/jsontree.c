@@ -4,11 +4,14 @@
  * setup() generates `docs` JSON documents of about `size` bytes each
  * (objects, arrays, strings with escapes, integers, true/false/null,
  * nesting up to `depth`) outside the heap, and sums up what they hold.
- * One op parses document i % docs into a tree of jvalue objects: an
- * object's or array's children are gathered in a scratch pointer array
- * (grown by growslice) and then copied into an exact-size array; strings
- * with escapes are unescaped through a scratch buffer.  Scratch arrays
- * live in tracked scopes (gcb_scope_enter / gcb_alloc_tracked /
+ * One op parses document i % docs into a tree of the twin's Go types
+ * (jvalue: jsonValue, 80 bytes; jfield: jsonField, 24 bytes; strings as
+ * bare bytes), allocating what the twin allocates under Go 1.26: an
+ * object's or array's children are gathered as a non-escaping append
+ * gathers them (32 bytes of stack, then scratch arrays grown by growslice)
+ * and then copied into an exact-length array; strings with escapes are
+ * unescaped through a scratch buffer (on the stack up to 32 bytes).  Heap
+ * scratch lives in tracked scopes (gcb_scope_enter / gcb_alloc_tracked /
  * gcb_scope_exit), where Go's compiler would emit freegcTracked.  Then
  * the op walks the tree and drops it.
  *
@@ -240,22 +243,42 @@ oom:
 }
 
 
-/* ---- the tree ---- */
-typedef struct jstr {
-    uint64_t len;
-    char data[];
-} jstr;
+/* ---- the tree: the twin's Go types (workloads/go/jsontree.go) ----
+ * A jvalue is Go's jsonValue (80 bytes: kind, num, str, arr, obj) and a
+ * jfield Go's jsonField (24 bytes: key string, value pointer), with the
+ * pointer words first (gcb_type has leading pointer words; Go's jsonValue
+ * has them at words 2, 4 and 7).  Strings are Go's string data: str_len
+ * pointer-free bytes, no header, no terminator, no allocation when empty. */
+typedef struct jvalue jvalue;
 
-typedef struct jvalue {
-    void **a;    /* array: n values; object: 2n pointers key, value, ... */
-    jstr *s;     /* J_STR */
+typedef struct jfield {
+    char *key;        /* key_len bytes */
+    jvalue *value;
+    uint64_t key_len;
+} jfield;
+
+struct jvalue {
+    char *str;        /* J_STR: str_len bytes */
+    jvalue **arr;     /* J_ARR: arr_len values */
+    jfield *obj;      /* J_OBJ: obj_len fields, in document order */
     uint64_t kind;
-    uint64_t n;
-    int64_t num; /* J_NUM */
-} jvalue;
+    int64_t num;      /* J_NUM */
+    uint64_t str_len;
+    uint64_t arr_len, arr_cap;
+    uint64_t obj_len, obj_cap;
+};
 
-static const gcb_type value_type = {"json.Value", sizeof(jvalue), 2};
+static const gcb_type value_type = {"json.Value", sizeof(jvalue), 3};
+static const gcb_type field_type = {"json.Field", sizeof(jfield), 2};
 static const gcb_type ptrs_type = {"[]*json.Value", 8, 1};
+
+/* Go 1.26 gives a non-escaping make or append up to 32 bytes of stack
+ * (cmd/compile's VariableMakeThreshold; runtime.growsliceBuf): the twin's
+ * escaped-string scratch of up to 32 bytes, and the first 4 elements of a
+ * container's []*jsonValue scratch or its first jsonField, never reach the
+ * heap.  Beyond that the scratch grows on the heap by growslice, here in a
+ * tracked scope (where Go's compiler would emit freegcTracked). */
+enum { STACK_SCRATCH = 32 };
 
 typedef struct parser {
     gcb_mutator *m;
@@ -269,12 +292,17 @@ static void ws(parser *ps)
         ps->p++;
 }
 
-/* A string at ps->p ('"'); NULL on malformed input or exhaustion. */
-static jstr *parse_string(parser *ps)
+/* The string at ps->p ('"') into *out (NULL when empty) and *len: Go's
+ * string(b[start:q]), or with escapes string(buf) of the unescaped scratch
+ * buf.  0, or -1 on malformed input or exhaustion (ps->oom).  *out must be
+ * a root slot of the caller's: the string is allocated into it. */
+static int parse_string(parser *ps, void **out, uint64_t *len)
 {
     gcb_mutator *m = ps->m;
     const char *q = ++ps->p;
     int esc = 0;
+    *out = NULL;
+    *len = 0;
     while (q < ps->end && *q != '"') {
         if (*q == '\\') {
             esc = 1;
@@ -283,62 +311,80 @@ static jstr *parse_string(parser *ps)
         q++;
     }
     if (q >= ps->end)
-        return NULL;
-    size_t raw = (size_t)(q - ps->p);
-    jstr *s;
-    if (!esc) {
-        s = gcb_alloc(m, NULL, sizeof(jstr) + raw + 1);
-        if (s != NULL) {
-            s->len = raw;
-            memcpy(s->data, ps->p, raw);
+        return -1;
+    size_t raw = (size_t)(q - ps->p), n = raw;
+    const char *src = ps->p;
+    char stack[STACK_SCRATCH], *tmp = NULL;
+    void *slot[1] = {NULL};
+    gcb_frame f;
+    if (esc) { /* unescape into the scratch: on the stack, or tracked */
+        if (raw <= sizeof stack) {
+            tmp = stack;
+        } else {
+            gcb_scope_enter(m);
+            if ((tmp = gcb_alloc_tracked(m, NULL, raw)) == NULL)
+                goto oom_scope;
         }
-    } else { /* unescape into a tracked scratch buffer, then copy */
-        gcb_scope_enter(m);
-        char *tmp = gcb_alloc_tracked(m, NULL, raw);
-        size_t n = 0;
-        if (tmp != NULL)
-            for (const char *c = ps->p; c < q; c++) {
-                if (*c == '\\') {
-                    c++;
-                    tmp[n++] = *c == 'n' ? '\n' : *c == 't' ? '\t' : *c;
-                } else {
-                    tmp[n++] = *c;
-                }
+        n = 0;
+        for (const char *c = ps->p; c < q; c++) {
+            if (*c == '\\') {
+                c++;
+                tmp[n++] = *c == 'n' ? '\n' : *c == 't' ? '\t' : *c;
+            } else {
+                tmp[n++] = *c;
             }
-        void *slot[1] = {tmp};
-        gcb_frame f;
-        gcb_frame_push(m, &f, slot, 1);
-        s = tmp ? gcb_alloc(m, NULL, sizeof(jstr) + n + 1) : NULL;
-        gcb_frame_pop(m, &f);
-        if (s != NULL) {
-            s->len = n;
-            memcpy(s->data, tmp, n);
         }
+        src = tmp;
+    }
+    if (n > 0) {
+        slot[0] = tmp != stack ? tmp : NULL;
+        gcb_frame_push(m, &f, slot, 1);
+        *out = gcb_alloc(m, NULL, n);
+        gcb_frame_pop(m, &f);
+        if (*out != NULL)
+            memcpy(*out, src, n);
+        *len = n;
+    }
+    if (tmp != NULL && tmp != stack) {
         gcb_scope_exit(m);
-        if (tmp != NULL && !GCB_MUT_HAS(m, alloc_tracked))
+        if (!GCB_MUT_HAS(m, alloc_tracked))
             gcb_dead(m, tmp, raw);
     }
-    if (s == NULL)
-        ps->oom = 1;
     ps->p = q + 1;
-    return s;
+    if (n > 0 && *out == NULL) {
+        ps->oom = 1;
+        return -1;
+    }
+    return 0;
+oom_scope:
+    gcb_scope_exit(m);
+    ps->oom = 1;
+    return -1;
 }
 
 static jvalue *parse_value(parser *ps, int depth);
 
-/* An array or object at ps->p; children through a tracked scratch array. */
+/* An array or object at ps->p.  Its elements are gathered as the twin's
+ * append does (STACK_SCRATCH bytes of stack, then tracked heap arrays
+ * grown by growslice) and copied into an exact-length array. */
 static jvalue *parse_container(parser *ps, int depth)
 {
     gcb_mutator *m = ps->m;
     int obj = *ps->p == '{';
     char close = obj ? '}' : ']';
+    size_t esize = obj ? sizeof(jfield) : 8;
+    const gcb_type *etype = obj ? &field_type : &ptrs_type;
     ps->p++;
-    void *slot[3] = {NULL, NULL, NULL}; /* [0] node, [1] scratch children, [2] child */
+    /* [0] node, [1] heap scratch, [2] child, [3] key, [4..7] stack scratch:
+     * 4 values, or one field's key [4] and value [5] (its length in
+     * stack_key_len). */
+    void *slot[8] = {NULL};
+    uint64_t key_len = 0, stack_key_len = 0;
     gcb_frame f;
-    gcb_frame_push(m, &f, slot, 3);
+    gcb_frame_push(m, &f, slot, 8);
     gcb_scope_enter(m);
     jvalue *v = NULL;
-    size_t n = 0, cap = 0;
+    size_t n = 0, cap = STACK_SCRATCH / esize;
     int ok = 0;
     if (depth > 64)
         goto out;
@@ -348,35 +394,58 @@ static jvalue *parse_container(parser *ps, int depth)
         ok = 1;
     }
     while (!ok && ps->p < ps->end) {
-        for (int part = 0; part <= obj; part++) { /* key (objects), then value */
-            if (obj && part == 0) {
-                ws(ps);
-                if (ps->p >= ps->end || *ps->p != '"' || (slot[2] = parse_string(ps)) == NULL)
-                    goto out;
-                ws(ps);
-                if (ps->p >= ps->end || *ps->p++ != ':')
-                    goto out;
-            } else if ((slot[2] = parse_value(ps, depth + 1)) == NULL) {
+        if (obj) {
+            ws(ps);
+            if (ps->p >= ps->end || *ps->p != '"' || parse_string(ps, &slot[3], &key_len) != 0)
+                goto out;
+            ws(ps);
+            if (ps->p >= ps->end || *ps->p++ != ':')
+                goto out;
+        }
+        if ((slot[2] = parse_value(ps, depth + 1)) == NULL)
+            goto out;
+        if (n == cap) { /* growslice: from the stack or the last heap array */
+            size_t nc = growslice_cap(cap, n + 1, esize);
+            void *na = gcb_alloc_tracked(m, etype, nc * esize);
+            if (na == NULL) {
+                ps->oom = 1;
                 goto out;
             }
-            if (n == cap) {
-                size_t nc = growslice_cap(cap, n + 1, 8);
-                void **na = gcb_alloc_tracked(m, &ptrs_type, nc * 8);
-                if (na == NULL) {
-                    ps->oom = 1;
-                    goto out;
+            void *old = slot[1];
+            for (size_t k = 0; k < n; k++) {
+                if (obj) {
+                    jfield *d = &((jfield *)na)[k];
+                    const jfield *o = old != NULL ? &((jfield *)old)[k] : NULL;
+                    gcb_store(m, na, (void **)&d->key, o ? o->key : slot[4]);
+                    gcb_store(m, na, (void **)&d->value, o ? o->value : slot[5]);
+                    d->key_len = o ? o->key_len : stack_key_len;
+                } else {
+                    gcb_store(m, na, &((void **)na)[k], old ? ((void **)old)[k] : slot[4 + k]);
                 }
-                void **old = slot[1];
-                for (size_t k = 0; k < n; k++)
-                    gcb_store(m, na, &na[k], old[k]);
-                slot[1] = na;
-                if (old != NULL && !GCB_MUT_HAS(m, alloc_tracked))
-                    gcb_dead(m, old, cap * 8);
-                cap = nc;
             }
-            gcb_store(m, slot[1], &((void **)slot[1])[n++], slot[2]);
-            slot[2] = NULL;
+            slot[1] = na;
+            for (int k = 4; k < 8; k++)
+                slot[k] = NULL;
+            if (old != NULL && !GCB_MUT_HAS(m, alloc_tracked))
+                gcb_dead(m, old, cap * esize);
+            cap = nc;
         }
+        if (slot[1] == NULL && obj) {
+            slot[4] = slot[3];
+            slot[5] = slot[2];
+            stack_key_len = key_len;
+        } else if (slot[1] == NULL) {
+            slot[4 + n] = slot[2];
+        } else if (obj) {
+            jfield *d = &((jfield *)slot[1])[n];
+            gcb_store(m, slot[1], (void **)&d->key, slot[3]);
+            gcb_store(m, slot[1], (void **)&d->value, slot[2]);
+            d->key_len = key_len;
+        } else {
+            gcb_store(m, slot[1], &((void **)slot[1])[n], slot[2]);
+        }
+        n++;
+        slot[2] = slot[3] = NULL;
         ws(ps);
         if (ps->p < ps->end && *ps->p == ',') {
             ps->p++;
@@ -391,20 +460,34 @@ static jvalue *parse_container(parser *ps, int depth)
     if (!ok)
         goto out;
     v = slot[0] = gcb_alloc(m, &value_type, sizeof(jvalue));
-    void **a = v && n ? gcb_alloc(m, &ptrs_type, n * 8) : NULL;
+    void *a = v && n ? gcb_alloc(m, etype, n * esize) : NULL;
     if (v == NULL || (n && a == NULL)) {
         ps->oom = 1;
         v = NULL;
         goto out;
     }
-    for (size_t k = 0; k < n; k++)
-        gcb_store(m, a, &a[k], ((void **)slot[1])[k]);
-    gcb_store(m, v, (void **)&v->a, a);
+    for (size_t k = 0; k < n; k++) { /* copy(v.obj, fields) / copy(v.arr, elems) */
+        if (obj) {
+            const jfield *o = slot[1] != NULL ? &((jfield *)slot[1])[k] : NULL;
+            jfield *d = &((jfield *)a)[k];
+            gcb_store(m, a, (void **)&d->key, o ? o->key : slot[4]);
+            gcb_store(m, a, (void **)&d->value, o ? o->value : slot[5]);
+            d->key_len = o ? o->key_len : stack_key_len;
+        } else {
+            gcb_store(m, a, &((void **)a)[k], slot[1] ? ((void **)slot[1])[k] : slot[4 + k]);
+        }
+    }
+    if (obj) {
+        gcb_store(m, v, (void **)&v->obj, a);
+        v->obj_len = v->obj_cap = n;
+    } else {
+        gcb_store(m, v, (void **)&v->arr, a);
+        v->arr_len = v->arr_cap = n;
+    }
     v->kind = obj ? J_OBJ : J_ARR;
-    v->n = obj ? n / 2 : n;
 out:
     if (slot[1] != NULL && !GCB_MUT_HAS(m, alloc_tracked))
-        gcb_dead(m, slot[1], cap * 8);
+        gcb_dead(m, slot[1], cap * esize);
     gcb_scope_exit(m);
     gcb_frame_pop(m, &f);
     return v;
@@ -421,18 +504,19 @@ static jvalue *parse_value(parser *ps, int depth)
         return parse_container(ps, depth);
     jvalue *v = NULL;
     if (c == '"') {
-        jstr *s = parse_string(ps);
-        if (s == NULL)
-            return NULL;
-        void *slot[1] = {s};
+        void *slot[1] = {NULL};
+        uint64_t len;
         gcb_frame f;
         gcb_frame_push(m, &f, slot, 1);
-        v = gcb_alloc(m, &value_type, sizeof(jvalue));
-        gcb_frame_pop(m, &f);
-        if (v != NULL) {
+        int rc = parse_string(ps, &slot[0], &len);
+        if (rc == 0 && (v = gcb_alloc(m, &value_type, sizeof(jvalue))) != NULL) {
             v->kind = J_STR;
-            gcb_store(m, v, (void **)&v->s, slot[0]);
+            v->str_len = len;
+            gcb_store(m, v, (void **)&v->str, slot[0]);
         }
+        gcb_frame_pop(m, &f);
+        if (rc != 0)
+            return NULL;
     } else if (c == '-' || (c >= '0' && c <= '9')) {
         char *e;
         long long x = strtoll(ps->p, &e, 10);
@@ -468,21 +552,21 @@ static int walk(gcb_mutator *m, const jvalue *v, summary *s)
     if (v == NULL || v->kind >= J_KINDS)
         return -1;
     s->kinds[v->kind]++;
-    if (v->kind == J_NUM)
+    if (v->kind == J_NUM) {
         s->sum += v->num;
-    else if (v->kind == J_STR)
-        s->strhash = fnv(s->strhash, v->s->data, v->s->len);
-    else if (v->kind == J_ARR || v->kind == J_OBJ) {
+    } else if (v->kind == J_STR) {
+        s->strhash = fnv(s->strhash, v->str, v->str_len);
+    } else if (v->kind == J_ARR) {
         gcb_poll(m);
-        for (uint64_t k = 0; k < v->n; k++) {
-            if (v->kind == J_OBJ) {
-                const jstr *key = v->a[2 * k];
-                s->strhash = fnv(s->strhash, key->data, key->len);
-                if (walk(m, v->a[2 * k + 1], s) != 0)
-                    return -1;
-            } else if (walk(m, v->a[k], s) != 0) {
+        for (uint64_t k = 0; k < v->arr_len; k++)
+            if (walk(m, v->arr[k], s) != 0)
                 return -1;
-            }
+    } else if (v->kind == J_OBJ) {
+        gcb_poll(m);
+        for (uint64_t k = 0; k < v->obj_len; k++) {
+            s->strhash = fnv(s->strhash, v->obj[k].key, v->obj[k].key_len);
+            if (walk(m, v->obj[k].value, s) != 0)
+                return -1;
         }
     }
     return 0;
@@ -493,19 +577,20 @@ static void release(gcb_mutator *m, jvalue *v)
 {
     if (v == NULL)
         return;
-    if (v->kind == J_STR)
-        gcb_dead(m, v->s, sizeof(jstr) + v->s->len + 1);
-    if ((v->kind == J_ARR || v->kind == J_OBJ) && v->a != NULL) {
-        uint64_t n = v->kind == J_OBJ ? 2 * v->n : v->n;
-        for (uint64_t k = 0; k < n; k++) {
-            if (v->kind == J_OBJ && (k & 1) == 0) {
-                jstr *key = v->a[k];
-                gcb_dead(m, key, sizeof(jstr) + key->len + 1);
-            } else {
-                release(m, v->a[k]);
-            }
+    if (v->kind == J_STR && v->str_len > 0)
+        gcb_dead(m, v->str, v->str_len);
+    if (v->kind == J_ARR && v->arr_len > 0) {
+        for (uint64_t k = 0; k < v->arr_len; k++)
+            release(m, v->arr[k]);
+        gcb_dead(m, v->arr, v->arr_len * 8);
+    }
+    if (v->kind == J_OBJ && v->obj_len > 0) {
+        for (uint64_t k = 0; k < v->obj_len; k++) {
+            if (v->obj[k].key_len > 0)
+                gcb_dead(m, v->obj[k].key, v->obj[k].key_len);
+            release(m, v->obj[k].value);
         }
-        gcb_dead(m, v->a, n * 8);
+        gcb_dead(m, v->obj, v->obj_len * sizeof(jfield));
     }
     gcb_dead(m, v, sizeof(jvalue));
 }
@@ -518,7 +603,7 @@ static void escape(js_state *s, gcb_mutator *m, int tid, jvalue *root)
     js_thread *t = &s->t[tid];
     unsigned k = (unsigned)(t->nesc++ % ESCAPE_CACHE);
     void **cache = t->slot[0];
-    jvalue *v = root->n > 0 ? root->a[1] : NULL;
+    jvalue *v = root->kind == J_OBJ && root->obj_len > 0 ? root->obj[0].value : NULL;
     summary w = {.strhash = 0xcbf29ce484222325ull};
     if (v != NULL)
         walk(m, v, &w);
@@ -526,7 +611,7 @@ static void escape(js_state *s, gcb_mutator *m, int tid, jvalue *root)
         release(m, cache[k]);
     gcb_store(m, cache, &cache[k], v); /* the escape */
     if (v != NULL)
-        gcb_store(m, root->a, &root->a[1], NULL);
+        gcb_store(m, root->obj, (void **)&root->obj[0].value, NULL);
     t->want[k] = w;
     s->digest[tid] = digest_fold(digest_fold(s->digest[tid], (uint64_t)w.sum), w.strhash);
 }
@@ -610,8 +695,8 @@ static int handle(void *state, gcb_mutator *m, int tid, uint64_t i, char *err, s
     }
     if (s->corrupt) {
         jvalue *root = slot[0];
-        if (root->n > 0)
-            ((jstr *)root->a[0])->data[0] ^= 1; /* the first key */
+        if (root->kind == J_OBJ && root->obj_len > 0 && root->obj[0].key_len > 0)
+            root->obj[0].key[0] ^= 1; /* the first key */
     }
     summary got = {.strhash = 0xcbf29ce484222325ull};
     const summary *w = &d->want;
