@@ -27,6 +27,10 @@ assert(math.type(nh) == "integer" and nh >= 256 * 1024 and nh <= nhp and nhp < 1
        "collector.nonheap_bytes " .. tostring(nh) .. ", nonheap_peak_bytes " .. tostring(nhp))
 assert(math.type(g.heap.setup_bytes) == "integer" and g.heap.setup_bytes > 0,
        "heap.setup_bytes " .. tostring(g.heap.setup_bytes))
+-- Every cycle the runtime counted reached the record through gctrace (fd 2
+-- is a file the driver reads at the end; a closed fd 2 loses them all).
+assert(g.heap.cycles > 0 and math.abs(g.gc.cycles - g.heap.cycles) <= 1,
+       "gctrace cycles " .. g.gc.cycles .. ", the runtime's count " .. tostring(g.heap.cycles))
 assert(g.pauses.count == 2 * g.gc.cycles, "two STW pauses per cycle: " .. g.pauses.count .. " for " .. g.gc.cycles)
 for _, cy in ipairs(g.gc.log) do
   assert(cy.goal_bytes > 0 and cy.start_s ~= nil, "cycle log entry")

@@ -4,76 +4,73 @@ import (
 	"os"
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
-	"time"
 )
 
-// The drain marker can land inside a gctrace line (the runtime prints a
-// line in several writes): the line must still be parsed, and the marker
-// acknowledged, never waited for forever.
-func TestGCTraceMarkerInsideLine(t *testing.T) {
-	r, w, err := os.Pipe()
+// traceFile is an unlinked temporary file as fd 2 would be: the test
+// writes what the runtime would, drain reads it with ReadAt.
+func traceFile(t *testing.T) *os.File {
+	f, err := os.CreateTemp(t.TempDir(), "gctrace")
 	if err != nil {
 		t.Fatal(err)
 	}
-	devnull, _ := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
-	tr := &gcTrace{marks: make(chan struct{}, 1)}
-	go tr.read(r, devnull)
-	line := "gc 7 @0.123s 4%: 0.011+1.2+0.019 ms clock, 0.022+0.31/0.19/0.05+0.038 ms cpu, 4->5->2 MB, 5 MB goal, 0 MB stacks, 0 MB globals, 2 P\n"
-	cut := 70
-	w.WriteString("gc 6 @0.100s 4%: 0.011+1.2+0.019 ms clock, 0.022+0.31/0.19/0.05+0.038 ms cpu, 4->5->2 MB, 5 MB goal, 0 MB stacks, 0 MB globals, 2 P\n")
-	w.WriteString(line[:cut])
-	w.WriteString(gcTraceDrained)
-	w.WriteString(line[cut:])
-	select {
-	case <-tr.marks:
-	case <-time.After(5 * time.Second):
-		t.Fatal("marker inside a gctrace line was never acknowledged")
-	}
-	tr.mu.Lock()
-	defer tr.mu.Unlock()
-	if c := tr.cycles.s; len(c) != 2 || c[1].n != 7 || c[1].goal != 5<<20 {
-		t.Fatalf("cycles %+v, want cycles 6 and 7 (goal 5 MiB)", c)
-	}
-	w.Close()
+	t.Cleanup(func() { f.Close() })
+	return f
 }
 
-func TestGCTraceMarkerAlone(t *testing.T) {
-	r, w, _ := os.Pipe()
+// The runtime prints a line in several writes: a line without its newline
+// yet is left for the next drain, not parsed half, not lost.
+func TestGCTraceLineInTwoWrites(t *testing.T) {
+	f := traceFile(t)
 	devnull, _ := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
-	tr := &gcTrace{marks: make(chan struct{}, 1)}
-	go tr.read(r, devnull)
-	w.WriteString(gcTraceDrained)
-	select {
-	case <-tr.marks:
-	case <-time.After(5 * time.Second):
-		t.Fatal("marker never acknowledged")
+	tr := newGCTrace(f, devnull)
+	line := "gc 7 @0.123s 4%: 0.011+1.2+0.019 ms clock, 0.022+0.31/0.19/0.05+0.038 ms cpu, 4->5->2 MB, 5 MB goal, 0 MB stacks, 0 MB globals, 2 P\n"
+	cut := 70
+	f.WriteString("gc 6 @0.100s 4%: 0.011+1.2+0.019 ms clock, 0.022+0.31/0.19/0.05+0.038 ms cpu, 4->5->2 MB, 5 MB goal, 0 MB stacks, 0 MB globals, 2 P\n")
+	f.WriteString(line[:cut])
+	if rest := tr.scan(false); rest != cut || len(tr.cycles.s) != 1 {
+		t.Fatalf("after a line and a half: %d bytes left, %d cycles; want %d and 1", rest, len(tr.cycles.s), cut)
 	}
-	w.Close()
+	f.WriteString(line[cut:])
+	if c := tr.drain(); len(c) != 2 || c[1].n != 7 || c[1].goal != 5<<20 {
+		t.Fatalf("cycles %+v, want cycles 6 and 7 (goal 5 MiB)", c)
+	}
+}
+
+// A last line that never gets its newline is passed on at the final scan;
+// a line longer than the read buffer is still one line.
+func TestGCTraceUnfinishedAndLongLines(t *testing.T) {
+	f, out := traceFile(t), traceFile(t) // out: more than a pipe holds
+	tr := newGCTrace(f, out)
+	long := strings.Repeat("x", len(tr.buf)+100)
+	f.WriteString(long + "\nunfinished")
+	if rest := tr.scan(false); rest != len("unfinished") {
+		t.Fatalf("left %d bytes, want %d", rest, len("unfinished"))
+	}
+	if rest := tr.scan(true); rest != 0 {
+		t.Fatalf("final scan left %d bytes", rest)
+	}
+	got, _ := os.ReadFile(out.Name())
+	if want := long + "\nunfinished\n"; string(got) != want {
+		t.Fatalf("passed on %d bytes, want %d (the long line, then the unfinished one)", len(got), len(want))
+	}
 }
 
 // With gcpacertrace, the pacer's mark-end line gives the next gctrace
 // line its exact bytes and cons/mark; the pacer's other lines are dropped,
 // never passed on to stderr.
 func TestGCTracePacerLine(t *testing.T) {
-	r, w, _ := os.Pipe()
+	w := traceFile(t)
 	er, ew, _ := os.Pipe()
-	tr := &gcTrace{marks: make(chan struct{}, 1)}
-	go tr.read(r, ew)
+	tr := newGCTrace(w, ew)
 	w.WriteString("pacer: assist ratio=0.29 (scan 0 MB in 3->4 MB) workers=0+0.25\n")
 	w.WriteString("pacer: 28% CPU (25 exp.) for 73840+2240+154762 B work (227498 B exp.) in 3412672 B -> 4666048 B (∆goal 471744, cons/mark 5.967512296415186)\n")
 	w.WriteString("gc 390 @2.738s 11%: 0.28+2.7+0.032 ms clock, 0.56+0/1.2/0+0.065 ms cpu, 2->4->1 MB, 4 MB goal, 0 MB stacks, 0 MB globals, 2 P\n")
 	w.WriteString("pacer: sweep done at heap size 3MB; allocated 1MB during sweep; swept 598 pages at 0 pages/byte\n")
 	w.WriteString("gc 391 @2.743s 11%: 0.18+1.3+0.028 ms clock, 0.37+0.10/0.063/0.10+0.057 ms cpu, 3->4->1 MB, 4 MB goal, 0 MB stacks, 0 MB globals, 2 P\n")
 	w.WriteString("other\n")
-	w.WriteString(gcTraceDrained)
-	select {
-	case <-tr.marks:
-	case <-time.After(5 * time.Second):
-		t.Fatal("marker never acknowledged")
-	}
-	tr.mu.Lock()
-	defer tr.mu.Unlock()
+	tr.drain()
 	if len(tr.cycles.s) != 2 {
 		t.Fatalf("cycles %+v, want 390 and 391", tr.cycles.s)
 	}
@@ -91,7 +88,6 @@ func TestGCTracePacerLine(t *testing.T) {
 	if got := string(buf[:n]); got != "other\n" {
 		t.Fatalf("passed on to stderr: %q, want only the other line", got)
 	}
-	w.Close()
 }
 
 // The expressions the hand matchers of gctrace_match.go implement.
@@ -147,7 +143,7 @@ func TestGCTraceMatchersAreTheExpressions(t *testing.T) {
 // The reader allocates nothing for the runtime's lines, so it never waits
 // for the GC (gctrace_match.go).
 func TestGCTraceLineDoesNotAllocate(t *testing.T) {
-	tr := &gcTrace{marks: make(chan struct{}, 1)}
+	tr := &gcTrace{}
 	devnull, _ := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
 	for _, l := range gcTraceCorpus[:2] {
 		b := []byte(l)

@@ -30,16 +30,17 @@ func TestRecordCarriesNonHeap(t *testing.T) {
 		t.Fatal(mr.failure)
 	}
 	mr.presetup = presetup
-	// fill drains gctrace: no capture here, so the marker is acknowledged
-	// in advance and written to a discarded stderr.
-	trace := &gcTrace{marks: make(chan struct{}, 1)}
-	trace.marks <- struct{}{}
-	stderr := os.Stderr
-	os.Stderr, _ = os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+	// fill drains gctrace: no capture here, so an empty trace file.
+	f, err := os.CreateTemp(t.TempDir(), "gctrace")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	devnull, _ := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+	defer devnull.Close()
+	trace := newGCTrace(f, devnull)
 	rec := newRecord(spec.Record)
 	rec.fill(spec, mr, trace)
-	os.Stderr.Close()
-	os.Stderr = stderr
 
 	text, err := json.Marshal(rec.v)
 	if err != nil {
