@@ -4,7 +4,7 @@
  * Per thread, built in thread_init and live for the whole run: a table of
  * records (about `live` bytes: a pointer array, 32-byte records, each with
  * its name string).  One op is one request: it picks `objects`/3 records,
- * and for each builds a response item (a 48-byte object linked into the
+ * and for each builds a response item (a 56-byte object linked into the
  * response list), a label string ("user-<id>:<n>") and a []int64 of 4..32
  * derived values, then walks the response to compute its checksum and
  * drops everything.  So almost every byte allocated dies young: the
@@ -61,25 +61,26 @@ static const gcb_option_desc params[] = {
     {"escape", GCB_OPT_DOUBLE, "0", "percent of requests whose response escapes into a long-lived cache", 0, 100, NULL, NULL},
 };
 
-typedef struct str {
-    uint64_t len;
-    char data[];
-} str;
-
+/* The twin's Go types (workloads/go/api.go), pointer words first: a
+ * record is apiRecord (32 bytes: name string, id, score), an item apiItem
+ * (56 bytes: next, rec, label string, vals slice; Go has the label's and
+ * the slice's lengths between the pointers).  Strings are Go's string
+ * data: their bytes alone, pointer-free, no header, no terminator. */
 typedef struct record {
-    str *name;      /* "user-<id>" */
+    char *name;        /* "user-<id>", name_len bytes */
+    uint64_t name_len;
     uint64_t id;
-    uint64_t score; /* rand_mix(id) */
-    uint64_t pad;
+    uint64_t score;    /* rand_mix(id) */
 } record;
 
 typedef struct item {
     struct item *next;
     record *rec;
-    str *label;    /* "user-<id>:<n>" */
-    uint64_t *vals; /* nvals values score + j */
+    char *label;        /* "user-<id>:<n>", label_len bytes */
+    uint64_t *vals;     /* nvals values score + j */
+    uint64_t label_len;
     uint64_t nvals;
-    uint64_t pad;
+    uint64_t vals_cap;
 } item;
 
 static const gcb_type record_type = {"api.record", sizeof(record), 1};
@@ -113,17 +114,14 @@ typedef struct api_state {
 
 #define VALS_CAP 32 /* words: the largest values buffer (nv <= 32) */
 
-static str *newstr(gcb_mutator *m, const char *s, size_t len)
+/* Go's string(b): len (> 0) pointer-free bytes. */
+static char *newstr(gcb_mutator *m, const char *s, size_t len)
 {
-    str *p = gcb_alloc(m, NULL, sizeof(str) + len + 1);
-    if (p != NULL) {
-        p->len = len;
-        memcpy(p->data, s, len);
-    }
+    char *p = gcb_alloc(m, NULL, len);
+    if (p != NULL)
+        memcpy(p, s, len);
     return p;
 }
-
-static size_t strsize(const str *s) { return sizeof(str) + s->len + 1; }
 
 static int setup(const gcb_value *pv, int nthreads, void **state, char *err, size_t errlen)
 {
@@ -174,12 +172,12 @@ static int check_record(const record *r, uint64_t id, char *err, size_t errlen)
     char buf[32];
     int n = snprintf(buf, sizeof buf, "user-%llu", (unsigned long long)id);
     if (r == NULL || r->id != id || r->score != rand_mix(id) || r->name == NULL ||
-        r->name->len != (uint64_t)n || memcmp(r->name->data, buf, (size_t)n) != 0) {
+        r->name_len != (uint64_t)n || memcmp(r->name, buf, (size_t)n) != 0) {
         snprintf(err, errlen, "api: record %llu is damaged (id %llu, name '%.*s'), expected '%s' "
                  "(freed or reused while live?)", (unsigned long long)id,
                  r ? (unsigned long long)r->id : 0ull,
-                 (r && r->name) ? (int)(r->name->len < 32 ? r->name->len : 32) : 0,
-                 (r && r->name) ? r->name->data : "", buf);
+                 (r && r->name) ? (int)(r->name_len < 32 ? r->name_len : 32) : 0,
+                 (r && r->name) ? r->name : "", buf);
         return -1;
     }
     return 0;
@@ -212,10 +210,11 @@ static int thread_init(void *state, gcb_mutator *m, int tid, char *err, size_t e
         r->score = rand_mix(id);
         char buf[32];
         int n = snprintf(buf, sizeof buf, "user-%llu", (unsigned long long)id);
-        str *name = newstr(m, buf, (size_t)n);
+        char *name = newstr(m, buf, (size_t)n);
         if (name == NULL)
             goto oom;
         gcb_store(m, r, (void **)&r->name, name);
+        r->name_len = (uint64_t)n;
         gcb_store(m, tab, (void **)&tab[id], r);
         if ((id & 255) == 0)
             gcb_poll(m);
@@ -234,7 +233,7 @@ static uint64_t cached_sum(const item *it)
 {
     uint64_t c = 0;
     for (; it != NULL; it = it->next) {
-        uint64_t sum = it->label->len + it->rec->id;
+        uint64_t sum = it->label_len + it->rec->id;
         for (uint64_t j = 0; j < it->nvals; j++)
             sum += it->vals[j];
         c = c * 31 + sum;
@@ -249,7 +248,7 @@ static void release_list(api_state *s, gcb_mutator *m, item *it)
         return;
     while (it != NULL) {
         item *nx = it->next;
-        gcb_dead(m, it->label, strsize(it->label));
+        gcb_dead(m, it->label, it->label_len);
         gcb_dead(m, it->vals, (s->vals ? VALS_CAP : it->nvals) * 8);
         gcb_dead(m, it, sizeof(item));
         it = nx;
@@ -296,10 +295,11 @@ static int handle(void *state, gcb_mutator *m, int tid, uint64_t i, char *err, s
         gcb_store(m, it, (void **)&it->rec, ((record **)t->slot[S_TABLE])[id]);
         char buf[48];
         int n = snprintf(buf, sizeof buf, "user-%llu:%llu", (unsigned long long)id, (unsigned long long)k);
-        str *label = newstr(m, buf, (size_t)n);
+        char *label = newstr(m, buf, (size_t)n);
         if (label == NULL)
             goto oom;
         gcb_store(m, it, (void **)&it->label, label);
+        it->label_len = (uint64_t)n;
         uint64_t *v = s->vals ? gcb_pool_get(s->vals, m, tid, &got_bytes) : NULL;
         if (v == NULL && (v = gcb_alloc(m, NULL, (s->vals ? VALS_CAP : nv) * 8)) == NULL)
             goto oom;
@@ -308,13 +308,14 @@ static int handle(void *state, gcb_mutator *m, int tid, uint64_t i, char *err, s
             v[j] = score + j;
         gcb_store(m, it, (void **)&it->vals, v);
         it->nvals = nv;
+        it->vals_cap = s->vals ? VALS_CAP : nv;
         gcb_store(m, it, (void **)&it->next, slot[0]);
         slot[0] = it;
         slot[1] = NULL;
         want = want * 31 + rand_mix(id) * nv + nv * (nv - 1) / 2 + (uint64_t)n;
     }
     if (s->corrupt && slot[0] != NULL)
-        ((item *)slot[0])->label->data[0] ^= 1;
+        ((item *)slot[0])->label[0] ^= 1;
     /* Walk the response (newest first) and recompute the checksum in build order. */
     uint64_t got = 0, k = s->picks;
     uint64_t *sums = malloc(s->picks * sizeof *sums);
@@ -330,17 +331,17 @@ static int handle(void *state, gcb_mutator *m, int tid, uint64_t i, char *err, s
             free(sums);
             goto out;
         }
-        if (it->label->len != (uint64_t)n || memcmp(it->label->data, buf, (size_t)n) != 0) {
+        if (it->label_len != (uint64_t)n || memcmp(it->label, buf, (size_t)n) != 0) {
             snprintf(err, errlen, "api: op %llu item %llu label '%.*s', expected '%s' "
                      "(freed or reused while live?)", (unsigned long long)i, (unsigned long long)k,
-                     (int)(it->label->len < 48 ? it->label->len : 48), it->label->data, buf);
+                     (int)(it->label_len < 48 ? it->label_len : 48), it->label, buf);
             free(sums);
             goto out;
         }
         uint64_t sum = 0;
         for (uint64_t j = 0; j < it->nvals; j++)
             sum += it->vals[j];
-        sums[k] = sum + it->label->len;
+        sums[k] = sum + it->label_len;
     }
     for (uint64_t j = 0; j < s->picks; j++)
         got = got * 31 + sums[j];
@@ -372,14 +373,14 @@ out:
         for (item *it = slot[0]; it != NULL;) {
             item *nx = it->next;
             if (it->label)
-                gcb_dead(m, it->label, strsize(it->label));
+                gcb_dead(m, it->label, it->label_len);
             if (it->vals)
                 gcb_pool_put(s->vals, m, tid, it->vals, VALS_CAP * 8);
             gcb_store(m, it, (void **)&it->label, NULL);
             gcb_store(m, it, (void **)&it->vals, NULL);
             gcb_store(m, it, (void **)&it->rec, NULL);
             gcb_store(m, it, (void **)&it->next, NULL);
-            it->nvals = 0;
+            it->nvals = it->vals_cap = it->label_len = 0;
             slot[0] = nx;
             gcb_pool_put(s->items, m, tid, it, sizeof(item));
             it = nx;
@@ -387,16 +388,17 @@ out:
         item *it = slot[1];
         if (it != NULL) {
             if (it->label)
-                gcb_dead(m, it->label, strsize(it->label));
+                gcb_dead(m, it->label, it->label_len);
             gcb_store(m, it, (void **)&it->label, NULL);
             gcb_store(m, it, (void **)&it->rec, NULL);
+            it->label_len = 0;
             gcb_pool_put(s->items, m, tid, it, sizeof(item));
         }
     } else if (GCB_MUT_HAS(m, dead)) {
         for (item *it = slot[0]; it != NULL;) {
             item *nx = it->next;
             if (it->label)
-                gcb_dead(m, it->label, strsize(it->label));
+                gcb_dead(m, it->label, it->label_len);
             if (it->vals)
                 gcb_dead(m, it->vals, it->nvals * 8);
             gcb_dead(m, it, sizeof(item));
@@ -405,7 +407,7 @@ out:
         item *it = slot[1];
         if (it != NULL) {
             if (it->label)
-                gcb_dead(m, it->label, strsize(it->label));
+                gcb_dead(m, it->label, it->label_len);
             gcb_dead(m, it, sizeof(item));
         }
     }
@@ -450,7 +452,7 @@ static int thread_fini(void *state, gcb_mutator *m, int tid, char *err, size_t e
         for (uint64_t id = 0; id < s->nrec; id++)
             if (tab[id] != NULL) {
                 if (tab[id]->name)
-                    gcb_dead(m, tab[id]->name, strsize(tab[id]->name));
+                    gcb_dead(m, tab[id]->name, tab[id]->name_len);
                 gcb_dead(m, tab[id], sizeof(record));
             }
         gcb_dead(m, tab, s->nrec * 8);

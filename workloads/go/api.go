@@ -174,8 +174,10 @@ func (w *apiTwin) checkRecord(r *apiRecord, id uint64) error {
 		if r != nil {
 			gotID, gotName = r.id, r.name
 		}
+		// string(name): passing the []byte would move buf to the heap on
+		// every call, an allocation per item that api.c does not make.
 		return fmt.Errorf("api: record %d is damaged (id %d, name '%.32s'), expected '%s' "+
-			"(freed or reused while live?)", id, gotID, gotName, name)
+			"(freed or reused while live?)", id, gotID, gotName, string(name))
 	}
 	return nil
 }
@@ -252,7 +254,7 @@ func (w *apiTwin) check(resp *apiItem, rng, i, want uint64) (uint64, error) {
 		label := apiAppendLabel(buf[:0], id, k)
 		if it.label != string(label) {
 			return 0, fmt.Errorf("api: op %d item %d label '%.48s', expected '%s' "+
-				"(freed or reused while live?)", i, k, it.label, label)
+				"(freed or reused while live?)", i, k, it.label, string(label)) // not label: see checkRecord
 		}
 		sum := uint64(len(it.label))
 		for _, v := range it.vals {
