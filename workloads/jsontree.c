@@ -364,6 +364,23 @@ oom_scope:
 
 static jvalue *parse_value(parser *ps, int depth);
 
+/* Element k of a container's scratch (the heap array h, else the stack
+ * slots st: 4 values, or one field's key and value with stack_key_len)
+ * into element k of d, an array of jfield (obj) or of value pointers. */
+static void copy_elem(gcb_mutator *m, int obj, void *d, const void *h, void *const *st,
+                      uint64_t stack_key_len, size_t k)
+{
+    if (obj) {
+        const jfield *o = h != NULL ? &((const jfield *)h)[k] : NULL;
+        jfield *f = &((jfield *)d)[k];
+        gcb_store(m, d, (void **)&f->key, o ? o->key : st[0]);
+        gcb_store(m, d, (void **)&f->value, o ? o->value : st[1]);
+        f->key_len = o ? o->key_len : stack_key_len;
+    } else {
+        gcb_store(m, d, &((void **)d)[k], h ? ((void *const *)h)[k] : st[k]);
+    }
+}
+
 /* An array or object at ps->p.  Its elements are gathered as the twin's
  * append does (STACK_SCRATCH bytes of stack, then tracked heap arrays
  * grown by growslice) and copied into an exact-length array. */
@@ -412,17 +429,8 @@ static jvalue *parse_container(parser *ps, int depth)
                 goto out;
             }
             void *old = slot[1];
-            for (size_t k = 0; k < n; k++) {
-                if (obj) {
-                    jfield *d = &((jfield *)na)[k];
-                    const jfield *o = old != NULL ? &((jfield *)old)[k] : NULL;
-                    gcb_store(m, na, (void **)&d->key, o ? o->key : slot[4]);
-                    gcb_store(m, na, (void **)&d->value, o ? o->value : slot[5]);
-                    d->key_len = o ? o->key_len : stack_key_len;
-                } else {
-                    gcb_store(m, na, &((void **)na)[k], old ? ((void **)old)[k] : slot[4 + k]);
-                }
-            }
+            for (size_t k = 0; k < n; k++)
+                copy_elem(m, obj, na, old, &slot[4], stack_key_len, k);
             slot[1] = na;
             for (int k = 4; k < 8; k++)
                 slot[k] = NULL;
@@ -466,17 +474,8 @@ static jvalue *parse_container(parser *ps, int depth)
         v = NULL;
         goto out;
     }
-    for (size_t k = 0; k < n; k++) { /* copy(v.obj, fields) / copy(v.arr, elems) */
-        if (obj) {
-            const jfield *o = slot[1] != NULL ? &((jfield *)slot[1])[k] : NULL;
-            jfield *d = &((jfield *)a)[k];
-            gcb_store(m, a, (void **)&d->key, o ? o->key : slot[4]);
-            gcb_store(m, a, (void **)&d->value, o ? o->value : slot[5]);
-            d->key_len = o ? o->key_len : stack_key_len;
-        } else {
-            gcb_store(m, a, &((void **)a)[k], slot[1] ? ((void **)slot[1])[k] : slot[4 + k]);
-        }
-    }
+    for (size_t k = 0; k < n; k++) /* copy(v.obj, fields) / copy(v.arr, elems) */
+        copy_elem(m, obj, a, slot[1], &slot[4], stack_key_len, k);
     if (obj) {
         gcb_store(m, v, (void **)&v->obj, a);
         v->obj_len = v->obj_cap = n;
