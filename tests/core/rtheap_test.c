@@ -38,6 +38,9 @@ static const gcb_collector table = {
     .caps = GCB_CAP_COLLECTS | GCB_CAP_CONCURRENT | GCB_CAP_PRECISE,
 };
 
+/* The Go-like collectors' options, for their defaults. */
+static const gcb_option_desc std_options[] = {GC_OPTIONS_STD};
+
 static void sink(void *ctx, const gcb_event *ev) { (void)ctx, (void)ev; }
 
 static gcb_host host = {.abi = GCB_ABI_VERSION, .size = sizeof host, .event = sink,
@@ -59,7 +62,7 @@ static int new_heap_limit(int stw, size_t globals, size_t rt, int64_t memlimit, 
     v[GC_OPT_FORCEGC].special = 1;
     v[GC_OPT_GLOBALS].i = (int64_t)globals;
     v[GC_OPT_RUNTIME_HEAP].i = (int64_t)rt;
-    v[GC_OPT_NONHEAP].i = 3954952; /* the option's default */
+    v[GC_OPT_NONHEAP].i = strtoll(std_options[GC_OPT_NONHEAP].def, NULL, 10); /* its default */
     return gc_plugin_heap_new(&table, &host, v, out, err, errlen);
 }
 
