@@ -254,8 +254,9 @@ static inline __attribute__((always_inline)) void release(gcb_mutator *m, void *
         count_free(m, p, bytes, manual_size_class(bytes));
 }
 
+/* free_sized and dead: both free p (the table holds this one function for
+ * both, so a dead hint is not a jump to a jump). */
 static void free_sized(gcb_mutator *m, void *p, size_t bytes) { release(m, p, bytes); }
-static void dead(gcb_mutator *m, void *p, size_t bytes) { release(m, p, bytes); }
 
 static void stats(gcb_heap *h, gcb_heap_stats *out)
 {
@@ -294,7 +295,7 @@ static const gcb_collector table = {
     .collect = manual_collect,
     .stats = stats,
     .free_sized = free_sized,
-    .dead = dead,
+    .dead = free_sized,
 };
 
 __attribute__((visibility("default"))) const gcb_collector *gcb_collector_entry(void)
