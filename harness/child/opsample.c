@@ -30,8 +30,9 @@ void opsample_timed(opsample *s, histogram *h, uint64_t ticks)
         hist_record_n(h, ticks, s->every);
     s->timed++;
     s->ticks += ticks;
-    /* every = ceil(100 cost / mean) = ceil(100 cost timed / sum) */
-    uint64_t e = s->ticks ? (100 * s->cost * s->timed + s->ticks - 1) / s->ticks : OPSAMPLE_MAX;
+    /* every = ceil(SHARE cost / mean) = ceil(SHARE cost timed / sum) */
+    uint64_t e = s->ticks ? (OPSAMPLE_SHARE * s->cost * s->timed + s->ticks - 1) / s->ticks
+                          : OPSAMPLE_MAX;
     s->every = e < 1 ? 1 : e > OPSAMPLE_MAX ? OPSAMPLE_MAX : e;
     s->left = gap(s);
 }

@@ -3,9 +3,9 @@
  *
  * Ops are simulated (no clock): a latency per op from a fixed pattern, fed
  * through opsample_due/opsample_timed exactly as the child's loop does.
- * - long ops (>= 100 x cost): every op is timed, the histogram is the full
+ * - long ops (>= OPSAMPLE_SHARE x cost): every op is timed, the histogram is the full
  *   one (count, max exact);
- * - short ops (every ~14): the weighted count is the op count within 3 %,
+ * - short ops (every ~28): the weighted count is the op count within 3 %,
  *   and the quantiles land on the right value even for a slow op that
  *   recurs with a fixed period (every 100th op: sampling may not alias);
  *   the fraction of ops timed is near 1 / every;
@@ -45,7 +45,8 @@ static void test_long_ops_all_timed(void **state)
 {
     (void)state;
     uint64_t timed;
-    histogram *h = run(30, 5000, 90000, 100, &timed);
+    /* mean op 10,800 ticks >= OPSAMPLE_SHARE (200) x 30 */
+    histogram *h = run(30, 10000, 90000, 100, &timed);
     assert_int_equal(timed, N);
     assert_int_equal(h->count, N);
     assert_int_equal(h->recorded, N);
@@ -57,11 +58,11 @@ static void test_short_ops_sampled(void **state)
 {
     (void)state;
     uint64_t timed;
-    /* cost 30 ticks, ops ~ 220 ticks on average: every ~ 14 */
+    /* cost 30 ticks, ops ~ 218 ticks on average: every = ceil(6000 / 218) = 28 */
     histogram *h = run(30, 200, 2000, 100, &timed);
     double frac = (double)timed / N;
     print_message("timed %llu of %d ops (1 in %.1f)\n", (unsigned long long)timed, N, 1 / frac);
-    assert_true(frac > 1.0 / 20 && frac < 1.0 / 10);
+    assert_true(frac > 1.0 / 36 && frac < 1.0 / 22);
     assert_true(h->count > N * 0.97 && h->count < N * 1.03);
     /* 1 % of ops are slow: p50 and p98 fast, p99.5 and p99.9 slow. */
     uint64_t lo, hi;
@@ -85,7 +86,7 @@ static void test_cost_measured_in_place(void **state)
     assert_non_null(h);
     hist_init(h);
     /* warm estimate 30 ticks; in place the bookkeeping takes 60 and the
-     * two reads 30: cost 90, ops 220 ticks: every = ceil(9000 / 220) = 41 */
+     * two reads 30: cost 90, ops 220 ticks: every = ceil(18000 / 220) = 82 */
     opsample s = {.left = 1, .every = 1, .cost = 30, .reads = 30, .rng = 12345};
     for (uint64_t i = 0; i < N; i++)
         if (opsample_due(&s)) {
@@ -95,8 +96,8 @@ static void test_cost_measured_in_place(void **state)
     double frac = (double)s.timed / N;
     print_message("timed 1 in %.1f at cost %llu\n", 1 / frac, (unsigned long long)s.cost);
     assert_int_equal(s.cost, 90);
-    assert_int_equal(s.every, 41);
-    assert_true(frac > 1.0 / 45 && frac < 1.0 / 37);
+    assert_int_equal(s.every, 82);
+    assert_true(frac > 1.0 / 90 && frac < 1.0 / 75);
     assert_true(h->count > N * 0.97 && h->count < N * 1.03);
     free(h);
 }
