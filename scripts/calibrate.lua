@@ -12,9 +12,11 @@
 -- GOGC, model against Go; PNG when gnuplot is installed) and gcb.report's
 -- output.  Pairs, per workload with a Go twin:
 --   marksweep   vs go experiment=nogreenteagc  at GOGC 50, 100, 200, and at
---               GOGC 100 with a memory limit of 0.8x and 1.5x Go's peak live
---               heap, the model's `nonheap` set to Go's own (both measured
---               by the GOGC 100 runs; below);
+--               GOGC 100 with a memory limit of Go's own non-heap memory
+--               plus 0.8x and plus 1.5x Go's peak live heap (a heap limit
+--               below the live heap, and one between it and GOGC 100's
+--               goal of ~2x), the model's `nonheap` set to Go's own (all
+--               measured by the GOGC 100 runs; below);
 --   freetracked vs go experiment=runtimefreegc, and marksweep vs plain go
 --               (the freegc baselines), on builder, bytesbuffer, collect
 --               (the workloads that free); the freegc gain compares time
@@ -30,7 +32,16 @@
 -- `inside` otherwise.  Exit 1 when any ratio is outside; 0 when all are
 -- inside; 2 on a script error or when `go` is unavailable.
 --
--- Memory-limit rows: the model's option `nonheap` stands for the Go
+-- Memory-limit rows: Go's limit covers all of the runtime's mapped memory,
+-- of which a twin's non-heap part alone (~4-6 MiB: stacks, metadata, the
+-- driver) is larger than most workloads' live heap at `small` size.  A
+-- limit of f x live would leave the heap nothing in both rows (Go's
+-- memoryLimitHeapGoal then bottoms out and its CPU limiter decides the
+-- cycles), so the limit is nonheap + f x live: f = 0.8 keeps the heap
+-- below its live size (the limiter's regime), f = 1.5 between live and
+-- the GOGC goal (the memory-limit goal's regime).
+--
+-- The model's option `nonheap` stands for the Go
 -- program's own runtime memory outside the heap (goroutine stacks, span and
 -- GC metadata, profiling buckets, other), which Go's memoryLimitHeapGoal
 -- takes off the limit; its default is a minimal Go program's.  The twin
@@ -275,8 +286,15 @@ local function nonheap_median(rs)
   return math.floor(gcb.median(ok, "collector.nonheap_bytes"))
 end
 
--- Memory limits around Go's live heap, the model's nonheap Go's own (both
--- from its GOGC 100 runs), then run them.
+-- Memory limits: Go's non-heap memory plus a multiple of its live heap,
+-- the model's nonheap Go's own (all from its GOGC 100 runs; without Go's
+-- figure, the option's default stands in for both), then run them.
+local nh_default = 0
+for _, c in ipairs(gcb.collectors()) do
+  for _, o in ipairs(c.name == "marksweep" and c.options or {}) do
+    if o.name == "nonheap" then nh_default = math.tointeger(tonumber(o.default)) or 0 end
+  end
+end
 local from = {}
 for _, cfg in ipairs(todo) do
   if not cfg.arena_only then
@@ -284,8 +302,8 @@ for _, cfg in ipairs(todo) do
     local nonheap = nonheap_median(runs[cfg][2].go) -- nil: the option's default
     from[cfg] = #cfg.pairs + 1
     for _, f in ipairs({ 0.8, 1.5 }) do
-      local lim = math.max(1048576, math.floor((live == live and live or 0) * f))
-      table.insert(cfg.pairs, { label = string.format("marksweep / go nogreenteagc, memlimit %.1fx live (%.1f MiB)", f, lim / 1048576),
+      local lim = (nonheap or nh_default) + math.max(1048576, math.floor((live == live and live or 0) * f))
+      table.insert(cfg.pairs, { label = string.format("marksweep / go nogreenteagc, memlimit %.1fx live + nonheap (%.1f MiB)", f, lim / 1048576),
                                 model = "marksweep", mopts = { memlimit = lim, nonheap = nonheap },
                                 gopts = { experiment = "nogreenteagc", memlimit = lim },
                                 memlimit_row = true })
@@ -327,14 +345,6 @@ for _, cfg in ipairs(todo) do
   end
 end
 
--- The model's nonheap in the memory-limit rows (from the GOGC 100 go
--- runs), beside the median the limited go runs measured themselves.
-local nh_default = "?"
-for _, c in ipairs(gcb.collectors()) do
-  for _, o in ipairs(c.name == "marksweep" and c.options or {}) do
-    if o.name == "nonheap" then nh_default = o.default end
-  end
-end
 out("\n## Model's globals and runtime_heap (bytes; from one go run per workload before the repetitions)\n")
 out("| workload | globals (gc.scan_globals_bytes) | runtime_heap (heap.runtime_scan_bytes) |")
 out("|---|---:|---:|")
@@ -344,7 +354,9 @@ for _, cfg in ipairs(todo) do
     cfg.runtime and string.format("%d", cfg.runtime.runtime_heap) or "default"))
 end
 
-out("\n## Model's nonheap in the memory-limit rows (bytes; the option's default: " .. nh_default .. ")\n")
+-- The model's nonheap in the memory-limit rows (from the GOGC 100 go
+-- runs), beside the median the limited go runs measured themselves.
+out(string.format("\n## Model's nonheap in the memory-limit rows (bytes; the option's default: %d)\n", nh_default))
 out("| workload | pair | model's nonheap (GOGC 100 go runs) | the limited go runs' own (median) |")
 out("|---|---|---:|---:|")
 for _, cfg in ipairs(todo) do
