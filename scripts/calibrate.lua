@@ -12,11 +12,11 @@
 -- GOGC, model against Go; PNG when gnuplot is installed) and gcb.report's
 -- output.  Pairs, per workload with a Go twin:
 --   marksweep   vs go experiment=nogreenteagc  at GOGC 50, 100, 200, and at
---               GOGC 100 with a memory limit of Go's own non-heap memory
---               plus 0.8x and plus 1.5x Go's peak live heap (a heap limit
---               below the live heap, and one between it and GOGC 100's
---               goal of ~2x), the model's `nonheap` set to Go's own (all
---               measured by the GOGC 100 runs; below);
+--               GOGC 100 with memory limits that leave the heap 0.8x and
+--               1.5x Go's peak live heap (Go's own non-heap memory + f x
+--               live + Go's headroom: below the live heap, and between it
+--               and GOGC 100's goal of ~2x), the model's `nonheap` set to
+--               Go's own (all measured by the GOGC 100 runs; below);
 --   freetracked vs go experiment=runtimefreegc, and marksweep vs plain go
 --               (the freegc baselines), on builder, bytesbuffer, collect
 --               (the workloads that free); the freegc gain compares time
@@ -37,9 +37,13 @@
 -- driver) is larger than most workloads' live heap at `small` size.  A
 -- limit of f x live would leave the heap nothing in both rows (Go's
 -- memoryLimitHeapGoal then bottoms out and its CPU limiter decides the
--- cycles), so the limit is nonheap + f x live: f = 0.8 keeps the heap
--- below its live size (the limiter's regime), f = 1.5 between live and
--- the GOGC goal (the memory-limit goal's regime).
+-- cycles), so the limit is what gives Go's memoryLimitHeapGoal a heap of
+-- f x live: nonheap + f x live + Go's headroom (3 % of the goal, at
+-- least 1 MiB).  f = 0.8 keeps the heap below its live size (back-to-back
+-- cycles, the limiter's regime), f = 1.5 between live and the GOGC goal
+-- (the memory-limit goal's regime).  Go's heap/unused (slots free in
+-- in-use spans) also counts as non-heap for Go and for the model (from
+-- its own spans), so the heap's room is a little less than f x live.
 --
 -- The model's option `nonheap` stands for the Go
 -- program's own runtime memory outside the heap (goroutine stacks, span and
@@ -286,8 +290,8 @@ local function nonheap_median(rs)
   return math.floor(gcb.median(ok, "collector.nonheap_bytes"))
 end
 
--- Memory limits: Go's non-heap memory plus a multiple of its live heap,
--- the model's nonheap Go's own (all from its GOGC 100 runs; without Go's
+-- Memory limits: Go's non-heap memory plus a multiple of its live heap
+-- plus Go's headroom, the model's nonheap Go's own (all from its GOGC 100 runs; without Go's
 -- figure, the option's default stands in for both), then run them.
 local nh_default = 0
 for _, c in ipairs(gcb.collectors()) do
@@ -302,8 +306,12 @@ for _, cfg in ipairs(todo) do
     local nonheap = nonheap_median(runs[cfg][2].go) -- nil: the option's default
     from[cfg] = #cfg.pairs + 1
     for _, f in ipairs({ 0.8, 1.5 }) do
-      local lim = (nonheap or nh_default) + math.max(1048576, math.floor((live == live and live or 0) * f))
-      table.insert(cfg.pairs, { label = string.format("marksweep / go nogreenteagc, memlimit %.1fx live + nonheap (%.1f MiB)", f, lim / 1048576),
+      -- the heap room f x live, plus Go's headroom on top of it
+      -- (memoryLimitHeapGoal keeps 3 %, at least 1 MiB, below the limit
+      -- less non-heap: without it a room under 1 MiB is no room at all)
+      local room = math.floor((live == live and live or 0) * f)
+      local lim = (nonheap or nh_default) + room + math.max(1048576, room * 3 // 97)
+      table.insert(cfg.pairs, { label = string.format("marksweep / go nogreenteagc, memlimit for a %.1fx-live heap (%.1f MiB)", f, lim / 1048576),
                                 model = "marksweep", mopts = { memlimit = lim, nonheap = nonheap },
                                 gopts = { experiment = "nogreenteagc", memlimit = lim },
                                 memlimit_row = true })
