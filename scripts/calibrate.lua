@@ -291,8 +291,9 @@ local function nonheap_median(rs)
 end
 
 -- Memory limits: Go's non-heap memory plus a multiple of its live heap
--- plus Go's headroom, the model's nonheap Go's own (all from its GOGC 100 runs; without Go's
--- figure, the option's default stands in for both), then run them.
+-- plus Go's headroom, the model's nonheap Go's own (all from its GOGC 100
+-- runs; without Go's figure, the option's default stands in for both),
+-- then run them.
 local nh_default = 0
 for _, c in ipairs(gcb.collectors()) do
   for _, o in ipairs(c.name == "marksweep" and c.options or {}) do
