@@ -50,8 +50,12 @@
 -- GC metadata, profiling buckets, other), which Go's memoryLimitHeapGoal
 -- takes off the limit; its default is a minimal Go program's.  The twin
 -- being compared has more (more goroutines, package metadata, the driver's
--- sampler) and reports it as collector.nonheap_bytes (at its start
--- barrier, after set-up: workloads/go/record.go).  So the model runs with
+-- sampler) and reports it as collector.nonheap_median_bytes: the median of
+-- its readings while the ops run (workloads/go/record.go).  Not the
+-- start barrier's collector.nonheap_bytes: the first cycles allocate GC
+-- metadata (/memory/classes/metadata/other: work buffers and gcMiscSys;
+-- 1.4 MB on rpc) that a barrier before them misses, and Go's
+-- memoryLimitHeapGoal sees the in-run value.  So the model runs with
 -- nonheap = the median of the GOGC 100 go runs' values, the runs the limit
 -- comes from: it is configured with a measured input of the program it is
 -- compared with, as the limit is; nothing is fitted.  One value per
@@ -278,16 +282,17 @@ local function sweep(from)
 end
 sweep({})
 
--- Median of the go runs' collector.nonheap_bytes (ok runs that have it),
--- as an integer; nil when none has it.
+-- Median over the go runs (ok runs that have it) of their in-run non-heap
+-- memory, collector.nonheap_median_bytes, as an integer; nil when none
+-- has it.
 local function nonheap_median(rs)
   local ok = {}
   for _, r in ipairs(rs) do
-    local v = r.status == "ok" and r.collector and r.collector.nonheap_bytes
+    local v = r.status == "ok" and r.collector and r.collector.nonheap_median_bytes
     if math.type(v) == "integer" and v > 0 then table.insert(ok, r) end
   end
   if #ok == 0 then return nil end
-  return math.floor(gcb.median(ok, "collector.nonheap_bytes"))
+  return math.floor(gcb.median(ok, "collector.nonheap_median_bytes"))
 end
 
 -- Memory limits: Go's non-heap memory plus a multiple of its live heap
@@ -366,7 +371,7 @@ end
 -- The model's nonheap in the memory-limit rows (from the GOGC 100 go
 -- runs), beside the median the limited go runs measured themselves.
 out(string.format("\n## Model's nonheap in the memory-limit rows (bytes; the option's default: %d)\n", nh_default))
-out("| workload | pair | model's nonheap (GOGC 100 go runs) | the limited go runs' own (median) |")
+out("| workload | pair | model's nonheap (GOGC 100 go runs' in-run median) | the limited go runs' own |")
 out("|---|---|---:|---:|")
 for _, cfg in ipairs(todo) do
   for i, p in ipairs(cfg.pairs) do

@@ -25,6 +25,10 @@ assert(g.unavailable["heap.freed_explicit_bytes"], "no reason for heap.freed_exp
 local nh, nhp = g.collector.nonheap_bytes, g.collector.nonheap_peak_bytes
 assert(math.type(nh) == "integer" and nh >= 256 * 1024 and nh <= nhp and nhp < 1024 * 1024 * 1024,
        "collector.nonheap_bytes " .. tostring(nh) .. ", nonheap_peak_bytes " .. tostring(nhp))
+-- ... and its median while the ops ran, which calibrate.lua gives the models.
+local nhm = g.collector.nonheap_median_bytes
+assert(math.type(nhm) == "integer" and nhm >= 256 * 1024 and nhm <= nhp,
+       "collector.nonheap_median_bytes " .. tostring(nhm) .. ", nonheap_peak_bytes " .. tostring(nhp))
 assert(math.type(g.heap.setup_bytes) == "integer" and g.heap.setup_bytes > 0,
        "heap.setup_bytes " .. tostring(g.heap.setup_bytes))
 -- Every cycle the runtime counted reached the record through gctrace (fd 2

@@ -102,7 +102,8 @@ type mutatorRun struct {
 	before     runtimeStats // at the start barrier
 	after      runtimeStats // after the last mutator's threadFini
 	smp        *sampler
-	originWall time.Time
+	originWall time.Time // just after the start barrier's reading
+	opsEnd     time.Time // just after the last mutator's reading
 	checksum   string
 	failure    error
 }
@@ -191,6 +192,7 @@ func runMutators(spec *runSpec, w Workload) *mutatorRun {
 	close(start)
 	done.Wait()
 	r.after = mr.read()
+	r.opsEnd = time.Now()
 	r.smp.finish()
 	for i := range r.m {
 		if r.m[i].err != nil {

@@ -93,6 +93,10 @@ func (r *record) emit() int {
 //	                              models' option `nonheap` stands for
 //	collector.nonheap_peak_bytes  the largest nonHeap from the sampler's
 //	                              start (before threadInit) to the end
+//	collector.nonheap_median_bytes the median nonHeap of the sampler's
+//	                              readings during the ops and the one
+//	                              at their end: the footprint Go's
+//	                              memoryLimitHeapGoal sees while they run
 //	heap.setup_bytes              heap/objects: what the runtime, package
 //	                              init, the driver and set-up left on the
 //	                              heap, live or not yet collected (objects
@@ -123,6 +127,11 @@ func (r *record) setRuntimeMemory(mr *mutatorRun) {
 		peak = max(peak, mr.smp.peakNonHeap)
 	}
 	r.set("collector.nonheap_peak_bytes", peak)
+	if mr.smp != nil {
+		r.set("collector.nonheap_median_bytes", mr.smp.nonHeapMedian(mr.originWall, mr.opsEnd, a.nonHeap()))
+	} else {
+		r.set("collector.nonheap_median_bytes", a.nonHeap())
+	}
 	r.set("heap.setup_bytes", b.heapObjects)
 	r.set("heap.runtime_scan_bytes", mr.presetup.scanHeap)
 	r.set("heap.runtime_scan_cycles", mr.presetup.cycles)

@@ -50,6 +50,7 @@ func TestRecordCarriesNonHeap(t *testing.T) {
 		Collector struct {
 			NonHeap     *float64 `json:"nonheap_bytes"`
 			NonHeapPeak *float64 `json:"nonheap_peak_bytes"`
+			NonHeapMed  *float64 `json:"nonheap_median_bytes"`
 		} `json:"collector"`
 		Heap struct {
 			Setup       *float64 `json:"setup_bytes"`
@@ -70,6 +71,9 @@ func TestRecordCarriesNonHeap(t *testing.T) {
 	}
 	if *nh < 64<<10 || *nh > *peak || *peak > 1<<30 {
 		t.Errorf("nonheap_bytes %g, nonheap_peak_bytes %g: want 64 KiB <= nonheap <= peak < 1 GiB", *nh, *peak)
+	}
+	if med := v.Collector.NonHeapMed; med == nil || *med < 64<<10 || *med > *peak {
+		t.Errorf("nonheap_median_bytes %v: want 64 KiB <= median <= peak %g", med, *peak)
 	}
 	if *setup <= 0 {
 		t.Errorf("heap.setup_bytes %g", *setup)

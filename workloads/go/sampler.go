@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"os"
+	"slices"
 	"strconv"
 	"time"
 )
@@ -11,12 +12,13 @@ import (
 // bytes (runtime/metrics) every 1/hz seconds on its own goroutine, like
 // harness/sampler.c, and keeps the largest live heap the runtime reported
 // (/gc/heap/live:bytes: marked by the last cycle) and the largest non-heap
-// memory (runtimeStats.nonHeap).  The samples live outside the Go heap
+// memory (runtimeStats.nonHeap), and each sample's non-heap memory.  The samples live outside the Go heap
 // (offheap.go), as harness/sampler.c's are outside the collector's, so
 // each holds its time as an offset from t0 (a time.Time holds a pointer).
 type sample struct {
 	at        time.Duration // since t0, on the monotonic clock
 	rss, heap uint64
+	nonHeap   uint64 // runtimeStats.nonHeap
 }
 
 type sampler struct {
@@ -50,7 +52,7 @@ func (s *sampler) run() {
 		s.peakLive = max(s.peakLive, st.heapLive)
 		s.peakNonHeap = max(s.peakNonHeap, st.nonHeap())
 		at := time.Since(s.t0)
-		s.samples.append(sample{at, rssBytes(), st.heapObjects})
+		s.samples.append(sample{at, rssBytes(), st.heapObjects, st.nonHeap()})
 		select {
 		case <-s.stop:
 			return
@@ -96,4 +98,20 @@ func hwmBytes() uint64 {
 		}
 	}
 	return 0
+}
+
+// nonHeapMedian is the median non-heap memory of the samples taken in
+// [from, to] and of the reading `last` at to: the runtime's own footprint
+// while the ops ran, GC metadata included (GC work buffers and
+// gcMiscSys, which the first cycles allocate and a start-barrier reading
+// before them misses).  Bytes; the caller's after finish.
+func (s *sampler) nonHeapMedian(from, to time.Time, last uint64) uint64 {
+	v := []uint64{last}
+	for i, x := range s.samples.s {
+		if t := s.when(i); !t.Before(from) && !t.After(to) {
+			v = append(v, x.nonHeap)
+		}
+	}
+	slices.Sort(v)
+	return v[(len(v)-1)/2]
 }

@@ -1,0 +1,29 @@
+package main
+
+import (
+	"testing"
+	"time"
+)
+
+// nonHeapMedian takes the samples inside [from, to] and the reading at to,
+// and no sample outside: those before the start barrier (set-up, with no
+// cycle yet) must not pull the median down.
+func TestNonHeapMedian(t *testing.T) {
+	s := &sampler{t0: time.Now()}
+	for i, nh := range []uint64{1, 1, 1, 1, 1, 7, 5, 9, 3, 1000} {
+		s.samples.append(sample{at: time.Duration(i) * time.Second, nonHeap: nh})
+	}
+	from, to := s.t0.Add(5*time.Second), s.t0.Add(8*time.Second)
+	// In the window: 7, 5, 9, 3 and the reading 6: median 6.
+	if got := s.nonHeapMedian(from, to, 6); got != 6 {
+		t.Errorf("median of {7 5 9 3} and 6: got %d, want 6", got)
+	}
+	// {7 5 9 3} and 2 -> 5; with no sample in the window, the reading
+	// alone.
+	if got := s.nonHeapMedian(from, to, 2); got != 5 {
+		t.Errorf("median of {7 5 9 3} and 2: got %d, want 5", got)
+	}
+	if got := s.nonHeapMedian(s.t0.Add(100*time.Second), s.t0.Add(200*time.Second), 42); got != 42 {
+		t.Errorf("no sample in the window: got %d, want the reading 42", got)
+	}
+}
