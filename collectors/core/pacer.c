@@ -17,7 +17,8 @@
  *           heap/unused, plus option nonheap, the modelled runtime's
  *           stacks and metadata) and less how far mapped memory (in-use
  *           pages + free pages not released + nonheap) is over the
- *           limit, less 3 % headroom (at least 1 MiB); never below
+ *           limit, less 3 % headroom (at least 1 MiB; a room under
+ *           twice the headroom gives the headroom itself); never below
  *           heap_marked, so a limit the live heap and the runtime fill
  *           runs GC back to back (the limiter then bounds the cost).  As
  *           in Go it moves with the heap between cycles: the trigger
@@ -169,9 +170,14 @@ static uint64_t memlimit_goal(gc_heap *h, uint64_t marked)
     uint64_t headroom = goal / 100 * LIMIT_HEADROOM_PERCENT;
     if (headroom < LIMIT_MIN_HEADROOM)
         headroom = LIMIT_MIN_HEADROOM;
-    if (goal < marked || goal <= headroom)
-        return marked;
-    goal -= headroom;
+    /* Go's small-limit rule: a room under twice the headroom gives the
+     * headroom itself as the goal (1 MiB on a small heap), not the room
+     * less it; so a heap marked below 1 MiB is not collected back to back
+     * however low the limit. */
+    if (goal < headroom || goal - headroom < headroom)
+        goal = headroom;
+    else
+        goal -= headroom;
     return goal < marked ? marked : goal;
 }
 

@@ -13,7 +13,8 @@
  * - with a memory limit, the lower of that and memoryLimitHeapGoal: the
  *   limit less non-heap memory (in-use pages not allocated to objects +
  *   option nonheap) and less mapped memory's overage over the limit, less
- *   max(3 %, 1 MiB) headroom, never below heap_marked; recomputed by the
+ *   max(3 %, 1 MiB) headroom (a room under twice the headroom gives the
+ *   headroom itself), never below heap_marked; recomputed by the
  *   trigger check as the heap moves; the scavenger keeps mapped memory
  *   (nonheap included) under 95 % of the limit;
  * - runway = consMark * 0.75 / 0.25 * (last heap scan + stack + globals);
@@ -153,6 +154,14 @@ static const done_row done_rows[] = {
     /* 7 MiB < marked: the goal is marked and the GC runs back to back */
     {"memlimit below marked", 100, 8 * MiB, MODE_CONCURRENT, 10 * MiB, 0, 0, 0, 10485760,
      10485760},
+    /* 1.5 MiB of room is under twice the 1 MiB headroom: Go's goal is
+     * the headroom, 1 MiB, not 0.5 MiB, above the 0.5 MiB marked; 61/64
+     * of the way from marked */
+    {"memlimit room under 2x headroom: goal 1 MiB", 100, 1536 * 1024, MODE_CONCURRENT,
+     512 * 1024, 0, 0, 0, 1048576, 1024000},
+    /* 0.75 MiB of room, under the headroom itself: the same 1 MiB */
+    {"memlimit room under the headroom: goal 1 MiB", 100, 768 * 1024, MODE_CONCURRENT,
+     512 * 1024, 0, 0, 0, 1048576, 1024000},
     /* goal = marked, raised to the sweep distance */
     {"gogc 0", 0, -1, MODE_CONCURRENT, 10 * MiB, 0, 0, 0, 11534336, 11534336},
 };
