@@ -68,6 +68,8 @@ struct span {
                              offset / elemsize == offset * divmul >> 32 within a span */
     uint32_t nelems;      /* slots */
     uint32_t nalloc;      /* slots set in allocbits */
+    uint32_t nalloc_cached; /* nalloc when the span last entered a cache (Go's
+                               allocCountBeforeCache) */
     size_t large_bytes;   /* large: bytes in use; scanned range */
     const struct gcb_type *largetype; /* large scan span: its object's type (Go's largeType),
                                          set before the object is published */

@@ -65,6 +65,14 @@
  *   allocated, and lowered by the slots each sweep frees.  The in-use
  *   pages' other bytes are Go's heap/unused, which the memory-limit goal
  *   counts as non-heap memory (pacer.c).
+ * - heap_alloc_flushed (Go's totalAlloc - totalFree as memoryLimitHeapGoal
+ *   reads it): like heap_alloc, except that a cached span adds only the
+ *   slots used while it was cached, when it leaves the cache (Go's
+ *   mcache refill and releaseAll add slotsUsed then): its free slots, and
+ *   what the mutator has taken from them so far, are not yet counted, so
+ *   Go's non-heap memory holds them.  Equal to heap_alloc whenever no
+ *   span is cached (checked with the world stopped and the caches
+ *   released).
  */
 #ifndef GCB_GC_H
 #define GCB_GC_H
@@ -229,6 +237,7 @@ struct gc_heap {
     _Atomic uint64_t heap_goal;
     _Atomic uint64_t trigger;
     _Atomic uint64_t heap_alloc;          /* see the invariant above */
+    _Atomic uint64_t heap_alloc_flushed;  /* see the invariant above */
     uint64_t last_goal;                   /* Go's lastHeapGoal: the goal the last mark ran
                                              against (what CYCLE_END and gctrace report);
                                              cycle owner, world stopped */

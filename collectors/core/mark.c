@@ -538,21 +538,26 @@ int mark_verify(gc_heap *h)
     return rc;
 }
 
-/* heap_alloc against the in-use spans' allocated slots (world stopped,
- * span caches released, nothing swept since). */
+/* heap_alloc and heap_alloc_flushed against the in-use spans' allocated
+ * slots (world stopped, nothing swept since; a cached span's slots all
+ * count as allocated). */
 static int heap_alloc_is_valid(gc_heap *h, char *err, size_t errlen)
 {
     page_heap *ph = &h->ph;
     uint64_t sum = 0;
+    int64_t uncounted = 0; /* cached spans' slots heap_alloc_flushed has yet to count */
     pthread_mutex_lock(&ph->lock);
     size_t npages = ph->committed / SC_PAGE_SIZE;
     for (size_t i = 0; i < npages;) {
         span *s = ph->page_map[i];
         if (s == NULL || s->npages == 0)
             break; /* ph_is_valid reports it */
-        if (s->state == SPAN_INUSE)
+        if (s->state == SPAN_INUSE) {
             sum += s->sizeclass == 0 ? (uint64_t)s->npages * SC_PAGE_SIZE
                                      : (uint64_t)s->nalloc * s->elemsize;
+            if (s->sizeclass != 0 && s->incache)
+                uncounted += ((int64_t)s->nalloc - (int64_t)s->nalloc_cached) * s->elemsize;
+        }
         i += s->npages;
     }
     pthread_mutex_unlock(&ph->lock);
@@ -560,6 +565,13 @@ static int heap_alloc_is_valid(gc_heap *h, char *err, size_t errlen)
     if (got != sum) {
         snprintf(err, errlen, "heap_alloc is %llu bytes but the in-use spans hold %llu bytes of "
                  "allocated slots", (unsigned long long)got, (unsigned long long)sum);
+        return -1;
+    }
+    uint64_t flushed = atomic_load(&h->heap_alloc_flushed);
+    if (flushed != sum - (uint64_t)uncounted) {
+        snprintf(err, errlen, "heap_alloc_flushed is %llu bytes but the in-use spans hold %llu "
+                 "bytes of allocated slots, %lld of them in cached spans since they were cached",
+                 (unsigned long long)flushed, (unsigned long long)sum, (long long)uncounted);
         return -1;
     }
     return 0;

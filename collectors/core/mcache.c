@@ -42,6 +42,10 @@ static void release(gc_mutator *gm, unsigned cls, int scan)
     s->nalloc -= n;
     atomic_fetch_sub_explicit(&h->heap_live, (uint64_t)n * s->elemsize, memory_order_relaxed);
     atomic_fetch_sub_explicit(&h->heap_alloc, (uint64_t)n * s->elemsize, memory_order_relaxed);
+    /* Go's slotsUsed (signed: a span's count may end below where it began) */
+    int64_t used = (int64_t)s->nalloc - (int64_t)s->nalloc_cached;
+    atomic_fetch_add_explicit(&h->heap_alloc_flushed, (uint64_t)(used * (int64_t)s->elemsize),
+                              memory_order_relaxed);
     if (s->allocblack) {
         /* allocate black, lazily: every slot the cache handed out during
          * mark (fresh, not back on the list) is marked now */
@@ -101,6 +105,7 @@ static int refill(gc_mutator *gm, unsigned cls, int scan)
             span_set_bit(s->freshbits, span_index(s, o));
         gm->refill_bytes += (size_t)n * s->elemsize;
     }
+    s->nalloc_cached = s->nalloc;
     s->nalloc = s->nelems;
     s->incache = 1;
     atomic_fetch_add_explicit(&h->heap_live, (uint64_t)n * s->elemsize, memory_order_relaxed);
@@ -180,6 +185,7 @@ void *mcache_large(gc_heap *h, size_t n, const gcb_type *t)
     markblack(h, s, 0);
     atomic_fetch_add_explicit(&h->heap_live, npages * SC_PAGE_SIZE, memory_order_relaxed);
     atomic_fetch_add_explicit(&h->heap_alloc, npages * SC_PAGE_SIZE, memory_order_relaxed);
+    atomic_fetch_add_explicit(&h->heap_alloc_flushed, npages * SC_PAGE_SIZE, memory_order_relaxed);
     central_push(&h->central[0][scan], s, atomic_load(&h->sweepgen));
     return s->base;
 }

@@ -148,11 +148,12 @@ static uint64_t mapped_ready_unfree(gc_heap *h)
 /* Go's memoryLimitHeapGoal (mgcpacer.go) for the last heap_marked.  Go's
  * mappedReady is the page heap's in-use pages and free pages not
  * released, plus nonheap; its heapFree the free pages not released; its
- * heapAlloc heap_alloc.  So its nonHeapMemory is the in-use pages' bytes
- * not allocated plus nonheap.  (heap_alloc counts each cached span whole,
- * so a cache's free slots count as allocated here, where Go counts them
- * unused: at most one span per size class and mutator.)  Any
- * thread: the counters are read relaxed, one moment's or the next's. */
+ * heapAlloc (totalAlloc - totalFree) heap_alloc_flushed.  So its
+ * nonHeapMemory is the in-use pages' bytes not allocated plus nonheap, and
+ * as in Go a cached span's free slots and the slots taken from them since
+ * it was cached count as non-heap until it leaves the cache (gc.h): one
+ * span per size class, noscan and scan, per mutator.  Any thread: the
+ * counters are read relaxed, one moment's or the next's. */
 static uint64_t memlimit_goal(gc_heap *h, uint64_t marked)
 {
     uint64_t limit = (uint64_t)h->cfg.memlimit;
@@ -160,7 +161,7 @@ static uint64_t memlimit_goal(gc_heap *h, uint64_t marked)
     uint64_t free_ready = atomic_load_explicit(&h->ph.free_bytes, memory_order_relaxed);
     uint64_t scav = atomic_load_explicit(&h->ph.scavenged_bytes, memory_order_relaxed);
     free_ready = free_ready > scav ? free_ready - scav : 0;
-    uint64_t alloc = atomic_load_explicit(&h->heap_alloc, memory_order_relaxed);
+    uint64_t alloc = atomic_load_explicit(&h->heap_alloc_flushed, memory_order_relaxed);
     uint64_t nonheap = unfree > alloc ? unfree - alloc : 0;
     uint64_t mapped = unfree + free_ready;
     uint64_t overage = mapped > limit ? mapped - limit : 0;

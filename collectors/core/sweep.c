@@ -29,11 +29,15 @@ static span *sweep(gc_heap *h, span *s, uint32_t sg)
         }
         atomic_fetch_sub_explicit(&h->heap_alloc, (uint64_t)s->npages * SC_PAGE_SIZE,
                                   memory_order_relaxed);
+        atomic_fetch_sub_explicit(&h->heap_alloc_flushed, (uint64_t)s->npages * SC_PAGE_SIZE,
+                                  memory_order_relaxed);
         ph_free(&h->ph, s);
         return NULL;
     }
     uint32_t freed = span_sweep(s, h->cfg.verify);
     atomic_fetch_sub_explicit(&h->heap_alloc, (uint64_t)freed * s->elemsize, memory_order_relaxed);
+    atomic_fetch_sub_explicit(&h->heap_alloc_flushed, (uint64_t)freed * s->elemsize,
+                              memory_order_relaxed);
     atomic_store(&s->sweepgen, sg);
     if (s->nalloc == 0) {
         ph_free(&h->ph, s);
