@@ -4,14 +4,17 @@
 -- plugin's cost as a ratio to the bare pair, and every collector's inline
 -- allocation path (alloc-inline/<collector>).
 --
---   gcbench run scripts/bench/micro.lua [-- REPS [MICRO [MIN_TIME]]]
+--   gcbench run scripts/bench/micro.lua [-- REPS [MICRO [MIN_TIME [CASES]]]]
 --
 -- REPS (default 20) repetitions, run by Google Benchmark with random
 -- interleaving: every repetition round runs each case once, in a fresh
 -- random order, so the machine's drift (a case's time wanders by 10-30 %
 -- over minutes on this project's VMs) hits every case of a round alike.
 -- MICRO is the gcbench-micro binary (default build/release/gcbench-micro);
--- MIN_TIME the seconds each repetition runs (default 0.1).
+-- MIN_TIME the seconds each repetition runs (default 0.1).  CASES picks
+-- the cases: `all` (default), `manual` (bare and alloc+free only: the
+-- ratio goal with fewer cases, so more rounds fit) or `inline`
+-- (alloc-inline only).
 --
 -- Figures: each case's median time per iteration over the rounds (ns).  A
 -- ratio X/Y pairs the cases round by round (round i of X over round i of
@@ -30,6 +33,13 @@ assert(reps and reps >= 2 and reps == math.floor(reps),
 local micro = arg[2] or "build/release/gcbench-micro"
 local min_time = tonumber(arg[3] or "0.1")
 assert(min_time and min_time > 0, "micro.lua: MIN_TIME must be a positive number of seconds, not " .. tostring(arg[3]))
+local cases = arg[4] or "all"
+local FILTERS = {
+  all = "^(bare|alloc\\+free|alloc-inline)/[a-z]+/(16|64|256)(/manual_time)?$",
+  manual = "^(bare|alloc\\+free)/[a-z]+/(16|64|256)$",
+  inline = "^alloc-inline/[a-z]+/(16|64|256)(/manual_time)?$",
+}
+assert(FILTERS[cases], "micro.lua: CASES must be all, manual or inline, not " .. tostring(cases))
 local f = io.open(micro, "rb")
 assert(f, "micro.lua: no gcbench-micro at " .. micro .. " (pass its path as the second argument)")
 f:close()
@@ -45,7 +55,7 @@ local function quote(s) return "'" .. s:gsub("'", "'\\''") .. "'" end
 local cmd = string.format(
   "%s --benchmark_filter=%s --benchmark_repetitions=%d --benchmark_enable_random_interleaving=true "
     .. "--benchmark_min_time=%s --benchmark_color=false 2>&1",
-  quote(micro), quote("^(bare|alloc\\+free|alloc-inline)/[a-z]+/(16|64|256)(/manual_time)?$"), reps,
+  quote(micro), quote(FILTERS[cases]), reps,
   tostring(min_time))
 -- The console format: Google Benchmark's CSV writer aborts when the cases'
 -- counters differ (alloc-inline has a counter the others lack).
@@ -92,47 +102,51 @@ end
 math.randomseed(16)
 print(string.format("gcbench-micro, %d interleaved rounds of %g s per case; medians in ns, ratios round by round "
                     .. "with 95 %% intervals", reps, min_time))
-print()
-print("| allocator | bytes | bare | alloc+free | alloc+free / bare | goal <= " .. RATIO_GOAL .. "x |")
-print("|---|---|---|---|---|---|")
-for _, a in ipairs{ "malloc", "mimalloc", "jemalloc" } do
-  for _, n in ipairs(SIZES) do
-    local b, w = times["bare/" .. a .. "/" .. n], times["alloc+free/" .. a .. "/" .. n]
-    if b and w then
-      local r = {}
-      for i = 1, math.min(#b, #w) do r[i] = w[i] / b[i] end
-      local lo, hi = boot(r)
-      print(string.format("| %s | %d | %.1f | %.1f | %.2f [%.2f, %.2f] | %s |", a, n, median(b), median(w),
-                          median(r), lo, hi, verdict(lo, hi, RATIO_GOAL)))
-    end
-  end
-end
-print()
-print("| collector | alloc-inline 16 B | 64 B | 256 B |")
-print("|---|---|---|---|")
-local inline = {}
-for _, name in ipairs(names) do
-  local c = name:match("^alloc%-inline/([a-z]+)/")
-  if c and not inline[c] then
-    inline[c] = true
-    local cells = {}
+if cases ~= "inline" then
+  print()
+  print("| allocator | bytes | bare | alloc+free | alloc+free / bare | goal <= " .. RATIO_GOAL .. "x |")
+  print("|---|---|---|---|---|---|")
+  for _, a in ipairs{ "malloc", "mimalloc", "jemalloc" } do
     for _, n in ipairs(SIZES) do
-      local t = times["alloc-inline/" .. c .. "/" .. n]
-      if t then
-        local lo, hi = boot(t)
-        cells[#cells + 1] = string.format("%.2f [%.2f, %.2f]", median(t), lo, hi)
-      else
-        cells[#cells + 1] = "n/a"
+      local b, w = times["bare/" .. a .. "/" .. n], times["alloc+free/" .. a .. "/" .. n]
+      if b and w then
+        local r = {}
+        for i = 1, math.min(#b, #w) do r[i] = w[i] / b[i] end
+        local lo, hi = boot(r)
+        print(string.format("| %s | %d | %.1f | %.1f | %.2f [%.2f, %.2f] | %s |", a, n, median(b), median(w),
+                            median(r), lo, hi, verdict(lo, hi, RATIO_GOAL)))
       end
     end
-    print(string.format("| %s | %s |", c, table.concat(cells, " | ")))
   end
 end
-for _, n in ipairs{ 16, 64 } do
-  local t = times["alloc-inline/marksweep/" .. n]
-  if t then
-    local lo, hi = boot(t)
-    print(string.format("marksweep alloc-inline %d B: %.2f ns [%.2f, %.2f]: %s (<= %.1f ns)", n, median(t), lo, hi,
-                        verdict(lo, hi, INLINE_GOAL), INLINE_GOAL))
+if cases ~= "manual" then
+  print()
+  print("| collector | alloc-inline 16 B | 64 B | 256 B |")
+  print("|---|---|---|---|")
+  local inline = {}
+  for _, name in ipairs(names) do
+    local c = name:match("^alloc%-inline/([a-z]+)/")
+    if c and not inline[c] then
+      inline[c] = true
+      local cells = {}
+      for _, n in ipairs(SIZES) do
+        local t = times["alloc-inline/" .. c .. "/" .. n]
+        if t then
+          local lo, hi = boot(t)
+          cells[#cells + 1] = string.format("%.2f [%.2f, %.2f]", median(t), lo, hi)
+        else
+          cells[#cells + 1] = "n/a"
+        end
+      end
+      print(string.format("| %s | %s |", c, table.concat(cells, " | ")))
+    end
+  end
+  for _, n in ipairs{ 16, 64 } do
+    local t = times["alloc-inline/marksweep/" .. n]
+    if t then
+      local lo, hi = boot(t)
+      print(string.format("marksweep alloc-inline %d B: %.2f ns [%.2f, %.2f]: %s (<= %.1f ns)", n, median(t), lo, hi,
+                          verdict(lo, hi, INLINE_GOAL), INLINE_GOAL))
+    end
   end
 end
