@@ -28,4 +28,24 @@ function stats.bootstrap(t, f, resamples)
   return v[math.floor(0.025 * n) + 1], v[math.ceil(0.975 * n)]
 end
 
+-- The same over samples in groups (a list of non-empty lists) whose
+-- members share state a group fixes (one process's rounds): each
+-- resample draws #groups groups with replacement, then from each drawn
+-- group as many of its samples with replacement, and applies f to them
+-- all.  Both levels' variation reach the interval.
+function stats.bootstrap_nested(groups, f, resamples)
+  local n = resamples or 2000
+  local v = {}
+  for k = 1, n do
+    local a = {}
+    for _ = 1, #groups do
+      local g = groups[math.random(#groups)]
+      for _ = 1, #g do a[#a + 1] = g[math.random(#g)] end
+    end
+    v[k] = f(a)
+  end
+  table.sort(v)
+  return v[math.floor(0.025 * n) + 1], v[math.ceil(0.975 * n)]
+end
+
 return stats
