@@ -46,7 +46,7 @@ int gc_heap_init(gc_heap *h, const gcb_host *host, const gc_config *cfg, char *e
     atomic_store(&h->sweepgen, 2);
     h->start_ns = h->last_gc_ns = now(h);
     pacer_init(h);
-    rc = host->spawn(host->ctx, "gc-sweep", bgsweep_main, h, &h->sweeper);
+    rc = host->spawn(host->ctx, GCB_SWEEPER_THREAD, bgsweep_main, h, &h->sweeper);
     if (rc != 0) {
         snprintf(err, errlen, "%s: cannot spawn the background sweeper: %s", cfg->name, strerror(rc));
         gc_heap_destroy(h);

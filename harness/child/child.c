@@ -56,6 +56,7 @@ typedef struct spawn_arg {
     void *(*fn)(void *);
     void *arg;
     int index;
+    int sweeper; /* named GCB_SWEEPER_THREAD: its CPU is sweep time */
 } spawn_arg;
 
 static void *gc_thread(void *p)
@@ -72,7 +73,7 @@ static void *gc_thread(void *p)
     }
     pthread_mutex_unlock(&c->gc_lock);
     void *ret = a.fn(a.arg);
-    recorder_add_gc_thread(&c->rec, clock_thread_cpu_ns());
+    recorder_add_gc_thread(&c->rec, clock_thread_cpu_ns(), a.sweeper);
     return ret;
 }
 
@@ -83,6 +84,8 @@ static int host_spawn(void *ctx, const char *name, void *(*fn)(void *), void *ar
     if (a == NULL)
         return ENOMEM;
     *a = (spawn_arg){.c = c, .fn = fn, .arg = arg,
+                     .sweeper = name != NULL && strncmp(name, GCB_SWEEPER_THREAD,
+                                                        sizeof GCB_SWEEPER_THREAD - 1) == 0,
                      .index = c->sp.s.threads + atomic_fetch_add(&c->gc_threads, 1)};
     int rc = pthread_create(out, NULL, gc_thread, a);
     if (rc != 0) {

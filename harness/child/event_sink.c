@@ -247,10 +247,12 @@ void recorder_event(void *ctx, const gcb_event *ev)
     pthread_mutex_unlock(&r->lock);
 }
 
-void recorder_add_gc_thread(recorder *r, uint64_t cpu_ns)
+void recorder_add_gc_thread(recorder *r, uint64_t cpu_ns, int sweeper)
 {
     pthread_mutex_lock(&r->lock);
     r->gc_thread_cpu_ns += cpu_ns;
+    if (sweeper)
+        r->sweep_thread_cpu_ns += cpu_ns;
     pthread_mutex_unlock(&r->lock);
 }
 

@@ -66,6 +66,7 @@ typedef struct recorder {
     uint64_t mutator_assist_cpu_ns; /* assists run by mutator threads */
     uint64_t mutator_pause_cpu_ns;  /* pauses run by mutator threads */
     uint64_t gc_thread_cpu_ns;      /* background GC threads, whole lifetime */
+    uint64_t sweep_thread_cpu_ns;   /* of which background sweepers' */
     int mutators;                   /* thread indexes below this are mutators */
 
     json_t *timeline;               /* [start_s, dur_s, name, thread_index]... */
@@ -86,7 +87,7 @@ void recorder_thread_index(int index);
 void recorder_event(void *ctx, const gcb_event *ev);
 
 /* A background GC thread ended after `cpu_ns` of thread CPU. */
-void recorder_add_gc_thread(recorder *r, uint64_t cpu_ns);
+void recorder_add_gc_thread(recorder *r, uint64_t cpu_ns, int sweeper);
 
 /* After the run (once): converts the timeline to seconds since the origin;
  * an open pause or assist is a pairing error.  Returns 0, or -1 with the

@@ -74,6 +74,9 @@ typedef struct gcb_frame {
  * Passed to heap_new(); valid until heap_free() returns.  Every function is
  * thread-safe.
  */
+/* The name prefix of a background sweeper thread (gcb_host.spawn). */
+#define GCB_SWEEPER_THREAD "gc-sweep"
+
 typedef struct gcb_host {
     uint32_t abi;       /* GCB_ABI_VERSION of the host */
     uint32_t size;      /* sizeof(gcb_host) of the host */
@@ -84,8 +87,12 @@ typedef struct gcb_host {
 
     /* Start a GC thread.  The host binds it to the run's GC processing
      * units, accounts its CPU time as GC time and names it `name` (at most
-     * 15 characters are kept).  Returns 0 or an errno value.  The plugin
-     * joins the thread with pthread_join() before heap_free() returns. */
+     * 15 characters are kept).  A thread named GCB_SWEEPER_THREAD (or
+     * starting with it) is a background sweeper: its CPU is reported as
+     * sweep time (cpu.sweep_s), not GC time, as Go's /cpu/classes/gc
+     * counts marking and pauses but not its background sweeper or
+     * scavenger.  Returns 0 or an errno value.  The plugin joins the
+     * thread with pthread_join() before heap_free() returns. */
     int (*spawn)(void *ctx, const char *name, void *(*fn)(void *), void *arg,
                  pthread_t *out);
 

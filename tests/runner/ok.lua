@@ -20,6 +20,7 @@ for _, r in ipairs(runs) do
   assert(#r.timeline > 0 and #r.rss.samples > 0, "timeline and samples")
   assert(r.mmu["0.001"] <= r.mmu["1"] + 1e-9, "mmu grows with the window")
   assert(r.cpu.gc_threads_s > 0, "background GC thread CPU not counted")
+  assert(r.cpu.sweep_s == 0, "testgc's thread is no sweeper, yet sweep_s " .. tostring(r.cpu.sweep_s))
   local sweeps = 0
   for _, e in ipairs(r.timeline) do
     if e[3] == "sweep" then
