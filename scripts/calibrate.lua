@@ -42,8 +42,14 @@
 -- least 1 MiB).  f = 0.8 keeps the heap below its live size (back-to-back
 -- cycles, the limiter's regime), f = 1.5 between live and the GOGC goal
 -- (the memory-limit goal's regime).  Go's heap/unused (slots free in
--- in-use spans) also counts as non-heap for Go and for the model (from
--- its own spans), so the heap's room is a little less than f x live.
+-- in-use spans, and every slot of a span a P caches that was free when it
+-- was cached) also counts as non-heap for Go and for the model (from its
+-- own spans), so the heap's room is a little less than f x live.  Where
+-- f x live is under Go's 1 MiB minimum headroom (live heaps under
+-- 1.25 MiB at f = 0.8, 0.67 MiB at 1.5), no limit gives that room: Go's
+-- memoryLimitHeapGoal then sets the goal to the headroom itself, 1 MiB,
+-- and the row tests that rule (which the model has) rather than a heap
+-- below its live size; the report's heap goal per cycle shows which.
 --
 -- The model's option `nonheap` stands for the Go
 -- program's own runtime memory outside the heap (goroutine stacks, span and
