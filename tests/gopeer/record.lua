@@ -20,6 +20,7 @@ assert(g.cpu.mutator_s > 0, "cpu.mutator_s")
 assert(#g.pinning.mutator_pus == 2, "mutator_pus")
 assert(g.procs == c.procs, "gomaxprocs auto: the run's PUs (" .. tostring(c.procs) .. " for the C run), got " .. tostring(g.procs))
 assert(g.unavailable["heap.freed_explicit_bytes"], "no reason for heap.freed_explicit_bytes")
+assert(g.unavailable["cpu.sweep_s"] and g.cpu.sweep_s == nil, "cpu.sweep_s: Go has no CPU class for its sweeping, so it must be null with a reason")
 -- The runtime's own memory at the start barrier, as the models' option
 -- nonheap means it (calibrate.lua sets it from this), and the heap set-up left.
 local nh, nhp = g.collector.nonheap_bytes, g.collector.nonheap_peak_bytes

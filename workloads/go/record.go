@@ -220,6 +220,7 @@ func (r *record) fill(spec *runSpec, mr *mutatorRun, trace *gcTrace) {
 	r.set("cpu.gc_dedicated_s", a.dedicated-b.dedicated)
 	r.set("cpu.gc_idle_s", a.idle-b.idle)
 	r.null("cpu.gc_threads_s", "Go runs GC work on its Ps, not on threads of its own: see cpu.gc_dedicated_s, cpu.gc_idle_s, cpu.assist_s and cpu.pause_s (runtime/metrics /cpu/classes/gc)")
+	r.null("cpu.sweep_s", "Go counts its background sweeping in no CPU class (runtime/metrics /cpu/classes/gc is marking, assists and pauses), so it is in neither cpu.gc_s nor cpu.mutator_s")
 
 	// Cycles and pauses, from gctrace; the end of each mark termination
 	// from MemStats.PauseEnd (exact, for the last 256 cycles), else from @.
