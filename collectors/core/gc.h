@@ -70,9 +70,9 @@
  *   slots used while it was cached, when it leaves the cache (Go's
  *   mcache refill and releaseAll add slotsUsed then): its free slots, and
  *   what the mutator has taken from them so far, are not yet counted, so
- *   Go's non-heap memory holds them.  Equal to heap_alloc whenever no
- *   span is cached (checked with the world stopped and the caches
- *   released).
+ *   Go's non-heap memory holds them.  So heap_alloc less it is what the
+ *   cached spans took since they were cached: zero with no span cached
+ *   (verify checks it at mark termination, mark.c heap_alloc_is_valid).
  */
 #ifndef GCB_GC_H
 #define GCB_GC_H

@@ -12,9 +12,10 @@ import (
 // bytes (runtime/metrics) every 1/hz seconds on its own goroutine, like
 // harness/sampler.c, and keeps the largest live heap the runtime reported
 // (/gc/heap/live:bytes: marked by the last cycle) and the largest non-heap
-// memory (runtimeStats.nonHeap), and each sample's non-heap memory.  The samples live outside the Go heap
-// (offheap.go), as harness/sampler.c's are outside the collector's, so
-// each holds its time as an offset from t0 (a time.Time holds a pointer).
+// memory (runtimeStats.nonHeap), and each sample's non-heap memory.  The
+// samples live outside the Go heap (offheap.go), as harness/sampler.c's
+// are outside the collector's, so each holds its time as an offset from
+// t0 (a time.Time holds a pointer).
 type sample struct {
 	at        time.Duration // since t0, on the monotonic clock
 	rss, heap uint64
