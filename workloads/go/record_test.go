@@ -6,19 +6,16 @@ import (
 	"testing"
 )
 
-// A real run of a twin (collect, two mutators) through the driver's
-// runMutators and fill: the record carries the runtime's non-heap memory
-// at the start barrier (what the models' option nonheap stands for), its
-// peak, the heap set-up left, the scannable heap before set-up (what the
-// models' option runtime_heap stands for) and the pacer's scan inputs, as
-// numbers in the JSON the runner reads.
-func TestRecordCarriesNonHeap(t *testing.T) {
-	twin := twins["collect"]
-	p, err := twin.params(map[string]string{"n": "100"})
+// The JSON record of a real run of twin `name` with params, threads and
+// ops, through the driver's runMutators and fill (as main runs it).
+func runRecord(t *testing.T, name string, params map[string]string, threads int, ops uint64) []byte {
+	t.Helper()
+	twin := twins[name]
+	p, err := twin.params(params)
 	if err != nil {
 		t.Fatal(err)
 	}
-	spec := &runSpec{Record: map[string]any{}, Workload: "collect", Threads: 2, Ops: 40,
+	spec := &runSpec{Record: map[string]any{}, Workload: name, Threads: threads, Ops: ops,
 		SampleHz: 1000, RecordLatency: true}
 	presetup := newMetricsReader().read()
 	w := twin.New()
@@ -46,6 +43,35 @@ func TestRecordCarriesNonHeap(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return text
+}
+
+// bytes_allocated counts from before the set-up, as the C harness counts
+// its mutators' allocations (thread_init included): lrucache fills a
+// 1 MiB cache in threadInit and then runs 10 ops, which allocate a few KB.
+func TestBytesAllocatedIncludeSetup(t *testing.T) {
+	text := runRecord(t, "lrucache", map[string]string{"live": "1MiB"}, 1, 10)
+	var v struct {
+		Bytes   *float64 `json:"bytes_allocated"`
+		Objects *float64 `json:"objects_allocated"`
+	}
+	if err := json.Unmarshal(text, &v); err != nil {
+		t.Fatal(err)
+	}
+	if v.Bytes == nil || v.Objects == nil || *v.Bytes < 1<<20 || *v.Objects < 1000 {
+		t.Errorf("bytes_allocated %v, objects_allocated %v: want >= 1 MiB and >= 1000 (the cache's fill)",
+			v.Bytes, v.Objects)
+	}
+}
+
+// A real run of a twin (collect, two mutators) through the driver's
+// runMutators and fill: the record carries the runtime's non-heap memory
+// at the start barrier (what the models' option nonheap stands for), its
+// peak, the heap set-up left, the scannable heap before set-up (what the
+// models' option runtime_heap stands for) and the pacer's scan inputs, as
+// numbers in the JSON the runner reads.
+func TestRecordCarriesNonHeap(t *testing.T) {
+	text := runRecord(t, "collect", map[string]string{"n": "100"}, 2, 40)
 	var v struct {
 		Collector struct {
 			NonHeap     *float64 `json:"nonheap_bytes"`
