@@ -295,30 +295,27 @@ void gc_collect(gc_mutator *gm)
         ;
 }
 
-/* Which procs a worker's next chunk of marking may take (Go's
- * findRunnableGCWorker, then findRunnable's idle workers): a dedicated
- * worker always; the fractional worker while its busy time is under its
- * share of wall time since mark start (fractional x procs of one thread);
- * any worker, as an idle worker, while a proc is idle (fewer running
- * mutators and busy workers than procs) and there is work it can see: its
- * own buffer, the shared list or a root job (Go's gcShouldScheduleWorker;
- * grey objects in a mutator's buffer start none).  Returns the counter to
- * charge the chunk to, or NULL to wait. */
+/* The role of a worker's next chunk (pacer_worker_role) and the proc it
+ * runs on: nworking + 1, taken with a compare-and-swap on the count the
+ * role was decided with, so two workers that see the same free proc do
+ * not both take it (the caller gives it back after the chunk).  Returns
+ * the counter to charge the chunk to, or NULL to wait (no proc taken). */
 static _Atomic uint64_t *role(gc_heap *h, int idx, uint64_t busy, uint64_t start_ns,
                               const gc_work *gcw)
 {
-    if (idx < h->dedicated)
-        return &h->cycle_bg_ns;
-    if (idx == h->dedicated && h->fractional > 0) {
-        double share = h->fractional * (double)(h->host->procs ? h->host->procs : 1);
-        if ((double)busy <= share * (double)(now(h) - start_ns))
-            return &h->cycle_bg_ns;
+    gc_worker_view v = {.idx = idx, .procs = (int)h->host->procs, .busy_ns = busy,
+                        .elapsed_ns = now(h) - start_ns,
+                        .work_visible = gc_work_available(h, gcw)};
+    for (;;) {
+        int w = atomic_load(&h->nworking);
+        v.nworking = w;
+        v.nrunning = atomic_load(&h->nrunning);
+        int r = pacer_worker_role(h->dedicated, h->fractional, &v);
+        if (r == GC_ROLE_WAIT)
+            return NULL;
+        if (atomic_compare_exchange_weak(&h->nworking, &w, w + 1))
+            return r == GC_ROLE_BG ? &h->cycle_bg_ns : &h->cycle_idle_ns;
     }
-    int procs = (int)(h->host->procs ? h->host->procs : 1);
-    if (atomic_load(&h->nrunning) + atomic_load(&h->nworking) < procs &&
-        gc_work_available(h, gcw))
-        return &h->cycle_idle_ns;
-    return NULL;
 }
 
 /* Sleep until work is pushed or `ns` pass. */
@@ -380,8 +377,7 @@ static void *worker_main(void *arg)
             /* Drain in chunks of GC_CREDIT_SLACK, flushing each as credit
              * for assists (Go's gcFlushBgCredit), re-checking the role;
              * gcw keeps what the chunk left (counted in work.busy). */
-            atomic_fetch_add(&h->nworking, 1);
-            uint64_t t0 = now(h);
+            uint64_t t0 = now(h); /* role() took the proc (nworking) */
             int64_t did = mark_drain(h, gcw, GC_CREDIT_SLACK, 1, NULL);
             mark_flush_bg_credit(h, did);
             uint64_t d = now(h) - t0;

@@ -45,7 +45,9 @@
  * workers = Go's startCycle split: 25 % of procs as dedicated workers,
  *           rounded, or, when rounding is off by more than 30 %, fractional
  *           work at (0.25 x procs - dedicated) / procs per proc
- *           (pacer_workers); cycle.c adds idle workers on idle procs.
+ *           (pacer_workers); which worker marks when, idle workers on
+ *           free procs included (pacer_worker_role; cycle.c takes the
+ *           procs).
  * limiter = Go's gcCPULimiter (runtime/mgclimit.go): a leaky bucket that
  *           GC CPU (pauses x procs, assists, and 25 % of procs x the wall
  *           time of concurrent mark, as Go counts the background workers)
@@ -136,6 +138,21 @@ void pacer_workers(unsigned procs, int *dedicated, double *fractional)
         *fractional = (total - (double)d) / (double)(procs ? procs : 1);
     }
     *dedicated = d;
+}
+
+int pacer_worker_role(int dedicated, double fractional, const gc_worker_view *v)
+{
+    int procs = v->procs > 0 ? v->procs : 1;
+    int free_proc = v->nrunning + v->nworking < procs;
+    if (v->idx < dedicated)
+        return GC_ROLE_BG; /* a P of its own */
+    if (v->idx == dedicated && fractional > 0 &&
+        (double)v->busy_ns <= fractional * (double)procs * (double)v->elapsed_ns &&
+        (free_proc || v->nrunning >= procs))
+        return GC_ROLE_BG;
+    if (free_proc && v->work_visible)
+        return GC_ROLE_IDLE;
+    return GC_ROLE_WAIT;
 }
 
 /* Go's mappedReady less heapFree: in-use pages plus the modelled

@@ -343,6 +343,69 @@ static void test_workers(void)
     }
 }
 
+/* ---- which worker marks: dedicated, fractional, idle (Go's
+ * findRunnableGCWorker and idle workers) ---- */
+
+static void test_worker_roles(void)
+{
+    /* GOMAXPROCS 2: no dedicated worker, fractional 0.25 (worker 0); 4: one
+     * dedicated (worker 0), no fractional.  busy/elapsed in ns. */
+    static const struct {
+        const char *name;
+        int dedicated;
+        double fractional;
+        gc_worker_view v;
+        int want;
+    } rows[] = {
+        {"lone mutator, free proc: fractional under its share", 0, 0.25,
+         {.idx = 0, .procs = 2, .nrunning = 1, .nworking = 0, .busy_ns = 0, .elapsed_ns = 1000,
+          .work_visible = 0}, GC_ROLE_BG},
+        {"fractional over its share, work seen: idle", 0, 0.25,
+         {.idx = 0, .procs = 2, .nrunning = 1, .nworking = 0, .busy_ns = 600, .elapsed_ns = 1000,
+          .work_visible = 1}, GC_ROLE_IDLE},
+        {"fractional over its share, no work seen: wait", 0, 0.25,
+         {.idx = 0, .procs = 2, .nrunning = 1, .nworking = 0, .busy_ns = 600, .elapsed_ns = 1000,
+          .work_visible = 0}, GC_ROLE_WAIT},
+        /* the idle worker holds the one free proc: a P runs one worker */
+        {"fractional while an idle worker holds the free proc: wait", 0, 0.25,
+         {.idx = 0, .procs = 2, .nrunning = 1, .nworking = 1, .busy_ns = 0, .elapsed_ns = 1000,
+          .work_visible = 1}, GC_ROLE_WAIT},
+        {"idle while the fractional holds the free proc: wait", 0, 0.25,
+         {.idx = 1, .procs = 2, .nrunning = 1, .nworking = 1, .busy_ns = 0, .elapsed_ns = 1000,
+          .work_visible = 1}, GC_ROLE_WAIT},
+        {"idle on the free proc", 0, 0.25,
+         {.idx = 1, .procs = 2, .nrunning = 1, .nworking = 0, .busy_ns = 0, .elapsed_ns = 1000,
+          .work_visible = 1}, GC_ROLE_IDLE},
+        {"idle without visible work: wait", 0, 0.25,
+         {.idx = 1, .procs = 2, .nrunning = 1, .nworking = 0, .busy_ns = 0, .elapsed_ns = 1000,
+          .work_visible = 0}, GC_ROLE_WAIT},
+        /* every proc runs a mutator: the fractional takes a P's turn */
+        {"mutators on every proc: fractional displaces one", 0, 0.25,
+         {.idx = 0, .procs = 2, .nrunning = 2, .nworking = 0, .busy_ns = 0, .elapsed_ns = 1000,
+          .work_visible = 0}, GC_ROLE_BG},
+        {"mutators on every proc: no idle worker", 0, 0.25,
+         {.idx = 1, .procs = 2, .nrunning = 2, .nworking = 0, .busy_ns = 0, .elapsed_ns = 1000,
+          .work_visible = 1}, GC_ROLE_WAIT},
+        /* a parked assist frees its proc: both procs free */
+        {"mutator parked: idle beside the fractional", 0, 0.25,
+         {.idx = 1, .procs = 2, .nrunning = 0, .nworking = 1, .busy_ns = 0, .elapsed_ns = 1000,
+          .work_visible = 1}, GC_ROLE_IDLE},
+        {"dedicated, every proc busy", 1, 0,
+         {.idx = 0, .procs = 4, .nrunning = 4, .nworking = 3, .busy_ns = 5000, .elapsed_ns = 1000,
+          .work_visible = 0}, GC_ROLE_BG},
+        {"4 procs, 2 mutators, dedicated working: idle on the last free proc", 1, 0,
+         {.idx = 2, .procs = 4, .nrunning = 2, .nworking = 1, .busy_ns = 0, .elapsed_ns = 1000,
+          .work_visible = 1}, GC_ROLE_IDLE},
+        {"4 procs, no fractional: worker 1 is only ever idle", 1, 0,
+         {.idx = 1, .procs = 4, .nrunning = 3, .nworking = 1, .busy_ns = 0, .elapsed_ns = 1000,
+          .work_visible = 1}, GC_ROLE_WAIT},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+        expect_u64(rows[i].name, "role",
+                   (uint64_t)pacer_worker_role(rows[i].dedicated, rows[i].fractional, &rows[i].v),
+                   (uint64_t)rows[i].want);
+}
+
 /* ---- assists: background credit before scanning, parking ---- */
 
 static void test_credit(void)
@@ -571,6 +634,7 @@ int main(void)
     test_cons_mark();
     test_revise();
     test_workers();
+    test_worker_roles();
     test_credit();
     test_limiter();
     if (failures) {
