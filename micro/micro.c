@@ -904,8 +904,8 @@ static void bm_builder(gbench_state *st, void *user)
     rates(st, p, BUILDER_PIECE);
 }
 
-/* map: one insert of a new int64 key into Go's bucket map (gomap, the
- * mapgrow workload's map), growth included.  Every MAP_KEYS inserts the
+/* map: one insert of a new int64 key into Go's Swiss-table map (gomap,
+ * the mapgrow workload's map), growth included.  Every MAP_KEYS inserts the
  * map's count is checked and the map dies (gomap_release: gcb_dead on a
  * manual baseline); the next insert starts a new map (timed). */
 static void bm_map(gbench_state *st, void *user)

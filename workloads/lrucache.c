@@ -4,7 +4,7 @@
  * Per thread (each its own cache): a Go map (gomap.h, int keys -> *entry)
  * plus a doubly linked list in recency order, holding about `live` bytes of
  * values (value sizes 64..2*value-64 bytes, counted with their 48-byte
- * entries; map buckets not counted).  thread_init fills it; each op is one
+ * entries; the map's groups and tables not counted).  thread_init fills it; each op is one
  * request for a key drawn 80/20 from a key space twice the cache's
  * capacity: a hit checks the value and moves the entry to the front, and
  * with probability `writes` replaces the value (the old one becomes

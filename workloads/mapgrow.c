@@ -1,8 +1,9 @@
 /* mapgrow.c - Go map growth: insert n keys, look them up, delete some.
  *
- * One op builds a fresh map (gomap.h: Go's bucket map with incremental
- * evacuation, old buckets and overflow chains handed to gcb_free_sized
- * once evacuated - the freegc proposal's map case) from empty with `n`
+ * One op builds a fresh map (gomap.h: Go 1.24+'s Swiss tables, a small
+ * map's group, tables that double and split and the directory, every
+ * replaced array, table and directory handed to gcb_free_sized - the
+ * freegc proposal's map case) from empty with `n`
  * int or string keys, looks every key up, deletes about a `delete`
  * fraction of them, looks every key up again and drops the map.
  *
@@ -216,8 +217,8 @@ static void checksum(void *state, char *out, size_t outlen)
 
 const gcb_workload workload_mapgrow = {
     .name = "mapgrow",
-    .description = "Go map growth: n int or string keys inserted from empty (incremental evacuation, "
-                   "old buckets to free_sized), looked up, a fraction deleted; validated",
+    .description = "Go map growth: n int or string keys inserted from empty (Swiss tables: doubling, "
+                   "splits; replaced arrays to free_sized), looked up, a fraction deleted; validated",
     .nparams = sizeof params / sizeof params[0],
     .params = params,
     .default_ops = 400, /* ~1 s on nogc (Release) */

@@ -1,7 +1,9 @@
-/* gomap_test.c - the Go map of workloads/lib/gomap.c, directly: int and string
- * keys inserted through several doublings (validated mid-growth), looked
- * up, deleted; same-size growth under insert/delete churn; old bucket
- * arrays reaching free_sized (seen as freed bytes on the malloc plugin). */
+/* gomap_test.c - the Swiss-table map of workloads/lib/gomap.c, directly:
+ * int and string keys inserted from a small map through table doublings
+ * and splits (validated on the way), looked up, deleted (tombstones) and
+ * reinserted; a small map's deletes; insert/delete churn at a constant
+ * size; replaced groups and tables reaching free_sized (seen as freed
+ * bytes on the malloc plugin). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -67,37 +69,59 @@ static void valid(env *e)
         fail_msg("%s", err);
 }
 
+/* Tables of the map: each once (a table spans 2^(global - local)
+ * directory entries); their slots in *capacity. */
+static uint64_t tables(const gomap *h, uint64_t *capacity)
+{
+    uint64_t n = 0;
+    *capacity = 0;
+    for (uint64_t i = 0; i < h->dirlen; i++) {
+        const gotable *t = ((void **)h->dir)[i];
+        if ((uint64_t)t->index == i) {
+            n++;
+            *capacity += t->capacity;
+        }
+    }
+    return n;
+}
+
 static void through_growth(int str)
 {
     env e;
     open_env(&e, nogc);
     assert_non_null(e.slot[0] = gomap_new(e.m, str ? GOMAP_SKEYS : 0, 42));
+    gomap *h = e.slot[0];
+    assert_null(h->dir); /* make without a hint: the header alone */
     const uint64_t n = 5000;
-    int saw_growing = 0;
     for (uint64_t j = 0; j < n; j++) {
         insert(&e, str, j, (int64_t)j * 3);
-        gomap *h = e.slot[0];
         assert_int_equal(h->count, j + 1);
-        if (h->oldbuckets != NULL) {
-            saw_growing = 1;
-            if (j % 97 == 0) /* mid-growth: entries split between arrays */
-                valid(&e);
+        /* a small map (one group) up to 8 entries, then a table of 16 */
+        assert_int_equal(h->dirlen == 0, j < 8);
+        if (j == 8) {
+            uint64_t cap;
+            assert_int_equal(tables(h, &cap), 1);
+            assert_int_equal(cap, 16);
         }
+        if (j % 97 == 0 || j < 20)
+            valid(&e);
         if ((j & (j + 1)) == 0) /* every lookup so far, at powers of two */
             for (uint64_t k = 0; k <= j; k++)
                 assert_true(find(&e, str, k) != NULL && *find(&e, str, k) == (int64_t)k * 3);
     }
-    gomap *h = e.slot[0];
-    assert_true(saw_growing);
-    assert_true(h->B >= 10); /* 5000 / 6.5 > 512 buckets */
-    assert_true((double)n / (1u << h->B) <= 6.5);
+    /* 5000 entries at most 7/8 of 1024 per table: at least 6 tables of
+     * 1024 slots after splits, a directory of at least 8 */
+    uint64_t cap, nt = tables(h, &cap);
+    assert_true(nt >= 6);
+    assert_true(h->dirlen >= 8 && h->dirlen == (uint64_t)1 << h->global_depth);
+    assert_true(cap * 7 / 8 >= n);
     valid(&e);
     /* Overwrite keeps the count. */
     insert(&e, str, 7, -1);
     assert_int_equal(h->count, n);
     assert_int_equal(*find(&e, str, 7), -1);
     assert_null(find(&e, str, n + 1));
-    /* Delete the odd keys (evacuating the rest of any growth). */
+    /* Delete the odd keys: tombstones in full groups. */
     char buf[32];
     for (uint64_t j = 1; j < n; j += 2) {
         size_t len = skey(j, buf);
@@ -113,10 +137,12 @@ static void through_growth(int str)
             assert_true(v != NULL && *v == (j == 7 ? -1 : (int64_t)j * 3));
     }
     valid(&e);
-    /* Deleted slots are reused. */
+    /* Deleted slots are reused: the same keys back fit the same tables. */
     for (uint64_t j = 1; j < n; j += 2)
         insert(&e, str, j, 1);
     assert_int_equal(h->count, n);
+    uint64_t cap2;
+    assert_int_equal(tables(h, &cap2), nt);
     valid(&e);
     close_env(&e);
 }
@@ -124,32 +150,59 @@ static void through_growth(int str)
 static void int_keys(void **st) { through_growth(0); }
 static void string_keys(void **st) { through_growth(1); }
 
-/* Churn at a constant size: inserts and deletes leave overflow buckets,
- * which trigger same-size growth; the map stays valid and small. */
+/* A small map: deletes empty their slot (no tombstones in one group),
+ * and the 9th entry moves them all into a table. */
+static void small_map(void **st)
+{
+    env e;
+    open_env(&e, nogc);
+    assert_non_null(e.slot[0] = gomap_new(e.m, 0, 3));
+    gomap *h = e.slot[0];
+    for (uint64_t round = 0; round < 100; round++) {
+        for (uint64_t j = 0; j < 8; j++)
+            insert(&e, 0, round * 8 + j, (int64_t)j);
+        valid(&e);
+        for (uint64_t j = 0; j < 8; j++)
+            assert_int_equal(gomap_delete(e.m, &e.slot[0], ikey(round * 8 + j), NULL, 0), 1);
+        assert_int_equal(h->count, 0);
+        assert_int_equal(h->dirlen, 0);
+    }
+    for (uint64_t j = 0; j < 9; j++)
+        insert(&e, 0, j, (int64_t)j);
+    assert_int_equal(h->dirlen, 1);
+    valid(&e);
+    close_env(&e);
+}
+
+/* Churn at a constant size: inserts and deletes leave tombstones, which
+ * pruning clears or a rehash drops; the map stays valid and its slots a
+ * small multiple of its entries. */
 static void churn(void **st)
 {
     env e;
     open_env(&e, nogc);
     assert_non_null(e.slot[0] = gomap_new(e.m, 0, 7));
-    char err[256];
     for (uint64_t j = 0; j < 200000; j++) {
         insert(&e, 0, j, (int64_t)j);
         if (j >= 1000)
             assert_int_equal(gomap_delete(e.m, &e.slot[0], ikey(j - 1000), NULL, 0), 1);
+        if (j % 9973 == 0)
+            valid(&e);
     }
     gomap *h = e.slot[0];
     assert_int_equal(h->count, 1000);
-    assert_true(h->B <= 9);
-    if (gomap_is_valid(h, err, sizeof err) != 0)
-        fail_msg("%s", err);
+    uint64_t cap;
+    tables(h, &cap);
+    assert_true(cap <= 4096); /* 1000 entries need 1143 slots: two tables of 1024 */
+    valid(&e);
     for (uint64_t j = 199000; j < 200000; j++)
         assert_true(find(&e, 0, j) != NULL && *find(&e, 0, j) == (int64_t)j);
     close_env(&e);
 }
 
-/* Old bucket arrays and overflow buckets go to free_sized: the malloc
+/* Replaced groups, tables and directories go to free_sized: the malloc
  * baseline counts them as explicitly freed bytes. */
-static void frees_old_buckets(void **st)
+static void frees_replaced(void **st)
 {
     env e;
     open_env(&e, mallocgc);
@@ -157,14 +210,12 @@ static void frees_old_buckets(void **st)
     for (uint64_t j = 0; j < 2000; j++)
         insert(&e, 0, j, 1);
     gomap *h = e.slot[0];
-    /* Finish any growth in progress: deletes evacuate. */
-    for (uint64_t j = 0; j < 2000 && h->oldbuckets != NULL; j++)
-        gomap_delete(e.m, &e.slot[0], ikey(j), NULL, 0);
-    assert_null(h->oldbuckets);
     gcb_heap_stats s = {.size = sizeof s};
     e.gc->stats(e.h, &s);
-    /* Arrays of 1, 2, ..., 2^(B-1) buckets were freed: (2^B - 1) buckets. */
-    assert_true(s.freed_explicit_bytes >= (((uint64_t)1 << h->B) - 1) * GOMAP_BUCKET_SIZE);
+    /* the small group, then the groups of tables of 16, 32, ..., 1024
+     * slots (2 + 4 + ... + 128 groups of 136 bytes) at least: the last
+     * split one at 896 entries */
+    assert_true(s.freed_explicit_bytes >= (1 + 254) * 136);
     /* gomap_release hands the rest to gcb_dead: nothing stays live. */
     gomap_release(e.m, h);
     e.slot[0] = NULL;
@@ -180,8 +231,9 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(int_keys),
         cmocka_unit_test(string_keys),
+        cmocka_unit_test(small_map),
         cmocka_unit_test(churn),
-        cmocka_unit_test(frees_old_buckets),
+        cmocka_unit_test(frees_replaced),
     };
     return cmocka_run_group_tests(tests, NULL, NULL) || failures;
 }

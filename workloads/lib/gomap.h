@@ -1,26 +1,44 @@
-/* gomap.h - Go's hash map (runtime/map.go before Swiss tables), on the
- * gcbench heap; shared by the mapgrow and lrucache workloads.
+/* gomap.h - Go's hash map as Go 1.24+ builds it (Swiss tables,
+ * internal/runtime/maps), on the gcbench heap; shared by the mapgrow and
+ * lrucache workloads.
  *
- * A map is a heap object (gomap) pointing to an array of 2^B buckets; a
- * bucket holds 8 entries: an overflow pointer, then the pointer words
- * (string keys, pointer values), then 8 tophash bytes, then the scalar
- * words (int keys, int values) - 144 bytes, pointer words first as
- * gcb_type requires.  Load factor 6.5 entries per bucket; growth doubles
- * the array (or keeps its size when there are too many overflow buckets)
- * and is incremental: every assign or delete evacuates the old bucket it
- * touches plus the next unevacuated one (nevacuate).  Once an old chain is
- * evacuated its overflow buckets, and once every old bucket is, the old
- * array, go to gcb_free_sized (the freegc proposal's map-growth case).
+ * Heap objects, with Go's sizes for the same Go types:
+ * - the map header (gomap, 48 bytes: Go's Map);
+ * - a small map (at most 8 entries) is one group, which the header points
+ *   to; a larger one a directory (dirlen table pointers, 2^global_depth)
+ *   of tables (gotable, 32 bytes: Go's table), each with an array of
+ *   groups (a power of two of them, at most 1024 slots);
+ * - a group holds 8 slots and their control word: per slot the key (an
+ *   int64, or a string as pointer and length) and the value (an int64 or
+ *   a heap pointer), 136 bytes for int keys, 200 for string keys, as
+ *   Go's group of map[int64]V and map[string]V.  The words are laid out
+ *   pointer words first, as gcb_type requires (Go interleaves slots: the
+ *   size and the pointer words per group are the same).
+ * The first insert allocates the small group; the 9th moves the entries
+ * into a table of 16 slots (a directory of one); a table whose growth
+ * budget (7/8 of its slots, less tombstones) is spent first prunes
+ * tombstones (when that frees a tenth of it), else doubles into a new
+ * table, or, at 1024 slots, splits into two tables of 1024 (extendible
+ * hashing: the directory doubles when the table's local depth reached the
+ * global one).  Deletes leave a tombstone in a full group, an empty slot
+ * otherwise.  Every array, table and directory a growth or split replaces
+ * goes to gcb_free_sized, as do small groups (Go 1.26's released runtime
+ * frees none of them: freegc in maps is the proposal's map case, here
+ * what a collector with freegc would get; the manual baselines need it).
  *
- * Keys are int64 or strings (gostr: a pointer-free heap object); values
- * are int64 or heap pointers.  Rooting: callers keep the map, and any key
- * string or value pointer being inserted, in frame slots and pass the
- * slots; lookups and deletes allocate nothing.  The collector is assumed
- * non-moving (Go's is), so a reachable bucket's address stays valid.
+ * Keys are int64 or strings (gostr: a pointer-free heap object; the slot
+ * keeps its pointer and a copy of its length, as Go's string header);
+ * values are int64 or heap pointers.  Hashes: h2 (the control byte) is
+ * the hash's low 7 bits, h1 the rest; the directory index its top
+ * global_depth bits; probing is Go's triangular sequence over groups.
+ * Rooting: callers keep the map, and any key string or value pointer
+ * being inserted, in frame slots and pass the slots; lookups and deletes
+ * allocate nothing.  The collector is assumed non-moving (Go's is), so a
+ * reachable object's address stays valid.
  *
- * Not modelled: the emptyRest run marker (lookups scan whole chains),
- * overflow buckets preallocated with the array for B >= 4, the hash seed
- * reset when a map empties, iterators and the concurrent-write check.
+ * Not modelled: the hash seed reset when a map empties, iterators, the
+ * concurrent-write check, hints (make with a size), and the compiler's
+ * stack allocation of non-escaping maps.
  */
 #ifndef GCB_WORKLOADS_GOMAP_H
 #define GCB_WORKLOADS_GOMAP_H
@@ -35,30 +53,39 @@ enum {
     GOMAP_PVALS = 2  /* values are heap pointers (else int64) */
 };
 
-#define GOMAP_BUCKET_SIZE 144 /* bytes per bucket, whatever the kind */
-
 typedef struct gostr {
     uint64_t len; /* bytes in data */
     char data[];
 } gostr;
 
 typedef struct gomap {
-    void *buckets;      /* 2^B buckets */
-    void *oldbuckets;   /* previous array while growing, else NULL */
-    uint64_t count;     /* live entries */
-    uint64_t nevacuate; /* old buckets below this are all evacuated */
-    uint64_t hash0;     /* hash seed */
-    uint32_t noverflow; /* overflow buckets allocated since the last growth (approximate, as in Go) */
-    uint8_t B;          /* log2 of the bucket count */
-    uint8_t kind;       /* GOMAP_* flags */
-    uint8_t samesize;   /* the current growth keeps the bucket count */
-    uint8_t pad;
+    void *dir;            /* NULL (no entry yet), the small map's group
+                             (dirlen 0), or the directory of dirlen tables */
+    uint64_t count;       /* live entries (Go's used) */
+    uint64_t hash0;       /* hash seed */
+    uint64_t dirlen;      /* table pointers in dir; 0: small map */
+    uint8_t global_depth; /* dirlen = 2^global_depth */
+    uint8_t kind;         /* GOMAP_* flags */
+    uint8_t pad[6];
+    uint64_t clearseq;    /* Go's clearSeq (no clear here: always 0) */
 } gomap;
+
+typedef struct gotable {
+    void *groups;         /* ngroups groups */
+    uint64_t ngroups;     /* a power of two; capacity = 8 x ngroups */
+    int64_t index;        /* first directory entry pointing here */
+    uint16_t used;        /* live entries */
+    uint16_t capacity;    /* slots */
+    uint16_t growth_left; /* inserts into empty slots before a rehash */
+    uint8_t local_depth;  /* 2^(global - local) directory entries point here */
+    uint8_t pad;
+} gotable;
 
 /* A fresh gostr holding s[0..len), or NULL when the heap is exhausted. */
 gostr *gomap_str(gcb_mutator *m, const char *s, size_t len);
 
-/* A fresh empty map of `kind`, or NULL when the heap is exhausted. */
+/* A fresh empty map of `kind` (the header alone, as Go's make without a
+ * hint), or NULL when the heap is exhausted. */
 gomap *gomap_new(gcb_mutator *m, unsigned kind, uint64_t hash0);
 
 /* m[key] = value.  *mapslot holds the map; for string keys *keyslot holds
@@ -73,15 +100,19 @@ int gomap_assign(gcb_mutator *m, void **mapslot, int64_t ikey, void **keyslot, i
 void *gomap_find(const gomap *h, int64_t ikey, const char *s, size_t len);
 
 /* delete(m, key); returns 1 when the key was present (a string key then goes
- * to gcb_dead: the map owned it).  May evacuate. */
+ * to gcb_dead: the map owned it).  Allocates nothing. */
 int gomap_delete(gcb_mutator *m, void **mapslot, int64_t ikey, const char *s, size_t len);
 
-/* 0 when every entry sits in the bucket its hash selects and the entries
- * add up to count; else -1 with a message in err. */
+/* 0 when the map's structure holds: every entry's control byte is its
+ * hash's h2, its table is the one the directory gives its hash, a lookup's
+ * probe reaches it, each table's used and growth budget add up, the
+ * directory's entries point at tables whose depth and index match, and
+ * the entries add up to count; else -1 with a message in err. */
 int gomap_is_valid(const gomap *h, char *err, size_t errlen);
 
-/* Manual-memory baselines: hand every bucket, key string and the map to
- * gcb_dead (values are the caller's).  Does nothing elsewhere. */
+/* Manual-memory baselines: hand every group, table, directory, key string
+ * and the map to gcb_dead (values are the caller's).  Does nothing
+ * elsewhere. */
 void gomap_release(gcb_mutator *m, gomap *h);
 
 #endif
