@@ -663,13 +663,15 @@ void gomap_release(gcb_mutator *m, gomap *h)
         gcb_dead(m, h->dir, group_size(h->kind));
     } else if (h->dir != NULL) {
         void **dir = h->dir;
-        for (uint64_t i = 0; i < h->dirlen; i++) {
+        /* a table spans 2^(global - local) entries from its index: each
+         * once, its span read before it is freed */
+        for (uint64_t i = 0; i < h->dirlen;) {
             gotable *t = dir[i];
-            if ((uint64_t)t->index != i)
-                continue;
+            uint64_t span = (uint64_t)1 << (h->global_depth - t->local_depth);
             release_keys(m, h, t->groups, t->ngroups);
             gcb_dead(m, t->groups, t->ngroups * group_size(h->kind));
             gcb_dead(m, t, sizeof(gotable));
+            i += span;
         }
         gcb_dead(m, dir, h->dirlen * sizeof(void *));
     }
