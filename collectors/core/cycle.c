@@ -296,10 +296,11 @@ void gc_collect(gc_mutator *gm)
 }
 
 /* The role of a worker's next chunk (pacer_worker_role) and the proc it
- * runs on: nworking + 1, taken with a compare-and-swap on the count the
- * role was decided with, so two workers that see the same free proc do
- * not both take it (the caller gives it back after the chunk).  Returns
- * the counter to charge the chunk to, or NULL to wait (no proc taken). */
+ * runs on: h->working + 1 (+ WORKING_IDLE for an idle worker), taken with
+ * a compare-and-swap on the word the role was decided from, so two
+ * workers that see the same free proc do not both take it (the caller
+ * gives it back after the chunk).  Returns the counter to charge the
+ * chunk to, or NULL to wait (no proc taken). */
 static _Atomic uint64_t *role(gc_heap *h, int idx, uint64_t busy, uint64_t start_ns,
                               const gc_work *gcw)
 {
@@ -307,13 +308,14 @@ static _Atomic uint64_t *role(gc_heap *h, int idx, uint64_t busy, uint64_t start
                         .elapsed_ns = now(h) - start_ns,
                         .work_visible = gc_work_available(h, gcw)};
     for (;;) {
-        int w = atomic_load(&h->nworking);
-        v.nworking = w;
+        uint32_t w = atomic_load(&h->working);
+        v.nworking = (int)(w % WORKING_IDLE);
+        v.nidle = (int)(w / WORKING_IDLE);
         v.nrunning = atomic_load(&h->nrunning);
         int r = pacer_worker_role(h->dedicated, h->fractional, &v);
         if (r == GC_ROLE_WAIT)
             return NULL;
-        if (atomic_compare_exchange_weak(&h->nworking, &w, w + 1))
+        if (atomic_compare_exchange_weak(&h->working, &w, w + 1 + (r == GC_ROLE_IDLE ? WORKING_IDLE : 0)))
             return r == GC_ROLE_BG ? &h->cycle_bg_ns : &h->cycle_idle_ns;
     }
 }
@@ -377,11 +379,11 @@ static void *worker_main(void *arg)
             /* Drain in chunks of GC_CREDIT_SLACK, flushing each as credit
              * for assists (Go's gcFlushBgCredit), re-checking the role;
              * gcw keeps what the chunk left (counted in work.busy). */
-            uint64_t t0 = now(h); /* role() took the proc (nworking) */
+            uint64_t t0 = now(h); /* role() took the proc (h->working) */
             int64_t did = mark_drain(h, gcw, GC_CREDIT_SLACK, 1, NULL);
             mark_flush_bg_credit(h, did);
             uint64_t d = now(h) - t0;
-            atomic_fetch_sub(&h->nworking, 1);
+            atomic_fetch_sub(&h->working, 1 + (charge == &h->cycle_idle_ns ? WORKING_IDLE : 0));
             busy += d;
             if (charge == &h->cycle_idle_ns)
                 pacer_limiter_idle(h, d);

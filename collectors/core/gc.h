@@ -286,7 +286,10 @@ struct gc_heap {
     double fractional;                    /* Go's fractionalUtilizationGoal, per proc */
     _Atomic int nrunning;                 /* mutators running (not blocked): with the busy
                                              workers, the procs an idle worker may not take */
-    _Atomic int nworking;                 /* workers in a drain (dedicated, fractional, idle) */
+    _Atomic uint32_t working;             /* workers holding a proc for a drain: their
+                                             number + WORKING_IDLE x the idle ones among
+                                             them (one word, so a worker takes a proc and
+                                             says it is idle in one compare-and-swap) */
     pthread_t sweeper;
     int have_sweeper;
     _Atomic int quit;                     /* heap_free: the sweeper stops */
@@ -329,13 +332,16 @@ void pacer_worker_time(gc_heap *h, uint64_t ns);
 void pacer_limiter_proc_idle(gc_heap *h, uint64_t ns);
 void pacer_workers(unsigned procs, int *dedicated, double *fractional);
 
+#define WORKING_IDLE (1u << 16) /* h->working: one idle worker */
+
 /* What a background mark worker sees when it picks its next chunk. */
 typedef struct gc_worker_view {
     int idx;              /* the worker's index: the first `dedicated` are
                              dedicated, the next is fractional */
     int procs;            /* GOMAXPROCS */
     int nrunning;         /* mutators running (h->nrunning) */
-    int nworking;         /* workers holding a proc for a chunk (h->nworking) */
+    int nworking;         /* workers holding a proc for a chunk */
+    int nidle;            /* of them, idle workers */
     uint64_t busy_ns;     /* this worker's chunks so far this cycle */
     uint64_t elapsed_ns;  /* since it saw the cycle's mark start */
     int work_visible;     /* grey objects it can see: its own buffer, the
@@ -348,15 +354,18 @@ enum { GC_ROLE_WAIT = 0, GC_ROLE_BG = 1, GC_ROLE_IDLE = 2 };
  * then findRunnable's idle workers): BG for a dedicated worker, always (a
  * P of its own); BG for the fractional worker while its busy time is
  * under its share of the elapsed time (fractional x procs of one thread),
- * on a free proc, or displacing a mutator when none is free (Go's
- * scheduler gives it a P's turn); IDLE for any worker while a proc is
- * free (fewer running mutators and working workers than procs) and it
- * sees work (Go's gcShouldScheduleWorker: grey objects in a mutator's
- * buffer start none); else WAIT.  In Go a P runs one worker at a time, so
- * the fractional worker and an idle worker never share the one free proc
- * that a lone mutator leaves (here they are two threads: the first to
- * take the proc runs, cycle.c).  Pure; any thread. */
+ * on a free proc, or, when no proc is free and no idle worker marks,
+ * displacing a mutator (Go's scheduler gives it a P's turn); IDLE for any
+ * worker while a proc is free (fewer running mutators and working workers
+ * than procs) and it sees work (Go's gcShouldScheduleWorker: grey objects
+ * in a mutator's buffer start none); else WAIT.  In Go a P runs one
+ * worker at a time, and a P with no goroutine picks the fractional worker
+ * before an idle one, so the two never share the one free proc that a
+ * lone mutator leaves; here they are two threads, and while an idle
+ * worker holds that proc the fractional waits for the idle worker's chunk
+ * to end (cycle.c).  Pure; any thread. */
 int pacer_worker_role(int dedicated, double fractional, const gc_worker_view *v);
+
 /* Bytes of in-use and unreleased free pages the scavenger keeps (Go's
  * gcPaceScavenger: heap goal + 10 %, and under a memory limit mapped
  * memory, nonheap included, at most 95 % of it); UINT64_MAX = all. */

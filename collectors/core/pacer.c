@@ -148,7 +148,7 @@ int pacer_worker_role(int dedicated, double fractional, const gc_worker_view *v)
         return GC_ROLE_BG; /* a P of its own */
     if (v->idx == dedicated && fractional > 0 &&
         (double)v->busy_ns <= fractional * (double)procs * (double)v->elapsed_ns &&
-        (free_proc || v->nrunning >= procs))
+        (free_proc || v->nidle == 0))
         return GC_ROLE_BG;
     if (free_proc && v->work_visible)
         return GC_ROLE_IDLE;
