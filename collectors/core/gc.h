@@ -221,7 +221,16 @@ struct gc_heap {
                                              words, but for the heads of the runtime
                                              heap's chains (rtheap.c); NULL if 0 */
     _Atomic uint64_t heap_marked;         /* bytes marked this cycle */
-    _Atomic uint64_t scan_work;           /* bytes scanned this cycle */
+    _Atomic uint64_t scan_work;           /* Go's heapScanWork: bytes scanned this cycle, as
+                                             Go counts them (mark.c scan: to an object's
+                                             last pointer word) */
+    _Atomic uint64_t heap_scan;           /* Go's heapScan: the scannable heap, the worst
+                                             case of a mark's scan work (pacer_revise):
+                                             the last cycle's scan_work, set at mark
+                                             termination, plus the scan size of what was
+                                             allocated since (gcb_mutator.scan_alloc, taken
+                                             at each slow path; large objects at their
+                                             allocation), fixed during mark */
     _Atomic double assist_work_per_byte;  /* Go's assistWorkPerByte: scan bytes owed per
                                              byte allocated; pacer_revise, any thread */
     _Atomic double assist_bytes_per_work; /* its inverse (Go's assistBytesPerWork) */
@@ -446,6 +455,7 @@ void sweep_scavenge(gc_heap *h);
 
 /* mcache.c */
 void mcache_release_all(gc_mutator *gm);
+void mcache_scan_alloc(gc_mutator *gm, uint64_t bytes);
 void mcache_set_inline(gc_mutator *gm);
 /* A slot of n bytes (header included) from gm's cache, refilled as needed,
  * for an object of `bytes` of type t (NULL: pointer-free); zeroed, its heap

@@ -69,6 +69,8 @@ void *mallocgc(gc_mutator *gm, const gcb_type *t, size_t bytes)
     char *p = large ? mcache_large(h, n, t) : mcache_small(gm, n, t, bytes);
     if (p == NULL)
         return NULL;
+    if (large && t != NULL) /* Go's heapSetTypeLarge: the span's bytes */
+        mcache_scan_alloc(gm, (n + SC_PAGE_SIZE - 1) / SC_PAGE_SIZE * SC_PAGE_SIZE);
     if (hdr) {
         *(const gcb_type **)p = t;
         p += hdr;

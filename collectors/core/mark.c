@@ -114,7 +114,12 @@ static inline void child(gc_heap *h, void *p, gc_work *gcw, uint64_t *marked)
         gc_work_put(h, gcw, c);
 }
 
-/* Scan one grey object; returns bytes scanned.  Children go to gcw.
+/* Scan one grey object; returns its scan work in bytes as Go's
+ * scanObject counts it (heapScanWork): from the slot's start to the end of
+ * its last pointer word (with heap bits, the highest bit set; with a type,
+ * the elements before the last and the last one's pointer words, after
+ * the header word of a small span's slot), not the slot's size: a 48-byte
+ * node with 3 leading pointers is 24 bytes of work.  Children go to gcw.
  * Pointer slots are loaded with acquire: pairs with the barrier's release
  * store, so the span (and heap bits) of a just-published p are seen
  * initialised. */
@@ -129,12 +134,13 @@ static size_t scan(gc_heap *h, void *slot, gc_work *gcw, uint64_t *marked)
     size_t bytes;
     if (layout(s, slot, &bits, &t, &obj, &bytes)) {
         void **w = slot;
+        size_t work = bits ? (size_t)(64 - __builtin_clzll(bits)) * sizeof(void *) : 0;
         while (bits) {
             unsigned k = (unsigned)__builtin_ctzll(bits);
             bits &= bits - 1;
             child(h, __atomic_load_n(&w[k], __ATOMIC_ACQUIRE), gcw, marked);
         }
-        return s->elemsize;
+        return work;
     }
     if (t == NULL)
         return 8;
@@ -144,7 +150,9 @@ static size_t scan(gc_heap *h, void *slot, gc_work *gcw, uint64_t *marked)
         for (uint32_t k = 0; k < t->nptrs; k++)
             child(h, __atomic_load_n(&ps[k], __ATOMIC_ACQUIRE), gcw, marked);
     }
-    return s->sizeclass == 0 ? bytes : bytes + 8;
+    if (nel == 0)
+        return 0;
+    return (size_t)(obj - (char *)slot) + (nel - 1) * t->size + t->nptrs * sizeof(void *);
 }
 
 static void scan_slots(gc_heap *h, void **slots, size_t n)

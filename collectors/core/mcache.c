@@ -71,8 +71,23 @@ static void release(gc_mutator *gm, unsigned cls, int scan)
     central_push(&h->central[cls][scan], s, atomic_load(&h->sweepgen));
 }
 
+/* Go's gcController.update(_, scanAlloc) at an mcache refill or release:
+ * the scan bytes this mutator allocated since the last call (`bytes`
+ * more, plus what its inline path added to scan_alloc) join heap_scan,
+ * except during mark, when Go's heapScan is fixed (they are dropped:
+ * mark termination sets heap_scan to the scan work, which covers them).
+ * The mutator's thread, or the stopper with the world stopped. */
+void mcache_scan_alloc(gc_mutator *gm, uint64_t bytes)
+{
+    bytes += gm->base.scan_alloc;
+    gm->base.scan_alloc = 0;
+    if (bytes != 0 && atomic_load_explicit(&gm->h->phase, memory_order_relaxed) != GCPH_MARK)
+        atomic_fetch_add_explicit(&gm->h->heap_scan, bytes, memory_order_relaxed);
+}
+
 void mcache_release_all(gc_mutator *gm)
 {
+    mcache_scan_alloc(gm, 0);
     for (unsigned c = 1; c < SC_NCLASSES; c++)
         for (int k = 0; k < 2; k++)
             release(gm, c, k);
@@ -83,6 +98,7 @@ static int refill(gc_mutator *gm, unsigned cls, int scan)
 {
     gc_heap *h = gm->h;
     release(gm, cls, scan);
+    mcache_scan_alloc(gm, 0);
     span *s = sweep_get_span(h, cls, scan);
     if (s == NULL)
         return -1;
@@ -157,9 +173,13 @@ void *mcache_small(gc_mutator *gm, size_t n, const gcb_type *t, size_t bytes)
     } else {
         memset(o, 0, n);
     }
-    if (s->heapbits != NULL) /* whole slot: a reused slot's stale bits are overwritten */
+    if (s->heapbits != NULL) { /* whole slot: a reused slot's stale bits are overwritten */
         gcb_heapbits_write(s->heapbits, (size_t)((char *)o - s->base) >> 3, s->elemsize / 8,
                            gcb_heapbits_mask(t, bytes));
+        gm->base.scan_alloc += (uint32_t)(bytes - t->size + t->nptrs * sizeof(void *));
+    } else if (scan) {
+        gm->base.scan_alloc += (uint32_t)s->elemsize; /* a header object: Go's whole slot */
+    }
     (void)i; /* marked black when the span leaves the cache, as inline allocations */
     return o;
 }

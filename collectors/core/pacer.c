@@ -38,9 +38,9 @@
  *           during mark: assist_work_per_byte = (expected scan work - work
  *           done) / (goal - heap_live), the expected work the last cycle's
  *           heap scan + stack + globals, or, once the work exceeds that,
- *           the worst case (heap_live + stack + globals: Go's heapScan
- *           counts only scannable bytes, the model has no such counter)
- *           against a goal extended in proportion, at most the goal
+ *           the worst case (heap_scan + stack + globals: Go's heapScan,
+ *           the scannable heap, gc.h) against a goal extended in
+ *           proportion, at most the goal
  *           x (1 + gogc/100); past the goal, the goal x 1.1.
  * workers = Go's startCycle split: 25 % of procs as dedicated workers,
  *           rounded, or, when rounding is off by more than 30 %, fractional
@@ -337,7 +337,7 @@ void pacer_revise(gc_heap *h)
     if (goal < triggered + (int64_t)MIN_RUNWAY)
         goal = triggered + (int64_t)MIN_RUNWAY;
     int64_t expected = (int64_t)h->last_heap_scan + roots;
-    int64_t max_work = live + roots;
+    int64_t max_work = (int64_t)atomic_load_explicit(&h->heap_scan, memory_order_relaxed) + roots;
     if (work > expected) {
         /* past the estimate: assume the worst, over a goal extended in
          * proportion (Go's extHeapGoal), at most goal x (1 + gogc/100) */
@@ -473,6 +473,7 @@ void pacer_mark_done(gc_heap *h)
     h->last_runway = live_end > h->mark_start_live ? live_end - h->mark_start_live : 0;
     h->last_marked = marked;
     h->last_heap_scan = atomic_load(&h->scan_work);
+    atomic_store(&h->heap_scan, h->last_heap_scan); /* Go's resetLive */
     if (marked > h->peak_live)
         __atomic_store_n(&h->peak_live, marked, __ATOMIC_RELAXED); /* stats() reads it */
     root_bytes(h, &h->stack_scan, &h->globals_scan);

@@ -40,8 +40,13 @@
  *   program's 51,808 bytes, the twins' ~83 KB).  Go's marking costs more
  *   CPU per cycle than the model's, which raises its cons/mark estimate,
  *   so on a tiny live heap Go's runway is still longer and it runs more
- *   cycles (README, "How close to Go").  Once past its estimate, revise() takes heap_live as the
- *   worst-case heap scan (Go: heapScan, the scannable bytes only).
+ *   cycles (README, "How close to Go").  Scan work is counted as Go's
+ *   (to an object's last pointer word) and revise()'s worst case is
+ *   Go's heapScan (heap_scan: the last scan work plus the scan bytes
+ *   allocated since).  A type's pointers are its leading words, so where
+ *   Go interleaves pointers and scalars (a map group of int keys and
+ *   pointer values) the model's last pointer word, and its scan work,
+ *   come earlier.
  * - Allocation is charged to assists per span refill (the whole free
  *   list, at the next slow path), not per object as Go's mallocgc.
  * - The GC CPU limiter (Go's bucket of 1 CPU-second per proc) only

@@ -356,7 +356,13 @@ struct gcb_mutator {
                                  one-word header holding their gcb_type *, the pointer
                                  returned to the workload just past it.  0 = no header,
                                  no bits */
-    uint32_t reserved0;
+    uint32_t scan_alloc;      /* FREELIST with heap_bits: Go's mcache.scanAlloc, the scannable
+                                 bytes of the objects with pointers allocated (Go's scan
+                                 size: up to the last pointer word, a header object's whole
+                                 slot) since the plugin last took them; the inline path adds,
+                                 the plugin reads and zeroes it at its slow path (at most a
+                                 span cache's worth between, so 32 bits hold it).  Was
+                                 reserved0: a plugin that ignores it loses nothing */
     const uint8_t *size_to_class; /* FREELIST: class of a slot for n bytes,
                                      indexed by (n + 7) / 8, n <= inline_max */
     const uint32_t *class_size;   /* FREELIST: slot bytes of each class */
