@@ -267,6 +267,10 @@ struct gc_heap {
     double cons_mark;                     /* Go's consMark: allocation per scan work (the
                                              max of the last 4 cycles'); cycle owner */
     double last_cons_mark[4];             /* the last 4 cycles' own estimates */
+    int goal_limited;                     /* heap_goal is the memory limit's (Go's
+                                             heapGoalInternal took memoryLimitHeapGoal):
+                                             no 64 KiB minimum runway; cycle owner, world
+                                             stopped */
     uint64_t runway;                      /* Go's runway: bytes the next mark is expected to
                                              let the mutators allocate; cycle owner */
     uint64_t peak_live;

@@ -40,8 +40,10 @@
  *           heap scan + stack + globals, or, once the work exceeds that,
  *           the worst case (heap_scan + stack + globals: Go's heapScan,
  *           the scannable heap, gc.h) against a goal extended in
- *           proportion, at most the goal
- *           x (1 + gogc/100); past the goal, the goal x 1.1.
+ *           proportion, at most the goal x (1 + gogc/100); past the
+ *           goal, the goal x 1.1.  The goal is at least the trigger +
+ *           64 KiB, but not when the memory limit set it (Go's
+ *           heapGoalInternal: goal_limited).
  * workers = Go's startCycle split: 25 % of procs as dedicated workers,
  *           rounded, or, when rounding is off by more than 30 %, fractional
  *           work at (0.25 x procs - dedicated) / procs per proc
@@ -199,18 +201,22 @@ static uint64_t memlimit_goal(gc_heap *h, uint64_t marked)
     return goal < marked ? marked : goal;
 }
 
-/* Go's heapGoalInternal: the goal now, and the trigger's lower bound.
- * The gcpercent goal (with the sweep distance in concurrent mode), or
- * the memory limit's when lower.  Any thread (the fields the cycle owner
- * writes change only with the world stopped). */
-static uint64_t goal_now(gc_heap *h, uint64_t *min_trigger)
+/* Go's heapGoalInternal: the goal now, the trigger's lower bound, and
+ * whether the memory limit set the goal (*limited).  The gcpercent goal
+ * (with the sweep distance in concurrent mode), or the memory limit's
+ * when lower.  Any thread (the fields the cycle owner writes change only
+ * with the world stopped). */
+static uint64_t goal_now(gc_heap *h, uint64_t *min_trigger, int *limited)
 {
     uint64_t goal = h->gcpercent_goal;
     *min_trigger = 0;
+    *limited = 0;
     if (h->cfg.memlimit >= 0) {
         uint64_t lim = memlimit_goal(h, h->last_marked);
-        if (lim < goal)
+        if (lim < goal) {
+            *limited = 1;
             return lim;
+        }
     }
     if (h->cfg.mode == MODE_CONCURRENT && goal != UINT64_MAX && h->cycles_committed) {
         /* Go commits before sweeping is done: sweepDistMinTrigger */
@@ -221,13 +227,18 @@ static uint64_t goal_now(gc_heap *h, uint64_t *min_trigger)
     return goal;
 }
 
-/* Go's trigger(): the heap_live that starts the next cycle now. */
+/* Go's trigger(): the heap_live that starts the next cycle now.  With
+ * goal_out (the cycle owner, world stopped, about to store heap_goal) it
+ * also records whether that goal is the memory limit's (goal_limited). */
 static uint64_t trigger_now(gc_heap *h, uint64_t *goal_out)
 {
     uint64_t min_trigger;
-    uint64_t goal = goal_now(h, &min_trigger);
-    if (goal_out)
+    int limited;
+    uint64_t goal = goal_now(h, &min_trigger, &limited);
+    if (goal_out) {
         *goal_out = goal;
+        h->goal_limited = limited;
+    }
     if (goal == UINT64_MAX || h->cfg.mode == MODE_STW)
         return goal;
     return trigger_of(goal, h->last_marked, min_trigger, h->runway);
@@ -334,7 +345,11 @@ void pacer_revise(gc_heap *h)
     int64_t work = (int64_t)atomic_load_explicit(&h->scan_work, memory_order_relaxed) + roots;
     int64_t goal = (int64_t)atomic_load_explicit(&h->heap_goal, memory_order_relaxed);
     int64_t triggered = (int64_t)h->triggered;
-    if (goal < triggered + (int64_t)MIN_RUNWAY)
+    /* Go's heapGoalInternal keeps 64 KiB of runway past the trigger, but
+     * not in the memory limit's regime ("that already has a minimum goal
+     * that's a small constant"): there a goal at the marked heap leaves
+     * the heap past it, so the 1.1 overshoot below sets the distance */
+    if (!h->goal_limited && goal < triggered + (int64_t)MIN_RUNWAY)
         goal = triggered + (int64_t)MIN_RUNWAY;
     int64_t expected = (int64_t)h->last_heap_scan + roots;
     int64_t max_work = (int64_t)atomic_load_explicit(&h->heap_scan, memory_order_relaxed) + roots;

@@ -289,35 +289,45 @@ typedef struct revise_row {
     uint64_t last_scan, scan, live, goal, triggered;
     double work_per_byte, bytes_per_work;
     uint64_t heap_scan; /* Go's heapScan, the worst case; 0: live (all of it scannable) */
+    int limited;        /* the goal is the memory limit's */
 } revise_row;
 
 static const revise_row revise_rows[] = {
     /* (4 - 1) MiB of work left over (20 - 12) MiB of heap */
-    {"estimate holds", 4 * MiB, 1 * MiB, 12 * MiB, 20 * MiB, 10 * MiB, 0.375, 8.0 / 3.0, 0},
+    {"estimate holds", 4 * MiB, 1 * MiB, 12 * MiB, 20 * MiB, 10 * MiB, 0.375, 8.0 / 3.0, 0, 0},
     /* past the estimate: worst case 12 MiB, goal extended to
      * 10/1 x 12 + 10 MiB, cut to 2 x 20 MiB: 10 MiB over 28 MiB */
-    {"past the estimate", 1 * MiB, 2 * MiB, 12 * MiB, 20 * MiB, 10 * MiB, 10.0 / 28.0, 2.8, 0},
+    {"past the estimate", 1 * MiB, 2 * MiB, 12 * MiB, 20 * MiB, 10 * MiB, 10.0 / 28.0, 2.8, 0, 0},
     /* past the goal: goal x 1.1 = 11e6, worst case 10.5e6 - 1 MiB done */
     {"past the goal", 4 * MiB, 1 * MiB, 10500000, 10000000, 5000000, 9451424.0 / 500000.0,
-     500000.0 / 9451424.0, 0},
+     500000.0 / 9451424.0, 0, 0},
     /* goal under triggered + 64 KiB: 4 MiB over 64 KiB */
-    {"least runway 64 KiB", 4 * MiB, 0, 10 * MiB, 10 * MiB, 10 * MiB, 64.0, 1.0 / 64.0, 0},
+    {"least runway 64 KiB", 4 * MiB, 0, 10 * MiB, 10 * MiB, 10 * MiB, 64.0, 1.0 / 64.0, 0, 0},
     /* the last 1000 bytes of work are always expected */
     {"work done: 1000 bytes left", 1 * MiB, 1 * MiB, 12 * MiB, 12 * MiB + 1000, 10 * MiB, 1.0, 1.0,
-     0},
+     0, 0},
     /* the worst case is the scannable heap, not heap_live: past the goal
      * of a heap that is mostly pointer-free, 2 MiB - 1 MiB of work left
      * over 11e6 - 10.5e6 bytes (with heap_live as the worst case it was
      * 9451424 bytes: 19x the assists) */
     {"past the goal, scannable heap 2 MiB", 4 * MiB, 1 * MiB, 10500000, 10000000, 5000000,
-     1048576.0 / 500000.0, 500000.0 / 1048576.0, 2 * MiB},
+     1048576.0 / 500000.0, 500000.0 / 1048576.0, 2 * MiB, 0},
     /* all of the scannable heap scanned: the 1000 bytes' floor */
     {"past the goal, scannable heap scanned", 4 * MiB, 1 * MiB, 10500000, 10000000, 5000000,
-     1000.0 / 500000.0, 500.0, 1 * MiB},
+     1000.0 / 500000.0, 500.0, 1 * MiB, 0},
     /* past the estimate: the goal extends by the scannable heap's
      * growth: 10/1 x 3 MiB + 10 MiB = 40 MiB, cut to 2 x 20: 1 MiB over 28 MiB */
     {"past the estimate, scannable heap 3 MiB", 1 * MiB, 2 * MiB, 12 * MiB, 20 * MiB, 10 * MiB,
-     1.0 / 28.0, 28.0, 3 * MiB},
+     1.0 / 28.0, 28.0, 3 * MiB, 0},
+    /* the memory limit's goal at the marked heap, the heap past it: no
+     * 64 KiB runway (Go's heapGoalInternal), so the 1.1 overshoot gives
+     * 11e6 - 10.5e6 for 1 MiB of work ... */
+    {"memory limit: no minimum runway", 4 * MiB, 1 * MiB, 10500000, 10000000, 10400000,
+     1048576.0 / 500000.0, 500000.0 / 1048576.0, 2 * MiB, 1},
+    /* ... where the gcpercent goal is raised to triggered + 64 KiB, then
+     * overshot: 1.1 x 10465536 - 10.5e6 */
+    {"gcpercent goal: minimum runway", 4 * MiB, 1 * MiB, 10500000, 10000000, 10400000,
+     1048576.0 / 1012089.0, 1012089.0 / 1048576.0, 2 * MiB, 0},
 };
 
 static void test_revise(void)
@@ -331,6 +341,7 @@ static void test_revise(void)
         atomic_store(&h.scan_work, r->scan);
         atomic_store(&h.heap_live, r->live);
         atomic_store(&h.heap_scan, r->heap_scan ? r->heap_scan : r->live);
+        h.goal_limited = r->limited;
         atomic_store(&h.heap_goal, r->goal);
         pacer_revise(&h);
         expect_f(r->name, "assist_work_per_byte", atomic_load(&h.assist_work_per_byte),
