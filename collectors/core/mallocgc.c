@@ -56,6 +56,13 @@ void *mallocgc(gc_mutator *gm, const gcb_type *t, size_t bytes)
         world_safepoint(gm);
     if (atomic_load_explicit(&h->failed, memory_order_relaxed))
         return NULL;
+    if (h->cfg.verify && t != NULL && (t->nptrs == 0 || t->size % 8 != 0 || t->nptrs > t->size / 8)) {
+        /* collector.h: 0 < nptrs <= size / 8; a pointer-free object is NULL */
+        gc_fail(h, "type %s: %u pointer words in %u bytes (want 0 < nptrs <= size / 8, size a "
+                "multiple of 8; a pointer-free object has type NULL)",
+                t->name ? t->name : "?", t->nptrs, t->size);
+        return NULL;
+    }
     size_t hdr = gc_header_bytes(t, bytes);
     size_t n = bytes + hdr;
     if (n < bytes || bytes == 0)

@@ -10,6 +10,8 @@
  *   the whole span for large ones) to gcb_mutator.scan_alloc or, at the
  *   slow path, to heap_scan, and mark termination sets heap_scan to the
  *   cycle's scan work (Go's resetLive);
+ * - verify refuses a type with no pointer words (collector.h: NULL is
+ *   pointer-free), which would make a scanned object that scans nothing;
  * on a heap built from gcb_gccore, inline path (verify off) and slow path
  * (verify on), both marking modes.  No figure here is tuned: each is the
  * sum of the objects' sizes under Go's rules.
@@ -111,8 +113,15 @@ static void run(int mode, int verify)
           name, (unsigned long long)h->last_heap_scan, (unsigned long long)(work - 8 - 72));
     CHECK(atomic_load(&h->heap_scan) == h->last_heap_scan, "%s: heap_scan %llu after it", name,
           (unsigned long long)atomic_load(&h->heap_scan));
-    if (verify)
+    if (verify) {
         CHECK(table.verify(m, err, sizeof err) == 0, "%s: verify: %s", name, err);
+        /* a type of no pointer words breaks collector.h's contract (a
+         * pointer-free object is NULL): verify refuses it, last, as it
+         * fails the heap */
+        static const gcb_type none_t = {"no pointers", 16, 0};
+        CHECK(gcb_alloc(m, &none_t, 16) == NULL, "%s: a type with 0 pointer words was allocated",
+              name);
+    }
     gcb_frame_pop(m, &f);
     table.mutator_detach(m);
     table.heap_free(heap);

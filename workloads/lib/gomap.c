@@ -29,7 +29,8 @@ static inline unsigned group_words(unsigned kind)
 static inline size_t group_size(unsigned kind) { return group_words(kind) * sizeof(uint64_t); }
 
 static const gcb_type group_type[4] = {
-    {"group[int]int", 17 * 8, 0},     /* 136 bytes, as Go's map[int64]int64 group */
+    {"group[int]int", 17 * 8, 0},     /* 136 bytes, as Go's map[int64]int64 group (allocated
+                                         pointer-free: new_groups) */
     {"group[string]int", 25 * 8, 8},  /* 200: map[string]int64 */
     {"group[int]ptr", 17 * 8, 8},     /* 136: map[int64]*T */
     {"group[string]ptr", 25 * 8, 16}, /* 200: map[string]*T */
@@ -139,7 +140,11 @@ gomap *gomap_new(gcb_mutator *m, unsigned kind, uint64_t hash0)
 /* A fresh array of n groups, every control byte empty; NULL when exhausted. */
 static void *new_groups(gcb_mutator *m, unsigned kind, uint64_t n)
 {
-    void *arr = gcb_alloc(m, &group_type[kind], n * group_size(kind));
+    /* map[int64]int64's groups hold no pointer: pointer-free, as Go's
+     * noscan group type (a type of 0 pointer words would make the array a
+     * scanned object that scans nothing) */
+    const gcb_type *t = group_type[kind].nptrs ? &group_type[kind] : NULL;
+    void *arr = gcb_alloc(m, t, n * group_size(kind));
     if (arr != NULL)
         for (uint64_t i = 0; i < n; i++)
             *(word *)ctrl(group(arr, kind, i), kind) = CTRL_ALL_EMPTY;
