@@ -72,7 +72,12 @@
  *   QUARANTINED chunk that a reachable pointer reaches counts elem too
  *   (Go marks it; visit);
  * - live_bytes (stats: heap in use) is `chunk` per LIVE or PARTIAL chunk,
- *   as Go's heapInUse.
+ *   as Go's heapInUse;
+ * - not as Go's: arena objects add nothing to heap_scan and their chunks
+ *   no scan work (Go counts a typed arena allocation's scanAlloc and
+ *   scans its chunks as heap objects), since marking never reads arena
+ *   memory here: an arena of pointerful objects gives the model's pacer
+ *   a smaller worst case and less work per cycle than Go's.
  * So an arena per request that fits one chunk reuses the same chunk
  * forever and costs the pacer nothing; a bigger arena costs its full
  * chunks' allocation, given back at its free.  tests/arena/accounting.c

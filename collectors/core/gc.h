@@ -460,6 +460,7 @@ void sweep_scavenge(gc_heap *h);
 /* mcache.c */
 void mcache_release_all(gc_mutator *gm);
 void mcache_scan_alloc(gc_mutator *gm, uint64_t bytes);
+void mcache_scan_free(gc_mutator *gm, uint64_t bytes);
 void mcache_set_inline(gc_mutator *gm);
 /* A slot of n bytes (header included) from gm's cache, refilled as needed,
  * for an object of `bytes` of type t (NULL: pointer-free); zeroed, its heap

@@ -114,12 +114,36 @@ static inline void child(gc_heap *h, void *p, gc_work *gcw, uint64_t *marked)
         gc_work_put(h, gcw, c);
 }
 
+#define OBLET_BYTES ((size_t)128 << 10) /* Go's maxObletBytes */
+
+/* Go's scanSize for the bytes [a, b) of an object whose elements of type t
+ * start at offset d0 and repeat up to b (Go's typePointers tile the type
+ * to the slot's or the span's end, past the object's own elements): from
+ * a to the end of the last pointer word in [a, b), 0 when none (offsets
+ * from the slot's start). */
+static size_t go_scan_size(const gcb_type *t, size_t d0, size_t a, size_t b)
+{
+    if (b <= d0)
+        return 0;
+    size_t end = d0 + (b - 1 - d0) / t->size * t->size + (size_t)t->nptrs * sizeof(void *);
+    if (end > b)
+        end = b;
+    return end > a ? end - a : 0;
+}
+
 /* Scan one grey object; returns its scan work in bytes as Go's
- * scanObject counts it (heapScanWork): from the slot's start to the end of
- * its last pointer word (with heap bits, the highest bit set; with a type,
- * the elements before the last and the last one's pointer words, after
- * the header word of a small span's slot), not the slot's size: a 48-byte
- * node with 3 leading pointers is 24 bytes of work.  Children go to gcw.
+ * scanObject (runtime/mgcmark_nogreenteagc.go: Green Tea's span scans
+ * count whole slots; the model is compared with nogreenteagc) counts it
+ * in heapScanWork: from the slot's start to the end of its last pointer
+ * word, not the slot's size (a 48-byte node with 3 leading pointers is 24
+ * bytes of work).  With heap bits, the highest bit set.  With a type,
+ * Go's tiling: the type repeated from the header word to the end of a
+ * small span's slot, or from the start to the end of a large span, the
+ * latter counted per 128 KiB oblet as Go scans it.  The model scans the
+ * object's own whole elements only: the words of the tiling past them
+ * are the slot's tail, which Go finds zero (it zeroes whole slots) and
+ * the model does not zero, so it must not follow them; they are counted,
+ * not read.  Children go to gcw.
  * Pointer slots are loaded with acquire: pairs with the barrier's release
  * store, so the span (and heap bits) of a just-published p are seen
  * initialised. */
@@ -127,7 +151,7 @@ static size_t scan(gc_heap *h, void *slot, gc_work *gcw, uint64_t *marked)
 {
     span *s = ph_lookup(&h->ph, slot);
     if (s == NULL)
-        return 8;
+        return 0;
     uint64_t bits;
     const gcb_type *t;
     char *obj;
@@ -143,16 +167,19 @@ static size_t scan(gc_heap *h, void *slot, gc_work *gcw, uint64_t *marked)
         return work;
     }
     if (t == NULL)
-        return 8;
+        return 0;
     size_t nel = bytes / t->size;
     for (size_t e = 0; e < nel; e++) {
         void **ps = (void **)(obj + e * t->size);
         for (uint32_t k = 0; k < t->nptrs; k++)
             child(h, __atomic_load_n(&ps[k], __ATOMIC_ACQUIRE), gcw, marked);
     }
-    if (nel == 0)
-        return 0;
-    return (size_t)(obj - (char *)slot) + (nel - 1) * t->size + t->nptrs * sizeof(void *);
+    if (s->sizeclass != 0)
+        return go_scan_size(t, (size_t)(obj - (char *)slot), 0, s->elemsize);
+    size_t span_bytes = (size_t)s->npages * SC_PAGE_SIZE, work = 0;
+    for (size_t a = 0; a < span_bytes; a += OBLET_BYTES)
+        work += go_scan_size(t, 0, a, a + OBLET_BYTES < span_bytes ? a + OBLET_BYTES : span_bytes);
+    return work;
 }
 
 static void scan_slots(gc_heap *h, void **slots, size_t n)

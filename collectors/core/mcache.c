@@ -76,13 +76,33 @@ static void release(gc_mutator *gm, unsigned cls, int scan)
  * more, plus what its inline path added to scan_alloc) join heap_scan,
  * except during mark, when Go's heapScan is fixed (they are dropped:
  * mark termination sets heap_scan to the scan work, which covers them).
- * The mutator's thread, or the stopper with the world stopped. */
+ * Unlike Go, which does not flush its mcaches at a cycle's start (what
+ * they hold then is flushed during mark, so dropped), sweep termination
+ * releases every cache here, so those bytes count.  The mutator's
+ * thread, or the stopper with the world stopped. */
 void mcache_scan_alloc(gc_mutator *gm, uint64_t bytes)
 {
     bytes += gm->base.scan_alloc;
     gm->base.scan_alloc = 0;
     if (bytes != 0 && atomic_load_explicit(&gm->h->phase, memory_order_relaxed) != GCPH_MARK)
         atomic_fetch_add_explicit(&gm->h->heap_scan, bytes, memory_order_relaxed);
+}
+
+/* An explicit free (freetracked), outside mark, of an object whose scan
+ * size is `bytes`: takes the mutator's pending scan_alloc into heap_scan
+ * and the object out of it (never below 0), so a slot freed and reused
+ * from the free list counts once, and scan_alloc stays bounded by what is
+ * allocated between two calls into the plugin even when every allocation
+ * reuses a freed slot.  Go's runtimefreegc reuses pointer-free objects
+ * only, so Go has no such step.  The mutator's thread. */
+void mcache_scan_free(gc_mutator *gm, uint64_t bytes)
+{
+    mcache_scan_alloc(gm, 0);
+    uint64_t cur = atomic_load_explicit(&gm->h->heap_scan, memory_order_relaxed), next;
+    do
+        next = cur > bytes ? cur - bytes : 0;
+    while (!atomic_compare_exchange_weak_explicit(&gm->h->heap_scan, &cur, next,
+                                                  memory_order_relaxed, memory_order_relaxed));
 }
 
 void mcache_release_all(gc_mutator *gm)
@@ -176,7 +196,7 @@ void *mcache_small(gc_mutator *gm, size_t n, const gcb_type *t, size_t bytes)
     if (s->heapbits != NULL) { /* whole slot: a reused slot's stale bits are overwritten */
         gcb_heapbits_write(s->heapbits, (size_t)((char *)o - s->base) >> 3, s->elemsize / 8,
                            gcb_heapbits_mask(t, bytes));
-        gm->base.scan_alloc += (uint32_t)(bytes - t->size + t->nptrs * sizeof(void *));
+        gm->base.scan_alloc += gcb_scan_size(t, bytes);
     } else if (scan) {
         gm->base.scan_alloc += (uint32_t)s->elemsize; /* a header object: Go's whole slot */
     }

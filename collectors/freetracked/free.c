@@ -139,6 +139,20 @@ static void flush(free_space *fs, free_local *f)
     f->frees = f->skipped = f->freed_bytes = f->reused_bytes = 0;
 }
 
+/* The scan size of the object in `slot` of s (cached by the caller when
+ * it has heap bits, so its bits are the caller's): to its last pointer
+ * word with heap bits (what the last mark counted for it, if it scanned
+ * it; a []*T allocated since added only its first word, Go's scanAlloc
+ * rule, so more comes off than went in, and heap_scan stops at 0), the
+ * whole slot for a header object (Go's scanAlloc for those). */
+static uint64_t slot_scan_size(const span *s, const char *slot)
+{
+    if (s->heapbits == NULL)
+        return s->elemsize;
+    uint64_t bits = gcb_heapbits_read(s->heapbits, (size_t)(slot - s->base) >> 3, s->elemsize / 8);
+    return bits ? (uint64_t)(64 - __builtin_clzll(bits)) * sizeof(void *) : 0;
+}
+
 void free_sized(gc_mutator *gm, void *p, size_t bytes)
 {
     gc_heap *h = gm->h;
@@ -180,6 +194,8 @@ void free_sized(gc_mutator *gm, void *p, size_t bytes)
                 p, i, (void *)s, cls);
         return;
     }
+    if (scan)
+        mcache_scan_free(gm, slot_scan_size(s, slot));
     if (h->cfg.verify) {
         /* A slot already poisoned is on a free list: freed twice. */
         if (s->elemsize > 8 && span_check_poison(s, slot) == 0) {

@@ -287,6 +287,21 @@ typedef struct gcb_spanbits {
     uint64_t elemwords;       /* words per slot (<= 64) */
 } gcb_spanbits;
 
+/* Go's scan size of a new object of `bytes` (<= GCB_HEAPBITS_MAX) of
+ * type t with its pointer bits in the span (what Go's writeHeapBitsSmall
+ * returns to mallocgc's scanAlloc): the elements before the last and the
+ * last one's pointer words; for a pointer-sized element type ([]*T) only
+ * its first word, as Go's (it counts typ.PtrBytes and skips the loop);
+ * never more than `bytes` (a short object, which the rules above do not
+ * allow but the bits tolerate). */
+static inline uint32_t gcb_scan_size(const gcb_type *t, size_t bytes)
+{
+    size_t p = (size_t)t->nptrs * sizeof(void *);
+    if (t->size == sizeof(void *) || bytes < t->size)
+        return (uint32_t)(p < bytes ? p : bytes);
+    return (uint32_t)(bytes - t->size + p);
+}
+
 /* Pointer bits of an object of `bytes` (<= GCB_HEAPBITS_MAX) of type t
  * from its first word: each element's nptrs leading words, elements
  * every t->size bytes, a partial last element included, nothing past
@@ -357,11 +372,12 @@ struct gcb_mutator {
                                  returned to the workload just past it.  0 = no header,
                                  no bits */
     uint32_t scan_alloc;      /* FREELIST with heap_bits: Go's mcache.scanAlloc, the scannable
-                                 bytes of the objects with pointers allocated (Go's scan
-                                 size: up to the last pointer word, a header object's whole
-                                 slot) since the plugin last took them; the inline path adds,
-                                 the plugin reads and zeroes it at its slow path (at most a
-                                 span cache's worth between, so 32 bits hold it).  Was
+                                 bytes of the objects with pointers allocated (gcb_scan_size;
+                                 a header object's whole slot) since the plugin last took
+                                 them; the inline path adds, the plugin reads and zeroes it
+                                 at each span refill and release and each explicit free
+                                 (between two, the free lists hold at most the cached spans'
+                                 slots and one freed slot, so 32 bits hold it).  Was
                                  reserved0: a plugin that ignores it loses nothing */
     const uint8_t *size_to_class; /* FREELIST: class of a slot for n bytes,
                                      indexed by (n + 7) / 8, n <= inline_max */

@@ -63,9 +63,7 @@ static inline void *gcb_alloc_inline(gcb_mutator *m, const gcb_type *t, size_t b
                         m->scan_alloc += m->class_size[cls]; /* Go: the whole slot */
                         return (char *)o + hdr;
                     }
-                    /* Go's scan size: the elements before the last, and
-                     * the last one's pointer words */
-                    m->scan_alloc += (uint32_t)(bytes - t->size + t->nptrs * sizeof(void *));
+                    m->scan_alloc += gcb_scan_size(t, bytes);
                     /* o lies in spanbits[cls]'s span (collector.h); its
                      * bits are complete before the caller can publish o */
                     const gcb_spanbits *sb = &m->spanbits[cls];

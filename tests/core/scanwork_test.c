@@ -2,14 +2,17 @@
  * (collectors/core: mark.c scan, gc.h heap_scan, mcache.c):
  * - an object's scan work is Go's scanObject scanSize: from the slot's
  *   start to the end of its last pointer word (a 24-byte node with one
- *   leading pointer: 8 bytes; 5 {ptr, scalar} pairs: 72), a header
- *   object's elements after its header word, a large object's elements;
- *   pointer-free objects none;
+ *   leading pointer: 8 bytes; 5 {ptr, scalar} pairs: 72; [8]*T: 64), for
+ *   a header object or a large one with its type tiled to the end of the
+ *   slot or span (past the object's last element: a partial element's
+ *   pointer word counts), a large one per 128 KiB oblet; pointer-free
+ *   objects none;
  * - what a mutator allocates adds Go's scanAlloc (mallocgc's scan size:
- *   the same for headerless objects, the whole slot for header objects,
- *   the whole span for large ones) to gcb_mutator.scan_alloc or, at the
- *   slow path, to heap_scan, and mark termination sets heap_scan to the
- *   cycle's scan work (Go's resetLive);
+ *   the same for headerless objects but a []*T, which adds its first
+ *   word only; the whole slot for header objects, the whole span for
+ *   large ones) to gcb_mutator.scan_alloc or, at the slow path, to
+ *   heap_scan, and mark termination sets heap_scan to the cycle's scan
+ *   work (Go's resetLive);
  * - verify refuses a type with no pointer words (collector.h: NULL is
  *   pointer-free), which would make a scanned object that scans nothing;
  * on a heap built from gcb_gccore, inline path (verify off) and slow path
@@ -25,6 +28,7 @@
 static const gcb_type node_t = {"node", 24, 1}; /* {next, a, b} */
 static const gcb_type pair_t = {"pair", 16, 1}; /* {ptr, scalar} */
 static const gcb_type ptr_t = {"*T", 8, 1};     /* arrays of pointers */
+static const gcb_type page_t = {"page", 4096, 1}; /* one pointer per 4 KiB */
 
 static const gcb_collector table = {
     GC_PLUGIN_METHODS,
@@ -32,7 +36,7 @@ static const gcb_collector table = {
     .caps = GCB_CAP_COLLECTS | GCB_CAP_CONCURRENT | GCB_CAP_PRECISE,
 };
 
-enum { NNODE = 20, NPAIR = 20, NNOSCAN = 20, NSLOTS = NNODE + NPAIR + NNOSCAN + 2 };
+enum { NNODE = 20, NPAIR = 20, NNOSCAN = 20, NSLOTS = NNODE + NPAIR + NNOSCAN + 5 };
 
 static void run(int mode, int verify)
 {
@@ -73,25 +77,35 @@ static void run(int mode, int verify)
         slots[k++] = gcb_alloc(m, NULL, 64);    /* pointer-free: nothing */
     void **hdr = gcb_alloc(m, &ptr_t, 520);    /* header object in a 576-byte slot */
     slots[k++] = hdr;
+    slots[k++] = gcb_alloc(m, &pair_t, 528);   /* 33 pairs in a 576-byte slot */
+    slots[k++] = gcb_alloc(m, &ptr_t, 64);     /* [8]*T, heap bits */
     void **big = gcb_alloc(m, &ptr_t, 40000);  /* large: 5 pages */
     slots[k++] = big;
+    slots[k++] = gcb_alloc(m, &page_t, 300 << 10); /* large: 38 pages, three oblets */
     for (size_t i = 0; i < k; i++)
         CHECK(slots[i] != NULL, "%s: allocation %zu failed", name, i);
     span *s = ph_lookup(&h->ph, (char *)hdr - 8);
     CHECK(s != NULL && s->elemsize == 576 && s->heapbits == NULL, "%s: 520 B of *T: slot %u",
           name, s ? s->elemsize : 0);
 
-    /* Go's scanAlloc: 20 x 8 + 20 x 72 + the header object's slot + the
-     * large object's span */
-    uint64_t alloc = NNODE * 8 + NPAIR * 72 + 576 + 5 * 8192;
+    /* Go's scanAlloc: 20 x 8 + 20 x 72, the header objects' slots, the
+     * []*T's first word, the large objects' spans */
+    uint64_t alloc = NNODE * 8 + NPAIR * 72 + 576 + 576 + 8 + 5 * 8192 + 38 * 8192;
     uint64_t seen = atomic_load(&h->heap_scan) + m->scan_alloc;
     CHECK(seen == alloc, "%s: heap_scan + scan_alloc = %llu after allocating, want %llu", name,
           (unsigned long long)seen, (unsigned long long)alloc);
 
-    /* Go's heapScanWork: the header object's 71 pointer words after its
-     * header (8 + 70 x 8 + 8 = 576), the large one's 5000 (40000) */
+    /* Go's heapScanWork: each header object's type tiled from its header
+     * word to the slot's end (71 pointers: 576; 35 pairs and the pointer
+     * of a 36th at 568: 576, where the object's own 33 pairs end at
+     * 536); the [8]*T's 64; the 40000-byte []*T's tiled to its span's
+     * end, 40960; the 4 KiB pages' per oblet: 31 x 4096 + 8 in each of
+     * the first two, and in the third (256 KiB to the span's end at
+     * 304 KiB) the pointer of page 75, past the object's 75 pages:
+     * 307200 + 8 - 262144 */
     gcb_collect(m);
-    uint64_t work = NNODE * 8 + NPAIR * 72 + 576 + 40000;
+    uint64_t work = NNODE * 8 + NPAIR * 72 + 576 + 576 + 64 + 40960 +
+                    2 * (31 * 4096 + 8) + (307200 + 8 - 262144);
     CHECK(h->last_heap_scan == work, "%s: the cycle's scan work %llu, want %llu", name,
           (unsigned long long)h->last_heap_scan, (unsigned long long)work);
     CHECK(atomic_load(&h->heap_scan) == work && m->scan_alloc == 0,

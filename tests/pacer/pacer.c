@@ -230,6 +230,54 @@ static void test_runtime_globals(void)
     }
 }
 
+/* ---- heapScan (gc.h heap_scan) and the goal's source ---- */
+
+/* Mark termination sets heap_scan to the cycle's scan work (Go's
+ * resetLive) and records whether the memory limit set the next goal
+ * (goal_limited: 8 MiB less 1 MiB headroom is under the 10 MiB marked, so
+ * the goal is the marked heap, under GOGC's 20 MiB); the allocation's
+ * scan bytes join heap_scan outside mark only; an explicit free takes
+ * the pending bytes in and the object's out, never below 0. */
+static void test_heap_scan(void)
+{
+    static gc_heap h;
+    for (int lim = 0; lim < 2; lim++) {
+        const char *name = lim ? "heap_scan, memory limit" : "heap_scan, GOGC";
+        heap_reset(&h, 100, lim ? (int64_t)(8 * MiB) : -1, MODE_CONCURRENT);
+        pacer_init(&h);
+        h.mark_start_live = 12 * MiB;
+        h.triggered = 13 * MiB;
+        h.peak_live = 5 * MiB;
+        atomic_store(&h.heap_marked, 10 * MiB);
+        atomic_store(&h.scan_work, 3 * MiB);
+        atomic_store(&h.heap_scan, 7 * MiB);
+        atomic_store(&h.heap_live, 13 * MiB);
+        pacer_mark_done(&h);
+        expect_u64(name, "heap_scan", atomic_load(&h.heap_scan), 3 * MiB);
+        expect_u64(name, "goal_limited", (uint64_t)h.goal_limited, (uint64_t)lim);
+        expect_u64(name, "goal", atomic_load(&h.heap_goal), lim ? 10 * MiB : 20 * MiB);
+    }
+    static gc_mutator gm;
+    memset(&gm, 0, sizeof gm);
+    gm.h = &h;
+    atomic_store(&h.heap_scan, 1000);
+    atomic_store(&h.phase, GCPH_MARK);
+    gm.base.scan_alloc = 300;
+    mcache_scan_alloc(&gm, 200);
+    expect_u64("scan bytes during mark", "heap_scan", atomic_load(&h.heap_scan), 1000);
+    expect_u64("scan bytes during mark", "scan_alloc", gm.base.scan_alloc, 0);
+    atomic_store(&h.phase, GCPH_OFF);
+    gm.base.scan_alloc = 300;
+    mcache_scan_alloc(&gm, 200);
+    expect_u64("scan bytes outside mark", "heap_scan", atomic_load(&h.heap_scan), 1500);
+    gm.base.scan_alloc = 100;
+    mcache_scan_free(&gm, 400);
+    expect_u64("explicit free", "heap_scan", atomic_load(&h.heap_scan), 1200);
+    expect_u64("explicit free", "scan_alloc", gm.base.scan_alloc, 0);
+    mcache_scan_free(&gm, 5000);
+    expect_u64("explicit free past 0", "heap_scan", atomic_load(&h.heap_scan), 0);
+}
+
 /* ---- endCycle: the cons/mark estimate and the runway ---- */
 
 static void expect_f(const char *row, const char *what, double got, double want)
@@ -667,6 +715,7 @@ int main(void)
     test_memlimit_nonheap();
     test_cons_mark();
     test_revise();
+    test_heap_scan();
     test_workers();
     test_worker_roles();
     test_credit();
