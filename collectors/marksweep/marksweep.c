@@ -43,10 +43,12 @@
  *   cycles (README, "How close to Go").  Scan work is counted as Go's
  *   (to an object's last pointer word) and revise()'s worst case is
  *   Go's heapScan (heap_scan: the last scan work plus the scan bytes
- *   allocated since).  A type's pointers are its leading words, so where
- *   Go interleaves pointers and scalars (a map group of int keys and
- *   pointer values) the model's last pointer word, and its scan work,
- *   come earlier.
+ *   allocated since).  A type's pointers are its leading words, so a
+ *   type whose pointers follow scalars in Go (struct {n int; p *T}: Go's
+ *   last pointer word ends at 16 bytes, the model's description's at 8)
+ *   gives a headerless object less scan work than Go's; header and large
+ *   objects count the type tiled to the slot's or span's end, as Go's,
+ *   and agree.
  * - Allocation is charged to assists per span refill (the whole free
  *   list, at the next slow path), not per object as Go's mallocgc.
  * - The GC CPU limiter (Go's bucket of 1 CPU-second per proc) only
