@@ -258,6 +258,13 @@ int64_t mark_drain(gc_heap *h, gc_work *gcw, int64_t budget, int stop_on_phase,
         if (budget >= 0 && done >= budget)
             break;
     }
+    /* Counted before busy drops, under the lock that mark termination
+     * waits for busy == 0 with: it reads both next (pacer_mark_done), so
+     * a drain's last objects never miss their cycle or land in the next
+     * one (they did when added after the unlock: a concurrent cycle's
+     * scan work could come out short by a drain's worth, tsan showed it) */
+    atomic_fetch_add_explicit(&h->scan_work, (uint64_t)(done - roots), memory_order_relaxed);
+    atomic_fetch_add_explicit(&h->heap_marked, marked, memory_order_relaxed);
     pthread_mutex_lock(&w->lock);
     if (!gcw->worker || gc_work_empty(gcw)) {
         gcw->counted = 0;
@@ -266,8 +273,6 @@ int64_t mark_drain(gc_heap *h, gc_work *gcw, int64_t budget, int stop_on_phase,
     if (w->busy == 0 && (w->n == 0 || atomic_load(&h->phase) != GCPH_MARK))
         pthread_cond_broadcast(&w->cond); /* mark termination waits for busy == 0 */
     pthread_mutex_unlock(&w->lock);
-    atomic_fetch_add_explicit(&h->scan_work, (uint64_t)(done - roots), memory_order_relaxed);
-    atomic_fetch_add_explicit(&h->heap_marked, marked, memory_order_relaxed);
     return done;
 }
 
