@@ -44,7 +44,8 @@ static void find_cgroup(oomwatch *w, char *limit, size_t limitlen)
     w->events[0] = limit[0] = '\0';
     if (slurp("/proc/self/cgroup", text, sizeof text) != 0)
         return;
-    for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+    char *save = NULL; /* strtok_r: runner threads (--jobs) look at once */
+    for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
         const char *v2 = strncmp(line, "0::", 3) == 0 ? line + 3 : NULL;
         const char *v1 = strstr(line, ":memory:");
         const char *rel = v2 ? v2 : v1 ? v1 + 8 : NULL;
