@@ -29,7 +29,8 @@
 #define GO_MIN_MINOR 26   /* Go 1.26: Green Tea by default, runtimefreegc */
 
 /* Option indexes, in the order of `options` below. */
-enum { OPT_GOGC, OPT_MEMLIMIT, OPT_GOMAXPROCS, OPT_EXPERIMENT, OPT_BALLAST, OPT_PACERTRACE, NOPTS };
+enum { OPT_GOGC, OPT_MEMLIMIT, OPT_GOMAXPROCS, OPT_EXPERIMENT, OPT_BALLAST, OPT_PACERTRACE,
+       OPT_RUNTIME_PROBE, NOPTS };
 
 static const gcb_option_desc options[NOPTS] = {
     {"gogc", GCB_OPT_INT, "100", "GOGC: heap growth in percent of the live heap before a cycle",
@@ -48,6 +49,13 @@ static const gcb_option_desc options[NOPTS] = {
      "GODEBUG gcpacertrace=1 as well: gc.log gets Go's exact trigger, heap at mark end and "
      "goal (bytes, where gctrace gives whole MiB), its cons/mark estimate and scan work; "
      "costs each cycle two short writes inside its stop-the-world pauses",
+     0, 0, NULL, NULL},
+    {"runtime_probe", GCB_OPT_BOOL, "false",
+     "for calibration: two forced cycles (runtime.GC) before the workload's set-up, then "
+     "heap.runtime_unused_bytes and heap.runtime_objects_bytes: the runtime's own objects and "
+     "the free slots of their spans (the Go-like models' option runtime_unused); the two "
+     "cycles are in gc.log as forced and change the pacer's start, so not for a run measured "
+     "against a model",
      0, 0, NULL, NULL},
 };
 
@@ -409,13 +417,14 @@ char *gopeer_spec_text(const gopeer_launch *l, const run_spec *s, const gcb_work
         opt_format(&w->params[i], &params[i], buf, sizeof buf);
         json_object_set_new(pj, w->params[i].name, json_string(buf));
     }
-    json_t *spec = json_pack("{s:O, s:s, s:o, s:i, s:I, s:f, s:O, s:f, s:b, s:I}",
+    json_t *spec = json_pack("{s:O, s:s, s:o, s:i, s:I, s:f, s:O, s:f, s:b, s:I, s:b}",
                              "record", base, "workload", w->name, "params", pj,
                              "threads", s->threads,
                              "ops", (json_int_t)(s->duration > 0 ? 0 : ops),
                              "duration", s->duration, "mutator_pus", l->mutator_pus,
                              "sample_hz", s->sample_hz, "record_latency", s->record_latency,
-                             "ballast", (json_int_t)opts[OPT_BALLAST].i);
+                             "ballast", (json_int_t)opts[OPT_BALLAST].i,
+                             "runtime_probe", (int)opts[OPT_RUNTIME_PROBE].i);
     char *text = spec ? json_dumps(spec, JSON_COMPACT) : NULL;
     json_decref(spec);
     return text;

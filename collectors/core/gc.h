@@ -109,6 +109,10 @@ typedef struct gc_config {
                               counted by the memory-limit goal and scavenger */
     size_t runtime_heap;   /* bytes of the modelled Go runtime's own scannable heap
                               objects, built at heap creation (rtheap.c) */
+    size_t runtime_unused; /* bytes of in-use heap spans the modelled Go runtime's own
+                              objects leave free (Go's heap/unused with no workload):
+                              not modelled as pages; mapped and not heap to the
+                              memory-limit goal and scavenger, as nonheap */
     const char *name;      /* collector name for messages */
 } gc_config;
 

@@ -159,6 +159,11 @@ void gc_stats(gc_heap *h, gcb_heap_stats *out)
     s.mapped_bytes = atomic_load_explicit(&h->ph.mapped_bytes, memory_order_relaxed) + outside;
     s.peak_live_bytes = __atomic_load_n(&h->peak_live, __ATOMIC_RELAXED);
     s.cycles = atomic_load_explicit(&h->cycles, memory_order_relaxed);
+    /* Go's heap/unused: in-use pages less heap_alloc_flushed (its heapAlloc),
+     * plus the free slots of the modelled runtime's own spans */
+    uint64_t inuse = atomic_load_explicit(&h->ph.inuse_bytes, memory_order_relaxed);
+    uint64_t flushed = atomic_load_explicit(&h->heap_alloc_flushed, memory_order_relaxed);
+    s.unused_bytes = (inuse > flushed ? inuse - flushed : 0) + h->cfg.runtime_unused;
     space_stats(h, &s);
     size_t n = out->size < sizeof s ? out->size : sizeof s;
     s.size = out->size;

@@ -14,9 +14,11 @@
  * memlimit = Go's memoryLimitHeapGoal, taken instead when lower (then
  *           without the sweep distance): the limit less non-heap memory
  *           (the in-use pages' bytes not allocated to objects, Go's
- *           heap/unused, plus option nonheap, the modelled runtime's
- *           stacks and metadata) and less how far mapped memory (in-use
- *           pages + free pages not released + nonheap) is over the
+ *           heap/unused, plus options nonheap, the modelled runtime's
+ *           stacks and metadata, and runtime_unused, the free slots of
+ *           the spans Go's own objects hold, in no page of the model's)
+ *           and less how far mapped memory (in-use pages + free pages
+ *           not released + nonheap + runtime_unused) is over the
  *           limit, less 3 % headroom (at least 1 MiB; a room under
  *           twice the headroom gives the headroom itself); never below
  *           heap_marked, so a limit the live heap and the runtime fill
@@ -158,15 +160,18 @@ int pacer_worker_role(int dedicated, double fractional, const gc_worker_view *v)
 }
 
 /* Go's mappedReady less heapFree: in-use pages plus the modelled
- * runtime's non-heap memory (bytes).  Any thread; relaxed reads. */
+ * runtime's non-heap memory and the free slots of its own objects' spans,
+ * which in Go are in-use pages too (bytes).  Any thread; relaxed reads. */
 static uint64_t mapped_ready_unfree(gc_heap *h)
 {
-    return atomic_load_explicit(&h->ph.inuse_bytes, memory_order_relaxed) + h->cfg.nonheap;
+    return atomic_load_explicit(&h->ph.inuse_bytes, memory_order_relaxed) + h->cfg.nonheap +
+           h->cfg.runtime_unused;
 }
 
 /* Go's memoryLimitHeapGoal (mgcpacer.go) for the last heap_marked.  Go's
  * mappedReady is the page heap's in-use pages and free pages not
- * released, plus nonheap; its heapFree the free pages not released; its
+ * released, plus nonheap and runtime_unused; its heapFree the free pages
+ * not released; its
  * heapAlloc (totalAlloc - totalFree) heap_alloc_flushed.  So its
  * nonHeapMemory is the in-use pages' bytes not allocated plus nonheap, and
  * as in Go a cached span's free slots and the slots taken from them since
@@ -266,10 +271,11 @@ uint64_t pacer_scavenge_retain(gc_heap *h)
             retain = UINT64_MAX;
     }
     if (h->cfg.memlimit >= 0) {
-        /* Go's memoryLimitGoal: mapped memory (nonheap included) at most
-         * 95 % of the limit */
+        /* Go's memoryLimitGoal: mapped memory (nonheap and the runtime
+         * objects' spans included) at most 95 % of the limit */
         uint64_t lim = (uint64_t)h->cfg.memlimit / 100 * SCAV_LIMIT_PERCENT;
-        lim = lim > h->cfg.nonheap ? lim - h->cfg.nonheap : 0;
+        uint64_t rt = (uint64_t)h->cfg.nonheap + h->cfg.runtime_unused;
+        lim = lim > rt ? lim - rt : 0;
         if (lim < retain)
             retain = lim;
     }

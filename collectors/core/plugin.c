@@ -30,6 +30,7 @@ int gc_plugin_heap_new(const gcb_collector *table, const gcb_host *host, const g
         .globals = (size_t)opts[GC_OPT_GLOBALS].i & ~(size_t)7,
         .nonheap = (size_t)opts[GC_OPT_NONHEAP].i,
         .runtime_heap = (size_t)opts[GC_OPT_RUNTIME_HEAP].i,
+        .runtime_unused = (size_t)opts[GC_OPT_RUNTIME_UNUSED].i,
         .name = table->name,
     };
     int rc = gc_heap_init(&h->gc, host, &cfg, err, errlen);

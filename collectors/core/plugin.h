@@ -17,7 +17,7 @@
 
 enum { GC_OPT_MODE, GC_OPT_GOGC, GC_OPT_MEMLIMIT, GC_OPT_GCTRACE, GC_OPT_VERIFY,
        GC_OPT_SCAVENGE, GC_OPT_RESERVE, GC_OPT_FORCEGC, GC_OPT_GLOBALS, GC_OPT_NONHEAP,
-       GC_OPT_RUNTIME_HEAP, GC_NOPTIONS };
+       GC_OPT_RUNTIME_HEAP, GC_OPT_RUNTIME_UNUSED, GC_NOPTIONS };
 
 /* The standard options, as initialisers of a gcb_option_desc array
  * (an X-list: `static const gcb_option_desc options[] = { GC_OPTIONS_STD, ... }`). */
@@ -80,7 +80,18 @@ enum { GC_OPT_MODE, GC_OPT_GOGC, GC_OPT_MEMLIMIT, GC_OPT_GCTRACE, GC_OPT_VERIFY,
                              "are (default: a minimal Go 1.26 program's /gc/scan/heap at "      \
                              "main's start; a go run reports its own as "                       \
                              "heap.runtime_scan_bytes); needs globals > 0 unless 0",            \
-                             0, 1ULL << 32, NULL, NULL}
+                             0, 1ULL << 32, NULL, NULL},                                        \
+    [GC_OPT_RUNTIME_UNUSED] = {"runtime_unused", GCB_OPT_BYTES, "326600",                       \
+                               "bytes of the modelled Go runtime's in-use heap spans that no "  \
+                               "object fills: its own and package init's objects take one "     \
+                               "or more spans in each of ~25 size classes, mostly free, which " \
+                               "Go's memoryLimitHeapGoal counts as non-heap memory and its "    \
+                               "scavenger as mapped; the memory limit leaves them to the "      \
+                               "runtime as it does nonheap (default: a minimal Go 1.26 "        \
+                               "program's /memory/classes/heap/unused after runtime.GC() "      \
+                               "twice; a go run with option runtime_probe reports its own as "  \
+                               "heap.runtime_unused_bytes)",                                    \
+                               0, 1ULL << 40, NULL, NULL}
 
 /* Create the heap of plugin `table` from the standard options opts[0 ..
  * GC_NOPTIONS).  0 or an errno value with a message in err. */

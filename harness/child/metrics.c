@@ -190,6 +190,23 @@ void metrics_fill(child *c, json_t *rec, mutator_slot *ms, int n, sampler *smp,
     record_set(rec, "heap.reused_bytes", json_integer((json_int_t)hs->reused_bytes));
     record_set(rec, "heap.heap_bytes", json_integer((json_int_t)hs->heap_bytes));
     record_set(rec, "heap.mapped_bytes", json_integer((json_int_t)hs->mapped_bytes));
+    /* the median of the samples inside the ops (Go's heap/unused; the go
+     * peer's figure is the same median of its own readings) */
+    double *uv = calloc(smp->n + 1, sizeof *uv);
+    size_t nu = 0, kept = 0;
+    for (size_t i = 0; uv && i < smp->n; i++) {
+        double t = ((double)smp->v[i].t_ns - (double)origin) / 1e9;
+        kept += smp->v[i].unused != 0;
+        if (t >= 0 && t <= wall)
+            uv[nu++] = (double)smp->v[i].unused;
+    }
+    if (uv && kept && nu)
+        record_set(rec, "heap.unused_median_bytes", json_integer((json_int_t)quantile_median(uv, nu)));
+    else
+        record_unavailable(rec, "heap.unused_median_bytes",
+                           kept ? "no sample inside the ops"
+                                : "the collector keeps no count of in-use heap bytes outside objects");
+    free(uv);
     record_set(rec, "heap.cycles", json_integer((json_int_t)hs->cycles));
     record_set(rec, "heap.frees", json_integer((json_int_t)hs->frees));
     record_set(rec, "heap.frees_skipped", json_integer((json_int_t)hs->frees_skipped));

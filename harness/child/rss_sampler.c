@@ -73,7 +73,7 @@ static void take(sampler *s)
         s->interval_ns *= 2;
     }
     s->v[s->n++] = (sampler_sample){
-        .t_ns = now, .rss = rss, .heap = st.heap_bytes};
+        .t_ns = now, .rss = rss, .heap = st.heap_bytes, .unused = st.unused_bytes};
 }
 
 /* The first sample is taken by sampler_start, the last by sampler_stop;

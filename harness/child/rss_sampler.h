@@ -22,6 +22,7 @@ typedef struct sampler_sample {
     uint64_t t_ns;          /* CLOCK_MONOTONIC */
     uint64_t rss;           /* bytes */
     uint64_t heap;          /* bytes; collector->stats().heap_bytes */
+    uint64_t unused;        /* bytes; collector->stats().unused_bytes (0: not kept) */
 } sampler_sample;
 
 typedef struct sampler {

@@ -215,3 +215,14 @@ void record_set(json_t *rec, const char *path, json_t *val)
     }
     json_object_set_new(o, path, val);
 }
+
+void record_unavailable(json_t *rec, const char *path, const char *why)
+{
+    record_set(rec, path, json_null());
+    json_t *u = json_object_get(rec, "unavailable");
+    if (u == NULL || !json_is_object(u)) {
+        u = json_object();
+        json_object_set_new(rec, "unavailable", u);
+    }
+    json_object_set_new(u, path, json_string(why));
+}

@@ -37,6 +37,10 @@ void record_fail(json_t *rec, const char *status, const char *error);
  * objects must exist (they do in a record_new() record). */
 void record_set(json_t *rec, const char *path, json_t *val);
 
+/* Set the field at path to null and say why in the record's `unavailable`
+ * object (created on first use), as the go peer's records do. */
+void record_unavailable(json_t *rec, const char *path, const char *why);
+
 /* Stable run id without the repetition suffix: FNV-1a 64 of the request,
  * 16 hex digits.  buf holds at least 17 bytes. */
 void record_run_key(const record_req *q, char *buf, size_t len);

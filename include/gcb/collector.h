@@ -137,6 +137,11 @@ typedef struct gcb_heap_stats {
     uint64_t region_reclaimed_bytes; /* bytes; region memory reclaimed at region exit */
     uint64_t barrier_slow;         /* region barrier slow paths (stores that faded) */
     uint64_t fade_ns;              /* ns; time spent fading (barrier and exit) */
+    uint64_t unused_bytes;         /* bytes; in-use heap spans in no object the pacer has
+                                      counted (Go's /memory/classes/heap/unused: free slots,
+                                      slots of cached spans not yet flushed); 0 = not kept
+                                      (a heap that keeps it and reads 0 in every sample
+                                      is reported as not keeping it) */
 } gcb_heap_stats;
 
 /* ---- Capabilities ---------------------------------------------------------

@@ -3,8 +3,9 @@
 # one workload at its `tiny` size, one repetition (a smoke test: no figure
 # is judged here, the ratios of one tiny repetition mean nothing): it runs
 # (exit 0, every ratio inside, or 1, some outside; never 2, a script
-# error), configures the model with the twin's own globals and runtime
-# heap (the report's table holds the go probe's numbers, not `default`),
+# error), configures the model with the twin's own globals, runtime heap
+# and runtime heap's unused span bytes (the report's table holds the go
+# probes' numbers, not `default`),
 # and writes calibrate.md with the GOGC table.  Skipped (77) without
 # Go >= 1.26.
 gcbench=$1 scripts=$2 out=$3
@@ -18,8 +19,8 @@ if [ "$rc" -ne 0 ] && [ "$rc" -ne 1 ]; then
 fi
 md=$out/report/calibrate.md
 [ -s "$md" ] || { echo "calibrate.sh: no $md"; exit 1; }
-row=$(grep '^| bytesbuffer |' "$md" | grep -E '^\| bytesbuffer \| [0-9]+ \| [0-9]+ \|$')
-[ -n "$row" ] || { echo "calibrate.sh: no globals/runtime_heap row with the probe's numbers"; grep -A4 'runtime_heap' "$md"; exit 1; }
+row=$(grep '^| bytesbuffer |' "$md" | grep -E '^\| bytesbuffer \| [0-9]+ \| [0-9]+ \| [0-9]+ \|$')
+[ -n "$row" ] || { echo "calibrate.sh: no globals/runtime_heap/runtime_unused row with the probes' numbers"; grep -A4 'runtime_heap' "$md"; exit 1; }
 echo "calibrate.sh: $row"
 grep -q 'GOGC 100' "$md" || { echo "calibrate.sh: no GOGC 100 row"; exit 1; }
 echo "calibrate.sh: ok (exit $rc)"

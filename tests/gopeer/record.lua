@@ -32,6 +32,28 @@ assert(math.type(nhm) == "integer" and nhm >= 256 * 1024 and nhm <= nhp,
        "collector.nonheap_median_bytes " .. tostring(nhm) .. ", nonheap_peak_bytes " .. tostring(nhp))
 assert(math.type(g.heap.setup_bytes) == "integer" and g.heap.setup_bytes > 0,
        "heap.setup_bytes " .. tostring(g.heap.setup_bytes))
+-- heap/unused while the ops ran, as the C record's; the C nogc plugin
+-- keeps no such count, so its field is null with a reason
+local um = g.heap.unused_median_bytes
+assert(math.type(um) == "integer" and um > 0 and um < g.rss.peak_bytes,
+       "heap.unused_median_bytes " .. tostring(um) .. ", rss.peak_bytes " .. tostring(g.rss.peak_bytes))
+assert(c.heap.unused_median_bytes == nil and c.unavailable and c.unavailable["heap.unused_median_bytes"],
+       "nogc: heap.unused_median_bytes should be null with a reason")
+-- The runtime's own heap is measured only with runtime_probe (two forced
+-- cycles before the set-up, in gc.log as forced), here null with a reason.
+assert(g.heap.runtime_unused_bytes == nil and g.unavailable["heap.runtime_unused_bytes"],
+       "heap.runtime_unused_bytes without runtime_probe: null with a reason")
+local p = gcb.run{collector = "go", options = {runtime_probe = true}, workload = "builder",
+                  params = params, ops = 300}[1]
+assert(p.status == "ok", "runtime_probe run: " .. tostring(p.error))
+local ru, ro = p.heap.runtime_unused_bytes, p.heap.runtime_objects_bytes
+assert(math.type(ru) == "integer" and math.type(ro) == "integer" and ro > 0 and ru > 0 and
+       ru + ro < 64 * 1024 * 1024, "runtime_probe: unused " .. tostring(ru) .. ", objects " .. tostring(ro))
+local forced = 0
+for i = 1, math.min(#p.gc.log, 8) do
+  if p.gc.log[i].forced then forced = forced + 1 end
+end
+assert(forced >= 2, "runtime_probe: the two forced cycles should lead gc.log, found " .. forced)
 -- Every cycle the runtime counted reached the record through gctrace (fd 2
 -- is a file the driver reads at the end; a closed fd 2 loses them all).
 assert(g.heap.cycles > 0 and math.abs(g.gc.cycles - g.heap.cycles) <= 1,
@@ -44,3 +66,15 @@ end
 local d = gcb.run{collector = "go", workload = "builder", duration = 0.3, threads = 2, record_latency = false}[1]
 assert(d.status == "ok" and d.ops > 0 and d.wall_s >= 0.3, "duration run: " .. tostring(d.error))
 assert(d.latency.count == 0, "latency recorded although record_latency = false")
+-- A cycle the sampler read after has its marked heap exact (/gc/heap/live),
+-- not gctrace's whole MiB.
+local exact = 0
+for _, cy in ipairs(d.gc.log) do
+  assert(type(cy.marked_exact) == "boolean", "gc.log entry without marked_exact")
+  if cy.marked_exact then
+    exact = exact + 1
+    assert(cy.marked_bytes > 0 and cy.marked_bytes % 1048576 ~= 0,
+           "an exact marked heap in whole MiB: " .. cy.marked_bytes)
+  end
+end
+assert(exact > 0, "no cycle of " .. #d.gc.log .. " with an exact marked heap in 0.3 s of samples")

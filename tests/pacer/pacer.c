@@ -629,6 +629,7 @@ typedef struct limit_row {
     uint64_t goal, trigger, retain;                  /* expected */
     uint64_t cached; /* of alloc, bytes in cached spans that heap_alloc_flushed
                         has yet to count (Go's mcache slots) */
+    uint64_t runtime_unused; /* option: free slots of the runtime objects' spans */
 } limit_row;
 
 /* marked 4 MiB, GOGC 200 (gcpercent goal 12 MiB), no runway.  Go's
@@ -639,21 +640,30 @@ typedef struct limit_row {
 static const limit_row limit_rows[] = {
     /* mappedReady 12 MiB, nonHeap 5 MiB: 16 - 5 = 11 MiB less 1 MiB */
     {"nonheap and unused slots", 16 * MiB, 3 * MiB, 8 * MiB, 6 * MiB, 2 * MiB, 1 * MiB,
-     10 * MiB, 4 * MiB + 6 * MiB / 64 * 61, 10 * MiB / 10 * 11, 0},
+     10 * MiB, 4 * MiB + 6 * MiB / 64 * 61, 10 * MiB / 10 * 11, 0, 0},
     /* the same heap, limit 10 MiB: overage 2 MiB, 10 - 7 = 3 MiB less 1 MiB
      * is under marked: back to back */
     {"overage", 10 * MiB, 3 * MiB, 8 * MiB, 6 * MiB, 2 * MiB, 1 * MiB, 4 * MiB, 4 * MiB,
-     4 * MiB / 10 * 11, 0},
+     4 * MiB / 10 * 11, 0, 0},
     /* the runtime alone fills the limit; the scavenger keeps nothing (95 %
      * of the limit less nonheap is below zero), not the goal + 10 % */
-    {"nonheap over the limit", 4 * MiB, 5 * MiB, 8 * MiB, 6 * MiB, 0, 0, 4 * MiB, 4 * MiB, 0, 0},
+    {"nonheap over the limit", 4 * MiB, 5 * MiB, 8 * MiB, 6 * MiB, 0, 0, 4 * MiB, 4 * MiB, 0, 0, 0},
     /* the first row with 1 MiB of alloc in cached spans: Go counts it as
      * non-heap until the spans leave their caches; 16 - 6 = 10 MiB less 1 */
     {"cached slots are non-heap", 16 * MiB, 3 * MiB, 8 * MiB, 6 * MiB, 2 * MiB, 1 * MiB,
-     9 * MiB, 4 * MiB + 5 * MiB / 64 * 61, 9 * MiB / 10 * 11, 1 * MiB},
+     9 * MiB, 4 * MiB + 5 * MiB / 64 * 61, 9 * MiB / 10 * 11, 1 * MiB, 0},
+    /* the first row with 1 MiB of free slots in the runtime's own spans
+     * (option runtime_unused): in-use pages to Go, so mapped and not heap,
+     * as the cached slots above; 95 % of 16 MiB less 4 MiB is no bound */
+    {"runtime objects' spans", 16 * MiB, 3 * MiB, 8 * MiB, 6 * MiB, 2 * MiB, 1 * MiB,
+     9 * MiB, 4 * MiB + 5 * MiB / 64 * 61, 9 * MiB / 10 * 11, 0, 1 * MiB},
+    /* limit 8 MiB: mapped 8 + 1 + 3 + 1 = 13 MiB, overage 5 MiB: back to
+     * back; the scavenger keeps 95 % of 8 MiB less 4 MiB, under goal + 10 % */
+    {"runtime objects' spans, overage", 8 * MiB, 3 * MiB, 8 * MiB, 6 * MiB, 2 * MiB, 1 * MiB,
+     4 * MiB, 4 * MiB, 8 * MiB / 100 * 95 - 4 * MiB, 0, 1 * MiB},
     /* a limit far above: the gcpercent goal, with the sweep distance */
     {"limit not binding", 64 * MiB, 3 * MiB, 8 * MiB, 6 * MiB, 2 * MiB, 1 * MiB, 12 * MiB,
-     4 * MiB + 8 * MiB / 64 * 61, 12 * MiB / 10 * 11, 0},
+     4 * MiB + 8 * MiB / 64 * 61, 12 * MiB / 10 * 11, 0, 0},
 };
 
 static void test_memlimit_nonheap(void)
@@ -663,6 +673,7 @@ static void test_memlimit_nonheap(void)
         const limit_row *r = &limit_rows[i];
         heap_reset(&h, 200, r->memlimit, MODE_CONCURRENT);
         h.cfg.nonheap = r->nonheap;
+        h.cfg.runtime_unused = r->runtime_unused;
         h.cfg.scavenge = SCAV_GOAL;
         pacer_init(&h);
         atomic_store(&h.ph.inuse_bytes, r->inuse);

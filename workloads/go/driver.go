@@ -55,6 +55,16 @@ func runMain() int {
 	}
 	n := spec.Threads
 	presetup := newMetricsReader().read() // the runtime's and driver's heap, before the workload's
+	var probe *runtimeStats
+	if spec.RuntimeProbe {
+		// Two cycles: the first flushes every P's span cache (objects in
+		// a cached span count as heap/unused until then) and frees the
+		// start-up's garbage; the second sweeps what the first left.
+		runtime.GC()
+		runtime.GC()
+		st := newMetricsReader().read()
+		probe = &st
+	}
 	w := t.New()
 	if err := w.setup(p, n); err != nil {
 		rec.set("validation", err.Error())
@@ -63,6 +73,7 @@ func runMain() int {
 	}
 	m := runMutators(spec, w)
 	m.presetup = presetup
+	m.probe = probe
 	rec.fill(spec, m, trace)
 	runtime.KeepAlive(ballast)
 	return rec.emit()
@@ -98,9 +109,10 @@ type mutator struct {
 
 type mutatorRun struct {
 	m          []mutator
-	presetup   runtimeStats // before the workload's setup
-	before     runtimeStats // at the start barrier
-	after      runtimeStats // after the last mutator's threadFini
+	presetup   runtimeStats  // before the workload's setup
+	probe      *runtimeStats // after runtime_probe's two cycles; nil without
+	before     runtimeStats  // at the start barrier
+	after      runtimeStats  // after the last mutator's threadFini
 	smp        *sampler
 	originWall time.Time // just after the start barrier's reading
 	opsEnd     time.Time // just after the last mutator's reading

@@ -103,6 +103,18 @@ func (r *record) emit() int {
 //	                              in a span a P still caches count once
 //	                              the span goes back: up to a span per
 //	                              size class short)
+//	heap.unused_median_bytes      the median /memory/classes/heap/unused
+//	                              of the same readings as nonheap_median:
+//	                              in-use spans' bytes in no object, which
+//	                              Go's memoryLimitHeapGoal counts as
+//	                              non-heap besides nonHeap
+//	heap.runtime_unused_bytes     with runtime_probe only: heap/unused and
+//	heap.runtime_objects_bytes    heap/objects after two forced cycles
+//	                              before the workload's set-up: the free
+//	                              slots of the spans the runtime's, init's
+//	                              and driver's objects hold (what the
+//	                              Go-like models' option runtime_unused
+//	                              stands for), and those objects
 //	heap.runtime_scan_bytes       /gc/scan/heap before the workload's
 //	                              setup: the scannable heap of the
 //	                              runtime, package init and the driver
@@ -129,10 +141,20 @@ func (r *record) setRuntimeMemory(mr *mutatorRun) {
 	r.set("collector.nonheap_peak_bytes", peak)
 	if mr.smp != nil {
 		r.set("collector.nonheap_median_bytes", mr.smp.nonHeapMedian(mr.originWall, mr.opsEnd, a.nonHeap()))
+		r.set("heap.unused_median_bytes", mr.smp.unusedMedian(mr.originWall, mr.opsEnd, a.memUnused))
 	} else {
 		r.set("collector.nonheap_median_bytes", a.nonHeap())
+		r.set("heap.unused_median_bytes", a.memUnused)
 	}
 	r.set("heap.setup_bytes", b.heapObjects)
+	if mr.probe != nil {
+		r.set("heap.runtime_unused_bytes", mr.probe.memUnused)
+		r.set("heap.runtime_objects_bytes", mr.probe.heapObjects)
+	} else {
+		const why = "measured only with the go option runtime_probe (two forced cycles before the set-up)"
+		r.null("heap.runtime_unused_bytes", why)
+		r.null("heap.runtime_objects_bytes", why)
+	}
 	r.set("heap.runtime_scan_bytes", mr.presetup.scanHeap)
 	r.set("heap.runtime_scan_cycles", mr.presetup.cycles)
 	r.set("gc.scan_heap_bytes", a.scanHeap)
@@ -233,6 +255,10 @@ func (r *record) fill(spec *runSpec, mr *mutatorRun, trace *gcTrace) {
 	originInit := sinceInit(origin)
 	glog, plog, tl := []any{}, []any{}, []any{}
 	peakMarked := uint64(0)
+	exact := map[uint64]uint64{}
+	if mr.smp != nil {
+		exact = mr.smp.markedByCycle()
+	}
 	for _, c := range cycles {
 		start := c.atS - originInit
 		if c.n >= 1 && c.n <= uint64(ms.NumGC) && uint64(ms.NumGC)-c.n < 256 {
@@ -255,6 +281,14 @@ func (r *record) fill(spec *runSpec, mr *mutatorRun, trace *gcTrace) {
 			}
 			cy["scan_bytes"] = p.scanHeap + p.scanStack + p.scanGlobals
 		}
+		// the marked heap exact where a sample read it (/gc/heap/live)
+		marked, ok := exact[c.n]
+		if ok {
+			cy["marked_bytes"] = marked
+		} else {
+			marked = c.heap2
+		}
+		cy["marked_exact"] = ok
 		glog = append(glog, cy)
 		mt := start + c.sweepTermS + c.markS
 		plog = append(plog, []any{start, c.sweepTermS, "sweep_termination"},
@@ -262,7 +296,7 @@ func (r *record) fill(spec *runSpec, mr *mutatorRun, trace *gcTrace) {
 		tl = append(tl, []any{start, c.sweepTermS, "sweep_termination", -1},
 			[]any{start + c.sweepTermS, c.markS, "mark", -1},
 			[]any{mt, c.markTermS, "mark_termination", -1})
-		peakMarked = max(peakMarked, c.heap2)
+		peakMarked = max(peakMarked, marked)
 	}
 	r.set("gc.cycles", len(cycles))
 	r.set("gc.log", glog)

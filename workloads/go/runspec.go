@@ -22,6 +22,9 @@ import (
 //	sample_hz      RSS sampler rate
 //	record_latency false: no per-op timing
 //	ballast        bytes of a live, never touched make([]byte, N); 0: none
+//	runtime_probe  force two cycles before the workload's set-up and report
+//	               the runtime's own heap after them (record.go); for
+//	               calibration, not for a run measured against a model
 //
 // GOGC, GOMEMLIMIT, GOMAXPROCS and GODEBUG=gctrace=1 come from the
 // environment the runner starts the process with, and the process mask
@@ -37,6 +40,7 @@ type runSpec struct {
 	SampleHz      float64           `json:"sample_hz"`
 	RecordLatency bool              `json:"record_latency"`
 	Ballast       int64             `json:"ballast"`
+	RuntimeProbe  bool              `json:"runtime_probe"`
 }
 
 func readSpec(r io.Reader) (*runSpec, error) {

@@ -20,6 +20,9 @@ type sample struct {
 	at        time.Duration // since t0, on the monotonic clock
 	rss, heap uint64
 	nonHeap   uint64 // runtimeStats.nonHeap
+	unused    uint64 // /memory/classes/heap/unused: in-use spans' bytes in no object
+	cycles    uint64 // /gc/cycles/total: cycles completed at the reading
+	live      uint64 // /gc/heap/live: the heap marked by cycle `cycles`, exact
 }
 
 type sampler struct {
@@ -53,7 +56,8 @@ func (s *sampler) run() {
 		s.peakLive = max(s.peakLive, st.heapLive)
 		s.peakNonHeap = max(s.peakNonHeap, st.nonHeap())
 		at := time.Since(s.t0)
-		s.samples.append(sample{at, rssBytes(), st.heapObjects, st.nonHeap()})
+		s.samples.append(sample{at, rssBytes(), st.heapObjects, st.nonHeap(), st.memUnused,
+			st.cycles, st.heapLive})
 		select {
 		case <-s.stop:
 			return
@@ -107,10 +111,38 @@ func hwmBytes() uint64 {
 // gcMiscSys, which the first cycles allocate and a start-barrier reading
 // before them misses).  Bytes; the caller's after finish.
 func (s *sampler) nonHeapMedian(from, to time.Time, last uint64) uint64 {
+	return s.median(from, to, last, func(x *sample) uint64 { return x.nonHeap })
+}
+
+// unusedMedian is the median heap/unused of the same samples and `last`:
+// the bytes of in-use spans in no object (free slots, slots of cached
+// spans not yet counted, span tails), which Go's memoryLimitHeapGoal
+// counts as non-heap memory besides nonHeap.  Bytes; the caller's after
+// finish.
+func (s *sampler) unusedMedian(from, to time.Time, last uint64) uint64 {
+	return s.median(from, to, last, func(x *sample) uint64 { return x.unused })
+}
+
+// markedByCycle maps a cycle's number to the heap it marked, exact
+// (/gc/heap/live, read in one metrics.Read with the cycle count, both set
+// with the world stopped at mark termination), for every cycle a sample
+// fell after and before the next: gctrace gives the marked heap in whole
+// MiB only.  The caller's after finish.
+func (s *sampler) markedByCycle() map[uint64]uint64 {
+	m := map[uint64]uint64{}
+	for i := range s.samples.s {
+		if x := &s.samples.s[i]; x.cycles > 0 {
+			m[x.cycles] = x.live
+		}
+	}
+	return m
+}
+
+func (s *sampler) median(from, to time.Time, last uint64, f func(*sample) uint64) uint64 {
 	v := []uint64{last}
-	for i, x := range s.samples.s {
+	for i := range s.samples.s {
 		if t := s.when(i); !t.Before(from) && !t.After(to) {
-			v = append(v, x.nonHeap)
+			v = append(v, f(&s.samples.s[i]))
 		}
 	}
 	slices.Sort(v)

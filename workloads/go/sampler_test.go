@@ -27,3 +27,20 @@ func TestNonHeapMedian(t *testing.T) {
 		t.Errorf("no sample in the window: got %d, want the reading 42", got)
 	}
 }
+
+// unusedMedian reads the samples' heap/unused, not their non-heap memory,
+// over the same window.
+func TestUnusedMedian(t *testing.T) {
+	s := &sampler{t0: time.Now()}
+	for i, u := range []uint64{50, 10, 30, 20, 900} {
+		s.samples.append(sample{at: time.Duration(i) * time.Second, nonHeap: 1, unused: u})
+	}
+	from, to := s.t0.Add(1*time.Second), s.t0.Add(3*time.Second)
+	// {10 30 20} and the reading 40: median of four is the lower middle, 20.
+	if got := s.unusedMedian(from, to, 40); got != 20 {
+		t.Errorf("median of {10 30 20} and 40: got %d, want 20", got)
+	}
+	if got := s.nonHeapMedian(from, to, 1); got != 1 {
+		t.Errorf("nonHeapMedian over the same samples: got %d, want 1", got)
+	}
+}
