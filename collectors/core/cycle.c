@@ -77,6 +77,7 @@ static void terminate(gc_heap *h)
         if (mark_verify(h) == 0 && gc_heap_is_valid(h, err, sizeof err) != 0)
             gc_fail(h, "verify after mark: %s", err);
     }
+    pacer_mark_end(h); /* Go's endCycle reads the goal with the span caches unflushed */
     for (gc_mutator *m = h->mutators; m; m = m->next)
         mcache_release_all(m);
     space_mark_done(h);

@@ -341,6 +341,9 @@ void gc_event_cycle(gc_heap *h, uint32_t kind, const char *phase, uint64_t cycle
 void pacer_init(gc_heap *h);
 void pacer_mark_start(gc_heap *h);
 void pacer_revise(gc_heap *h);
+/* Mark end, world stopped, before the span caches are flushed: the
+ * cycle's goal as Go's endCycle records it (lastHeapGoal). */
+void pacer_mark_end(gc_heap *h);
 void pacer_mark_done(gc_heap *h);
 int pacer_should_trigger(gc_heap *h);
 void pacer_limiter_charge(gc_heap *h, uint64_t ns);

@@ -45,7 +45,12 @@
  *           proportion, at most the goal x (1 + gogc/100); past the
  *           goal, the goal x 1.1.  The goal is at least the trigger +
  *           64 KiB, but not when the memory limit set it (Go's
- *           heapGoalInternal: goal_limited).
+ *           heapGoalInternal).  Under a memory limit the goal is
+ *           recomputed at each revise and at mark end, as Go's heapGoal()
+ *           is: the non-heap memory it subtracts moves during mark (slots
+ *           allocated black into cached spans count as non-heap until the
+ *           span leaves its cache), and the goal gc.log reports for a
+ *           cycle is Go's lastHeapGoal, the one at mark end.
  * workers = Go's startCycle split: 25 % of procs as dedicated workers,
  *           rounded, or, when rounding is off by more than 30 %, fractional
  *           work at (0.25 x procs - dedicated) / procs per proc
@@ -341,6 +346,31 @@ static void limiter_account(gc_heap *h, uint64_t last, uint64_t now, uint64_t ma
     atomic_store(&h->limiter_on, h->cfg.memlimit >= 0 && h->limiter_bucket_ns >= cap);
 }
 
+/* Go's heapGoal() during mark: the cycle's goal (heap_goal, fixed at mark
+ * start) or, under a memory limit, the goal now (goal_now: the limit's
+ * goal moves with the non-heap memory), kept at least 64 KiB past the
+ * trigger but not in the memory limit's regime ("that already has a
+ * minimum goal that's a small constant"): there a goal at the marked
+ * heap leaves the heap past it, and revise's 1.1 overshoot sets the
+ * distance.  Any thread during mark, or the cycle owner at mark start
+ * and mark done (bytes). */
+static uint64_t goal_in_mark(gc_heap *h)
+{
+    uint64_t goal;
+    int limited = h->goal_limited;
+    if (h->cfg.mode == MODE_STW) /* no trigger, no runway: the goal is the trigger */
+        return atomic_load_explicit(&h->heap_goal, memory_order_relaxed);
+    if (h->cfg.memlimit >= 0) {
+        uint64_t min_trigger;
+        goal = goal_now(h, &min_trigger, &limited);
+    } else {
+        goal = atomic_load_explicit(&h->heap_goal, memory_order_relaxed);
+    }
+    if (!limited && goal < h->triggered + MIN_RUNWAY)
+        goal = h->triggered + MIN_RUNWAY;
+    return goal;
+}
+
 /* Go's revise(): the assist ratio from the work left and the heap left.
  * Any mutator during mark, or the cycle owner at mark start. */
 void pacer_revise(gc_heap *h)
@@ -349,14 +379,8 @@ void pacer_revise(gc_heap *h)
     int64_t live = (int64_t)atomic_load_explicit(&h->heap_live, memory_order_relaxed);
     int64_t roots = (int64_t)(h->stack_scan + h->globals_scan);
     int64_t work = (int64_t)atomic_load_explicit(&h->scan_work, memory_order_relaxed) + roots;
-    int64_t goal = (int64_t)atomic_load_explicit(&h->heap_goal, memory_order_relaxed);
+    int64_t goal = (int64_t)goal_in_mark(h);
     int64_t triggered = (int64_t)h->triggered;
-    /* Go's heapGoalInternal keeps 64 KiB of runway past the trigger, but
-     * not in the memory limit's regime ("that already has a minimum goal
-     * that's a small constant"): there a goal at the marked heap leaves
-     * the heap past it, so the 1.1 overshoot below sets the distance */
-    if (!h->goal_limited && goal < triggered + (int64_t)MIN_RUNWAY)
-        goal = triggered + (int64_t)MIN_RUNWAY;
     int64_t expected = (int64_t)h->last_heap_scan + roots;
     int64_t max_work = (int64_t)atomic_load_explicit(&h->heap_scan, memory_order_relaxed) + roots;
     if (work > expected) {
@@ -482,11 +506,15 @@ static void end_cycle(gc_heap *h, uint64_t live_end)
     h->last_cons_mark[3] = cur;
 }
 
+void pacer_mark_end(gc_heap *h)
+{
+    h->last_goal = goal_in_mark(h); /* Go's endCycle: lastHeapGoal = heapGoal() */
+}
+
 /* Mark termination, world stopped, heap_live not yet reset: Go's endCycle,
  * resetLive and commit. */
 void pacer_mark_done(gc_heap *h)
 {
-    h->last_goal = atomic_load(&h->heap_goal); /* Go's endCycle: lastHeapGoal */
     uint64_t marked = atomic_load(&h->heap_marked);
     uint64_t live_end = atomic_load(&h->heap_live);
     if (h->cfg.mode == MODE_CONCURRENT)

@@ -718,12 +718,55 @@ static void test_memlimit_nonheap(void)
     expect_u64("moving goal", "goal at mark start", atomic_load(&h.heap_goal), 8 * MiB);
 }
 
+/* Under a memory limit the goal moves during mark as Go's heapGoal() does:
+ * a span cached during mark adds in-use pages its slots are not yet
+ * counted in (non-heap to Go until the span leaves its cache), so revise
+ * paces the assists to the lower goal and mark end records it as the
+ * cycle's (lastHeapGoal).  The limit row "nonheap and unused slots":
+ * 16 - (8 + 3 - 6) - 1 = 10 MiB at mark start; one more MiB of in-use
+ * pages gives 9 MiB.  Without a limit the goal stays the cycle's. */
+static void test_memlimit_goal_moves(void)
+{
+    static gc_heap h;
+    for (int limited = 1; limited >= 0; limited--) {
+        const char *name = limited ? "goal moves under the limit" : "goal fixed without a limit";
+        heap_reset(&h, 200, limited ? 16 * (int64_t)MiB : -1, MODE_CONCURRENT);
+        h.cfg.nonheap = 3 * MiB;
+        pacer_init(&h);
+        atomic_store(&h.ph.inuse_bytes, 8 * MiB);
+        atomic_store(&h.ph.free_bytes, 2 * MiB);
+        atomic_store(&h.ph.scavenged_bytes, 1 * MiB);
+        atomic_store(&h.heap_alloc, 6 * MiB);
+        atomic_store(&h.heap_alloc_flushed, 6 * MiB);
+        h.mark_start_live = h.triggered = 4 * MiB;
+        atomic_store(&h.heap_marked, 4 * MiB);
+        atomic_store(&h.heap_live, 4 * MiB);
+        pacer_mark_done(&h);
+        uint64_t goal0 = atomic_load(&h.heap_goal);
+        expect_u64(name, "goal at mark done", goal0, limited ? 10 * MiB : 12 * MiB);
+        atomic_store(&h.heap_live, 5 * MiB);
+        pacer_mark_start(&h);
+        atomic_store(&h.ph.inuse_bytes, 9 * MiB);
+        pacer_revise(&h);
+        uint64_t goal = limited ? 9 * MiB : goal0;
+        double remaining = (double)(h.last_heap_scan + h.stack_scan + h.globals_scan);
+        if (remaining < 1000)
+            remaining = 1000;
+        expect_f(name, "assist_work_per_byte", atomic_load(&h.assist_work_per_byte),
+                 remaining / (double)(goal - 5 * MiB));
+        pacer_mark_end(&h);
+        expect_u64(name, "last_goal (lastHeapGoal)", h.last_goal, goal);
+        expect_u64(name, "heap_goal: the cycle's, from mark start", atomic_load(&h.heap_goal), goal0);
+    }
+}
+
 int main(void)
 {
     test_init();
     test_mark_done();
     test_runtime_globals();
     test_memlimit_nonheap();
+    test_memlimit_goal_moves();
     test_cons_mark();
     test_revise();
     test_heap_scan();
