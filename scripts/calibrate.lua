@@ -175,7 +175,10 @@ local metrics = {
   -- the heap a cycle marked (Go's heapMarked: live, plus what was
   -- allocated black during the mark), over Go's cycles whose figure is
   -- exact (marked_exact: a sampler reading of /gc/heap/live; gctrace's
-  -- whole MiB otherwise) and all the model's
+  -- whole MiB otherwise) and all the model's.  Go's are the cycles a
+  -- reading fell after, so a cycle followed by a longer gap is likelier
+  -- to be among them (a length-biased subset; at 100 Hz, 28-68 of a
+  -- small run's cycles)
   { "marked heap (median cycle)", per_cycle_median(function(c)
       return c.marked_exact ~= false and c.marked_bytes or nil end) },
   { "peak live heap", "heap.peak_live_bytes", "peak_live" },
@@ -309,9 +312,11 @@ for _, cfg in ipairs(todo) do
       table.insert(ok, x)
     end
   end
-  if math.type(g) == "integer" and math.type(h) == "integer" and #ok == PROBES then
-    cfg.runtime = { globals = g, runtime_heap = h,
-                    runtime_unused = math.floor(gcb.median(ok, "heap.runtime_unused_bytes")) }
+  if math.type(g) == "integer" and math.type(h) == "integer" then
+    -- runtime_unused: the median of the probes that measured it; nil
+    -- (the option's default) when none did
+    cfg.runtime = { globals = g, runtime_heap = h, runtime_unused = #ok > 0 and
+                    math.floor(gcb.median(ok, "heap.runtime_unused_bytes")) or nil }
   end
 end
 
@@ -417,7 +422,7 @@ for _, cfg in ipairs(todo) do
   out(string.format("| %s | %s | %s | %s |", cfg.label or cfg.workload,
     cfg.runtime and string.format("%d", cfg.runtime.globals) or "default",
     cfg.runtime and string.format("%d", cfg.runtime.runtime_heap) or "default",
-    cfg.runtime and string.format("%d", cfg.runtime.runtime_unused) or "default"))
+    cfg.runtime and cfg.runtime.runtime_unused and string.format("%d", cfg.runtime.runtime_unused) or "default"))
 end
 
 -- The model's nonheap in the memory-limit rows (from the row's go runs

@@ -77,7 +77,6 @@ static void terminate(gc_heap *h)
         if (mark_verify(h) == 0 && gc_heap_is_valid(h, err, sizeof err) != 0)
             gc_fail(h, "verify after mark: %s", err);
     }
-    pacer_mark_end(h); /* Go's endCycle reads the goal with the span caches unflushed */
     for (gc_mutator *m = h->mutators; m; m = m->next)
         mcache_release_all(m);
     space_mark_done(h);
@@ -156,6 +155,7 @@ static void stw_cycle(gc_heap *h, gc_mutator *self)
     drain_all(h);
     gc_event(h, GCB_EV_MARK_END, "mark");
     h->t_markterm = now(h);
+    pacer_mark_end(h);
     terminate(h);
     /* PAUSE_END is stamped just before the restart, as Go takes the pause's
      * end time before waking the Ps: a restarting thread preempted by the
@@ -225,6 +225,10 @@ static void mark_termination(gc_heap *h)
     uint64_t t0 = now(h);
     h->t_markterm = t0;
     world_stop(h, NULL);
+    /* Go's endCycle reads the goal (lastHeapGoal) here, with the world
+     * stopped and every span cache as the mark left it: the slots cached
+     * spans handed out are not yet flushed (mcache_release_all below) */
+    pacer_mark_end(h);
     atomic_store(&h->phase, GCPH_MARKTERM);
     mark_wake_assists(h); /* they run when the world restarts, and find mark over */
     pthread_mutex_lock(&h->work.lock);

@@ -272,9 +272,10 @@ struct gc_heap {
                                              max of the last 4 cycles'); cycle owner */
     double last_cons_mark[4];             /* the last 4 cycles' own estimates */
     int goal_limited;                     /* heap_goal is the memory limit's (Go's
-                                             heapGoalInternal took memoryLimitHeapGoal):
-                                             no 64 KiB minimum runway; cycle owner, world
-                                             stopped */
+                                             heapGoalInternal took memoryLimitHeapGoal) as
+                                             set at mark start; revise recomputes it under
+                                             a limit (goal_in_mark) and without one it is 0;
+                                             cycle owner, world stopped */
     uint64_t runway;                      /* Go's runway: bytes the next mark is expected to
                                              let the mutators allocate; cycle owner */
     uint64_t peak_live;
@@ -341,8 +342,9 @@ void gc_event_cycle(gc_heap *h, uint32_t kind, const char *phase, uint64_t cycle
 void pacer_init(gc_heap *h);
 void pacer_mark_start(gc_heap *h);
 void pacer_revise(gc_heap *h);
-/* Mark end, world stopped, before the span caches are flushed: the
- * cycle's goal as Go's endCycle records it (lastHeapGoal). */
+/* Mark end, world stopped, before the span caches are flushed (cycle.c
+ * mark_termination; stw_cycle, whose goal is heap_goal): the cycle's goal
+ * as Go's endCycle records it (lastHeapGoal). */
 void pacer_mark_end(gc_heap *h);
 void pacer_mark_done(gc_heap *h);
 int pacer_should_trigger(gc_heap *h);

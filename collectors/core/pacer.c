@@ -23,8 +23,9 @@
  *           twice the headroom gives the headroom itself); never below
  *           heap_marked, so a limit the live heap and the runtime fill
  *           runs GC back to back (the limiter then bounds the cost).  As
- *           in Go it moves with the heap between cycles: the trigger
- *           check recomputes it, and mark start fixes the cycle's goal.
+ *           in Go it moves with the heap: the trigger check recomputes
+ *           it between cycles, revise and mark end during mark (below);
+ *           heap_goal holds the one mark start computed.
  * runway  = consMark * (1 - 0.25) / 0.25 * expected scan work: the bytes
  *           the mutators allocate while the workers, at the 25 % goal, do
  *           the next cycle's work.  consMark (allocation per scan byte) is
@@ -353,7 +354,7 @@ static void limiter_account(gc_heap *h, uint64_t last, uint64_t now, uint64_t ma
  * minimum goal that's a small constant"): there a goal at the marked
  * heap leaves the heap past it, and revise's 1.1 overshoot sets the
  * distance.  Any thread during mark, or the cycle owner at mark start
- * and mark done (bytes). */
+ * and mark end (bytes). */
 static uint64_t goal_in_mark(gc_heap *h)
 {
     uint64_t goal;

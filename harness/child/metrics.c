@@ -191,7 +191,8 @@ void metrics_fill(child *c, json_t *rec, mutator_slot *ms, int n, sampler *smp,
     record_set(rec, "heap.heap_bytes", json_integer((json_int_t)hs->heap_bytes));
     record_set(rec, "heap.mapped_bytes", json_integer((json_int_t)hs->mapped_bytes));
     /* the median of the samples inside the ops (Go's heap/unused; the go
-     * peer's figure is the same median of its own readings) */
+     * peer's is the median of its own readings inside the ops and the one
+     * at their end, the lower middle of an even count) */
     double *uv = calloc(smp->n + 1, sizeof *uv);
     size_t nu = 0, kept = 0;
     for (size_t i = 0; uv && i < smp->n; i++) {
@@ -200,12 +201,14 @@ void metrics_fill(child *c, json_t *rec, mutator_slot *ms, int n, sampler *smp,
         if (t >= 0 && t <= wall)
             uv[nu++] = (double)smp->v[i].unused;
     }
-    if (uv && kept && nu)
-        record_set(rec, "heap.unused_median_bytes", json_integer((json_int_t)quantile_median(uv, nu)));
+    double um = uv && kept && nu ? quantile_median(uv, nu) : 0;
+    if (uv && kept && nu && um == um)
+        record_set(rec, "heap.unused_median_bytes", json_integer((json_int_t)um));
     else
         record_unavailable(rec, "heap.unused_median_bytes",
-                           kept ? "no sample inside the ops"
-                                : "the collector keeps no count of in-use heap bytes outside objects");
+                           !uv || (kept && nu) ? "out of memory for the median"
+                           : kept ? "no sample inside the ops"
+                                  : "the collector keeps no count of in-use heap bytes outside objects");
     free(uv);
     record_set(rec, "heap.cycles", json_integer((json_int_t)hs->cycles));
     record_set(rec, "heap.frees", json_integer((json_int_t)hs->frees));

@@ -59,7 +59,9 @@ func runMain() int {
 	if spec.RuntimeProbe {
 		// Two cycles: the first flushes every P's span cache (objects in
 		// a cached span count as heap/unused until then) and frees the
-		// start-up's garbage; the second sweeps what the first left.
+		// start-up's garbage (runtime.GC sweeps before it returns); the
+		// second frees what the first allocated black and flushes the
+		// caches refilled since.
 		runtime.GC()
 		runtime.GC()
 		st := newMetricsReader().read()

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"os"
+	"runtime/metrics"
 	"slices"
 	"strconv"
 	"time"
@@ -21,7 +22,7 @@ type sample struct {
 	rss, heap uint64
 	nonHeap   uint64 // runtimeStats.nonHeap
 	unused    uint64 // /memory/classes/heap/unused: in-use spans' bytes in no object
-	cycles    uint64 // /gc/cycles/total: cycles completed at the reading
+	cycles    uint64 // /gc/cycles/total: cycles completed at the reading; 0 if torn
 	live      uint64 // /gc/heap/live: the heap marked by cycle `cycles`, exact
 }
 
@@ -49,15 +50,26 @@ func (s *sampler) when(i int) time.Time { return s.t0.Add(s.samples.s[i].at) }
 func (s *sampler) run() {
 	defer close(s.done)
 	mr := newMetricsReader()
+	again := []metrics.Sample{{Name: "/gc/cycles/total:gc-cycles"}}
 	tick := time.NewTicker(s.interval)
 	defer tick.Stop()
 	for {
 		st := mr.read()
+		// One metrics.Read is not one instant: it reads the cycle count
+		// before the marked heap and may be preempted between, so a mark
+		// termination in that gap pairs cycle n-1's count with cycle n's
+		// heap.  Both change in one stop-the-world; a count read again
+		// after the heap and found unchanged shows none came between.
+		metrics.Read(again)
+		cycles := st.cycles
+		if again[0].Value.Kind() != metrics.KindUint64 || again[0].Value.Uint64() != cycles {
+			cycles = 0
+		}
 		s.peakLive = max(s.peakLive, st.heapLive)
 		s.peakNonHeap = max(s.peakNonHeap, st.nonHeap())
 		at := time.Since(s.t0)
 		s.samples.append(sample{at, rssBytes(), st.heapObjects, st.nonHeap(), st.memUnused,
-			st.cycles, st.heapLive})
+			cycles, st.heapLive})
 		select {
 		case <-s.stop:
 			return
@@ -124,10 +136,11 @@ func (s *sampler) unusedMedian(from, to time.Time, last uint64) uint64 {
 }
 
 // markedByCycle maps a cycle's number to the heap it marked, exact
-// (/gc/heap/live, read in one metrics.Read with the cycle count, both set
-// with the world stopped at mark termination), for every cycle a sample
-// fell after and before the next: gctrace gives the marked heap in whole
-// MiB only.  The caller's after finish.
+// (/gc/heap/live, Go's heapMarked, set with the cycle count in one
+// stop-the-world at mark termination; a sample whose count changed while
+// it read is left out, run), for every cycle a sample fell after and
+// before the next: gctrace gives the marked heap in whole MiB only.  The
+// caller's after finish.
 func (s *sampler) markedByCycle() map[uint64]uint64 {
 	m := map[uint64]uint64{}
 	for i := range s.samples.s {
