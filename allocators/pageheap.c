@@ -31,10 +31,19 @@ int ph_init(page_heap *ph, size_t reserve, size_t arena_bytes)
         munmap(b, reserve + PAGE);
         return e;
     }
+    void *ps = mmap(NULL, reserve / PAGE, PROT_READ | PROT_WRITE,
+                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (ps == MAP_FAILED) {
+        int e = errno;
+        munmap(pm, maplen);
+        munmap(b, reserve + PAGE);
+        return e;
+    }
     ph->base = (char *)a;
     ph->reserve = reserve;
     ph->arena_bytes = arena_bytes;
     ph->page_map = pm;
+    ph->pstate = ps;
     pthread_mutex_init(&ph->lock, NULL);
     return 0;
 }
@@ -62,6 +71,7 @@ void ph_destroy(page_heap *ph)
     /* the reservation was rounded up by at most one page */
     munmap(ph->base, ph->reserve);
     munmap(ph->page_map, ph->reserve / PAGE * sizeof(span *));
+    munmap(ph->pstate, ph->reserve / PAGE);
     pthread_mutex_destroy(&ph->lock);
 }
 
@@ -113,18 +123,6 @@ static void unlink(page_heap *ph, span *s)
     s->next = s->prev = NULL;
 }
 
-/* Account a merge of free runs a and b: the result counts as scavenged only
- * when both were (pages of a released half are counted resident again). */
-static void mergeflags(page_heap *ph, span *a, span *b)
-{
-    if (a->scavenged != b->scavenged) {
-        span *rel = a->scavenged ? a : b;
-        atomic_fetch_sub(&ph->scavenged_bytes, rel->npages * PAGE);
-    }
-    a->needzero |= b->needzero;
-    a->scavenged &= b->scavenged;
-}
-
 /* Put a run on the free lists, merging free neighbours.  Lock held. */
 static void insertfree(page_heap *ph, span *s)
 {
@@ -134,7 +132,6 @@ static void insertfree(page_heap *ph, span *s)
         span *l = ph->page_map[first - 1];
         if (l != NULL && l->state == SPAN_FREE) {
             unlink(ph, l);
-            mergeflags(ph, l, s);
             l->npages += s->npages;
             s->state = SPAN_DEAD;
             s->next = ph->pool;
@@ -147,7 +144,6 @@ static void insertfree(page_heap *ph, span *s)
         span *r = ph->page_map[end];
         if (r != NULL && r->state == SPAN_FREE) {
             unlink(ph, r);
-            mergeflags(ph, s, r);
             s->npages += r->npages;
             r->state = SPAN_DEAD;
             r->next = ph->pool;
@@ -176,8 +172,8 @@ static int grow(page_heap *ph, size_t npages)
         return ENOMEM;
     s->base = p;
     s->npages = bytes / PAGE;
-    s->needzero = 0;
-    s->scavenged = 1; /* fresh: costs no RSS yet */
+    /* fresh: costs no RSS yet and reads as zero */
+    memset(ph->pstate + pageof(ph, p), PH_RELEASED, bytes / PAGE);
     /* lock-free readers (ph_lookup) see the new pages only once mapped */
     __atomic_store_n(&ph->committed, ph->committed + bytes, __ATOMIC_RELEASE);
     atomic_fetch_add(&ph->mapped_bytes, bytes);
@@ -220,19 +216,25 @@ span *ph_alloc(page_heap *ph, size_t npages)
         }
         rest->base = s->base + npages * PAGE;
         rest->npages = s->npages - npages;
-        rest->needzero = s->needzero;
-        rest->scavenged = s->scavenged;
         rest->state = SPAN_FREE;
         s->npages = npages;
         setmap(ph, rest, 0);
         link(ph, rest);
     }
     size_t bytes = npages * PAGE;
+    /* the pages' states: released ones leave scavenged_bytes, and the span
+     * needs zeroing when any page may hold old data */
+    uint8_t *st = ph->pstate + pageof(ph, s->base);
+    size_t released = 0;
+    s->needzero = 0;
+    for (size_t i = 0; i < npages; i++) {
+        released += st[i] & PH_RELEASED;
+        s->needzero |= (st[i] & PH_DIRTY) != 0;
+        st[i] = 0;
+    }
     atomic_fetch_sub(&ph->free_bytes, bytes);
-    if (s->scavenged)
-        atomic_fetch_sub(&ph->scavenged_bytes, bytes);
+    atomic_fetch_sub(&ph->scavenged_bytes, released * PAGE);
     atomic_fetch_add(&ph->inuse_bytes, bytes);
-    s->scavenged = 0;
     s->state = SPAN_INUSE;
     setmap(ph, s, 1);
     pthread_mutex_unlock(&ph->lock);
@@ -245,10 +247,9 @@ void ph_free(page_heap *ph, span *s)
     size_t bytes = s->npages * PAGE;
     atomic_fetch_sub(&ph->inuse_bytes, bytes);
     atomic_fetch_add(&ph->free_bytes, bytes);
-    s->needzero = 1;
-    s->scavenged = 0;
-    /* interior pages stop mapping to s before it can be recycled */
     size_t first = pageof(ph, s->base);
+    memset(ph->pstate + first, PH_DIRTY, s->npages); /* resident, old data */
+    /* interior pages stop mapping to s before it can be recycled */
     for (size_t i = 1; i + 1 < s->npages; i++)
         __atomic_store_n(&ph->page_map[first + i], NULL, __ATOMIC_RELEASE);
     insertfree(ph, s);
@@ -265,15 +266,24 @@ size_t ph_scavenge(page_heap *ph, size_t retain)
                                 atomic_load(&ph->scavenged_bytes);
             if (resident <= retain)
                 goto done;
-            if (s->scavenged)
-                continue;
-            size_t bytes = s->npages * PAGE;
-            if (madvise(s->base, bytes, MADV_DONTNEED) == 0) {
-                s->scavenged = 1;
-                s->needzero = 0;
-                atomic_fetch_add(&ph->scavenged_bytes, bytes);
-                atomic_fetch_add(&ph->released_total, bytes);
-                released += bytes;
+            /* each stretch of the run's pages not yet released */
+            uint8_t *st = ph->pstate + pageof(ph, s->base);
+            for (size_t i = 0; i < s->npages;) {
+                if (st[i] & PH_RELEASED) {
+                    i++;
+                    continue;
+                }
+                size_t j = i;
+                while (j < s->npages && !(st[j] & PH_RELEASED))
+                    j++;
+                size_t bytes = (j - i) * PAGE;
+                if (madvise(s->base + i * PAGE, bytes, MADV_DONTNEED) == 0) {
+                    memset(st + i, PH_RELEASED, j - i);
+                    atomic_fetch_add(&ph->scavenged_bytes, bytes);
+                    atomic_fetch_add(&ph->released_total, bytes);
+                    released += bytes;
+                }
+                i = j;
             }
         }
     }
@@ -308,16 +318,24 @@ int ph_is_valid(page_heap *ph, char *err, size_t errlen)
                 break;
             }
             freeb += s->npages * PAGE;
-            if (s->scavenged)
-                scav += s->npages * PAGE;
+            for (size_t k = 0; k < s->npages; k++)
+                if (ph->pstate[i + k] & PH_RELEASED)
+                    scav += PAGE;
             prevfree = 1;
         } else if (s->state == SPAN_INUSE) {
-            for (size_t k = 0; k < s->npages; k++)
+            for (size_t k = 0; k < s->npages; k++) {
                 if (ph->page_map[i + k] != s) {
                     snprintf(err, errlen, "page heap: span at page %zu: page %zu maps elsewhere", i, i + k);
                     rc = -1;
                     goto out;
                 }
+                if (ph->pstate[i + k] != 0) {
+                    snprintf(err, errlen, "page heap: span at page %zu: in-use page %zu has free state %u",
+                             i, i + k, ph->pstate[i + k]);
+                    rc = -1;
+                    goto out;
+                }
+            }
             inuse += s->npages * PAGE;
             prevfree = 0;
         } else {

@@ -8,7 +8,12 @@
  * n < PH_NLISTS pages, free[0] for longer runs, first fit); a freed run
  * coalesces with free neighbours found through page_map (the first and
  * last page of every free run map to it).  The scavenger returns free runs
- * to the OS with madvise(MADV_DONTNEED); such runs read back as zero.
+ * to the OS with madvise(MADV_DONTNEED); such pages read back as zero.
+ * Whether a free page was returned, or may hold old data, is kept per page
+ * (`pstate`), as Go's page allocator keeps its scavenged bitmap, so runs
+ * merge whatever their pages' states: a freed span next to a released run
+ * leaves the run released (Go's heapFree counts only the unreleased free
+ * pages; a run-wide flag counted the whole merged run as resident).
  *
  * Locking: `lock` guards everything but page_map reads for in-use spans,
  * which are lock free (an in-use span's entries do not change while it is
@@ -25,6 +30,8 @@
 #include "span.h"
 
 #define PH_NLISTS 128
+#define PH_RELEASED 1 /* free page returned to the OS (reads as zero) */
+#define PH_DIRTY 2    /* free page that may hold old data */
 
 typedef struct page_heap {
     pthread_mutex_t lock;
@@ -34,6 +41,8 @@ typedef struct page_heap {
                                 under lock, read lock free with __atomic loads */
     size_t arena_bytes;      /* bytes committed at a time */
     span **page_map;         /* reserve / page entries */
+    uint8_t *pstate;         /* reserve / page entries: PH_RELEASED, PH_DIRTY (free
+                                pages only; 0 for pages in use); under lock */
     span *free[PH_NLISTS];   /* free runs: free[n] of n pages, free[0] longer */
     span *pool;              /* recycled span structs (SPAN_DEAD) */
     _Atomic uint64_t mapped_bytes;    /* committed arenas */

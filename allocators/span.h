@@ -58,8 +58,7 @@ struct span {
     uint8_t state;        /* SPAN_* */
     uint8_t sizeclass;    /* 0 = large */
     uint8_t noscan;       /* 1: pointer-free objects, never scanned */
-    uint8_t needzero;     /* FREE: pages may hold old data */
-    uint8_t scavenged;    /* FREE: pages were returned to the OS (read as zero) */
+    uint8_t needzero;     /* INUSE, as ph_alloc returns it: pages may hold old data */
     uint8_t incache;      /* INUSE: owned by a mutator cache */
     uint8_t allocblack;   /* cached during mark: freshbits holds the slots
                              handed to the cache, marked when it is released */

@@ -156,6 +156,40 @@ static void test_scavenger(void **state)
     ph_destroy(&ph);
 }
 
+/* Released pages stay released when a freed span merges with them (Go's
+ * scavenged bitmap; heapFree counts the unreleased free pages only): a
+ * 4-page span freed next to the arena's released tail adds 4 resident
+ * free pages, not the whole run; the scavenger then releases just those. */
+static void test_scavenged_merge(void **state)
+{
+    page_heap ph;
+    char err[256];
+    const size_t arena = (size_t)8 << 20, pg = SC_PAGE_SIZE;
+    assert_int_equal(ph_init(&ph, (size_t)64 << 20, arena), 0);
+    span *a = ph_alloc(&ph, 4);
+    assert_non_null(a);
+    assert_int_equal(a->needzero, 0); /* fresh pages read as zero */
+    memset(a->base, 0xcd, 4 * pg);
+    assert_int_equal(atomic_load(&ph.scavenged_bytes), arena - 4 * pg);
+    ph_free(&ph, a); /* merges with the released rest of the arena */
+    if (ph_is_valid(&ph, err, sizeof err) != 0) fail_msg("%s", err);
+    assert_int_equal(atomic_load(&ph.free_bytes), arena);
+    assert_int_equal(atomic_load(&ph.scavenged_bytes), arena - 4 * pg);
+    span *b = ph_alloc(&ph, 2); /* first fit: the dirty front of the run */
+    assert_non_null(b);
+    assert_int_equal(b->needzero, 1);
+    assert_int_equal(atomic_load(&ph.scavenged_bytes), arena - 4 * pg);
+    assert_int_equal(ph_scavenge(&ph, 0), 2 * pg); /* the two dirty pages left */
+    assert_int_equal(atomic_load(&ph.scavenged_bytes), arena - 2 * pg);
+    if (ph_is_valid(&ph, err, sizeof err) != 0) fail_msg("%s", err);
+    span *c = ph_alloc(&ph, 2); /* released pages: no clearing needed */
+    assert_int_equal(c->needzero, 0);
+    ph_free(&ph, b);
+    ph_free(&ph, c);
+    if (ph_is_valid(&ph, err, sizeof err) != 0) fail_msg("%s", err);
+    ph_destroy(&ph);
+}
+
 static void test_central(void **state)
 {
     page_heap ph;
@@ -185,6 +219,7 @@ int main(void)
         cmocka_unit_test(test_span_index_all_classes),
         cmocka_unit_test(test_pageheap_coalescing),
         cmocka_unit_test(test_scavenger),
+        cmocka_unit_test(test_scavenged_merge),
         cmocka_unit_test(test_central),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
