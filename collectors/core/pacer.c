@@ -177,8 +177,7 @@ static uint64_t mapped_ready_unfree(gc_heap *h)
 /* Go's memoryLimitHeapGoal (mgcpacer.go) for the last heap_marked.  Go's
  * mappedReady is the page heap's in-use pages and free pages not
  * released, plus nonheap and runtime_unused; its heapFree the free pages
- * not released; its
- * heapAlloc (totalAlloc - totalFree) heap_alloc_flushed.  So its
+ * not released; its heapAlloc (totalAlloc - totalFree) heap_alloc_flushed.  So its
  * nonHeapMemory is the in-use pages' bytes not allocated plus nonheap, and
  * as in Go a cached span's free slots and the slots taken from them since
  * it was cached count as non-heap until it leaves the cache (gc.h): one

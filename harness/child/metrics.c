@@ -201,14 +201,23 @@ void metrics_fill(child *c, json_t *rec, mutator_slot *ms, int n, sampler *smp,
         if (t >= 0 && t <= wall)
             uv[nu++] = (double)smp->v[i].unused;
     }
-    double um = uv && kept && nu ? quantile_median(uv, nu) : 0;
-    if (uv && kept && nu && um == um)
-        record_set(rec, "heap.unused_median_bytes", json_integer((json_int_t)um));
+    const char *why = NULL;
+    double um = 0;
+    if (uv == NULL)
+        why = "out of memory for the median";
+    else if (kept == 0)
+        why = "the collector keeps no count of in-use heap bytes outside objects";
+    else if (nu == 0)
+        why = "no sample inside the ops";
+    else {
+        um = quantile_median(uv, nu);
+        if (um != um) /* NaN: its own allocation failed */
+            why = "out of memory for the median";
+    }
+    if (why)
+        record_unavailable(rec, "heap.unused_median_bytes", why);
     else
-        record_unavailable(rec, "heap.unused_median_bytes",
-                           !uv || (kept && nu) ? "out of memory for the median"
-                           : kept ? "no sample inside the ops"
-                                  : "the collector keeps no count of in-use heap bytes outside objects");
+        record_set(rec, "heap.unused_median_bytes", json_integer((json_int_t)um));
     free(uv);
     record_set(rec, "heap.cycles", json_integer((json_int_t)hs->cycles));
     record_set(rec, "heap.frees", json_integer((json_int_t)hs->frees));
