@@ -67,13 +67,23 @@ void metrics_fill(child *c, json_t *rec, mutator_slot *ms, int n, sampler *smp,
     record_set(rec, "objects_allocated", json_integer((json_int_t)objects));
     record_set(rec, "procs", json_integer(procs));
 
-    /* CPU: assists and pauses run on mutator threads move from mutator to GC;
-     * pauses on GC threads are already inside the GC threads' CPU.  A
-     * background sweeper's CPU is not GC time (Go's /cpu/classes/gc has
-     * no sweeping: its bgsweep and scavenger are outside it), so it is
-     * reported apart, as cpu.sweep_s, in neither share. */
+    /* CPU: assists and pauses run on mutator threads move from mutator to GC.
+     * A pause counts as Go's /cpu/classes/gc/pause counts it: its wall time
+     * times the procs (GOMAXPROCS), since no proc may run anything else;
+     * the pausing thread's own CPU (inside the GC threads' CPU, or moved
+     * from a mutator's) gives way to that figure.  A background sweeper's
+     * CPU is not GC time (Go's /cpu/classes/gc has no sweeping: its
+     * bgsweep and scavenger are outside it), so it is reported apart, as
+     * cpu.sweep_s, in neither share. */
     uint64_t moved = r->mutator_assist_cpu_ns + r->mutator_pause_cpu_ns;
-    uint64_t gc_ns = r->gc_thread_cpu_ns - r->sweep_thread_cpu_ns + moved;
+    uint64_t pause_wall_ns = 0;
+    for (size_t i = 0; i < r->npauses; i++)
+        pause_wall_ns += r->pauses[i].dur_ns;
+    uint64_t pause_procs_ns = pause_wall_ns * (uint64_t)(procs > 0 ? procs : 1);
+    int64_t gc_signed = (int64_t)r->gc_thread_cpu_ns - (int64_t)r->sweep_thread_cpu_ns +
+                        (int64_t)r->mutator_assist_cpu_ns - (int64_t)r->pause_cpu_ns +
+                        (int64_t)r->mutator_pause_cpu_ns;
+    uint64_t gc_ns = (gc_signed > 0 ? (uint64_t)gc_signed : 0) + pause_procs_ns;
     uint64_t mut_ns = mcpu > moved ? mcpu - moved : 0;
     double gcf = (gc_ns + mut_ns) ? (double)gc_ns / (double)(gc_ns + mut_ns) : 0;
     record_set(rec, "cpu.mutator_s", json_real(ns_s(mut_ns)));
@@ -83,7 +93,8 @@ void metrics_fill(child *c, json_t *rec, mutator_slot *ms, int n, sampler *smp,
     record_set(rec, "cpu.gc_threads_s", json_real(ns_s(r->gc_thread_cpu_ns)));
     record_set(rec, "cpu.sweep_s", json_real(ns_s(r->sweep_thread_cpu_ns)));
     record_set(rec, "cpu.assist_s", json_real(ns_s(r->assist_cpu_ns)));
-    record_set(rec, "cpu.pause_s", json_real(ns_s(r->pause_cpu_ns)));
+    record_set(rec, "cpu.pause_s", json_real(ns_s(pause_procs_ns)));
+    record_set(rec, "cpu.pause_thread_s", json_real(ns_s(r->pause_cpu_ns)));
 
     /* GC cycles. */
     json_t *log = json_array();
