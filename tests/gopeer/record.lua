@@ -59,6 +59,11 @@ assert(forced >= 2, "runtime_probe: the two forced cycles should lead gc.log, fo
 assert(g.heap.cycles > 0 and math.abs(g.gc.cycles - g.heap.cycles) <= 1,
        "gctrace cycles " .. g.gc.cycles .. ", the runtime's count " .. tostring(g.heap.cycles))
 assert(g.pauses.count == 2 * g.gc.cycles, "two STW pauses per cycle: " .. g.pauses.count .. " for " .. g.gc.cycles)
+-- Its pauses are named as the Go-like models name theirs (collectors/core/
+-- cycle.c), so a report groups Go's and a model's pauses by phase alike.
+for _, pz in ipairs(g.pauses.log) do
+  assert(pz[3] == "sweep-termination" or pz[3] == "mark-termination", "go pause phase " .. tostring(pz[3]))
+end
 for _, cy in ipairs(g.gc.log) do
   assert(cy.goal_bytes > 0 and cy.start_s ~= nil, "cycle log entry")
 end

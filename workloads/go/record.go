@@ -291,11 +291,11 @@ func (r *record) fill(spec *runSpec, mr *mutatorRun, trace *gcTrace) {
 		cy["marked_exact"] = ok
 		glog = append(glog, cy)
 		mt := start + c.sweepTermS + c.markS
-		plog = append(plog, []any{start, c.sweepTermS, "sweep_termination"},
-			[]any{mt, c.markTermS, "mark_termination"})
-		tl = append(tl, []any{start, c.sweepTermS, "sweep_termination", -1},
+		plog = append(plog, []any{start, c.sweepTermS, "sweep-termination"},
+			[]any{mt, c.markTermS, "mark-termination"})
+		tl = append(tl, []any{start, c.sweepTermS, "sweep-termination", -1},
 			[]any{start + c.sweepTermS, c.markS, "mark", -1},
-			[]any{mt, c.markTermS, "mark_termination", -1})
+			[]any{mt, c.markTermS, "mark-termination", -1})
 		peakMarked = max(peakMarked, marked)
 	}
 	r.set("gc.cycles", len(cycles))
