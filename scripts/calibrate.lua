@@ -75,10 +75,17 @@
 -- configuration (gcb.report groups runs by it).  The report lists the
 -- value beside what the repetitions' limited go runs measured themselves.
 --
--- The go runs set `pacertrace` (GODEBUG gcpacertrace=1), so Go's trigger,
--- goal, cons/mark and scan work per cycle are exact bytes; it costs Go two
--- short writes inside each cycle's pauses (microseconds against pauses of
--- hundreds).
+-- Every pair runs Go twice per repetition, back to back after the model:
+-- once plain, once with `pacertrace` (GODEBUG gcpacertrace=1), whose lines
+-- give Go's trigger, goal, cons/mark and scan work per cycle in exact
+-- bytes.  The pacer-view rows (metrics marked `pacer` below) compare with
+-- the pacertrace runs, every other row with the plain ones: the runtime
+-- prints two of the pacer's lines inside each cycle's pauses (startCycle
+-- in sweep termination, endCycle in mark termination; ~40 write calls,
+-- one per printed value), which on collect at GOGC 100 raised Go's pause
+-- CPU by ~45 % and its GC CPU share from ~0.23 to ~0.28 (3 pairs of runs
+-- of the twin, 2026-12-01), against which the model's share looked lower
+-- than it is.
 --
 -- Every model row: the options `globals` and `runtime_heap` stand for the
 -- Go program's scannable globals and the scannable heap its runtime,
@@ -135,7 +142,8 @@ end
 table.insert(configs, { workload = "binarytrees", label = "binarytrees arena=true",
   params = { depth = 16, long_lived_depth = 14, arena = true }, ops = 2, arena_only = true })
 
--- Metrics: name, how to read one run, tolerance key (nil: reported only).
+-- Metrics: name, how to read one run, tolerance key (nil: reported only),
+-- and "pacer" where Go's side is read from its pacertrace runs (above).
 local function per_cycle_goal(r)
   local log, s, n = r.gc and r.gc.log or {}, 0, 0
   for _, c in ipairs(log) do if c.goal_bytes then s, n = s + c.goal_bytes, n + 1 end end
@@ -157,7 +165,7 @@ local function per_cycle_median(f)
 end
 local metrics = {
   { "GC cycles", "gc.cycles", "cycles" },
-  { "heap goal per cycle", per_cycle_goal },
+  { "heap goal per cycle", per_cycle_goal, nil, "pacer" },
   -- in-use heap bytes in no counted object (Go's heap/unused: free slots,
   -- cached spans' unflushed slots; the model's with option runtime_unused
   -- added), the median while the ops run: Go's memoryLimitHeapGoal counts
@@ -168,9 +176,9 @@ local metrics = {
   -- the pacer's view (exact for Go with pacertrace): where each cycle
   -- triggered, its runway's cons/mark estimate, its mark phase's wall time
   { "trigger / goal (median cycle)", per_cycle_median(function(c)
-      return c.goal_bytes and c.goal_bytes > 0 and c.trigger_bytes / c.goal_bytes or nil end) },
+      return c.goal_bytes and c.goal_bytes > 0 and c.trigger_bytes / c.goal_bytes or nil end), nil, "pacer" },
   { "cons/mark (median cycle)", per_cycle_median(function(c)
-      return c.cons_mark and c.cons_mark > 0 and c.cons_mark or nil end) },
+      return c.cons_mark and c.cons_mark > 0 and c.cons_mark or nil end), nil, "pacer" },
   { "mark wall time (median cycle)", per_cycle_median(function(c) return c.mark_s end) },
   -- the heap a cycle marked (Go's heapMarked: live, plus what was
   -- allocated black during the mark), over Go's cycles whose figure is
@@ -266,9 +274,9 @@ end
 
 local runs = {} -- runs[cfg][pair index] = { model = {...}, go = {...} }
 local failed = 0
-local function run1(cfg, collector, options)
-  if collector == "go" then -- Go's exact pacer figures (gcpacertrace) in gc.log
-    local o = { pacertrace = true }
+local function run1(cfg, collector, options, pacertrace)
+  if collector == "go" then -- pacertrace: Go's exact pacer figures in gc.log
+    local o = { pacertrace = pacertrace or false }
     for k, v in pairs(options) do o[k] = v end
     options = o
   elseif cfg.runtime then -- the twin's globals and runtime heap (above)
@@ -289,7 +297,7 @@ for _, cfg in ipairs(configs) do
   if twin[cfg.workload] and (next(only) == nil or only[cfg.workload]) then
     cfg.pairs = pairs_of(cfg)
     runs[cfg] = {}
-    for i = 1, #cfg.pairs do runs[cfg][i] = { model = {}, go = {} } end
+    for i = 1, #cfg.pairs do runs[cfg][i] = { model = {}, go = {}, gotrace = {} } end
     table.insert(todo, cfg)
   end
 end
@@ -328,6 +336,7 @@ local function sweep(from)
         local p = cfg.pairs[i]
         table.insert(runs[cfg][i].model, run1(cfg, p.model, p.mopts))
         table.insert(runs[cfg][i].go, run1(cfg, "go", p.gopts))
+        table.insert(runs[cfg][i].gotrace, run1(cfg, "go", p.gopts, true))
       end
     end
   end
@@ -377,7 +386,7 @@ for _, cfg in ipairs(todo) do
                                 model = "marksweep",
                                 mopts = { memlimit = lim, nonheap = nonheap_median(probes) or nonheap },
                                 gopts = gopts, memlimit_row = true })
-      runs[cfg][#cfg.pairs] = { model = {}, go = {} }
+      runs[cfg][#cfg.pairs] = { model = {}, go = {}, gotrace = {} }
     end
   else
     from[cfg] = #cfg.pairs + 1
@@ -391,6 +400,7 @@ local function out(s) print(s); table.insert(lines, s) end
 out(string.format("# Calibration: model / Go (%s size, %d interleaved repetitions)\n", size, reps))
 out(string.format("Tolerances: GC cycles +-%d %%, peak live +-%d %%, RSS peak +-%d %%, GC CPU share +-%d %%, freegc gain within %d points.\n",
   TOL.cycles * 100, TOL.peak_live * 100, TOL.rss * 100, TOL.gc_cpu * 100, FREEGC_POINTS))
+out("Go runs twice per pair and repetition: rows marked \"Go: pacertrace runs\" compare with runs under GODEBUG=gcpacertrace=1 (exact pacer figures), the others with plain runs (gcpacertrace writes inside Go's pauses).\n")
 local function mark(key, p, lo, hi)
   if not key then return "" end
   local t = TOL[key]
@@ -406,9 +416,11 @@ for _, cfg in ipairs(todo) do
   for _, p in ipairs(cfg.pairs) do head = head .. " " .. p.label .. " |"; sep = sep .. "---|" end
   out(head); out(sep)
   for _, m in ipairs(metrics) do
-    local row = "| " .. m[1] .. (m[3] and string.format(" (+-%d %%)", TOL[m[3]] * 100) or "") .. " |"
+    local row = "| " .. m[1] .. (m[3] and string.format(" (+-%d %%)", TOL[m[3]] * 100) or "")
+                .. (m[4] == "pacer" and " (Go: pacertrace runs)" or "") .. " |"
     for i in ipairs(cfg.pairs) do
-      local p, lo, hi = ratio(runs[cfg][i].model, runs[cfg][i].go, m[2])
+      local rr = runs[cfg][i]
+      local p, lo, hi = ratio(rr.model, m[4] == "pacer" and rr.gotrace or rr.go, m[2])
       row = row .. string.format(" %.2f [%.2f, %.2f] %s |", p, lo, hi, mark(m[3], p, lo, hi))
     end
     out(row)
