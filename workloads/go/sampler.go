@@ -6,6 +6,7 @@ import (
 	"runtime/metrics"
 	"slices"
 	"strconv"
+	"syscall"
 	"time"
 )
 
@@ -49,33 +50,65 @@ func (s *sampler) when(i int) time.Time { return s.t0.Add(s.samples.s[i].at) }
 
 func (s *sampler) run() {
 	defer close(s.done)
-	mr := newMetricsReader()
-	again := []metrics.Sample{{Name: "/gc/cycles/total:gc-cycles"}}
+	st := newSamplerStep()
+	defer st.close()
 	tick := time.NewTicker(s.interval)
 	defer tick.Stop()
 	for {
-		st := mr.read()
-		// One metrics.Read is not one instant: it reads the cycle count
-		// before the marked heap and may be preempted between, so a mark
-		// termination in that gap pairs cycle n-1's count with cycle n's
-		// heap.  Both change in one stop-the-world; a count read again
-		// after the heap and found unchanged shows none came between.
-		metrics.Read(again)
-		cycles := st.cycles
-		if again[0].Value.Kind() != metrics.KindUint64 || again[0].Value.Uint64() != cycles {
-			cycles = 0
-		}
-		s.peakLive = max(s.peakLive, st.heapLive)
-		s.peakNonHeap = max(s.peakNonHeap, st.nonHeap())
-		at := time.Since(s.t0)
-		s.samples.append(sample{at, rssBytes(), st.heapObjects, st.nonHeap(), st.memUnused,
-			cycles, st.heapLive})
+		s.step(st)
 		select {
 		case <-s.stop:
 			return
 		case <-tick.C:
 		}
 	}
+}
+
+// samplerStep is what one sample reads with, opened once: the sampler
+// must not allocate on the Go heap while the ops run.  Whichever
+// goroutine's allocation crosses the trigger starts a cycle (mallocgc
+// calls gcStart), and that cycle's stop-the-world then waits for every
+// mutator to reach a safe point: on rpc with arenas a mutator clears each
+// new 8 MiB arena chunk without one (runtime/arena.go,
+// allocUserArenaChunk: memclrNoHeapPointers with mallocing set, heapLive
+// already counting the chunk), and when the sampler's allocation for
+// reading /proc/self/statm started the cycle meanwhile, the pause waited
+// the rest of the clear: 1-4 sweep terminations of 13-32 ms per run,
+// where the mutator that starts the cycle itself, after its clear, has
+// none; the C harness's sampler thread allocates nothing from the heap
+// it measures.
+type samplerStep struct {
+	mr    *metricsReader
+	again []metrics.Sample
+	statm statmReader
+}
+
+func newSamplerStep() *samplerStep {
+	return &samplerStep{mr: newMetricsReader(),
+		again: []metrics.Sample{{Name: "/gc/cycles/total:gc-cycles"}}, statm: openStatm()}
+}
+
+func (st *samplerStep) close() { st.statm.close() }
+
+// step takes one sample; no heap allocation once s.samples has room
+// (sampler_test.go).
+func (s *sampler) step(st *samplerStep) {
+	r := st.mr.read()
+	// One metrics.Read is not one instant: it reads the cycle count
+	// before the marked heap and may be preempted between, so a mark
+	// termination in that gap pairs cycle n-1's count with cycle n's
+	// heap.  Both change in one stop-the-world; a count read again
+	// after the heap and found unchanged shows none came between.
+	metrics.Read(st.again)
+	cycles := r.cycles
+	if st.again[0].Value.Kind() != metrics.KindUint64 || st.again[0].Value.Uint64() != cycles {
+		cycles = 0
+	}
+	s.peakLive = max(s.peakLive, r.heapLive)
+	s.peakNonHeap = max(s.peakNonHeap, r.nonHeap())
+	at := time.Since(s.t0)
+	s.samples.append(sample{at, st.statm.rss(), r.heapObjects, r.nonHeap(), r.memUnused,
+		cycles, r.heapLive})
 }
 
 // finish stops the goroutine; its fields are the caller's afterwards.
@@ -86,17 +119,62 @@ func (s *sampler) finish() {
 
 var pageSize = uint64(os.Getpagesize())
 
-func rssBytes() uint64 {
-	b, err := os.ReadFile("/proc/self/statm")
+// statmReader reads the resident set from /proc/self/statm (its second
+// field, in pages) through a descriptor opened once and a buffer of its
+// own: no heap allocation per reading (samplerStep says why).  fd < 0
+// when the open failed: rss is then 0, as a failed reading always was.
+type statmReader struct {
+	fd  int
+	buf [128]byte
+}
+
+func openStatm() statmReader {
+	fd, err := syscall.Open("/proc/self/statm", syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
 	if err != nil {
+		fd = -1
+	}
+	return statmReader{fd: fd}
+}
+
+func (r *statmReader) close() {
+	if r.fd >= 0 {
+		syscall.Close(r.fd)
+		r.fd = -1
+	}
+}
+
+// rss is the resident set in bytes; 0 when it cannot be read.
+func (r *statmReader) rss() uint64 {
+	if r.fd < 0 {
 		return 0
 	}
-	f := bytes.Fields(b)
-	if len(f) < 2 {
+	n, err := syscall.Pread(r.fd, r.buf[:], 0)
+	if err != nil || n <= 0 {
 		return 0
 	}
-	n, _ := strconv.ParseUint(string(f[1]), 10, 64)
-	return n * pageSize
+	return statmResident(r.buf[:n]) * pageSize
+}
+
+// statmResident parses statm's second field ("size resident shared ..."),
+// in pages; 0 when it is missing or not a number.
+func statmResident(b []byte) uint64 {
+	i := 0
+	for i < len(b) && b[i] != ' ' { // size
+		i++
+	}
+	for i < len(b) && b[i] == ' ' {
+		i++
+	}
+	var v uint64
+	start := i
+	for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+		v = v*10 + uint64(b[i]-'0')
+		i++
+	}
+	if i == start || (i < len(b) && b[i] != ' ' && b[i] != '\n') {
+		return 0
+	}
+	return v
 }
 
 // hwmBytes is VmHWM of /proc/self/status: the kernel's peak resident set.

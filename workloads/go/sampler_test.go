@@ -44,3 +44,44 @@ func TestUnusedMedian(t *testing.T) {
 		t.Errorf("nonHeapMedian over the same samples: got %d, want 1", got)
 	}
 }
+
+// A sample allocates nothing on the Go heap once its log has room: an
+// allocation of the sampler's can start a cycle whose stop-the-world waits
+// for a mutator in a non-preemptible stretch (samplerStep).
+func TestSamplerStepDoesNotAllocate(t *testing.T) {
+	s := &sampler{t0: time.Now()}
+	st := newSamplerStep()
+	defer st.close()
+	for range 1000 { // room for every step below: no growth in the count
+		s.samples.append(sample{})
+	}
+	s.samples.s = s.samples.s[:0]
+	if a := testing.AllocsPerRun(200, func() { s.step(st) }); a != 0 {
+		t.Errorf("one sample allocates %v objects on the Go heap, want 0", a)
+	}
+	last := s.samples.s[len(s.samples.s)-1]
+	if last.rss == 0 || last.heap == 0 {
+		t.Errorf("sample without a reading: rss %d, heap objects %d", last.rss, last.heap)
+	}
+}
+
+// statm's second field, in pages; 0 for anything else.
+func TestStatmResident(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want uint64
+	}{
+		{"2811 1234 567 1 0 654 0\n", 1234},
+		{"1 7\n", 7},
+		{"1 7", 7},
+		{"1  89 3", 89},
+		{"1", 0},
+		{"", 0},
+		{"1 x 3", 0},
+		{"1 12x 3", 0},
+	} {
+		if got := statmResident([]byte(c.in)); got != c.want {
+			t.Errorf("statmResident(%q) = %d, want %d", c.in, got, c.want)
+		}
+	}
+}
