@@ -4,9 +4,11 @@
  * the cycle (CAS phase OFF -> SWEEPTERM), sweeps what is left, stops the
  * world (sweep termination: finish sweeping, span caches emptied so that
  * new ones allocate black, barrier on, roots shaded), restarts it and
- * wakes the workers.  Worker 0 notices the end of marking (mark_done, then
- * ragged barriers until one brings no grey object back: mark_done_flush)
- * and runs mark termination: stop the world, take every mutator's grey
+ * wakes the workers.  Whoever finds marking out of work, worker 0 or an
+ * assisting mutator (as Go's gcBgMarkWorker and gcAssistAlloc both call
+ * gcMarkDone), completes the mark (gc_mark_complete: ragged barriers
+ * until one brings no grey object back, mark_done_flush) and runs mark
+ * termination on its own thread: stop the world, take every mutator's grey
  * buffer, release every span cache (marking what it allocated), rescan
  * roots, drain, verify, flip sweepgen (all spans become unswept), pacer,
  * barrier off, restart, wake the background sweeper.  STW mode does the whole mark in
@@ -190,6 +192,7 @@ static void concurrent_start(gc_heap *h, gc_mutator *self)
     space_mark_start(h);
     gc_event(h, GCB_EV_PAUSE_END, "sweep-termination"); /* see stw_cycle */
     atomic_store(&h->mark_begin_ns, now(h));
+    atomic_store(&h->mark_open, 1);
     world_start(h);
     h->t_mark = now(h);
     pause_charge(h, t0);
@@ -199,17 +202,18 @@ static void concurrent_start(gc_heap *h, gc_mutator *self)
     pthread_mutex_unlock(&h->bglock);
 }
 
-/* Go's gcMarkDone up to the stop, run by worker 0 when mark_done: a
- * ragged barrier has every mutator hand over its grey buffer; if that, or
- * anything since the last round, put work on the shared list (Go's
- * flushedWork), marking goes on (0); a round after which mark_done still
- * holds and nothing was flushed means no grey object is left, except
- * those the barrier shades from now on, which mark termination drains
- * (1). */
-static int mark_done_flush(gc_heap *h)
+/* Go's gcMarkDone up to the stop, run by the thread completing the mark
+ * (self: the mutator it is, or NULL) when mark_done: a ragged barrier has
+ * every other mutator hand over its grey buffer (self has disposed its
+ * own); if that, or anything since the last round, put work on the
+ * shared list (Go's flushedWork), marking goes on (0); a round after
+ * which mark_done still holds and nothing was flushed means no grey
+ * object is left, except those the barrier shades from now on, which mark
+ * termination drains (1). */
+static int mark_done_flush(gc_heap *h, gc_mutator *self)
 {
     while (mark_done(h)) {
-        world_flush(h);
+        world_flush(h, self);
         h->flush_rounds++;
         if (!gc_work_take_flushed(h))
             return 1;
@@ -218,13 +222,15 @@ static int mark_done_flush(gc_heap *h)
     return 0;
 }
 
-/* Run by worker 0 once mark_done_flush found marking complete. */
-static void mark_termination(gc_heap *h)
+/* Run by the thread completing the mark (self: the mutator it is, or NULL)
+ * once mark_done_flush found marking complete. */
+static void mark_termination(gc_heap *h, gc_mutator *self)
 {
     gc_event(h, GCB_EV_PAUSE_BEGIN, "mark-termination");
     uint64_t t0 = now(h);
     h->t_markterm = t0;
-    world_stop(h, NULL);
+    atomic_store(&h->mark_open, 0);
+    world_stop(h, self);
     /* Go's endCycle reads the goal (lastHeapGoal) here, with the world
      * stopped and every span cache as the mark left it: the slots cached
      * spans handed out are not yet flushed (mcache_release_all below) */
@@ -252,6 +258,27 @@ static void mark_termination(gc_heap *h)
 
 /* Start a cycle if none runs; self is the calling mutator or NULL. 1 if
  * this call ran/started one. */
+int gc_mark_complete(gc_heap *h, gc_mutator *self)
+{
+    /* trylock: a mutator blocked on the lock could not answer the ragged
+     * barrier of the thread holding it; a worker that finds it taken just
+     * waits for work, as Go's gcMarkDone returns when the phase moved on */
+    if (pthread_mutex_trylock(&h->markdone_lock) != 0)
+        return -1;
+    int r = -1;
+    if (atomic_load(&h->mark_open) && atomic_load(&h->phase) == GCPH_MARK && mark_done(h)) {
+        if (self != NULL && !gc_work_empty(&self->gcw))
+            gc_work_dispose(h, &self->gcw); /* no ragged barrier asks the caller */
+        r = 0;
+        if (mark_done_flush(h, self)) {
+            mark_termination(h, self);
+            r = 1;
+        }
+    }
+    pthread_mutex_unlock(&h->markdone_lock);
+    return r;
+}
+
 static int start(gc_heap *h, gc_mutator *self)
 {
     uint32_t off = GCPH_OFF;
@@ -367,16 +394,18 @@ static void *worker_main(void *arg)
         pthread_mutex_unlock(&h->bglock);
         /* a started cycle is finished even when quitting, so its events pair */
         uint64_t start_ns = now(h), busy = 0;
-        while (atomic_load(&h->phase) == GCPH_MARK) {
+        /* this cycle's mark only: one an assist ended may be followed by
+         * the next before this worker looks (cycle_request moves on) */
+        while (atomic_load(&h->phase) == GCPH_MARK && atomic_load(&h->cycle_request) == seen) {
             _Atomic uint64_t *charge = role(h, idx, busy, start_ns, gcw);
             if (charge == NULL) {
                 gc_work_dispose(h, gcw); /* what it holds, others may take */
                 if (idx == 0 && mark_done(h)) {
-                    if (mark_done_flush(h)) {
-                        mark_termination(h);
+                    int r = gc_mark_complete(h, NULL);
+                    if (r == 1)
                         break;
-                    }
-                    continue;
+                    if (r == 0)
+                        continue;
                 }
                 wait_work(h, 100000); /* a proc may free up, or the quota grow */
                 continue;
@@ -399,11 +428,12 @@ static void *worker_main(void *arg)
                 continue;
             gc_work_dispose(h, gcw); /* empty unless the phase changed */
             if (idx == 0 && mark_done(h)) {
-                if (mark_done_flush(h)) {
-                    mark_termination(h);
+                int r = gc_mark_complete(h, NULL);
+                if (r == 1)
                     break;
-                }
-                continue;
+                if (r == 0)
+                    continue;
+                /* -1: an assist is completing it; wait as for work */
             }
             wait_work(h, 1000000); /* nothing to pop: until work arrives or 1 ms */
         }

@@ -164,6 +164,8 @@ struct gc_mutator {
     size_t refill_bytes;               /* bytes cached during mark, not yet charged */
     gc_mutator *assist_next;           /* assist queue link (h->assist_lock) */
     int assist_parked;                 /* on the assist queue (h->assist_lock) */
+    int assist_dry;                    /* the last assist's drain ran out of work
+                                          (mark_assist); this thread */
     int flush_pending;                 /* the ragged barrier (world_flush) waits for this
                                           mutator to dispose its gcw; h->lock */
     gc_work gcw;                       /* its grey objects (Go's p.gcw); this thread, or
@@ -317,6 +319,11 @@ struct gc_heap {
     int sweep_wanted;
     _Atomic int sweep_inflight;           /* non-mutator sweepers between pop and push */
     _Atomic uint64_t cycle_request;       /* cycles asked of the workers */
+    pthread_mutex_t markdone_lock;        /* one thread at a time ends a mark (Go's
+                                             work.markDoneSema): gc_mark_complete */
+    _Atomic int mark_open;                /* 1 from the world's restart after sweep
+                                             termination to mark termination's stop:
+                                             the mark may be completed */
 
     /* spaces (space.h); written only before any mutator attaches */
     gc_space *spaces[GC_SPACES_MAX];
@@ -446,7 +453,8 @@ void mark_write_barrier(gcb_mutator *m, void *obj, void **slot, void *val);
  * 0 when paid (or limited, or mark is over), 1 when debt is left and the
  * work list ran dry (the caller parks: mark_assist_enqueue, then with the
  * mutator blocked mark_assist_wait), 2 when debt is left and the assist
- * should simply try again (preempted, or rounding). */
+ * should simply try again (preempted, or rounding).  gm->assist_dry says
+ * whether its drain ran out of work. */
 int mark_assist(gc_mutator *gm);
 /* Queue gm as a parked assist; 0 when it need not wait after all (credit
  * arrived, or mark is over). */
@@ -488,10 +496,12 @@ void world_safepoint(gc_mutator *gm);
 void world_blocking_enter(gc_mutator *gm);
 void world_blocking_exit(gc_mutator *gm);
 void world_add_root(gc_heap *h, void **slot);
-/* Go's forEachP in gcMarkDone: ask every running mutator to dispose its
- * gc_work at its next safepoint and wait until all have (blocked ones
- * disposed on blocking); the cycle owner, during mark, world running. */
-void world_flush(gc_heap *h);
+/* Go's forEachP in gcMarkDone: ask every running mutator but self (the
+ * calling mutator, which has disposed its own; NULL from a worker) to
+ * dispose its gc_work at its next safepoint and wait until all have
+ * (blocked ones disposed on blocking); the thread completing the mark
+ * (gc_mark_complete), world running. */
+void world_flush(gc_heap *h, gc_mutator *self);
 /* gm has disposed its gc_work (and runs no barrier until it next polls,
  * blocks or leaves): answer a pending ragged barrier.  h->lock held. */
 void world_flush_answer(gc_mutator *gm);
@@ -506,6 +516,14 @@ void gc_maybe_start(gc_heap *h, gc_mutator *self);
 void gc_collect(gc_mutator *gm);
 void gc_force(gc_heap *h);
 int cycle_workers_start(gc_heap *h, char *err, size_t errlen);
+/* Go's gcMarkDone, from a worker (self NULL) or an assisting mutator
+ * (self) that found no work left (mark_done): ragged barriers until one
+ * brings no grey object back, then mark termination, on the calling
+ * thread.  1 when it terminated the mark, 0 when work turned up (marking
+ * goes on), -1 when another thread is completing it or the mark is not
+ * open (before the world restarts after sweep termination, or already
+ * terminating). */
+int gc_mark_complete(gc_heap *h, gc_mutator *self);
 
 /* mallocgc.c: an object of `bytes` (t == NULL: pointer-free), zeroed, or
  * NULL; the workload's pointer (past the header when it has one). */

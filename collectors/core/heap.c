@@ -40,6 +40,7 @@ int gc_heap_init(gc_heap *h, const gcb_host *host, const gc_config *cfg, char *e
     pthread_mutex_init(&h->lock, NULL);
     pthread_cond_init(&h->cond, NULL);
     pthread_mutex_init(&h->bglock, NULL);
+    pthread_mutex_init(&h->markdone_lock, NULL);
     pthread_cond_init(&h->bgcond, NULL);
     pthread_mutex_init(&h->assist_lock, NULL);
     pthread_cond_init(&h->assist_cond, NULL);
@@ -98,6 +99,7 @@ void gc_heap_destroy(gc_heap *h)
     pthread_mutex_destroy(&h->lock);
     pthread_cond_destroy(&h->cond);
     pthread_mutex_destroy(&h->bglock);
+    pthread_mutex_destroy(&h->markdone_lock);
     pthread_cond_destroy(&h->bgcond);
     pthread_mutex_destroy(&h->assist_lock);
     pthread_cond_destroy(&h->assist_cond);

@@ -322,6 +322,7 @@ void mark_write_barrier(gcb_mutator *m, void *obj, void **slot, void *val)
 int mark_assist(gc_mutator *gm)
 {
     gc_heap *h = gm->h;
+    gm->assist_dry = 0;
     if (gm->assist_bytes >= 0 || atomic_load_explicit(&h->phase, memory_order_relaxed) != GCPH_MARK)
         return 0;
     /* Go updates its limiter from assists too, so it can engage (and let
@@ -360,6 +361,7 @@ int mark_assist(gc_mutator *gm)
     pacer_limiter_charge(h, d);
     atomic_fetch_add_explicit(&h->cycle_assist_ns, d, memory_order_relaxed);
     gc_event(h, GCB_EV_ASSIST_END, "assist");
+    gm->assist_dry = did < work; /* ran out of work: mallocgc.c's completion point */
     if (gm->assist_bytes >= 0 || atomic_load(&h->phase) != GCPH_MARK)
         return 0;
     return did >= work ? 2 : 1;

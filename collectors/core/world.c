@@ -25,7 +25,8 @@
  * cannot answer, and holds nothing: it disposed when it blocked).  The
  * barrier returns once every mutator asked has answered; each disposes
  * before it answers under h->lock, so what it held is on the shared list
- * by then.
+ * by then.  A mutator that runs the barrier itself (an assist completing
+ * the mark) is not asked: it disposed its own first.
  */
 #include <stdlib.h>
 
@@ -53,11 +54,11 @@ void world_stop(gc_heap *h, gc_mutator *self)
     pthread_mutex_unlock(&h->lock);
 }
 
-void world_flush(gc_heap *h)
+void world_flush(gc_heap *h, gc_mutator *self)
 {
     pthread_mutex_lock(&h->lock);
     for (gc_mutator *m = h->mutators; m; m = m->next)
-        if (m->state == MST_RUNNING && !m->flush_pending) {
+        if (m != self && m->state == MST_RUNNING && !m->flush_pending) {
             m->flush_pending = 1;
             h->flush_waiting++;
             atomic_store(&m->base.poll_requested, 1);

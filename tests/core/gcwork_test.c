@@ -12,11 +12,17 @@
  *   being stopped, are drained by mark termination (verify would find
  *   their children unmarked otherwise);
  * - a mutator that blocks or detaches hands its buffer over first, so
- *   mark completes without it and its objects are scanned concurrently.
+ *   mark completes without it and its objects are scanned concurrently;
+ * - with every mark worker held before it can run, the mutator's assists
+ *   drain the mark and, out of work, complete it on the mutator's thread
+ *   (Go's gcAssistAlloc calls gcMarkDone), ragged barrier and mark
+ *   termination included.
  * Heaps are built from gcb_gccore directly (as core.space_contract),
  * verify on, GOGC 100: each test's cycle is started by the test thread's
  * own allocation, so it is running when mark begins.
  */
+#include <errno.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -166,8 +172,51 @@ static void sink(void *ctx, const gcb_event *ev)
         atomic_store(&watch_marked[i], watch[i] != NULL && marked(watch_heap, watch[i]));
 }
 
+/* Mark workers spawned while `gate_closed` wait at their start until it
+ * opens: they stand for workers whose threads never get to run. */
+static pthread_mutex_t gate_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t gate_cond = PTHREAD_COND_INITIALIZER;
+static int gate_closed;
+typedef struct gated {
+    void *(*fn)(void *);
+    void *arg;
+} gated;
+
+static void *gated_main(void *p)
+{
+    gated g = *(gated *)p;
+    free(p);
+    pthread_mutex_lock(&gate_lock);
+    while (gate_closed)
+        pthread_cond_wait(&gate_cond, &gate_lock);
+    pthread_mutex_unlock(&gate_lock);
+    return g.fn(g.arg);
+}
+
+static int gated_spawn(void *ctx, const char *name, void *(*fn)(void *), void *arg, pthread_t *out)
+{
+    if (strcmp(name, "gc-mark") != 0)
+        return testhost_spawn(ctx, name, fn, arg, out);
+    gated *g = malloc(sizeof *g);
+    if (g == NULL)
+        return ENOMEM;
+    *g = (gated){fn, arg};
+    int rc = pthread_create(out, NULL, gated_main, g);
+    if (rc != 0)
+        free(g);
+    return rc;
+}
+
+static void gate(int closed)
+{
+    pthread_mutex_lock(&gate_lock);
+    gate_closed = closed;
+    pthread_cond_broadcast(&gate_cond);
+    pthread_mutex_unlock(&gate_lock);
+}
+
 static gcb_host host = {.abi = GCB_ABI_VERSION, .size = sizeof host, .event = sink,
-                        .spawn = testhost_spawn, .log = testhost_log, .now_ns = testhost_now_ns,
+                        .spawn = gated_spawn, .log = testhost_log, .now_ns = testhost_now_ns,
                         .procs = 2, .mutators = 1};
 
 static gcb_heap *new_heap(void)
@@ -466,6 +515,62 @@ static void test_blocked_and_detached_mutators_hand_over(void **state)
     table.heap_free(heap);
 }
 
+/* No mark worker runs (all held at their start): the mutator's own
+ * allocations start the cycle, their assists scan the roots and the heap,
+ * and the assist that runs out of work completes the mark: the ragged
+ * barrier, mark termination and the cycle's end all happen on the test
+ * thread, the workers still held.  Before assists were completion points
+ * only worker 0 ended a mark: this cycle never ended, and the mutator
+ * parked in its assist for good (the test timed out). */
+static pthread_t term_thread;
+static _Atomic int term_seen;
+
+static void term_sink(void *ctx, const gcb_event *ev)
+{
+    sink(ctx, ev);
+    if (ev->kind == GCB_EV_PAUSE_BEGIN && ev->phase != NULL &&
+        strcmp(ev->phase, "mark-termination") == 0 && !atomic_exchange(&term_seen, 1))
+        term_thread = pthread_self();
+}
+
+static void test_assist_completes_mark(void **state)
+{
+    (void)state;
+    gate(1);
+    host.event = term_sink;
+    atomic_store(&term_seen, 0);
+    gcb_heap *heap = new_heap();
+    gc_heap *h = gc_heap_of(heap);
+    gcb_mutator *m = NULL;
+    assert_int_equal(table.mutator_attach(heap, &m), 0);
+    node *keep = new_node(m, 7), *kid = new_node(m, 8);
+    keep->p[0] = kid;
+    void *slots[1] = {keep};
+    gcb_frame f;
+    gcb_frame_push(m, &f, slots, 1);
+    uint64_t c0 = atomic_load(&h->cycles);
+    start_cycle(m, h);
+    uint64_t deadline = testhost_now_ns(NULL) + 20000000000ull;
+    while (atomic_load(&h->cycles) == c0) {
+        assert_non_null(gcb_alloc(m, &node_t, sizeof(node))); /* garbage: assists pay for it */
+        if (testhost_now_ns(NULL) > deadline)
+            fail_msg("the mark did not end in 20 s with the workers held (phase %u)",
+                     atomic_load(&h->phase));
+    }
+    assert_true(atomic_load(&term_seen));
+    assert_true(pthread_equal(term_thread, pthread_self())); /* the assist ended it */
+    assert_false(atomic_load(&h->failed));
+    char err[256];
+    assert_int_equal(table.verify(m, err, sizeof err), 0);
+    intact(keep, 7), intact(kid, 8);
+    assert_ptr_equal(keep->p[0], kid);
+    gcb_frame_pop(m, &f);
+    table.mutator_detach(m);
+    gate(0); /* the workers start, find no cycle and quit with the heap */
+    table.heap_free(heap);
+    host.event = sink;
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -475,6 +580,7 @@ int main(void)
         cmocka_unit_test(test_barrier_shading_stays_private),
         cmocka_unit_test(test_termination_drains_buffers),
         cmocka_unit_test(test_blocked_and_detached_mutators_hand_over),
+        cmocka_unit_test(test_assist_completes_mark),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
