@@ -192,6 +192,10 @@ local metrics = {
   { "peak live heap", "heap.peak_live_bytes", "peak_live" },
   { "RSS peak", "rss.peak_bytes", "rss" },
   { "GC CPU share", "cpu.gc_fraction", "gc_cpu" },
+  -- the share's numerator alone: the share is over GC + mutator CPU, and
+  -- a C workload's mutator runs at its own speed, not its twin's (ops/s),
+  -- so a share can differ where the GC's CPU does not
+  { "GC CPU seconds", "cpu.gc_s" },
   { "assist share of GC CPU", function(r) return r.cpu.gc_s > 0 and (r.cpu.assist_s or 0) / r.cpu.gc_s or 0 end },
   { "pause p99", "pauses.p99_s" },
   { "ops/s", "ops_per_s" },
