@@ -83,9 +83,9 @@
 -- prints two of the pacer's lines inside each cycle's pauses (startCycle
 -- in sweep termination, endCycle in mark termination; ~40 write calls,
 -- one per printed value), which on collect at GOGC 100 raised Go's pause
--- CPU by ~45 % and its GC CPU share from ~0.23 to ~0.28 (3 pairs of runs
--- of the twin, 2026-12-01), against which the model's share looked lower
--- than it is.
+-- CPU from 0.035-0.037 s to 0.037-0.054 s and its GC CPU share from
+-- 0.23-0.24 to 0.27-0.29 (3 pairs of runs of the twin, 2026-12-01),
+-- against which the model's share looked lower than it is.
 --
 -- Every model row: the options `globals` and `runtime_heap` stand for the
 -- Go program's scannable globals and the scannable heap its runtime,
@@ -276,7 +276,7 @@ local function pairs_of(cfg)
   return out
 end
 
-local runs = {} -- runs[cfg][pair index] = { model = {...}, go = {...} }
+local runs = {} -- runs[cfg][pair index] = { model = {...}, go = {...} (plain), gotrace = {...} }
 local failed = 0
 local function run1(cfg, collector, options, pacertrace)
   if collector == "go" then -- pacertrace: Go's exact pacer figures in gc.log

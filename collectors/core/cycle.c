@@ -256,8 +256,6 @@ static void mark_termination(gc_heap *h, gc_mutator *self)
     finish(h);
 }
 
-/* Start a cycle if none runs; self is the calling mutator or NULL. 1 if
- * this call ran/started one. */
 int gc_mark_complete(gc_heap *h, gc_mutator *self)
 {
     /* trylock: a mutator blocked on the lock could not answer the ragged
@@ -279,6 +277,8 @@ int gc_mark_complete(gc_heap *h, gc_mutator *self)
     return r;
 }
 
+/* Start a cycle if none runs; self is the calling mutator or NULL. 1 if
+ * this call ran/started one. */
 static int start(gc_heap *h, gc_mutator *self)
 {
     uint32_t off = GCPH_OFF;
