@@ -163,6 +163,39 @@ local function per_cycle_median(f)
     return n % 2 == 1 and v[(n + 1) // 2] or (v[n // 2] + v[n // 2 + 1]) / 2
   end
 end
+-- Go's marked heap per cycle is exact only for the cycles a sampler
+-- reading (/gc/heap/live, sample_hz) fell after, before the next cycle
+-- ended, and for the last (read after the ops): marked_exact in its
+-- gc.log; for the others the record has gctrace's whole MiB, rounded down
+-- (workloads/go/record.go).  A model's gc.log is exact for every cycle.
+-- To measure both alike, the model's cycles are taken through the same
+-- filter, with its own sampler's readings (rss.samples, the same rate):
+-- sampled(r)[i] says whether a reading fell in [end of cycle i, end of
+-- cycle i + 1), a cycle's end taken as start_s + mark_s.  Without it the
+-- model's peak live heap was a maximum over all its cycles against Go's
+-- over about half of them (the largest marked heaps come from the odd
+-- long mark), and its median marked heap a median over all cycles
+-- against Go's over a length-biased subset.
+local function sampled(r)
+  if r.collector and r.collector.name == "go" then return nil end
+  if r._sampled then return r._sampled end
+  local log, smp, out, j = r.gc and r.gc.log or {}, r.rss and r.rss.samples or {}, {}, 1
+  for i, c in ipairs(log) do
+    local e = c.start_s + (c.mark_s or 0)
+    local nx = log[i + 1] and log[i + 1].start_s + (log[i + 1].mark_s or 0) or math.huge
+    while smp[j] and smp[j][1] < e do j = j + 1 end
+    out[i] = log[i + 1] == nil or (smp[j] ~= nil and smp[j][1] < nx)
+  end
+  r._sampled = out
+  return out
+end
+-- The cycle's marked heap as the record measures it: exact, or nil where
+-- Go's record (or the filter above, for a model) has only whole MiB.
+local function marked_as_go(r, i, c)
+  local sm = sampled(r)
+  if sm then return sm[i] and c.marked_bytes or nil end
+  return c.marked_exact ~= false and c.marked_bytes or nil
+end
 local metrics = {
   { "GC cycles", "gc.cycles", "cycles" },
   { "heap goal per cycle", per_cycle_goal, nil, "pacer" },
@@ -181,15 +214,34 @@ local metrics = {
       return c.cons_mark and c.cons_mark > 0 and c.cons_mark or nil end), nil, "pacer" },
   { "mark wall time (median cycle)", per_cycle_median(function(c) return c.mark_s end) },
   -- the heap a cycle marked (Go's heapMarked: live, plus what was
-  -- allocated black during the mark), over Go's cycles whose figure is
-  -- exact (marked_exact: a sampler reading of /gc/heap/live; gctrace's
-  -- whole MiB otherwise) and all the model's.  Go's are the cycles a
+  -- allocated black during the mark), over the cycles whose figure is
+  -- exact as Go's record measures it (sampled, above): the cycles a
   -- reading fell after, so a cycle followed by a longer gap is likelier
   -- to be among them (a length-biased subset; at 100 Hz, 28-68 of a
-  -- small run's cycles)
-  { "marked heap (median cycle)", per_cycle_median(function(c)
-      return c.marked_exact ~= false and c.marked_bytes or nil end) },
-  { "peak live heap", "heap.peak_live_bytes", "peak_live" },
+  -- small Go run's cycles), the same filter on both sides
+  { "marked heap (median cycle)", function(r)
+      local v = {}
+      for i, c in ipairs(r.gc and r.gc.log or {}) do
+        local m = marked_as_go(r, i, c)
+        if m then table.insert(v, m) end
+      end
+      table.sort(v)
+      local n = #v
+      if n == 0 then return 0 end
+      return n % 2 == 1 and v[(n + 1) // 2] or (v[n // 2] + v[n // 2 + 1]) / 2
+    end },
+  -- the largest marked heap as Go's record measures it (record.go: exact
+  -- where sampled, whole MiB rounded down elsewhere); for Go its
+  -- heap.peak_live_bytes
+  { "peak live heap", function(r)
+      if not sampled(r) then return r.heap and r.heap.peak_live_bytes or 0 end
+      local peak = 0
+      for i, c in ipairs(r.gc and r.gc.log or {}) do
+        local m = marked_as_go(r, i, c) or (c.marked_bytes // 1048576) * 1048576
+        if m > peak then peak = m end
+      end
+      return peak
+    end, "peak_live" },
   { "RSS peak", "rss.peak_bytes", "rss" },
   { "GC CPU share", "cpu.gc_fraction", "gc_cpu" },
   -- the share's numerator alone: the share is over GC + mutator CPU, and
