@@ -149,12 +149,13 @@ local function per_cycle_goal(r)
   for _, c in ipairs(log) do if c.goal_bytes then s, n = s + c.goal_bytes, n + 1 end end
   return n > 0 and s / n or 0
 end
--- Median over a run's cycles of f(cycle), skipping cycles where f is nil.
+-- Median over a run's cycles of f(cycle, index, run), skipping cycles
+-- where f is nil.
 local function per_cycle_median(f)
   return function(r)
     local v = {}
-    for _, c in ipairs(r.gc and r.gc.log or {}) do
-      local x = f(c)
+    for i, c in ipairs(r.gc and r.gc.log or {}) do
+      local x = f(c, i, r)
       if x then table.insert(v, x) end
     end
     table.sort(v)
@@ -219,17 +220,7 @@ local metrics = {
   -- reading fell after, so a cycle followed by a longer gap is likelier
   -- to be among them (a length-biased subset; at 100 Hz, 28-68 of a
   -- small Go run's cycles), the same filter on both sides
-  { "marked heap (median cycle)", function(r)
-      local v = {}
-      for i, c in ipairs(r.gc and r.gc.log or {}) do
-        local m = marked_as_go(r, i, c)
-        if m then table.insert(v, m) end
-      end
-      table.sort(v)
-      local n = #v
-      if n == 0 then return 0 end
-      return n % 2 == 1 and v[(n + 1) // 2] or (v[n // 2] + v[n // 2 + 1]) / 2
-    end },
+  { "marked heap (median cycle)", per_cycle_median(function(c, i, r) return marked_as_go(r, i, c) end) },
   -- the largest marked heap as Go's record measures it (record.go: exact
   -- where sampled, whole MiB rounded down elsewhere); for Go its
   -- heap.peak_live_bytes
