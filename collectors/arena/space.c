@@ -16,28 +16,43 @@
  * full chunk of a freed arena) or READY (out of quarantine: Go's
  * userArena.readyList).
  *
- * Objects.  Bump-allocated, 8-byte aligned, each after a two-word header
- * {gcb_type *type, size_t bytes} so a chunk can be walked; the workload's
- * pointer is just past the header.  Objects larger than a quarter chunk
- * come from the GC heap instead, as Go's (userArenaChunkMaxAllocBytes).
- * An arena takes its chunks from the PARTIAL stack, then the READY stack,
- * then fresh address space (Go's refill and allocUserArenaChunk); a chunk
- * taken from READY or fresh is cleared whole (Go's memclrNoHeapPointers
- * over elemsize, which also commits its pages: RSS grows by a chunk), a
- * PARTIAL one continues after the objects its last arena left there.
+ * Objects.  Laid out as Go's userArenaNextFree lays them out, with no
+ * header: a chunk's free part is [front, back); an object with pointers
+ * is bump-allocated at the front (takeFromFront) and its pointer words
+ * are set in the chunk's pointer bitmap, one bit per word, in the last
+ * chunk/64 bytes of the chunk (Go's heapBits for arena chunks, cleared
+ * when a chunk is handed out); a pointer-free object (type NULL) is taken
+ * from the back (takeFromBack) and sets no bits.  Both are rounded up to 8
+ * bytes (Go aligns to the type: byte slices take their exact length).  An
+ * object that does not fit in [front, back) moves the arena to another
+ * chunk, and the one it leaves is full (Go's refill).  Objects larger than
+ * a quarter chunk come from the GC heap instead, as Go's
+ * (userArenaChunkMaxAllocBytes).  An arena takes its chunks from the
+ * PARTIAL stack, then the READY stack, then fresh address space (Go's
+ * refill and allocUserArenaChunk); a chunk taken from READY or fresh is
+ * cleared, objects and bitmap (Go's memclrNoHeapPointers over elemsize and
+ * initHeapBits, which also commit their pages: RSS grows by a chunk), a
+ * PARTIAL one continues between the objects its last arena left at either
+ * end, its bitmap kept.
  *
  * Marking.  Pointers from arena objects keep heap objects alive while the
- * arena lives: every LIVE and PARTIAL chunk is scanned precisely (types
- * from the headers) as a root at the pause that starts marking
- * (mark_start); a PARTIAL chunk's stale objects too, as Go scans the
- * chunk as one large object.  Stores into arena objects go through
- * gcb_store like any pointer store, so during concurrent mark the hybrid
- * barrier shades what later stores install or remove, and no rescan is
- * needed (snapshot at the beginning).  The documented cost: that pause
- * grows with the live arena bytes (Go marks arena objects concurrently,
- * like heap objects).  Pointers into arenas found while marking are not
- * heap objects and are not followed; each one sets its chunk's
- * `referenced` flag (visit).
+ * arena lives: every LIVE and PARTIAL chunk is scanned precisely (the
+ * words its bitmap marks, up to its front), a PARTIAL chunk's stale
+ * objects too, as Go scans a chunk as one large object up to its dummy
+ * type's PtrBytes.  The pause that starts marking (mark_start) only
+ * queues the jobs: each chunk's [0, front) in 128 KiB oblets (Go's
+ * maxObletBytes), fronts as they are then; the core's drainers scan them
+ * concurrently (mark_job), as Go's workers scan a chunk's oblets, and
+ * count their scan work as heap scan work (arena_alloc adds an object's
+ * scannable bytes to heap_scan, Go's scanAlloc).  Objects allocated
+ * after mark_start lie past the queued fronts and are not scanned
+ * (allocated black); stores into arena objects go through gcb_store like
+ * any pointer store, so the hybrid barrier shades what stores install or
+ * remove during the mark (snapshot at the beginning), and bitmap words
+ * are read and written atomically (the owner sets bits for new objects in
+ * a word a drainer may be reading).  Pointers into arenas found while
+ * marking are not heap objects and are not followed; each one sets its
+ * chunk's `referenced` flag (visit).
  *
  * Freeing.  arena_free puts the arena's last chunk on the PARTIAL stack,
  * still mapped, and makes every other chunk PROT_NONE and releases its
@@ -49,10 +64,12 @@
  * only when a whole mark that started after the free found no reachable
  * pointer into it (Go's rule: address space is reused only once the GC
  * proves nothing points there; Go's sweeper moves it); until then a
- * dangling pointer keeps faulting (mark_done).  Go defers the fault of
- * chunks freed during a mark to the end of mark termination; here they
- * fault at once (marking never reads arena memory after mark_start), only
- * their accounting waits, as Go's.
+ * dangling pointer keeps faulting (mark_done).  A free during a mark
+ * only puts the full chunks on the fault list (Go's userArenaState.fault:
+ * a drainer may be scanning them): they stay mapped, in heap_live, and,
+ * at any mark that begins meanwhile, marked and scanned (the list is a
+ * root in Go), until the next free with no mark running faults them all
+ * (Go's freeUserArenaChunk in _GCoff), on that mutator's thread.
  *
  * Pacing, as Go's (arena chunks are heap spans there, each one large
  * object of elem bytes):
@@ -62,36 +79,32 @@
  *   gcController.update, gcTrigger); during a mark the chunk counts in
  *   heap_marked at once (allocated black, gcmarknewobject);
  * - taking a PARTIAL chunk costs nothing: it never stopped being live;
- * - freeing with no mark running is a free of each full chunk: heap_live
- *   -= elem per chunk (setUserArenaChunkToFault); during a mark the full
- *   chunks stay in heap_live and in heap_marked (Go keeps them reachable
- *   on userArenaState.fault) and leave heap_live when the mark has
- *   terminated (mark_terminated, after heap_live = heap_marked);
- * - at each mark_start every LIVE and PARTIAL chunk counts elem in
- *   heap_marked (reachable from its arena or from the reuse stack), and a
- *   QUARANTINED chunk that a reachable pointer reaches counts elem too
- *   (Go marks it; visit);
+ * - freeing with no mark running is a free of each full chunk, and of each
+ *   chunk on the fault list: heap_live -= elem per chunk
+ *   (setUserArenaChunkToFault); during a mark the full chunks stay in
+ *   heap_live (on the fault list);
+ * - at each mark_start every LIVE and PARTIAL chunk and every chunk on
+ *   the fault list counts elem in heap_marked (reachable from its arena,
+ *   the reuse stack or the fault list), and a QUARANTINED chunk that a
+ *   reachable pointer reaches counts elem too (Go marks it; visit);
  * - live_bytes (stats: heap in use) is `chunk` per LIVE or PARTIAL chunk,
  *   as Go's heapInUse;
- * - not as Go's: arena objects add nothing to heap_scan and their chunks
- *   no scan work (Go counts a typed arena allocation's scanAlloc and
- *   scans its chunks as heap objects), since marking never reads arena
- *   memory here: an arena of pointerful objects gives the model's pacer
- *   a smaller worst case and less work per cycle than Go's.
+ * - an object with pointers adds its scannable bytes to heap_scan (Go's
+ *   scanAlloc, gcb_scan_size; taken at the arena's next chunk or free) and
+ *   the chunk jobs' scan work counts as heap scan work, as Go's.
  * So an arena per request that fits one chunk reuses the same chunk
  * forever and costs the pacer nothing; a bigger arena costs its full
  * chunks' allocation, given back at its free.  tests/arena/accounting.c
  * checks each rule.
  *
- * Where it still differs from Go: every object carries the 16-byte header
- * (Go: bits in the chunk's bitmap, no header), so a chunk holds fewer
- * objects; pointer-free objects are not bump-allocated down from the top;
- * an arena takes its first chunk at its first allocation (Go: at
- * NewArena); arena objects are scanned in the pause that starts marking.
+ * Where it still differs from Go: objects are 8-byte aligned whatever
+ * their type (the ABI gives a pointer-free object no alignment); an
+ * arena takes its first chunk at its first allocation (Go: at NewArena).
  *
  * Locking: arena_space.lock guards the chunk states, the live arena list
  * and the stacks; the marker's range check and `referenced` flags are
- * lock-free; scanning happens with the world stopped.  arena_free and
+ * lock-free; the jobs are written with the world stopped and claimed with
+ * an atomic counter.  arena_free and
  * grow read the GC phase without a lock: a mutator outside a safepoint
  * holds the phase where it is (it can change only with the world stopped).
  */
@@ -113,7 +126,6 @@ enum {
     CHUNK_PARTIAL = 4,
 };
 
-#define ARENA_HDR 16 /* bytes: {type, bytes} before every arena object */
 #define GO_TYPE_BYTES 48 /* sizeof(abi.Type) on 64-bit: Go's dummy type at a chunk's end */
 
 typedef struct arena_space arena_space;
@@ -123,12 +135,19 @@ struct gcb_arena {
     struct gcb_arena *next, *prev; /* space->live; under lock */
     uint32_t *chunks;              /* indices of this arena's chunks, in order; the last is active */
     size_t nchunks, capchunks;
-    char *bump, *limit;            /* free part of the newest chunk; owner only */
+    char *front, *back;            /* free part [front, back) of the newest chunk; owner only */
+    uint64_t scan_alloc;           /* scannable bytes allocated, not yet in heap_scan; owner */
 };
+
+typedef struct mark_job {
+    uint32_t chunk;                /* index */
+    uint32_t lo, hi;               /* byte offsets in it: one oblet of [0, front) */
+} mark_job;
 
 typedef struct partial_chunk {
     uint32_t chunk;                /* index */
-    uint32_t used;                 /* bytes of objects from its base; the rest is zero */
+    uint32_t front, back;          /* its free part [front, back), offsets from its base;
+                                      zero there, objects of freed arenas either side */
 } partial_chunk;
 
 struct arena_space {
@@ -147,8 +166,14 @@ struct arena_space {
     size_t nready;
     partial_chunk *partial;        /* stack of PARTIAL chunks (Go's userArenaState.reuse) */
     size_t npartial;
-    uint64_t fault_bytes;          /* heap_live of chunks freed during the mark in progress,
-                                      given up at mark_terminated (Go's userArenaState.fault) */
+    uint32_t *fault;               /* full chunks freed during a mark, still mapped and in
+                                      heap_live (Go's userArenaState.fault); each QUARANTINED
+                                      and `referenced`, so never READY while listed */
+    size_t nfault;
+    mark_job *jobs;                /* this mark's chunk oblets: written at mark_start, world
+                                      stopped; read by drainers until the mark is done */
+    size_t njobs, capjobs;
+    _Atomic size_t next_job;       /* jobs[next_job] is the next to claim (past njobs: none) */
     struct gcb_arena *live;        /* live arenas */
     uint64_t marks;                /* marks begun (mark_start); under lock */
     _Atomic uint64_t mark_begun;   /* `marks` of the mark in progress */
@@ -164,6 +189,7 @@ static void destroy(gc_space *sp, gc_heap *h);
 static void free_tables(arena_space *a)
 {
     free(a->state), free(a->referenced), free(a->freed_mark), free(a->ready), free(a->partial);
+    free(a->fault), free(a->jobs);
 }
 
 int arena_space_init(gc_heap *h, size_t chunk, size_t reserve, char *err, size_t errlen)
@@ -183,8 +209,9 @@ int arena_space_init(gc_heap *h, size_t chunk, size_t reserve, char *err, size_t
     a->freed_mark = calloc(a->nmax, sizeof *a->freed_mark);
     a->ready = calloc(a->nmax, sizeof *a->ready);
     a->partial = calloc(a->nmax, sizeof *a->partial);
+    a->fault = calloc(a->nmax, sizeof *a->fault);
     if (a->base == MAP_FAILED || !a->state || !a->referenced || !a->freed_mark || !a->ready ||
-        !a->partial) {
+        !a->partial || !a->fault) {
         int e = a->base == MAP_FAILED ? errno : ENOMEM;
         snprintf(err, errlen, "%s: cannot reserve %zu bytes for arenas: %s", h->cfg.name,
                  a->nmax * a->chunk, strerror(e));
@@ -227,6 +254,37 @@ static inline long chunk_of(const arena_space *a, const void *p)
 }
 
 static int contains(gc_space *sp, const void *p) { return chunk_of((arena_space *)sp, p) >= 0; }
+
+/* The pointer bitmap of the chunk at cb: bit w of it says word w of the
+ * chunk holds a pointer; the chunk's last chunk/64 bytes (Go's heapBits
+ * of an arena chunk).  Written by the arena's owner, read with the world
+ * stopped. */
+static inline uint64_t *bitmap(const arena_space *a, char *cb)
+{
+    return (uint64_t *)(cb + a->chunk - a->chunk / 64);
+}
+
+/* Set the bits of the pointer words of the n elements of t at obj. */
+static void set_pointer_bits(const arena_space *a, char *cb, char *obj, const gcb_type *t, size_t n)
+{
+    uint64_t *bm = bitmap(a, cb);
+    size_t w = (size_t)(obj - cb) / 8, stride = t->size / 8;
+    for (size_t e = 0; e < n; e++, w += stride)
+        for (uint32_t k = 0; k < t->nptrs; k++) {
+            uint64_t *b = &bm[(w + k) / 64]; /* only the owner writes: no lost update */
+            __atomic_store_n(b, __atomic_load_n(b, __ATOMIC_RELAXED) | (uint64_t)1 << ((w + k) % 64),
+                             __ATOMIC_RELAXED);
+        }
+}
+
+/* The arena's pending scannable bytes into heap_scan (owner). */
+static void flush_scan_alloc(gc_mutator *gm, gcb_arena *x)
+{
+    if (x->scan_alloc) {
+        mcache_scan_alloc(gm, x->scan_alloc);
+        x->scan_alloc = 0;
+    }
+}
 
 /* visit hook: a marker found p, a pointer into no heap span.  A chunk
  * quarantined before this mark began and reached for the first time this
@@ -281,6 +339,7 @@ static int grow(gc_mutator *gm, gcb_arena *x, int retried)
 {
     gc_heap *h = gm->h;
     arena_space *a = x->space;
+    flush_scan_alloc(gm, x);
     if (x->nchunks == x->capchunks) {
         size_t cap = x->capchunks ? x->capchunks * 2 : 4;
         uint32_t *c = realloc(x->chunks, cap * sizeof *c);
@@ -291,11 +350,11 @@ static int grow(gc_mutator *gm, gcb_arena *x, int retried)
     }
     pthread_mutex_lock(&a->lock);
     long c = -1;
-    size_t used = 0;
+    size_t front = 0, back = a->elem;
     int taken = 0; /* a READY or fresh chunk: a new large allocation to the pacer */
     if (a->npartial > 0) {
         partial_chunk pc = a->partial[--a->npartial];
-        c = pc.chunk, used = pc.used;
+        c = pc.chunk, front = pc.front, back = pc.back;
     } else if (a->nready > 0) {
         c = a->ready[--a->nready], taken = 1;
     } else if (a->nused < a->nmax) {
@@ -321,8 +380,10 @@ static int grow(gc_mutator *gm, gcb_arena *x, int retried)
             return -1;
         }
         /* Zero already (fresh, or remapped at its free); cleared anyway, as
-         * Go clears a new chunk, which commits its pages. */
+         * Go clears a new chunk's objects and bitmap, which commits their
+         * pages. */
         memset(p, 0, a->elem);
+        memset(bitmap(a, p), 0, a->chunk / 64);
         atomic_fetch_add_explicit(&a->live_bytes, a->chunk, memory_order_relaxed);
         /* Go's newUserArenaChunk: one large object of elem bytes in
          * heap_live, black during a mark; assist for it, then the caller
@@ -332,8 +393,8 @@ static int grow(gc_mutator *gm, gcb_arena *x, int retried)
             atomic_fetch_add_explicit(&h->heap_marked, a->elem, memory_order_relaxed);
     }
     x->chunks[x->nchunks++] = (uint32_t)c;
-    x->bump = p + used;
-    x->limit = p + a->elem;
+    x->front = p + front;
+    x->back = p + back;
     if (taken)
         mallocgc_assist(gm, a->elem);
     return 0;
@@ -344,8 +405,8 @@ void *arena_alloc(gc_mutator *gm, gcb_arena *x, const gcb_type *t, size_t bytes)
     gc_heap *h = gm->h;
     if (bytes == 0 || bytes > x->space->chunk / 4)
         return mallocgc(gm, t, bytes); /* Go: too large for a chunk, from the heap */
-    size_t n = ARENA_HDR + ((bytes + 7) & ~(size_t)7);
-    while ((size_t)(x->limit - x->bump) < n) {
+    size_t n = (bytes + 7) & ~(size_t)7;
+    while ((size_t)(x->back - x->front) < n) {
         /* A safepoint first, as any slow path: the chunk list changes only
          * while this mutator runs, never under a scan.  A PARTIAL chunk may
          * be too full for n: it stays in the arena as a full one (Go's
@@ -356,11 +417,53 @@ void *arena_alloc(gc_mutator *gm, gcb_arena *x, const gcb_type *t, size_t bytes)
             return NULL;
         gc_maybe_start(h, gm);
     }
-    char *p = x->bump;
-    ((const gcb_type **)p)[0] = t;
-    ((size_t *)p)[1] = bytes;
-    x->bump = p + n;
-    return p + ARENA_HDR;
+    char *p;
+    if (t == NULL) { /* pointer-free: from the back */
+        x->back -= n;
+        p = x->back;
+    } else {
+        p = x->front;
+        x->front += n;
+        set_pointer_bits(x->space, x->space->base + (size_t)x->chunks[x->nchunks - 1] * x->space->chunk,
+                         p, t, bytes / t->size);
+        x->scan_alloc += gcb_scan_size(t, bytes);
+    }
+    return p;
+}
+
+/* Fresh PROT_NONE pages replace chunk c's in one call, so RSS drops now,
+ * every later access faults, and a reused chunk reads zero. */
+static void fault_chunk(arena_space *a, uint32_t c)
+{
+    char *p = a->base + (size_t)c * a->chunk;
+    if (mmap(p, a->chunk, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1,
+             0) == MAP_FAILED) {
+        madvise(p, a->chunk, MADV_DONTNEED);
+        mprotect(p, a->chunk, PROT_NONE);
+    }
+}
+
+/* No mark running: fault every chunk on the fault list and empty it;
+ * returns how many (their heap_live is the caller's to give up). */
+static size_t fault_listed(arena_space *a)
+{
+    pthread_mutex_lock(&a->lock);
+    size_t n = a->nfault;
+    uint32_t *list = n ? malloc(n * sizeof *list) : NULL;
+    if (list != NULL) { /* faulted outside the lock, as Go does */
+        memcpy(list, a->fault, n * sizeof *list);
+        a->nfault = 0;
+        pthread_mutex_unlock(&a->lock);
+        for (size_t i = 0; i < n; i++)
+            fault_chunk(a, list[i]);
+        free(list);
+        return n;
+    }
+    for (size_t i = 0; i < n; i++)
+        fault_chunk(a, a->fault[i]);
+    a->nfault = 0;
+    pthread_mutex_unlock(&a->lock);
+    return n;
 }
 
 void arena_free(gc_mutator *gm, gcb_arena *x)
@@ -368,32 +471,31 @@ void arena_free(gc_mutator *gm, gcb_arena *x)
     gc_heap *h = gm->h;
     arena_space *a = x->space;
     size_t nfull = x->nchunks ? x->nchunks - 1 : 0; /* the last one goes to PARTIAL */
-    for (size_t i = 0; i < nfull; i++) {
-        /* One call: fresh PROT_NONE pages replace the chunk's, so RSS drops
-         * now, every later access faults, and a reused chunk reads zero. */
-        char *p = a->base + (size_t)x->chunks[i] * a->chunk;
-        if (mmap(p, a->chunk, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED,
-                 -1, 0) == MAP_FAILED) {
-            madvise(p, a->chunk, MADV_DONTNEED);
-            mprotect(p, a->chunk, PROT_NONE);
-        }
-    }
+    flush_scan_alloc(gm, x);
     /* No stop can come between here and the end (no safepoint): the phase
-     * read below holds until the accounting is done. */
+     * read here holds until the accounting is done, and with no mark
+     * running no drainer reads a chunk. */
     int marking = atomic_load_explicit(&h->phase, memory_order_relaxed) == GCPH_MARK;
+    size_t nlisted = 0;
+    if (!marking) {
+        for (size_t i = 0; i < nfull; i++)
+            fault_chunk(a, x->chunks[i]);
+        nlisted = fault_listed(a);
+    }
     pthread_mutex_lock(&a->lock);
     for (size_t i = 0; i < nfull; i++) {
         atomic_store_explicit(&a->freed_mark[x->chunks[i]], a->marks, memory_order_relaxed);
         atomic_store_explicit(&a->state[x->chunks[i]], CHUNK_QUARANTINED, memory_order_release);
+        if (marking)
+            a->fault[a->nfault++] = x->chunks[i];
     }
     if (x->nchunks > 0) {
         uint32_t c = x->chunks[x->nchunks - 1];
+        char *cb = a->base + (size_t)c * a->chunk;
         atomic_store(&a->state[c], CHUNK_PARTIAL);
-        a->partial[a->npartial++] = (partial_chunk){c, (uint32_t)(x->bump - (a->base + (size_t)c *
-                                                                                a->chunk))};
+        a->partial[a->npartial++] = (partial_chunk){c, (uint32_t)(x->front - cb),
+                                                    (uint32_t)(x->back - cb)};
     }
-    if (marking)
-        a->fault_bytes += nfull * a->elem;
     if (x->prev)
         x->prev->next = x->next;
     else
@@ -402,7 +504,7 @@ void arena_free(gc_mutator *gm, gcb_arena *x)
         x->next->prev = x->prev;
     pthread_mutex_unlock(&a->lock);
     if (!marking)
-        unlive(h, nfull * a->elem); /* Go's setUserArenaChunkToFault: a free of each */
+        unlive(h, (nfull + nlisted) * a->elem); /* Go's setUserArenaChunkToFault: a free of each */
     atomic_fetch_sub_explicit(&a->live_bytes, nfull * a->chunk, memory_order_relaxed);
     free(x->chunks);
     free(x);
@@ -430,28 +532,34 @@ void *arena_clone(gc_mutator *gm, const gcb_type *t, const void *p, size_t bytes
     return q;
 }
 
-/* fn on every pointer slot value of every object in [p, end). */
-static void walk(gc_heap *h, char *p, char *end, void (*fn)(gc_heap *, void *, void *), void *arg)
+/* fn on every non-NULL pointer word of the chunk at cb in [lo, hi) (its
+ * bitmap's set bits: the pointer words of the objects allocated at its
+ * front, stale ones of freed arenas included); returns Go's scanSize for
+ * the range: from lo to the end of its last pointer word, 0 when none. */
+static uint64_t scan_chunk(const arena_space *a, gc_heap *h, char *cb, size_t lo, size_t hi,
+                           void (*fn)(gc_heap *, void *, void *), void *arg)
 {
-    while (p + ARENA_HDR <= end) {
-        const gcb_type *t = ((const gcb_type **)p)[0];
-        size_t bytes = ((size_t *)p)[1];
-        if (bytes == 0)
-            break; /* the unused, zero tail of a full chunk */
-        char *obj = p + ARENA_HDR;
-        if (t != NULL)
-            for (size_t e = 0; e < bytes / t->size; e++)
-                for (uint32_t k = 0; k < t->nptrs; k++) {
-                    void *v = ((void **)(obj + e * t->size))[k];
-                    if (v != NULL)
-                        fn(h, v, arg);
-                }
-        p = obj + ((bytes + 7) & ~(size_t)7);
+    uint64_t *bm = bitmap(a, cb);
+    size_t w0 = lo / 8, w1 = hi / 8, last = 0;
+    for (size_t i = w0 / 64; i * 64 < w1; i++) {
+        uint64_t m = __atomic_load_n(&bm[i], __ATOMIC_RELAXED);
+        if (i * 64 < w0)
+            m &= ~(uint64_t)0 << (w0 - i * 64);
+        if (w1 - i * 64 < 64)
+            m &= ((uint64_t)1 << (w1 - i * 64)) - 1;
+        for (; m != 0; m &= m - 1) {
+            size_t w = i * 64 + (size_t)__builtin_ctzll(m);
+            void *v = __atomic_load_n(&((void **)cb)[w], __ATOMIC_ACQUIRE);
+            last = w + 1;
+            if (v != NULL)
+                fn(h, v, arg);
+        }
     }
+    return last ? last * 8 - lo : 0;
 }
 
-/* roots hook: call fn on every pointer slot value of every object in
- * LIVE and PARTIAL chunks.  World stopped (or the arena owners otherwise
+/* roots hook: call fn on every pointer word of every object in LIVE and
+ * PARTIAL chunks and in chunks on the fault list.  World stopped (or the arena owners otherwise
  * quiescent). */
 static void each_pointer(gc_space *sp, gc_heap *h, void (*fn)(gc_heap *, void *, void *),
                          void *arg)
@@ -460,12 +568,49 @@ static void each_pointer(gc_space *sp, gc_heap *h, void (*fn)(gc_heap *, void *,
     for (gcb_arena *x = a->live; x; x = x->next)
         for (size_t i = 0; i < x->nchunks; i++) {
             char *p = a->base + (size_t)x->chunks[i] * a->chunk;
-            walk(h, p, i + 1 == x->nchunks ? x->bump : p + a->elem, fn, arg);
+            scan_chunk(a, h, p, 0, i + 1 == x->nchunks ? (size_t)(x->front - p) : a->elem, fn, arg);
         }
     for (size_t i = 0; i < a->npartial; i++) {
         char *p = a->base + (size_t)a->partial[i].chunk * a->chunk;
-        walk(h, p, p + a->partial[i].used, fn, arg);
+        scan_chunk(a, h, p, 0, a->partial[i].front, fn, arg);
     }
+    for (size_t i = 0; i < a->nfault; i++)
+        scan_chunk(a, h, a->base + (size_t)a->fault[i] * a->chunk, 0, a->elem, fn, arg);
+}
+
+#define OBLET ((size_t)128 << 10) /* bytes: Go's maxObletBytes */
+
+/* Queue [0, front) of chunk c as oblets (world stopped).  0, or -1 when
+ * out of memory. */
+static int queue_chunk(arena_space *a, uint32_t c, size_t front)
+{
+    for (size_t lo = 0; lo < front; lo += OBLET) {
+        if (a->njobs == a->capjobs) {
+            size_t cap = a->capjobs ? a->capjobs * 2 : 256;
+            mark_job *j = realloc(a->jobs, cap * sizeof *j);
+            if (j == NULL)
+                return -1;
+            a->jobs = j, a->capjobs = cap;
+        }
+        a->jobs[a->njobs++] = (mark_job){c, (uint32_t)lo,
+                                         (uint32_t)(front - lo < OBLET ? front : lo + OBLET)};
+    }
+    return 0;
+}
+
+/* mark_job hook: claim and scan the next queued oblet. */
+static int mark_job_run(gc_space *sp, gc_heap *h, void (*fn)(gc_heap *, void *, void *), void *arg,
+                        uint64_t *work)
+{
+    arena_space *a = (arena_space *)sp;
+    if (atomic_load_explicit(&a->next_job, memory_order_relaxed) >= a->njobs)
+        return 0;
+    size_t j = atomic_fetch_add_explicit(&a->next_job, 1, memory_order_relaxed);
+    if (j >= a->njobs)
+        return 0;
+    mark_job jb = a->jobs[j];
+    *work = scan_chunk(a, h, a->base + (size_t)jb.chunk * a->chunk, jb.lo, jb.hi, fn, arg);
+    return 1;
 }
 
 static void shade(gc_heap *h, void *v, void *arg)
@@ -483,10 +628,29 @@ static void begin_mark(gc_space *sp, gc_heap *h)
     atomic_store(&a->mark_begun, ++a->marks);
     pthread_mutex_unlock(&a->lock);
     /* Every LIVE or PARTIAL chunk is reachable (from its arena, or from
-     * the reuse stack): a marked large object of elem bytes. */
-    uint64_t held = atomic_load(&a->live_bytes) / a->chunk;
+     * the reuse stack): a marked large object of elem bytes, its objects
+     * queued for the drainers (fronts as they are now). */
+    uint64_t held = atomic_load(&a->live_bytes) / a->chunk + a->nfault;
     atomic_fetch_add_explicit(&h->heap_marked, held * a->elem, memory_order_relaxed);
-    each_pointer(sp, h, shade, NULL);
+    a->njobs = 0;
+    int oom = 0;
+    for (size_t i = 0; i < a->nfault; i++) { /* reached from the fault list: marked, scanned */
+        atomic_store_explicit(&a->referenced[a->fault[i]], 1, memory_order_relaxed);
+        oom |= queue_chunk(a, a->fault[i], a->elem);
+    }
+    for (gcb_arena *x = a->live; x; x = x->next)
+        for (size_t i = 0; i < x->nchunks; i++) {
+            char *p = a->base + (size_t)x->chunks[i] * a->chunk;
+            oom |= queue_chunk(a, x->chunks[i],
+                               i + 1 == x->nchunks ? (size_t)(x->front - p) : a->elem);
+        }
+    for (size_t i = 0; i < a->npartial; i++)
+        oom |= queue_chunk(a, a->partial[i].chunk, a->partial[i].front);
+    atomic_store(&a->next_job, 0);
+    if (oom) { /* no room to queue: scan them all now, in the pause */
+        a->njobs = 0;
+        each_pointer(sp, h, shade, NULL);
+    }
 }
 
 static void end_mark(gc_space *sp, gc_heap *h)
@@ -504,19 +668,6 @@ static void end_mark(gc_space *sp, gc_heap *h)
     pthread_mutex_unlock(&a->lock);
 }
 
-/* mark_terminated hook: the full chunks freed during the mark leave
- * heap_live now that it was reset to heap_marked (Go faults the chunks
- * on userArenaState.fault at the end of gcMarkTermination). */
-static void terminated(gc_space *sp, gc_heap *h)
-{
-    arena_space *a = (arena_space *)sp;
-    pthread_mutex_lock(&a->lock);
-    uint64_t bytes = a->fault_bytes;
-    a->fault_bytes = 0;
-    pthread_mutex_unlock(&a->lock);
-    unlive(h, bytes);
-}
-
 static uint64_t live_bytes(gc_space *sp)
 {
     return atomic_load_explicit(&((arena_space *)sp)->live_bytes, memory_order_relaxed);
@@ -526,8 +677,8 @@ static const gc_space_ops ops = {
     .name = "arena",
     .mark_start = begin_mark,
     .visit = visit,
+    .mark_job = mark_job_run,
     .mark_done = end_mark,
-    .mark_terminated = terminated,
     .contains = contains,
     .roots = each_pointer,
     .live_bytes = live_bytes,

@@ -153,7 +153,7 @@ static void stw_cycle(gc_heap *h, gc_mutator *self)
     gc_event(h, GCB_EV_MARK_BEGIN, "mark");
     mark_roots(h);
     mark_globals_job(h);
-    space_mark_start(h);
+    mark_space_jobs(h, space_mark_start(h));
     drain_all(h);
     gc_event(h, GCB_EV_MARK_END, "mark");
     h->t_markterm = now(h);
@@ -189,7 +189,7 @@ static void concurrent_start(gc_heap *h, gc_mutator *self)
     gc_event(h, GCB_EV_MARK_BEGIN, "mark");
     mark_roots(h);
     mark_globals_job(h); /* scanned concurrently, as Go's data/bss root jobs */
-    space_mark_start(h);
+    mark_space_jobs(h, space_mark_start(h));
     gc_event(h, GCB_EV_PAUSE_END, "sweep-termination"); /* see stw_cycle */
     atomic_store(&h->mark_begin_ns, now(h));
     atomic_store(&h->mark_open, 1);

@@ -191,6 +191,10 @@ typedef struct mark_work {
                                  still to be scanned this cycle: set at mark start,
                                  world stopped; taken (exchange) by one drainer
                                  counted in busy */
+    _Atomic int space_jobs;   /* a space may have root jobs left this cycle
+                                 (gc_space_ops.mark_job): set at mark start, world
+                                 stopped; cleared by a drainer counted in busy that
+                                 found none left */
 } mark_work;
 
 struct gc_heap {
@@ -439,6 +443,7 @@ void mark_shade(gc_heap *h, void *p);
 /* Mark start (world stopped): the runtime globals' root job is pending
  * (mark_drain takes it; mark_done waits for it). */
 void mark_globals_job(gc_heap *h);
+void mark_space_jobs(gc_heap *h, int any);
 void mark_roots(gc_heap *h);
 /* Drain grey objects through gcw (its own first, then the shared list,
  * as Go's gcDrain/gcDrainN); see mark.c. */

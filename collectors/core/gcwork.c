@@ -135,7 +135,8 @@ int gc_work_dispose(gc_heap *h, gc_work *w)
 int gc_work_available(gc_heap *h, const gc_work *w)
 {
     return !gc_work_empty(w) || atomic_load_explicit(&h->work.avail, memory_order_relaxed) > 0 ||
-           atomic_load_explicit(&h->work.globals_job, memory_order_relaxed);
+           atomic_load_explicit(&h->work.globals_job, memory_order_relaxed) ||
+           atomic_load_explicit(&h->work.space_jobs, memory_order_relaxed);
 }
 
 int gc_work_take_flushed(gc_heap *h)

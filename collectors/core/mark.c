@@ -195,6 +195,27 @@ void mark_globals_job(gc_heap *h)
     pthread_mutex_unlock(&h->work.lock);
 }
 
+/* World stopped, at mark start (after space_mark_start): whether a space
+ * may have root jobs for the drainers. */
+void mark_space_jobs(gc_heap *h, int any)
+{
+    pthread_mutex_lock(&h->work.lock);
+    atomic_store(&h->work.space_jobs, any);
+    pthread_mutex_unlock(&h->work.lock);
+}
+
+/* A space job's pointers go to the drainer's gcw (space_mark_job's fn). */
+typedef struct job_ctx {
+    gc_work *gcw;
+    uint64_t *marked;
+} job_ctx;
+
+static void job_child(gc_heap *h, void *p, void *arg)
+{
+    job_ctx *c = arg;
+    child(h, p, c->gcw, c->marked);
+}
+
 void mark_roots(gc_heap *h)
 {
     /* world stopped: frames and globals are stable */
@@ -245,6 +266,22 @@ int64_t mark_drain(gc_heap *h, gc_work *gcw, int64_t budget, int stop_on_phase,
             roots += (int64_t)h->cfg.globals;
             continue;
         }
+        if (atomic_load_explicit(&w->space_jobs, memory_order_relaxed)) {
+            /* A space's root job (an arena chunk's oblet), taken while
+             * counted in busy like the globals job; heap scan work, as Go
+             * scans an arena chunk as a heap object.  The drainer that
+             * finds none left clears the flag: one still scanning the
+             * last job is counted in busy, so mark_done waits for it. */
+            uint64_t work = 0;
+            job_ctx jc = {gcw, &marked};
+            if (space_mark_job(h, job_child, &jc, &work)) {
+                done += (int64_t)work;
+                if (budget >= 0 && done >= budget)
+                    break;
+                continue;
+            }
+            atomic_store(&w->space_jobs, 0);
+        }
         if (stop_on_phase && atomic_load(&h->phase) != GCPH_MARK)
             break;
         if (stop && atomic_load_explicit(stop, memory_order_relaxed))
@@ -279,7 +316,8 @@ int64_t mark_drain(gc_heap *h, gc_work *gcw, int64_t budget, int stop_on_phase,
 int mark_done(gc_heap *h)
 {
     pthread_mutex_lock(&h->work.lock);
-    int d = h->work.n == 0 && h->work.busy == 0 && !atomic_load(&h->work.globals_job);
+    int d = h->work.n == 0 && h->work.busy == 0 && !atomic_load(&h->work.globals_job) &&
+            !atomic_load(&h->work.space_jobs);
     pthread_mutex_unlock(&h->work.lock);
     return d;
 }

@@ -27,11 +27,23 @@ gc_space *gc_space_find(gc_heap *h, const gc_space_ops *ops)
     return NULL;
 }
 
-void space_mark_start(gc_heap *h)
+int space_mark_start(gc_heap *h)
 {
-    for (unsigned i = 0; i < h->nspaces; i++)
+    int jobs = 0;
+    for (unsigned i = 0; i < h->nspaces; i++) {
         if (h->spaces[i]->ops->mark_start)
             h->spaces[i]->ops->mark_start(h->spaces[i], h);
+        jobs |= h->spaces[i]->ops->mark_job != NULL;
+    }
+    return jobs;
+}
+
+int space_mark_job(gc_heap *h, void (*fn)(gc_heap *, void *, void *), void *arg, uint64_t *work)
+{
+    for (unsigned i = 0; i < h->nspaces; i++)
+        if (h->spaces[i]->ops->mark_job && h->spaces[i]->ops->mark_job(h->spaces[i], h, fn, arg, work))
+            return 1;
+    return 0;
 }
 
 int space_visit(gc_heap *h, const void *p)

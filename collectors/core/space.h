@@ -22,6 +22,16 @@
  *   barrier (gcb_store), so the snapshot covers what they change and no
  *   rescan is needed.  Anything the space adds to heap_marked here counts
  *   in the next heap goal.
+ * - mark_job: any marking thread, concurrently with other markers and with
+ *   mutators, while the core counts it busy (so mark termination waits for
+ *   it): scan one of the root jobs the space queued at this cycle's
+ *   mark_start (Go's oblets of a large object: an arena chunk's 128 KiB
+ *   pieces), calling fn(h, p, arg) on every heap pointer p it holds; set
+ *   *work to the job's scan work in bytes (counted as heap scan work, as
+ *   Go counts an arena chunk's) and return 1, or return 0 when no job is
+ *   left this cycle.  A space with this method keeps the memory of every
+ *   queued job mapped, and its queued pointer words written only through
+ *   the barrier, until the mark is done.
  * - visit: any marking thread, concurrently with other markers and with
  *   mutators, lock-free, for a pointer p found in a heap object or root
  *   that lies in no heap span.  1 when p is the space's: the space records
@@ -86,6 +96,8 @@ typedef struct gc_space_ops {
     const char *name; /* for messages: "arena" */
     void (*mark_start)(gc_space *s, gc_heap *h);
     int (*visit)(gc_space *s, gc_heap *h, const void *p);
+    int (*mark_job)(gc_space *s, gc_heap *h, void (*fn)(gc_heap *, void *, void *), void *arg,
+                    uint64_t *work);
     void (*mark_done)(gc_space *s, gc_heap *h);
     int (*contains)(gc_space *s, const void *p);
     void (*roots)(gc_space *s, gc_heap *h, void (*fn)(gc_heap *, void *, void *), void *arg);
@@ -112,7 +124,9 @@ int gc_space_register(gc_heap *h, gc_space *s, char *err, size_t errlen);
 gc_space *gc_space_find(gc_heap *h, const gc_space_ops *ops);
 
 /* The core's side: each calls the method of every space that has it. */
-void space_mark_start(gc_heap *h);
+/* 1 when a space has a mark_job method (it may have queued jobs). */
+int space_mark_start(gc_heap *h);
+int space_mark_job(gc_heap *h, void (*fn)(gc_heap *, void *, void *), void *arg, uint64_t *work);
 int space_visit(gc_heap *h, const void *p);
 void space_mark_done(gc_heap *h);
 void space_mark_terminated(gc_heap *h);

@@ -8,7 +8,9 @@
  *   after one, and stays quarantined while a reachable heap object still
  *   points into it; its last chunk goes to the next arena at once (Go's
  *   reuse list);
- * - objects larger than a quarter chunk come from the heap. */
+ * - objects larger than a quarter chunk come from the heap;
+ * - chunk layout as Go's: pointer-free objects at the back, others at the
+ *   front, no header; a kept chunk's stale objects are scanned. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -126,6 +128,47 @@ int main(void)
     /* 5. Large objects come from the heap. */
     void *big = gcb_arena_alloc(m, e, NULL, CHUNK / 2);
     CHECK(big != NULL && chunk_of(big) != chunk_of(ep), "a half-chunk object went into the arena");
+
+    /* 6. Go's chunk layout: pointer-free objects from the chunk's back,
+     * objects with pointers from its front, with no header between them;
+     * the pointer words of every element are found (bitmap), also in a
+     * freed arena's objects left in the chunk the next arena takes (Go
+     * scans the chunk up to its last pointer word, stale objects too). */
+    gcb_arena *g = gcb_arena_new(m);
+    obj *o1 = gcb_arena_alloc(m, g, &obj_t, sizeof(obj));
+    char *raw = gcb_arena_alloc(m, g, NULL, 24);
+    obj *o2 = gcb_arena_alloc(m, g, &obj_t, 5 * sizeof(obj));
+    CHECK(o1 && raw && o2 && chunk_of(o1) == chunk_of(o2) && chunk_of(raw) == chunk_of(o1),
+          "three small objects did not share a chunk");
+    CHECK((char *)o2 == (char *)o1 + sizeof(obj),
+          "objects with pointers are not adjacent at the front (%p then %p)", (void *)o1, (void *)o2);
+    CHECK(raw > (char *)(o2 + 5), "a pointer-free object is not above the front (%p, front %p)",
+          (void *)raw, (void *)(o2 + 5));
+    for (int i = 0; i < 6; i++) {
+        obj *t = i == 0 ? o1 : &o2[i - 1];
+        obj *hobj = gcb_alloc(m, &obj_t, sizeof(obj));
+        hobj->id = 100 + (uint64_t)i;
+        hobj->check = mix(100 + (uint64_t)i);
+        gcb_store(m, t, (void **)&t->ptr, hobj);
+        t->id = mix(7); /* scalars that look like nothing */
+    }
+    uintptr_t gchunk = chunk_of(o1);
+    gcb_arena_free(m, g); /* its only chunk is kept for the next arena */
+    for (int c2 = 0; c2 < 2; c2++) {
+        churn(m);
+        gcb_collect(m);
+    }
+    gcb_arena *k = gcb_arena_new(m);
+    obj *ko = gcb_arena_alloc(m, k, &obj_t, sizeof(obj));
+    CHECK(chunk_of(ko) == gchunk && (char *)ko == (char *)(o2 + 5),
+          "the next arena did not continue at the kept chunk's front");
+    for (int i = 0; i < 6; i++) {
+        obj *t = i == 0 ? o1 : &o2[i - 1];
+        CHECK(t->ptr->id == 100 + (uint64_t)i && t->ptr->check == mix(100 + (uint64_t)i),
+              "heap object %d held by a stale arena object was freed or reused", i);
+    }
+    CHECK(gc->verify(m, err, sizeof err) == 0, "verify: %s", err);
+    gcb_arena_free(m, k);
 
     gcb_arena_free(m, b);
     gcb_arena_free(m, c);
