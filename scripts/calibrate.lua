@@ -143,7 +143,8 @@ table.insert(configs, { workload = "binarytrees", label = "binarytrees arena=tru
   params = { depth = 16, long_lived_depth = 14, arena = true }, ops = 2, arena_only = true })
 
 -- Metrics: name, how to read one run, tolerance key (nil: reported only),
--- and "pacer" where Go's side is read from its pacertrace runs (above).
+-- "pacer" where Go's side is read from its pacertrace runs (above), and
+-- "gocpu" where it is read from Go's /cpu/classes (go_cpu_measured, below).
 local function per_cycle_goal(r)
   local log, s, n = r.gc and r.gc.log or {}, 0, 0
   for _, c in ipairs(log) do if c.goal_bytes then s, n = s + c.goal_bytes, n + 1 end end
@@ -234,12 +235,13 @@ local metrics = {
       return peak
     end, "peak_live" },
   { "RSS peak", "rss.peak_bytes", "rss" },
-  { "GC CPU share", "cpu.gc_fraction", "gc_cpu" },
+  { "GC CPU share", "cpu.gc_fraction", "gc_cpu", nil, "gocpu" },
   -- the share's numerator alone: the share is over GC + mutator CPU, and
   -- a C workload's mutator runs at its own speed, not its twin's (ops/s),
   -- so a share can differ where the GC's CPU does not
-  { "GC CPU seconds", "cpu.gc_s" },
-  { "assist share of GC CPU", function(r) return r.cpu.gc_s > 0 and (r.cpu.assist_s or 0) / r.cpu.gc_s or 0 end },
+  { "GC CPU seconds", "cpu.gc_s", nil, nil, "gocpu" },
+  { "assist share of GC CPU", function(r) return r.cpu.gc_s > 0 and (r.cpu.assist_s or 0) / r.cpu.gc_s or 0 end,
+    nil, nil, "gocpu" },
   { "pause p99", "pauses.p99_s" },
   { "ops/s", "ops_per_s" },
   { "bytes allocated per op", function(r) return r.ops > 0 and r.bytes_allocated / r.ops or 0 end },
@@ -272,18 +274,34 @@ local T95 = { 12.71, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.2
               2.201, 2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086,
               2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042 }
 
--- model/Go ratio of field f over paired runs: point, lo, hi (NaN: undefined).
-local function ratio(ms, gs, f)
-  local logs = {}
+-- Go's /cpu/classes figures are the runtime's snapshot from its last
+-- cycle's end (runtime/metrics.go: cpuStatsAggregate.compute), so a
+-- window no cycle ended in reads Go's GC CPU as 0, or as part of a cycle
+-- that began before it (lrucache with a ballast: its one cycle runs
+-- during set-up).  The metrics marked "gocpu" leave such pairs out.
+local function go_cpu_measured(g)
+  for _, c in ipairs(g.gc and g.gc.log or {}) do
+    if c.start_s + (c.mark_s or 0) > 0 then return true end
+  end
+  return false
+end
+
+-- model/Go ratio of field f over paired runs: point, lo, hi (NaN:
+-- undefined); the pairs whose Go run keep(g) rejects are left out, and
+-- with none left the ratio is nil.
+local function ratio(ms, gs, f, keep)
+  local logs, kept = {}, 0
   for i = 1, math.min(#ms, #gs) do
     local m, g = ms[i], gs[i]
-    if m.status == "ok" and g.status == "ok" then
+    if m.status == "ok" and g.status == "ok" and (keep == nil or keep(g)) then
+      kept = kept + 1
       local a, b = get(m, f) or 0, get(g, f) or 0
       if a == 0 and b == 0 then table.insert(logs, 0)
       elseif a > 0 and b > 0 then table.insert(logs, math.log(a / b))
       else return 0 / 0, 0 / 0, 0 / 0 end
     end
   end
+  if keep and kept == 0 then return nil end
   local n = #logs
   if n == 0 then return 0 / 0, 0 / 0, 0 / 0 end
   local mean = 0
@@ -467,8 +485,13 @@ for _, cfg in ipairs(todo) do
                 .. (m[4] == "pacer" and " (Go: pacertrace runs)" or "") .. " |"
     for i in ipairs(cfg.pairs) do
       local rr = runs[cfg][i]
-      local p, lo, hi = ratio(rr.model, m[4] == "pacer" and rr.gotrace or rr.go, m[2])
-      row = row .. string.format(" %.2f [%.2f, %.2f] %s |", p, lo, hi, mark(m[3], p, lo, hi))
+      local p, lo, hi = ratio(rr.model, m[4] == "pacer" and rr.gotrace or rr.go, m[2],
+                              m[5] == "gocpu" and go_cpu_measured or nil)
+      if p == nil then
+        row = row .. " n/a (no Go cycle ended in the window: Go's CPU classes did not move) |"
+      else
+        row = row .. string.format(" %.2f [%.2f, %.2f] %s |", p, lo, hi, mark(m[3], p, lo, hi))
+      end
     end
     out(row)
   end
