@@ -66,10 +66,13 @@
  * proves nothing points there; Go's sweeper moves it); until then a
  * dangling pointer keeps faulting (mark_done).  A free during a mark
  * only puts the full chunks on the fault list (Go's userArenaState.fault:
- * a drainer may be scanning them): they stay mapped, in heap_live, and,
- * at any mark that begins meanwhile, marked and scanned (the list is a
- * root in Go), until the next free with no mark running faults them all
- * (Go's freeUserArenaChunk in _GCoff), on that mutator's thread.
+ * a drainer may be scanning them): they stay mapped and in heap_live
+ * until the end of that mark's termination, once the world runs again
+ * (mark_terminated: Go's gcMarkTermination faults the list there), or an
+ * earlier free with no mark running (Go's freeUserArenaChunk outside
+ * _GCmark), which faults them all on its own thread.  A mark that begins
+ * meanwhile (none can before mark_terminated; a test may) marks and
+ * scans them, the list being a root in Go.
  *
  * Pacing, as Go's (arena chunks are heap spans there, each one large
  * object of elem bytes):
@@ -82,7 +85,7 @@
  * - freeing with no mark running is a free of each full chunk, and of each
  *   chunk on the fault list: heap_live -= elem per chunk
  *   (setUserArenaChunkToFault); during a mark the full chunks stay in
- *   heap_live (on the fault list);
+ *   heap_live (on the fault list) until they are faulted;
  * - at each mark_start every LIVE and PARTIAL chunk and every chunk on
  *   the fault list counts elem in heap_marked (reachable from its arena,
  *   the reuse stack or the fault list), and a QUARANTINED chunk that a
@@ -257,8 +260,8 @@ static int contains(gc_space *sp, const void *p) { return chunk_of((arena_space 
 
 /* The pointer bitmap of the chunk at cb: bit w of it says word w of the
  * chunk holds a pointer; the chunk's last chunk/64 bytes (Go's heapBits
- * of an arena chunk).  Written by the arena's owner, read with the world
- * stopped. */
+ * of an arena chunk).  Written by the arena's owner, read by drainers
+ * during a mark and by the verify walk; words accessed atomically. */
 static inline uint64_t *bitmap(const arena_space *a, char *cb)
 {
     return (uint64_t *)(cb + a->chunk - a->chunk / 64);
@@ -668,6 +671,14 @@ static void end_mark(gc_space *sp, gc_heap *h)
     pthread_mutex_unlock(&a->lock);
 }
 
+/* mark_terminated hook (world running, no drainer): fault the chunks
+ * freed during the mark, as gcMarkTermination does. */
+static void terminated(gc_space *sp, gc_heap *h)
+{
+    arena_space *a = (arena_space *)sp;
+    unlive(h, fault_listed(a) * a->elem);
+}
+
 static uint64_t live_bytes(gc_space *sp)
 {
     return atomic_load_explicit(&((arena_space *)sp)->live_bytes, memory_order_relaxed);
@@ -678,6 +689,7 @@ static const gc_space_ops ops = {
     .mark_start = begin_mark,
     .visit = visit,
     .mark_job = mark_job_run,
+    .mark_terminated = terminated,
     .mark_done = end_mark,
     .contains = contains,
     .roots = each_pointer,

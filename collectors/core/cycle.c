@@ -88,7 +88,6 @@ static void terminate(gc_heap *h)
     atomic_store(&h->phase, GCPH_MARKTERM);
     pacer_mark_done(h);
     atomic_store(&h->heap_live, atomic_load(&h->heap_marked));
-    space_mark_terminated(h);
     for (gc_mutator *m = h->mutators; m; m = m->next) {
         mcache_set_inline(m);
         m->assist_bytes = 0;
@@ -165,6 +164,7 @@ static void stw_cycle(gc_heap *h, gc_mutator *self)
     gc_event(h, GCB_EV_PAUSE_END, "stw-mark");
     world_start(h);
     pause_charge(h, t0);
+    space_mark_terminated(h); /* Go: the end of gcMarkTermination, world running */
     finish(h);
 }
 
@@ -253,6 +253,7 @@ static void mark_termination(gc_heap *h, gc_mutator *self)
     gc_event(h, GCB_EV_PAUSE_END, "mark-termination");
     world_start(h);
     pause_charge(h, t0);
+    space_mark_terminated(h); /* Go: the end of gcMarkTermination, world running */
     finish(h);
 }
 

@@ -266,7 +266,10 @@ int64_t mark_drain(gc_heap *h, gc_work *gcw, int64_t budget, int stop_on_phase,
             roots += (int64_t)h->cfg.globals;
             continue;
         }
-        if (atomic_load_explicit(&w->space_jobs, memory_order_relaxed)) {
+        /* acquire: pairs with mark_space_jobs' store, after the space
+         * queued its jobs (a drainer left over from the last cycle may
+         * get here during the next one's pause, before the lock) */
+        if (atomic_load_explicit(&w->space_jobs, memory_order_acquire)) {
             /* A space's root job (an arena chunk's oblet), taken while
              * counted in busy like the globals job; heap scan work, as Go
              * scans an arena chunk as a heap object.  The drainer that

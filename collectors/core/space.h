@@ -40,11 +40,14 @@
  * - mark_done: once per cycle, world stopped, after the last drain and the
  *   verify walk, before sweepgen flips and the pacer runs; no marker is
  *   running and every visit of this cycle has returned.
- * - mark_terminated: once per cycle, world stopped, right after mark_done's
- *   cycle has set the next goal and trigger and reset heap_live to
- *   heap_marked (Go: the end of gcMarkTermination).  The space may lower
- *   heap_live here for memory it held through the mark and gives up now
- *   (Go's deferred fault of arena chunks freed during a mark).
+ * - mark_terminated: once per cycle, on the cycle's thread once the world
+ *   has restarted after mark termination (Go: the end of
+ *   gcMarkTermination, after startTheWorld), before the phase returns to
+ *   off: the next goal and trigger are set, heap_live was reset to
+ *   heap_marked, no marker runs (mark_done's) and mutators run (they see
+ *   phase GCPH_MARKTERM).  The space may give up here memory it held
+ *   through the mark, and lower heap_live for it (Go's deferred fault of
+ *   arena chunks freed during a mark).
  * - contains: verify walk, world stopped: 1 when p is the space's, which
  *   makes p a legal pointer the walk does not follow (dangling ones too).
  * - roots: verify walk, world stopped: calls fn on every heap pointer the

@@ -13,8 +13,9 @@
  * - freeing an arena with no mark running takes E off heap_live per full
  *   chunk (setUserArenaChunkToFault) and keeps the last chunk for reuse
  *   (free: userArenaState.reuse); during a mark the full chunks stay
- *   counted (userArenaState.fault) until the next free with no mark
- *   running faults them (freeUserArenaChunk in _GCoff);
+ *   counted (userArenaState.fault) until the end of mark termination
+ *   faults them (gcMarkTermination), or an earlier free with no mark
+ *   running (freeUserArenaChunk);
  * - at a mark every held chunk (an arena's, or on the reuse list) and
  *   every quarantined chunk a reachable pointer reaches counts E in
  *   heap_marked.
@@ -116,7 +117,21 @@ static void free_marking(void)
     atomic_store(&H->phase, GCPH_OFF);
 }
 
-/* An arena that takes c's kept chunk and frees it, no mark running. */
+static void terminated(void) { S->ops->mark_terminated(S, H); }
+
+/* Another two-chunk arena, freed during a mark: it takes c's kept chunk
+ * (nothing), a fresh one (+1), and its free lists the first. */
+static void free_marking_e(void)
+{
+    gcb_arena *e = gcb_arena_new(M);
+    int n;
+    fill(e, 2, &n);
+    atomic_store(&H->phase, GCPH_MARK);
+    gcb_arena_free(M, e);
+    atomic_store(&H->phase, GCPH_OFF);
+}
+
+/* An arena that takes the kept chunk and frees it, no mark running. */
 static void free_next(void)
 {
     gcb_arena *x = gcb_arena_new(M);
@@ -147,7 +162,9 @@ static const struct row {
     {"a ready chunk is a new large object again", reuse_ready, 1, 1},
     {"a second chunk for c", grow_c, 1, 1},
     {"a free during a mark leaves heap_live alone", free_marking, 0, -1},
-    {"... until the next free with no mark running", free_next, -1, 0},
+    {"... until the mark's termination ends", terminated, -1, 0},
+    {"another two-chunk arena freed during a mark", free_marking_e, 1, 0},
+    {"... or a free with no mark running before that", free_next, -1, 0},
     /* d takes c's kept chunk (free), then a fresh one (+1); its free
      * quarantines the first (-1) and keeps the second. */
     {"a two-chunk arena freed with a pointer into its first chunk", dangling, 0, 0},
@@ -172,8 +189,8 @@ int main(void)
     for (unsigned i = 0; i < H->nspaces; i++)
         if (strcmp(H->spaces[i]->ops->name, "arena") == 0)
             S = H->spaces[i];
-    CHECK(S != NULL, "no arena space");
-    if (S == NULL)
+    CHECK(S != NULL && S->ops->mark_terminated != NULL, "no arena space with mark_terminated");
+    if (S == NULL || S->ops->mark_terminated == NULL)
         return 1;
     CHECK(gc->mutator_attach(heap, &M) == 0, "attach");
     void *roots[1] = {0};
