@@ -275,8 +275,8 @@ static void set_pointer_bits(const arena_space *a, char *cb, char *obj, const gc
     for (size_t e = 0; e < n; e++, w += stride)
         for (uint32_t k = 0; k < t->nptrs; k++) {
             uint64_t *b = &bm[(w + k) / 64]; /* only the owner writes: no lost update */
-            __atomic_store_n(b, __atomic_load_n(b, __ATOMIC_RELAXED) | (uint64_t)1 << ((w + k) % 64),
-                             __ATOMIC_RELAXED);
+            uint64_t bit = (uint64_t)1 << ((w + k) % 64);
+            __atomic_store_n(b, __atomic_load_n(b, __ATOMIC_RELAXED) | bit, __ATOMIC_RELAXED);
         }
 }
 
@@ -427,8 +427,9 @@ void *arena_alloc(gc_mutator *gm, gcb_arena *x, const gcb_type *t, size_t bytes)
     } else {
         p = x->front;
         x->front += n;
-        set_pointer_bits(x->space, x->space->base + (size_t)x->chunks[x->nchunks - 1] * x->space->chunk,
-                         p, t, bytes / t->size);
+        arena_space *a = x->space;
+        set_pointer_bits(a, a->base + (size_t)x->chunks[x->nchunks - 1] * a->chunk, p, t,
+                         bytes / t->size);
         x->scan_alloc += gcb_scan_size(t, bytes);
     }
     return p;
@@ -581,13 +582,12 @@ static void each_pointer(gc_space *sp, gc_heap *h, void (*fn)(gc_heap *, void *,
         scan_chunk(a, h, a->base + (size_t)a->fault[i] * a->chunk, 0, a->elem, fn, arg);
 }
 
-#define OBLET ((size_t)128 << 10) /* bytes: Go's maxObletBytes */
 
 /* Queue [0, front) of chunk c as oblets (world stopped).  0, or -1 when
  * out of memory. */
 static int queue_chunk(arena_space *a, uint32_t c, size_t front)
 {
-    for (size_t lo = 0; lo < front; lo += OBLET) {
+    for (size_t lo = 0; lo < front; lo += GC_OBLET_BYTES) {
         if (a->njobs == a->capjobs) {
             size_t cap = a->capjobs ? a->capjobs * 2 : 256;
             mark_job *j = realloc(a->jobs, cap * sizeof *j);
@@ -595,8 +595,8 @@ static int queue_chunk(arena_space *a, uint32_t c, size_t front)
                 return -1;
             a->jobs = j, a->capjobs = cap;
         }
-        a->jobs[a->njobs++] = (mark_job){c, (uint32_t)lo,
-                                         (uint32_t)(front - lo < OBLET ? front : lo + OBLET)};
+        size_t hi = front - lo < GC_OBLET_BYTES ? front : lo + GC_OBLET_BYTES;
+        a->jobs[a->njobs++] = (mark_job){c, (uint32_t)lo, (uint32_t)hi};
     }
     return 0;
 }

@@ -92,6 +92,8 @@ enum { SCAV_GOAL = 0, SCAV_EAGER = 1, SCAV_OFF = 2 };
 enum { MST_RUNNING = 0, MST_PARKED = 1, MST_BLOCKED = 2 };
 
 #define GC_MIN_HEAP ((uint64_t)4 << 20)         /* bytes: Go's heapMinimum */
+#define GC_OBLET_BYTES ((size_t)128 << 10)      /* bytes: Go's maxObletBytes, the piece of a
+                                                   large object one scan takes */
 
 typedef struct gc_config {
     int mode;              /* MODE_* */

@@ -114,7 +114,6 @@ static inline void child(gc_heap *h, void *p, gc_work *gcw, uint64_t *marked)
         gc_work_put(h, gcw, c);
 }
 
-#define OBLET_BYTES ((size_t)128 << 10) /* Go's maxObletBytes */
 
 /* Go's scanSize for the bytes [a, b) of an object whose elements of type t
  * start at offset d0 and repeat up to b (Go's typePointers tile the type
@@ -177,8 +176,10 @@ static size_t scan(gc_heap *h, void *slot, gc_work *gcw, uint64_t *marked)
     if (s->sizeclass != 0)
         return go_scan_size(t, (size_t)(obj - (char *)slot), 0, s->elemsize);
     size_t span_bytes = (size_t)s->npages * SC_PAGE_SIZE, work = 0;
-    for (size_t a = 0; a < span_bytes; a += OBLET_BYTES)
-        work += go_scan_size(t, 0, a, a + OBLET_BYTES < span_bytes ? a + OBLET_BYTES : span_bytes);
+    for (size_t a = 0; a < span_bytes; a += GC_OBLET_BYTES) {
+        size_t b = a + GC_OBLET_BYTES < span_bytes ? a + GC_OBLET_BYTES : span_bytes;
+        work += go_scan_size(t, 0, a, b);
+    }
     return work;
 }
 

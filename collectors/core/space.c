@@ -40,9 +40,11 @@ int space_mark_start(gc_heap *h)
 
 int space_mark_job(gc_heap *h, void (*fn)(gc_heap *, void *, void *), void *arg, uint64_t *work)
 {
-    for (unsigned i = 0; i < h->nspaces; i++)
-        if (h->spaces[i]->ops->mark_job && h->spaces[i]->ops->mark_job(h->spaces[i], h, fn, arg, work))
+    for (unsigned i = 0; i < h->nspaces; i++) {
+        const gc_space_ops *o = h->spaces[i]->ops;
+        if (o->mark_job && o->mark_job(h->spaces[i], h, fn, arg, work))
             return 1;
+    }
     return 0;
 }
 

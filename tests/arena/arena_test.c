@@ -141,7 +141,8 @@ int main(void)
     CHECK(o1 && raw && o2 && chunk_of(o1) == chunk_of(o2) && chunk_of(raw) == chunk_of(o1),
           "three small objects did not share a chunk");
     CHECK((char *)o2 == (char *)o1 + sizeof(obj),
-          "objects with pointers are not adjacent at the front (%p then %p)", (void *)o1, (void *)o2);
+          "objects with pointers are not adjacent at the front (%p then %p)", (void *)o1,
+          (void *)o2);
     CHECK(raw > (char *)(o2 + 5), "a pointer-free object is not above the front (%p, front %p)",
           (void *)raw, (void *)(o2 + 5));
     for (int i = 0; i < 6; i++) {
