@@ -70,9 +70,11 @@
  * until the end of that mark's termination, once the world runs again
  * (mark_terminated: Go's gcMarkTermination faults the list there), or an
  * earlier free with no mark running (Go's freeUserArenaChunk outside
- * _GCmark), which faults them all on its own thread.  A mark that begins
- * meanwhile (none can before mark_terminated; a test may) marks and
- * scans them, the list being a root in Go.
+ * _GCmark), which faults them all on its own thread.  So the list is empty
+ * whenever a mark begins (a cycle starts only from phase off, which comes
+ * after mark_terminated); begin_mark still treats listed chunks as Go
+ * would, as roots (marked, scanned, never made READY), since recycling a
+ * listed chunk would let a later fault unmap a live one.
  *
  * Pacing, as Go's (arena chunks are heap spans there, each one large
  * object of elem bytes):
@@ -563,8 +565,8 @@ static uint64_t scan_chunk(const arena_space *a, gc_heap *h, char *cb, size_t lo
 }
 
 /* roots hook: call fn on every pointer word of every object in LIVE and
- * PARTIAL chunks and in chunks on the fault list.  World stopped (or the arena owners otherwise
- * quiescent). */
+ * PARTIAL chunks and in chunks on the fault list.  World stopped (or the
+ * arena owners otherwise quiescent). */
 static void each_pointer(gc_space *sp, gc_heap *h, void (*fn)(gc_heap *, void *, void *),
                          void *arg)
 {
@@ -581,7 +583,6 @@ static void each_pointer(gc_space *sp, gc_heap *h, void (*fn)(gc_heap *, void *,
     for (size_t i = 0; i < a->nfault; i++)
         scan_chunk(a, h, a->base + (size_t)a->fault[i] * a->chunk, 0, a->elem, fn, arg);
 }
-
 
 /* Queue [0, front) of chunk c as oblets (world stopped).  0, or -1 when
  * out of memory. */

@@ -114,7 +114,6 @@ static inline void child(gc_heap *h, void *p, gc_work *gcw, uint64_t *marked)
         gc_work_put(h, gcw, c);
 }
 
-
 /* Go's scanSize for the bytes [a, b) of an object whose elements of type t
  * start at offset d0 and repeat up to b (Go's typePointers tile the type
  * to the slot's or the span's end, past the object's own elements): from
