@@ -16,6 +16,7 @@
  * emitted, so cycles never overlap.
  */
 #include <errno.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -168,12 +169,25 @@ static void stw_cycle(gc_heap *h, gc_mutator *self)
     finish(h);
 }
 
+/* World stopped, at sweep termination: wait until no background worker
+ * holds a proc (h->working), as Go's stop-the-world waits for every P,
+ * the workers' too.  mark_open is 0 here (the last mark termination
+ * cleared it, or no cycle ran), and a worker re-checks it after taking a
+ * proc, so none drains from now until this cycle's mark opens: no marker
+ * can pop this cycle's roots before the spaces' mark_start has run. */
+static void workers_stop(gc_heap *h)
+{
+    while (atomic_load(&h->working) != 0)
+        sched_yield();
+}
+
 static void concurrent_start(gc_heap *h, gc_mutator *self)
 {
     gc_event(h, GCB_EV_PAUSE_BEGIN, "sweep-termination");
     uint64_t t0 = now(h);
     h->t_sweepterm = t0;
     world_stop(h, self);
+    workers_stop(h);
     sweep_finish(h);
     atomic_store(&h->heap_marked, 0);
     atomic_store(&h->scan_work, 0);
@@ -399,6 +413,14 @@ static void *worker_main(void *arg)
          * the next before this worker looks (cycle_request moves on) */
         while (atomic_load(&h->phase) == GCPH_MARK && atomic_load(&h->cycle_request) == seen) {
             _Atomic uint64_t *charge = role(h, idx, busy, start_ns, gcw);
+            if (charge != NULL && !atomic_load(&h->mark_open)) {
+                /* the mark ended, or the next cycle's start pause runs
+                 * (phase MARK again, cycle_request not yet moved on): give
+                 * the proc back undrained (workers_stop) */
+                atomic_fetch_sub(&h->working,
+                                 1 + (charge == &h->cycle_idle_ns ? WORKING_IDLE : 0));
+                break;
+            }
             if (charge == NULL) {
                 gc_work_dispose(h, gcw); /* what it holds, others may take */
                 if (idx == 0 && mark_done(h)) {
