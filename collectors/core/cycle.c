@@ -212,7 +212,7 @@ static void concurrent_start(gc_heap *h, gc_mutator *self)
     pause_charge(h, t0);
     pthread_mutex_lock(&h->bglock);
     atomic_fetch_add(&h->cycle_request, 1);
-    pthread_cond_broadcast(&h->bgcond);
+    pthread_cond_broadcast(&h->workcond);
     pthread_mutex_unlock(&h->bglock);
 }
 
@@ -400,7 +400,7 @@ static void *worker_main(void *arg)
     for (;;) {
         pthread_mutex_lock(&h->bglock);
         while (!atomic_load(&h->quit_workers) && atomic_load(&h->cycle_request) == seen)
-            pthread_cond_wait(&h->bgcond, &h->bglock);
+            pthread_cond_wait(&h->workcond, &h->bglock);
         if (atomic_load(&h->cycle_request) == seen) { /* quit, no cycle pending */
             pthread_mutex_unlock(&h->bglock);
             return NULL;

@@ -321,7 +321,11 @@ struct gc_heap {
     _Atomic int quit;                     /* heap_free: the sweeper stops */
     _Atomic int quit_workers;             /* heap_free, after the last cycle: workers stop */
     pthread_mutex_t bglock;               /* background threads' sleep */
-    pthread_cond_t bgcond;
+    pthread_cond_t bgcond;                /* the sweeper's: sweep_wanted, quit */
+    pthread_cond_t workcond;              /* the mark workers': cycle_request, quit_workers
+                                             (apart, so neither wakes the other's threads:
+                                             Go readies its sweeper at mark termination's
+                                             end and its workers at mark start) */
     int sweep_wanted;
     _Atomic int sweep_inflight;           /* non-mutator sweepers between pop and push */
     _Atomic uint64_t cycle_request;       /* cycles asked of the workers */

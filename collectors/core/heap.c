@@ -42,6 +42,7 @@ int gc_heap_init(gc_heap *h, const gcb_host *host, const gc_config *cfg, char *e
     pthread_mutex_init(&h->bglock, NULL);
     pthread_mutex_init(&h->markdone_lock, NULL);
     pthread_cond_init(&h->bgcond, NULL);
+    pthread_cond_init(&h->workcond, NULL);
     pthread_mutex_init(&h->assist_lock, NULL);
     pthread_cond_init(&h->assist_cond, NULL);
     atomic_store(&h->sweepgen, 2);
@@ -81,7 +82,7 @@ void gc_heap_destroy(gc_heap *h)
     pthread_mutex_unlock(&h->lock);
     pthread_mutex_lock(&h->bglock);
     atomic_store(&h->quit_workers, 1);
-    pthread_cond_broadcast(&h->bgcond);
+    pthread_cond_broadcast(&h->workcond);
     pthread_mutex_unlock(&h->bglock);
     pthread_mutex_lock(&h->work.lock);
     pthread_cond_broadcast(&h->work.cond);
@@ -101,6 +102,7 @@ void gc_heap_destroy(gc_heap *h)
     pthread_mutex_destroy(&h->bglock);
     pthread_mutex_destroy(&h->markdone_lock);
     pthread_cond_destroy(&h->bgcond);
+    pthread_cond_destroy(&h->workcond);
     pthread_mutex_destroy(&h->assist_lock);
     pthread_cond_destroy(&h->assist_cond);
 }
