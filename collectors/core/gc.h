@@ -183,6 +183,8 @@ typedef struct mark_work {
     pthread_cond_t cond;      /* work arrived, or mark is over */
     void **items;
     size_t n, cap;
+    size_t peak;              /* the largest n so far (the grey set's high water on
+                                 the shared list; tests read it) */
     _Atomic size_t avail;     /* n, stored under lock, for peeks without it (Go's
                                  work.full != 0 checks) */
     int busy;                 /* drainers, and workers' gc_works holding objects */

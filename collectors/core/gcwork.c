@@ -50,6 +50,8 @@ static void putfull_locked(gc_heap *h, void *const *items, size_t n)
     }
     memcpy(w->items + w->n, items, n * sizeof *items);
     w->n += n;
+    if (w->n > w->peak)
+        w->peak = w->n;
     atomic_store_explicit(&w->avail, w->n, memory_order_relaxed);
     w->flushed = 1;
     if (w->waiting)

@@ -129,7 +129,46 @@ static size_t go_scan_size(const gcb_type *t, size_t d0, size_t a, size_t b)
     return end > a ? end - a : 0;
 }
 
-/* Scan one grey object; returns its scan work in bytes as Go's
+/* A large object with pointers, or one oblet of it (Go's scanobject on a
+ * large object): the entry at the span's base queues the object's other
+ * 128 KiB oblets as entries of their own (base + k x GC_OBLET_BYTES, up
+ * to the span's end, as Go's up to s.elemsize) before it scans its first,
+ * and each entry scans the pointer words in its own [a, a + 128 KiB).  So
+ * the grey set holds one oblet's children at a time, not the whole
+ * object's (a 480 KB pointer array pushed its 60,000 children at once),
+ * and other drainers may take the other oblets.  Oblet entries are
+ * interior addresses of a large span: nothing else is queued there (a
+ * shaded pointer is queued as its object's slot), and the object, marked
+ * already, is not freed before the mark ends.  Returns the oblet's scan
+ * work (Go's, per oblet: see scan). */
+static size_t scan_large(gc_heap *h, span *s, size_t a, gc_work *gcw, uint64_t *marked)
+{
+    const gcb_type *t = s->largetype;
+    if (t == NULL)
+        return 0;
+    char *obj = (char *)s->base;
+    size_t span_bytes = (size_t)s->npages * SC_PAGE_SIZE;
+    if (a == 0)
+        for (size_t o = GC_OBLET_BYTES; o < span_bytes; o += GC_OBLET_BYTES)
+            gc_work_put(h, gcw, obj + o);
+    size_t b = a + GC_OBLET_BYTES < span_bytes ? a + GC_OBLET_BYTES : span_bytes;
+    size_t nel = s->large_bytes / t->size;
+    for (size_t e = a / t->size; e < nel && e * t->size < b; e++) {
+        void **ps = (void **)(obj + e * t->size);
+        for (uint32_t k = 0; k < t->nptrs; k++) {
+            size_t off = e * t->size + (size_t)k * sizeof(void *);
+            if (off < a)
+                continue;
+            if (off >= b)
+                break;
+            child(h, __atomic_load_n(&ps[k], __ATOMIC_ACQUIRE), gcw, marked);
+        }
+    }
+    return go_scan_size(t, 0, a, b);
+}
+
+/* Scan one grey object (or a large object's oblet: scan_large); returns
+ * its scan work in bytes as Go's
  * scanObject (runtime/mgcmark_nogreenteagc.go: Green Tea's span scans
  * count whole slots; the model is compared with nogreenteagc) counts it
  * in heapScanWork: from the slot's start to the end of its last pointer
@@ -150,6 +189,8 @@ static size_t scan(gc_heap *h, void *slot, gc_work *gcw, uint64_t *marked)
     span *s = ph_lookup(&h->ph, slot);
     if (s == NULL)
         return 0;
+    if (s->sizeclass == 0 && s->heapbits == NULL)
+        return scan_large(h, s, (size_t)((char *)slot - (char *)s->base), gcw, marked);
     uint64_t bits;
     const gcb_type *t;
     char *obj;
@@ -172,14 +213,7 @@ static size_t scan(gc_heap *h, void *slot, gc_work *gcw, uint64_t *marked)
         for (uint32_t k = 0; k < t->nptrs; k++)
             child(h, __atomic_load_n(&ps[k], __ATOMIC_ACQUIRE), gcw, marked);
     }
-    if (s->sizeclass != 0)
-        return go_scan_size(t, (size_t)(obj - (char *)slot), 0, s->elemsize);
-    size_t span_bytes = (size_t)s->npages * SC_PAGE_SIZE, work = 0;
-    for (size_t a = 0; a < span_bytes; a += GC_OBLET_BYTES) {
-        size_t b = a + GC_OBLET_BYTES < span_bytes ? a + GC_OBLET_BYTES : span_bytes;
-        work += go_scan_size(t, 0, a, b);
-    }
-    return work;
+    return go_scan_size(t, (size_t)(obj - (char *)slot), 0, s->elemsize);
 }
 
 static void scan_slots(gc_heap *h, void **slots, size_t n)
