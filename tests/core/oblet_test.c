@@ -63,7 +63,7 @@ static gcb_heap *new_heap(int stw)
 }
 
 /* A large object of n elements of type t (t->size bytes, its pointer
- * first), element i pointing to a node tagged i; then garbage, two
+ * first), element i pointing to a node tagged 2i + 1; then garbage, two
  * collections, and every node checked.  Returns the work list's high
  * water over the collections. */
 static size_t check_large(int stw, const gcb_type *t, size_t n)
